@@ -1,0 +1,26 @@
+/**
+ * Three test projects, each in its own folder (see STYLE.md): unit (pure logic), infra (CDK assertions),
+ * workflow (the synthesized state machine run locally against real handlers and loopback emulators).
+ * swc transpiles only; `npm test` runs `tsc --noEmit` first for the type check.
+ */
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
+};
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  roots: [`<rootDir>/test/${name}`],
+  testMatch: ['**/*.test.ts'],
+  transform,
+  setupFiles: ['<rootDir>/test/support/setup-env.js'],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('infra', { snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'] }),
+    project('workflow'),
+  ],
+};

@@ -1,0 +1,35 @@
+/** The email sender: SES `SendEmail` through `@aws-sdk/client-ses`. */
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { ChannelPermanentFailureError } from '../errors';
+import { PrepNotice, renderEmail } from '../messages';
+import { classifySesError } from './classify';
+
+let sesClient: SESClient | undefined;
+
+/** The SES client (endpoint from `AWS_ENDPOINT_URL_SES` when set). */
+export function ses(): SESClient {
+  sesClient ??= new SESClient({ maxAttempts: 1 });
+  return sesClient;
+}
+
+/** Sends the email in HTML and plain text; returns the SES MessageId. */
+export async function sendEmail(client: SESClient, from: string, to: string, notice: PrepNotice): Promise<string> {
+  const { subject, html, text } = renderEmail(notice);
+  try {
+    const out = await client.send(
+      new SendEmailCommand({
+        Source: from,
+        Destination: { ToAddresses: [to] },
+        Message: {
+          Subject: { Data: subject, Charset: 'UTF-8' },
+          Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } },
+        },
+      }),
+    );
+    if (!out.MessageId) throw new ChannelPermanentFailureError('email', 'no_message_id_in_response');
+    return out.MessageId;
+  } catch (error) {
+    if (error instanceof ChannelPermanentFailureError) throw error;
+    throw classifySesError(error);
+  }
+}

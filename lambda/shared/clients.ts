@@ -1,0 +1,16 @@
+/**
+ * AWS SDK clients, created once per cold start. They take the standard `AWS_ENDPOINT_URL_<SERVICE>` variables by
+ * themselves, so local runs point them at emulators with no code of ours.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+/** The shared DynamoDB document client (undefined attributes are dropped, not rejected). */
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}

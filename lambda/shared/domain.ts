@@ -1,0 +1,168 @@
+/**
+ * The domain of meeting-prep notifications: meetings, users, statuses, and the workflow's own data.
+ * Contracts as in DESIGN.md. Pure types and constants; no I/O.
+ */
+
+/** Meeting status lifecycle, as the upstream system writes it. */
+export const MeetingStatus = {
+  Discovered: 'DISCOVERED',
+  Classified: 'CLASSIFIED',
+  PrepScheduled: 'PREP_SCHEDULED',
+  PrepInProgress: 'PREP_IN_PROGRESS',
+  PrepCompleted: 'PREP_COMPLETED',
+  Completed: 'COMPLETED',
+  Cancelled: 'CANCELLED',
+} as const;
+export type MeetingStatus = (typeof MeetingStatus)[keyof typeof MeetingStatus];
+
+/** Statuses from which a first (non-reminder) notification may claim the meeting. */
+export const CLAIMABLE_STATUSES: readonly MeetingStatus[] = [MeetingStatus.Discovered, MeetingStatus.Classified];
+
+/** Statuses in which a reminder still notifies: prep has not started yet. */
+export const REMINDABLE_STATUSES: readonly MeetingStatus[] = [...CLAIMABLE_STATUSES, MeetingStatus.PrepScheduled];
+
+/** The meeting types of DESIGN.md. */
+export const MEETING_TYPES = [
+  'leadership_team',
+  'one_on_one',
+  'reliability_review',
+  'qbr',
+  'executive_staff',
+  'interview_debrief',
+  'vendor_meeting',
+  'all_hands',
+  'unknown',
+] as const;
+export type MeetingType = (typeof MEETING_TYPES)[number];
+
+/** The notification channels, in the words `config/agents.yaml` uses. */
+export const CHANNELS = ['slack', 'sms', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** The default time zone of a user who has none (DESIGN.md). */
+export const DEFAULT_TIMEZONE = 'America/New_York';
+
+/** One attempt at one channel, as recorded on the meeting. */
+export interface NotificationAttempt {
+  readonly channel: Channel;
+  readonly outcome: 'delivered' | 'failed' | 'skipped' | 'retrying';
+  readonly error_code?: string;
+  readonly notification_id?: string;
+  readonly at: string;
+  readonly execution?: string;
+}
+
+/** A meeting item (only the fields this service reads or writes are typed). */
+export interface Meeting {
+  readonly meeting_id: string;
+  readonly user_id: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly start_time: string;
+  readonly end_time?: string;
+  readonly location?: string;
+  readonly attendees?: readonly string[];
+  readonly organizer?: string;
+  readonly meeting_type?: string;
+  readonly status?: string;
+  readonly prep_hours_before?: number;
+  readonly chat_session_id?: string;
+  readonly notification_id?: string;
+  readonly notification_channel?: Channel;
+  readonly notification_sent_at?: string;
+  readonly notification_status?: 'DELIVERED' | 'FAILED';
+  readonly notification_attempts?: readonly NotificationAttempt[];
+  readonly created_at?: string;
+  readonly updated_at?: string;
+}
+
+/** A user item. */
+export interface User {
+  readonly user_id: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly phone_number?: string;
+  readonly timezone?: string;
+  readonly notification_preferences?: { readonly prep_reminders?: boolean };
+}
+
+/**
+ * What the workflow carries about a meeting from state to state: what rendering a message needs, nothing more.
+ * Contact details (phone, email) stay in DynamoDB, out of the execution history: the senders read them.
+ */
+export interface MeetingSummary {
+  readonly meeting_id: string;
+  readonly user_id: string;
+  readonly title: string;
+  readonly meeting_type: MeetingType;
+  readonly start_time: string;
+  readonly end_time?: string;
+  readonly attendee_count: number;
+  readonly status: string;
+  readonly location?: string;
+}
+
+/** What the workflow carries about the user. */
+export interface RecipientSummary {
+  readonly user_id: string;
+  readonly name?: string;
+  readonly timezone: string;
+  readonly has_phone: boolean;
+  readonly has_email: boolean;
+}
+
+/** Coerces any string to a known meeting type (`unknown` otherwise). */
+export function toMeetingType(value: string | undefined): MeetingType {
+  return (MEETING_TYPES as readonly string[]).includes(value ?? '') ? (value as MeetingType) : 'unknown';
+}
+
+/** The meeting type in words ("leadership_team" → "Leadership team"; QBR stays an acronym). */
+export function meetingTypeInWords(type: MeetingType): string {
+  const words: Record<MeetingType, string> = {
+    leadership_team: 'Leadership team',
+    one_on_one: 'One-on-one',
+    reliability_review: 'Reliability review',
+    qbr: 'Quarterly business review',
+    executive_staff: 'Executive staff',
+    interview_debrief: 'Interview debrief',
+    vendor_meeting: 'Vendor meeting',
+    all_hands: 'All-hands',
+    unknown: 'Meeting',
+  };
+  return words[type];
+}
+
+/** Whether a string is a valid IANA time zone on this runtime. */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the summaries the workflow carries from the stored items. */
+export function summarize(meeting: Meeting, user: User): { meeting: MeetingSummary; user: RecipientSummary } {
+  const tz = user.timezone && isValidTimeZone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
+  return {
+    meeting: {
+      meeting_id: meeting.meeting_id,
+      user_id: meeting.user_id,
+      title: meeting.title?.trim() || 'Untitled meeting',
+      meeting_type: toMeetingType(meeting.meeting_type),
+      start_time: meeting.start_time,
+      ...(meeting.end_time ? { end_time: meeting.end_time } : {}),
+      attendee_count: meeting.attendees?.length ?? 0,
+      status: meeting.status ?? 'UNKNOWN',
+      ...(meeting.location ? { location: meeting.location } : {}),
+    },
+    user: {
+      user_id: user.user_id,
+      ...(user.name ? { name: user.name } : {}),
+      timezone: tz,
+      has_phone: Boolean(user.phone_number),
+      has_email: Boolean(user.email),
+    },
+  };
+}

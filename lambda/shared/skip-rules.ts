@@ -1,0 +1,34 @@
+import { CLAIMABLE_STATUSES, Meeting, MeetingStatus, REMINDABLE_STATUSES, User } from './domain';
+
+/** Why an execution stops without sending anything. Recorded in the execution's output. */
+export type SkipReason =
+  | 'meeting_cancelled'
+  | 'meeting_already_started'
+  | 'not_awaiting_prep'
+  | 'prep_already_started'
+  | 'user_opted_out'
+  | 'invalid_start_time';
+
+/**
+ * Decides whether a meeting should be notified now. Pure: the meeting item is the source of truth, the event's
+ * hints are not consulted. Returns the reason to skip, or undefined to go on.
+ *
+ * - A cancelled meeting, or one that has begun, is never notified.
+ * - A first notification needs the meeting in DISCOVERED or CLASSIFIED (anything else is a duplicate or stale
+ *   event); a reminder also accepts PREP_SCHEDULED and stops once prep has started.
+ * - A user who opted out of prep reminders gets none, except a reminder they asked for themselves.
+ */
+export function skipReason(meeting: Meeting, user: User, reminder: boolean, now: Date): SkipReason | undefined {
+  if (meeting.status === MeetingStatus.Cancelled) return 'meeting_cancelled';
+  const start = Date.parse(meeting.start_time);
+  if (Number.isNaN(start)) return 'invalid_start_time';
+  if (start <= now.getTime()) return 'meeting_already_started';
+  const status = (meeting.status ?? '') as MeetingStatus;
+  if (reminder) {
+    if (!REMINDABLE_STATUSES.includes(status)) return 'prep_already_started';
+    return undefined;
+  }
+  if (!CLAIMABLE_STATUSES.includes(status)) return 'not_awaiting_prep';
+  if (user.notification_preferences?.prep_reminders === false) return 'user_opted_out';
+  return undefined;
+}

@@ -1,0 +1,39 @@
+/** Time-zone formatting for messages. Pure. */
+
+/** "Fri, Nov 27, 9:00 AM EST" in the given IANA time zone. */
+export function formatLocalDateTime(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')}, ${get('month')} ${get('day')}, ${get('hour')}:${get('minute')} ${get('dayPeriod')} ${get('timeZoneName')}`;
+}
+
+/** "9:00 AM EST" in the given time zone. */
+export function formatLocalTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+/** Whole minutes between two ISO instants, or undefined when either is missing or malformed or the span is not positive. */
+export function durationMinutes(startIso: string, endIso: string | undefined): number | undefined {
+  if (!endIso) return undefined;
+  const minutes = Math.round((Date.parse(endIso) - Date.parse(startIso)) / 60_000);
+  return Number.isFinite(minutes) && minutes > 0 ? minutes : undefined;
+}
+
+/** "60 minutes", "1 minute". */
+export function formatDuration(minutes: number): string {
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,20 @@
+/** NotifyViaSlack: the interactive prep message in the user's DM with the app. */
+import { sendSlack, slackClient } from '../shared/channels/slack-sender';
+import { dynamoDocumentClient } from '../shared/clients';
+import { requiredEnv } from '../shared/env';
+import { ChannelUnavailableError } from '../shared/errors';
+import { MeetingsRepository } from '../shared/repositories';
+import { slackCredentials } from '../shared/secrets';
+import { notifyViaChannel, realTime } from './notify';
+import { NotifyInput, NotifyResult } from './task-io';
+
+const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
+
+/** Lambda entry point. */
+export async function handler(input: NotifyInput): Promise<NotifyResult> {
+  return notifyViaChannel('slack', input, { meetings, ...realTime }, async () => {
+    const credentials = await slackCredentials();
+    if (!credentials) throw new ChannelUnavailableError('slack', 'not_configured');
+    return sendSlack(slackClient(credentials), input);
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The inputs and outputs of the prep workflow's tasks, as the ASL file's `Parameters` and `ResultPath` shape
+ * them. Kept in one module so the handlers and the state machine agree.
+ */
+import { Channel, MeetingSummary, RecipientSummary } from '../shared/domain';
+import { Claim, Delivery } from '../shared/repositories';
+import { SkipReason } from '../shared/skip-rules';
+
+/** LoadMeeting's result, stored at `$.prep`. */
+export interface LoadedPrep {
+  readonly meeting_id: string;
+  readonly user_id: string;
+  readonly reminder: boolean;
+  readonly meeting: MeetingSummary;
+  readonly user: RecipientSummary;
+  /** Present when nothing is to be sent; `IsNotificationDue` routes on it. */
+  readonly skip_reason?: SkipReason;
+}
+
+/** MarkPrepScheduled's input. */
+export interface MarkInput {
+  readonly meeting_id: string;
+  readonly reminder: boolean;
+  /** The envelope's id: for a reminder, the schedule's name. */
+  readonly event_id: string;
+  readonly execution: string;
+}
+
+/** Every NotifyVia* state's input. */
+export interface NotifyInput {
+  readonly meeting: MeetingSummary;
+  readonly user: RecipientSummary;
+  readonly reminder: boolean;
+  readonly execution: string;
+}
+
+/** RecordDelivery / RecordAllChannelsFailed input. */
+export type RecordInput =
+  | { readonly outcome: 'delivered'; readonly meeting_id: string; readonly delivery: Delivery; readonly execution: string }
+  | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };
+
+/** What a NotifyVia* state returns on delivery (stored at `$.delivery`). */
+export type NotifyResult = Delivery & { readonly channel: Channel };

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** The project root, for entry paths and the lock file. */
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/** Metadata key on each function's CloudFormation resource naming its source entry (the local runtime reads it). */
+export const ENTRY_METADATA_KEY = 'exec-assistant:entry';
+
+/** Props of {@link HouseFunction}. */
+export interface HouseFunctionProps {
+  /** Source file under `lambda/`, relative to the project root, exporting `handler`. */
+  readonly entry: string;
+  /** What the function does, for the console. */
+  readonly description: string;
+  /** Log retention. */
+  readonly logRetention: logs.RetentionDays;
+  /** Removal policy of the log group. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Plain, non-secret settings. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** Table operations a function may be granted, by name (no wildcards). */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
+/**
+ * The one Lambda construct of the project: Node.js 24 on arm64, bundled by the local esbuild (minified, source
+ * maps), X-Ray tracing, its own log group with the stage's retention, handler `index.handler`. Environment
+ * variables that name a resource are added together with the permission on that resource (`useTable`,
+ * `useSecret`), never one without the other.
+ */
+export class HouseFunction extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'meeting-prep',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // Bundle the SDK too: production runs exactly the versions the tests ran.
+        externalModules: [],
+      },
+    });
+    (this.function.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, props.entry);
+  }
+
+  /** Adds an environment variable. */
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * Names a table in `envName` and allows exactly `actions` on it (and on its indexes for Query), plus the KMS
+   * use those actions need on the table's key.
+   */
+  useTable(envName: string, table: dynamodb.ITable, actions: readonly TableAction[]): this {
+    this.function.addEnvironment(envName, table.tableName);
+    const resources = actions.includes('Query') ? [table.tableArn, `${table.tableArn}/index/*`] : [table.tableArn];
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources }),
+    );
+    if (table.encryptionKey) {
+      const writes = actions.some((a) => a !== 'GetItem' && a !== 'Query');
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: writes ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+          resources: [table.encryptionKey.keyArn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** Names a secret (its ARN only, never its value) in `envName` and allows reading that one secret. */
+  useSecret(envName: string, secret: secretsmanager.ISecret): this {
+    this.function.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this.function);
+    return this;
+  }
+}

@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ChannelName } from '../config';
+import { orderChannels, readPrepDefinition } from '../prep-definition';
+import { HouseFunction } from './house-function';
+import { Tables } from './tables';
+
+/** The EventBridge pattern that starts the workflow: exactly this, on the default bus. */
+export const MEETING_PREP_REQUIRED_PATTERN = {
+  source: ['exec-assistant.calendar-monitor'],
+  detailType: ['MeetingPrepRequired'],
+} as const;
+
+/** Props of {@link PrepWorkflow}. */
+export interface PrepWorkflowProps {
+  readonly tables: Tables;
+  readonly slackSecret: secretsmanager.ISecret;
+  readonly twilioSecret: secretsmanager.ISecret;
+  /** Verified SES sender. @default undefined: email is skipped as not configured */
+  readonly sesFromEmail?: string;
+  /** Channel order, from `config/agents.yaml`. */
+  readonly notificationChannels: readonly ChannelName[];
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The prep notification workflow: the EventBridge rule (with a retry policy and an encrypted dead-letter queue),
+ * the Standard state machine defined by `state-machines/prep-notification.asl.json`, and its Lambda tasks,
+ * each allowed exactly what it does.
+ */
+export class PrepWorkflow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly rule: events.Rule;
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The task functions by role, for tests and monitoring. */
+  public readonly functions: Readonly<Record<'loadMeeting' | 'markPrepScheduled' | 'notifySlack' | 'notifySms' | 'notifyEmail' | 'recordOutcome', HouseFunction>>;
+
+  constructor(scope: Construct, id: string, props: PrepWorkflowProps) {
+    super(scope, id);
+    const { meetings, users } = props.tables;
+    const fn = (fnId: string, entry: string, description: string, timeout = Duration.seconds(10)) =>
+      new HouseFunction(this, fnId, {
+        entry,
+        description,
+        timeout,
+        logRetention: props.logRetention,
+        logRemovalPolicy: props.logRemovalPolicy,
+      });
+
+    const loadMeeting = fn('LoadMeeting', 'lambda/workflow/load-meeting.ts', 'Validates the event, loads the meeting and user, applies the skip rules')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem'])
+      .useTable('USERS_TABLE_NAME', users, ['GetItem']);
+    const markPrepScheduled = fn('MarkPrepScheduled', 'lambda/workflow/mark-prep-scheduled.ts', 'Claims the meeting (PREP_SCHEDULED) exactly once')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
+    // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
+    const notifyTimeout = Duration.seconds(35);
+    const notifySlack = fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+      .useSecret('SLACK_SECRET_ARN', props.slackSecret);
+    const notifySms = fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      .useSecret('TWILIO_SECRET_ARN', props.twilioSecret);
+    const notifyEmail = fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+      .useTable('USERS_TABLE_NAME', users, ['GetItem']);
+    if (props.sesFromEmail) {
+      notifyEmail.addEnvironment('EMAIL_FROM_ADDRESS', props.sesFromEmail);
+      const domain = props.sesFromEmail.split('@')[1] as string;
+      const stack = notifyEmail.function.stack;
+      notifyEmail.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesFromEmail }),
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ],
+          conditions: { StringEquals: { 'ses:FromAddress': props.sesFromEmail } },
+        }),
+      );
+    }
+    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery, or that every channel failed')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
+    this.functions = { loadMeeting, markPrepScheduled, notifySlack, notifySms, notifyEmail, recordOutcome };
+
+    const definition = orderChannels(readPrepDefinition(), props.notificationChannels);
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(definition, null, 2)),
+      definitionSubstitutions: {
+        LoadMeetingFunctionArn: loadMeeting.function.functionArn,
+        MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
+        NotifySlackFunctionArn: notifySlack.function.functionArn,
+        NotifySmsFunctionArn: notifySms.function.functionArn,
+        NotifyEmailFunctionArn: notifyEmail.function.functionArn,
+        RecordOutcomeFunctionArn: recordOutcome.function.functionArn,
+      },
+      tracingEnabled: true,
+      // Execution data stays out of CloudWatch Logs (it is in the console's history); events are all logged.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    const used = new Set(definition.States ? Object.keys(definition.States) : []);
+    const byState: [string, HouseFunction][] = [
+      ['LoadMeeting', loadMeeting],
+      ['MarkPrepScheduled', markPrepScheduled],
+      ['NotifyViaSlack', notifySlack],
+      ['NotifyViaSms', notifySms],
+      ['NotifyViaEmail', notifyEmail],
+      ['RecordDelivery', recordOutcome],
+    ];
+    for (const [state, task] of byState) {
+      if (used.has(state)) task.function.grantInvoke(this.stateMachine);
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.rule = new events.Rule(this, 'MeetingPrepRequiredRule', {
+      description: 'Starts one prep notification execution per MeetingPrepRequired event',
+      eventPattern: {
+        source: [...MEETING_PREP_REQUIRED_PATTERN.source],
+        detailType: [...MEETING_PREP_REQUIRED_PATTERN.detailType],
+      },
+      targets: [
+        new targets.SfnStateMachine(this.stateMachine, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ExistingTables } from '../config';
+
+/** Index of meetings by owner and start time (`/meetings` lists a user's upcoming meetings). */
+export const MEETINGS_BY_USER_INDEX = 'user_id-start_time-index';
+/** Index of chat sessions by owner (a DM goes to the user's active session). */
+export const SESSIONS_BY_USER_INDEX = 'user_id-created_at-index';
+
+/** Props of {@link Tables}. */
+export interface TablesProps {
+  /** Keep the tables and key when the stack is deleted (prod), or destroy them (dev). */
+  readonly retainData: boolean;
+  /** @default undefined: create the tables */
+  readonly existing?: ExistingTables;
+}
+
+/**
+ * The data: meetings, users and chat sessions, encrypted with a customer-managed KMS key, with point-in-time
+ * recovery. Or, for a team whose tables exist, those tables imported by name.
+ */
+export class Tables extends Construct {
+  public readonly meetings: dynamodb.ITable;
+  public readonly users: dynamodb.ITable;
+  public readonly chatSessions: dynamodb.ITable;
+  /** The tables' key, when known. */
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: TablesProps) {
+    super(scope, id);
+    if (props.existing) {
+      const existing = props.existing;
+      this.encryptionKey = existing.encryptionKeyArn
+        ? kms.Key.fromKeyArn(this, 'ImportedKey', existing.encryptionKeyArn)
+        : undefined;
+      const imported = (tableId: string, tableName: string, globalIndexes: string[]) =>
+        dynamodb.Table.fromTableAttributes(this, tableId, {
+          tableName,
+          globalIndexes,
+          ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+        });
+      this.meetings = imported('Meetings', existing.meetingsTableName, [MEETINGS_BY_USER_INDEX]);
+      this.users = imported('Users', existing.usersTableName, []);
+      this.chatSessions = imported('ChatSessions', existing.chatSessionsTableName, [SESSIONS_BY_USER_INDEX]);
+      return;
+    }
+
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the meeting-prep tables',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.encryptionKey = key;
+    const common = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.retainData,
+      removalPolicy,
+    };
+    const meetings = new dynamodb.Table(this, 'Meetings', {
+      ...common,
+      partitionKey: { name: 'meeting_id', type: dynamodb.AttributeType.STRING },
+    });
+    meetings.addGlobalSecondaryIndex({
+      indexName: MEETINGS_BY_USER_INDEX,
+      partitionKey: { name: 'user_id', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'start_time', type: dynamodb.AttributeType.STRING },
+    });
+    const users = new dynamodb.Table(this, 'Users', {
+      ...common,
+      partitionKey: { name: 'user_id', type: dynamodb.AttributeType.STRING },
+    });
+    const chatSessions = new dynamodb.Table(this, 'ChatSessions', {
+      ...common,
+      partitionKey: { name: 'session_id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expires_at',
+    });
+    chatSessions.addGlobalSecondaryIndex({
+      indexName: SESSIONS_BY_USER_INDEX,
+      partitionKey: { name: 'user_id', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'created_at', type: dynamodb.AttributeType.STRING },
+    });
+    this.meetings = meetings;
+    this.users = users;
+    this.chatSessions = chatSessions;
+  }
+}

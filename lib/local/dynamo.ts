@@ -1,0 +1,70 @@
+/**
+ * DynamoDB on loopback: dynalite (in memory, or persisted to a folder), with the stack's tables created from the
+ * synthesized template so local key schemas and indexes are exactly the deployed ones.
+ */
+import { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { LocalTableSpec } from './synth';
+
+/** A running dynalite. */
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite on 127.0.0.1 (ephemeral port unless given). */
+export async function startDynalite(options: { port?: number; path?: string } = {}): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    client,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        client.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** "TablesMeetings1A2B3C4D" → "meetings", "TablesChatSessions…" → "chat_sessions". */
+export function localTableName(logicalId: string, prefix = ''): string {
+  const core = logicalId.replace(/^Tables/, '').replace(/[0-9A-F]{8}$/, '');
+  return `${prefix}${core.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`;
+}
+
+/** Creates each table (if missing) and returns logical id → local table name. */
+export async function createTables(client: DynamoDBClient, specs: readonly LocalTableSpec[], prefix = ''): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const spec of specs) {
+    const name = localTableName(spec.logicalId, prefix);
+    names[spec.logicalId] = name;
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          KeySchema: spec.KeySchema,
+          AttributeDefinitions: spec.AttributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(spec.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: spec.GlobalSecondaryIndexes } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
+  }
+  return names;
+}

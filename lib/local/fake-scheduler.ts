@@ -1,0 +1,428 @@
+import type { ServerResponse } from 'node:http';
+import {
+  ANY_REQUEST,
+  applyFailure,
+  FailurePlan,
+  type FailureSpec,
+  type FakeHttpServer,
+  flattenHeaders,
+  readBody,
+  sendJson,
+  startHttpServer,
+  timeZoneOffsetSeconds,
+} from './fake-http';
+
+/** The Scheduler operations the fake serves. */
+export type SchedulerOperation = 'CreateSchedule' | 'GetSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'ListSchedules';
+
+/** A schedule's target as sent by the SDK (`Arn`, `RoleArn`, `Input`, `RetryPolicy`, …). */
+export interface StoredTarget {
+  readonly Arn: string;
+  readonly RoleArn: string;
+  readonly Input?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A schedule held by the fake, with dates parsed. */
+export interface StoredSchedule {
+  readonly Arn: string;
+  readonly Name: string;
+  readonly GroupName: string;
+  readonly ScheduleExpression: string;
+  readonly ScheduleExpressionTimezone: string;
+  readonly State: 'ENABLED' | 'DISABLED';
+  readonly Description?: string;
+  readonly StartDate?: Date;
+  readonly EndDate?: Date;
+  readonly FlexibleTimeWindow: { readonly Mode: 'OFF' | 'FLEXIBLE'; readonly MaximumWindowInMinutes?: number };
+  readonly Target: StoredTarget;
+  readonly ActionAfterCompletion: 'NONE' | 'DELETE';
+  readonly KmsKeyArn?: string;
+  readonly ClientToken?: string;
+  readonly CreationDate: Date;
+  readonly LastModificationDate: Date;
+  /** When an `at(...)` schedule fires; `undefined` for `rate(...)` and `cron(...)`, which the fake never fires. */
+  readonly fireAt?: Date;
+}
+
+/** One invocation of a schedule's target by the fake. */
+export interface SchedulerFiring {
+  readonly schedule: StoredSchedule;
+  /** The (possibly virtual) time at which it fired. */
+  readonly firedAt: Date;
+  /** What `onFire` threw, if it did; the schedule still completes, as Scheduler's retries would have given up. */
+  readonly error?: unknown;
+}
+
+/** Invokes a schedule's target, e.g. starts the state machine with `schedule.Target.Input`. */
+export type FireHandler = (schedule: StoredSchedule) => Promise<void>;
+
+/** Options of {@link FakeScheduler.startFiring}. */
+export interface FiringOptions {
+  readonly onFire: FireHandler;
+  /** @default the system clock */
+  readonly now?: () => Date;
+  /** How much faster than `now` the fake's clock runs from the moment firing starts. @default 1 */
+  readonly timeScale?: number;
+  /** How often due schedules are looked for. @default 1000 */
+  readonly pollMs?: number;
+}
+
+/** Options of {@link startFakeScheduler}. */
+export interface FakeSchedulerOptions {
+  /** @default `us-east-1` */
+  readonly region?: string;
+  /** @default `123456789012` */
+  readonly accountId?: string;
+  /** Schedule groups that exist besides `default`. @default any group exists */
+  readonly groups?: readonly string[];
+  /** Clock for creation and modification dates. @default the system clock */
+  readonly now?: () => Date;
+}
+
+/** One HTTP request as the fake received it. */
+export interface SchedulerApiRequest {
+  readonly operation: SchedulerOperation | 'Unknown';
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly receivedAt: Date;
+}
+
+/** A running fake of EventBridge Scheduler's REST-JSON API. */
+export interface FakeScheduler extends FakeHttpServer {
+  /** Schedules by `${GroupName}/${Name}`. */
+  readonly schedules: ReadonlyMap<string, StoredSchedule>;
+  /** Every request in arrival order, failed ones included. */
+  readonly requests: readonly SchedulerApiRequest[];
+  /** Every target invocation, in order. */
+  readonly firings: readonly SchedulerFiring[];
+  /** Queues a failure for one operation, or for any when `operation` is omitted. */
+  fail(spec: FailureSpec, operation?: SchedulerOperation): void;
+  /** Drops every queued failure. */
+  clearFailures(): void;
+  /** Drops queued failures, recorded requests and firings, and every schedule. */
+  reset(): void;
+  /**
+   * Fires every enabled `at(...)` schedule due at `now` that has not fired yet, once, then deletes those with
+   * `ActionAfterCompletion: DELETE`.
+   * @param onFire - defaults to the handler given to {@link FakeScheduler.startFiring}
+   * @returns the firings of this call
+   */
+  fireDue(now: Date, onFire?: FireHandler): Promise<SchedulerFiring[]>;
+  /** Polls for due schedules in the background until {@link FakeScheduler.stopFiring} or `close()`. */
+  startFiring(options: FiringOptions): void;
+  /** Stops polling and waits for a poll in progress. */
+  stopFiring(): Promise<void>;
+}
+
+const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+const CLIENT_TOKEN = /^[a-zA-Z0-9\-_]{1,64}$/;
+const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
+const EXPRESSION = /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minutes?|hours?|days?)\)|cron\(.+\))$/;
+const ERROR_TYPES: Readonly<Record<number, string>> = {
+  400: 'ValidationException',
+  402: 'ServiceQuotaExceededException',
+  404: 'ResourceNotFoundException',
+  409: 'ConflictException',
+  429: 'ThrottlingException',
+};
+
+/** An error the SDK recognises by its `x-amzn-errortype` header. */
+class ApiError extends Error {
+  constructor(readonly status: number, readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+const invalid = (value: unknown, member: string, constraint: string): ApiError =>
+  new ApiError(400, 'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`);
+
+/** `at(yyyy-mm-ddThh:mm:ss)` in `timeZone` as an instant. */
+function atInstant(expression: string, timeZone: string): Date | undefined {
+  const m = AT.exec(expression);
+  if (!m) return undefined;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const first = wall - timeZoneOffsetSeconds(timeZone, new Date(wall)) * 1000;
+  // Near a DST change the offset at the wall time and at the instant differ; the instant's offset is the right one.
+  return new Date(wall - timeZoneOffsetSeconds(timeZone, new Date(first)) * 1000);
+}
+
+const epochSeconds = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(value, key, 'Member must be a string');
+  return value;
+}
+
+function optionalDate(body: Record<string, unknown>, key: string): Date | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw invalid(value, key, 'Member must be a timestamp in epoch seconds');
+  return new Date(value * 1000);
+}
+
+function oneOf<T extends string>(value: string | undefined, key: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw invalid(value, key, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  return value as T;
+}
+
+function groupOf(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null ? optionalString(body as Record<string, unknown>, 'GroupName') : undefined;
+}
+
+/** Validates a CreateSchedule/UpdateSchedule body into the schedule's fields (dates excluded). */
+function parseScheduleBody(name: string, raw: unknown) {
+  if (typeof raw !== 'object' || raw === null) throw new ApiError(400, 'ValidationException', 'Request body must be a JSON object');
+  const body = raw as Record<string, unknown>;
+  const expression = optionalString(body, 'ScheduleExpression');
+  if (expression === undefined || !EXPRESSION.test(expression)) throw invalid(expression, 'scheduleExpression', 'Invalid Schedule Expression');
+  const timeZone = optionalString(body, 'ScheduleExpressionTimezone') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw invalid(timeZone, 'scheduleExpressionTimezone', 'Invalid time zone');
+  }
+  const window = body.FlexibleTimeWindow as Record<string, unknown> | undefined;
+  const mode = oneOf(typeof window?.Mode === 'string' ? window.Mode : 'missing', 'flexibleTimeWindow.mode', ['OFF', 'FLEXIBLE'], 'OFF');
+  const maxWindow = window?.MaximumWindowInMinutes;
+  if (mode === 'FLEXIBLE' && !(typeof maxWindow === 'number' && maxWindow >= 1 && maxWindow <= 1440)) {
+    throw invalid(maxWindow, 'flexibleTimeWindow.maximumWindowInMinutes', 'Member must be between 1 and 1440 when Mode is FLEXIBLE');
+  }
+  const target = body.Target as Record<string, unknown> | undefined;
+  if (typeof target?.Arn !== 'string' || target.Arn === '') throw invalid(target?.Arn, 'target.arn', 'Member must not be null');
+  if (typeof target.RoleArn !== 'string' || target.RoleArn === '') throw invalid(target.RoleArn, 'target.roleArn', 'Member must not be null');
+  const clientToken = optionalString(body, 'ClientToken');
+  if (clientToken !== undefined && !CLIENT_TOKEN.test(clientToken)) {
+    throw invalid(clientToken, 'clientToken', `Member must satisfy regular expression pattern: ${CLIENT_TOKEN.source}`);
+  }
+  return {
+    Name: name,
+    ScheduleExpression: expression,
+    ScheduleExpressionTimezone: timeZone,
+    State: oneOf(optionalString(body, 'State'), 'state', ['ENABLED', 'DISABLED'], 'ENABLED'),
+    Description: optionalString(body, 'Description'),
+    StartDate: optionalDate(body, 'StartDate'),
+    EndDate: optionalDate(body, 'EndDate'),
+    FlexibleTimeWindow: mode === 'FLEXIBLE' ? { Mode: mode, MaximumWindowInMinutes: maxWindow as number } : { Mode: mode },
+    Target: target as StoredTarget,
+    ActionAfterCompletion: oneOf(optionalString(body, 'ActionAfterCompletion'), 'actionAfterCompletion', ['NONE', 'DELETE'], 'NONE'),
+    KmsKeyArn: optionalString(body, 'KmsKeyArn'),
+    ClientToken: clientToken,
+    fireAt: atInstant(expression, timeZone),
+  };
+}
+
+/** The GetSchedule output on the wire: dates as epoch seconds, no fake-only fields. */
+function toWire(s: StoredSchedule): Record<string, unknown> {
+  return {
+    Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, ScheduleExpression: s.ScheduleExpression,
+    ScheduleExpressionTimezone: s.ScheduleExpressionTimezone, State: s.State, Description: s.Description,
+    StartDate: epochSeconds(s.StartDate), EndDate: epochSeconds(s.EndDate), FlexibleTimeWindow: s.FlexibleTimeWindow,
+    Target: s.Target, ActionAfterCompletion: s.ActionAfterCompletion, KmsKeyArn: s.KmsKeyArn,
+    CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+  };
+}
+
+/**
+ * Starts a fake EventBridge Scheduler on 127.0.0.1 for `new SchedulerClient({ endpoint: fake.url })`:
+ * CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule and ListSchedules, with a clock that fires
+ * one-time `at(...)` schedules.
+ */
+export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Promise<FakeScheduler> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const now = options.now ?? (() => new Date());
+  const schedules = new Map<string, StoredSchedule>();
+  const fired = new WeakSet<StoredSchedule>();
+  const requests: SchedulerApiRequest[] = [];
+  const firings: SchedulerFiring[] = [];
+  const plan = new FailurePlan<FailureSpec>();
+  let poller: { timer: NodeJS.Timeout; onFire: FireHandler; tick?: Promise<void> } | undefined;
+
+  const locate = (name: string, group: string | undefined): { key: string; group: string } => {
+    const groupName = group ?? 'default';
+    if (!NAME.test(name)) throw invalid(name, 'name', `Member must satisfy regular expression pattern: ${NAME.source}`);
+    if (!NAME.test(groupName)) throw invalid(groupName, 'groupName', `Member must satisfy regular expression pattern: ${NAME.source}`);
+    if (options.groups && groupName !== 'default' && !options.groups.includes(groupName)) {
+      throw new ApiError(404, 'ResourceNotFoundException', `Schedule group ${groupName} does not exist.`);
+    }
+    return { key: `${groupName}/${name}`, group: groupName };
+  };
+  const existing = (key: string, name: string): StoredSchedule => {
+    const schedule = schedules.get(key);
+    if (!schedule) throw new ApiError(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    return schedule;
+  };
+
+  const operations = {
+    CreateSchedule: (name: string, body: unknown) => {
+      const { key, group } = locate(name, groupOf(body));
+      const fields = parseScheduleBody(name, body);
+      if (schedules.has(key)) throw new ApiError(409, 'ConflictException', `Schedule ${name} already exists.`);
+      const at = now();
+      const Arn = `arn:aws:scheduler:${region}:${accountId}:schedule/${group}/${name}`;
+      schedules.set(key, { ...fields, Arn, GroupName: group, CreationDate: at, LastModificationDate: at });
+      return { ScheduleArn: Arn };
+    },
+    UpdateSchedule: (name: string, body: unknown) => {
+      const { key } = locate(name, groupOf(body));
+      const fields = parseScheduleBody(name, body);
+      const previous = existing(key, name);
+      const { Arn, GroupName, CreationDate } = previous;
+      schedules.set(key, { ...fields, Arn, GroupName, CreationDate, LastModificationDate: now() });
+      return { ScheduleArn: previous.Arn };
+    },
+    GetSchedule: (name: string, _body: unknown, query: URLSearchParams) =>
+      toWire(existing(locate(name, query.get('groupName') ?? undefined).key, name)),
+    DeleteSchedule: (name: string, _body: unknown, query: URLSearchParams) => {
+      const { key } = locate(name, query.get('groupName') ?? undefined);
+      existing(key, name);
+      schedules.delete(key);
+      return {};
+    },
+    ListSchedules: (_name: string, _body: unknown, query: URLSearchParams) => {
+      const group = query.get('ScheduleGroup');
+      const prefix = query.get('NamePrefix') ?? '';
+      const state = query.get('State');
+      const max = Number(query.get('MaxResults') ?? 100);
+      if (!(Number.isInteger(max) && max >= 1 && max <= 100)) throw invalid(max, 'maxResults', 'Member must be between 1 and 100');
+      const start = Number(query.get('NextToken') ?? 0);
+      const matching = [...schedules.values()]
+        .filter((s) => (group === null || s.GroupName === group) && s.Name.startsWith(prefix) && (state === null || s.State === state))
+        .sort((a, b) => a.Name.localeCompare(b.Name));
+      const page = matching.slice(start, start + max);
+      return {
+        Schedules: page.map((s) => ({
+          Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target.Arn },
+          CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+        })),
+        NextToken: start + max < matching.length ? String(start + max) : undefined,
+      };
+    },
+  } satisfies Record<SchedulerOperation, (name: string, body: unknown, query: URLSearchParams) => unknown>;
+
+  const route = (method: string, path: string): { operation: SchedulerOperation | 'Unknown'; name: string } => {
+    if (path === '/schedules' && method === 'GET') return { operation: 'ListSchedules', name: '' };
+    const match = /^\/schedules\/([^/]+)$/.exec(path);
+    const byMethod: Record<string, SchedulerOperation> = {
+      POST: 'CreateSchedule', GET: 'GetSchedule', PUT: 'UpdateSchedule', DELETE: 'DeleteSchedule',
+    };
+    const operation = match ? byMethod[method] : undefined;
+    return operation && match ? { operation, name: decodeURIComponent(match[1]) } : { operation: 'Unknown', name: '' };
+  };
+
+  const sendError = (res: ServerResponse, error: ApiError): void =>
+    sendJson(res, error.status, { Message: error.message }, { 'x-amzn-errortype': error.type });
+
+  const server = await startHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text === '' ? {} : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const { operation, name } = route(req.method ?? '', url.pathname);
+    requests.push({
+      operation, method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams),
+      body: body ?? text, headers: flattenHeaders(req.headers), receivedAt: new Date(),
+    });
+    const failure = plan.take(operation);
+    if (failure) {
+      return applyFailure(res, failure, (status) => {
+        const type = ERROR_TYPES[status] ?? 'InternalServerException';
+        return { body: { Message: `Injected ${type}` }, headers: { 'x-amzn-errortype': type } };
+      });
+    }
+    if (operation === 'Unknown') {
+      return sendError(res, new ApiError(404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`));
+    }
+    if (body === undefined) return sendError(res, new ApiError(400, 'SerializationException', 'Request body is not valid JSON'));
+    try {
+      sendJson(res, 200, operations[operation](name, body, url.searchParams));
+    } catch (error) {
+      if (error instanceof ApiError) return sendError(res, error);
+      throw error;
+    }
+  });
+
+  const fireDue = async (at: Date, onFire?: FireHandler): Promise<SchedulerFiring[]> => {
+    const handler = onFire ?? poller?.onFire;
+    if (!handler) throw new Error('fireDue needs an onFire handler (argument or startFiring)');
+    const due = [...schedules.values()]
+      .filter((s) => s.State === 'ENABLED' && s.fireAt !== undefined && s.fireAt <= at && !fired.has(s))
+      .sort((a, b) => (a.fireAt?.getTime() ?? 0) - (b.fireAt?.getTime() ?? 0));
+    due.forEach((s) => fired.add(s));
+    const results: SchedulerFiring[] = [];
+    for (const schedule of due) {
+      const firing: SchedulerFiring = await handler(schedule).then(
+        () => ({ schedule, firedAt: at }),
+        (error: unknown) => ({ schedule, firedAt: at, error }),
+      );
+      firings.push(firing);
+      results.push(firing);
+      const key = `${schedule.GroupName}/${schedule.Name}`;
+      // An UpdateSchedule while the target ran replaced the entry: that new schedule is not the one that completed.
+      if (schedule.ActionAfterCompletion === 'DELETE' && schedules.get(key) === schedule) schedules.delete(key);
+    }
+    return results;
+  };
+
+  const stopFiring = async (): Promise<void> => {
+    const current = poller;
+    poller = undefined;
+    if (!current) return;
+    clearInterval(current.timer);
+    await current.tick;
+  };
+
+  return {
+    ...server,
+    schedules,
+    requests,
+    firings,
+    fail: (spec, operation) => plan.add(operation ?? ANY_REQUEST, spec),
+    clearFailures: () => plan.clear(),
+    reset: () => {
+      plan.clear();
+      requests.length = 0;
+      firings.length = 0;
+      schedules.clear();
+    },
+    fireDue,
+    startFiring: (firing) => {
+      if (poller) throw new Error('Firing already started');
+      const clock = firing.now ?? (() => new Date());
+      const scale = firing.timeScale ?? 1;
+      const origin = clock().getTime();
+      const virtualNow = (): Date => new Date(origin + (clock().getTime() - origin) * scale);
+      const state: { timer: NodeJS.Timeout; onFire: FireHandler; tick?: Promise<void> } = {
+        onFire: firing.onFire,
+        timer: setInterval(() => {
+          if (state.tick) return;
+          state.tick = fireDue(virtualNow(), firing.onFire).then(
+            () => undefined,
+            () => undefined, // fireDue records handler errors in `firings`; it only throws without a handler.
+          ).finally(() => {
+            state.tick = undefined;
+          });
+        }, firing.pollMs ?? 1000),
+      };
+      state.timer.unref();
+      poller = state;
+    },
+    stopFiring,
+    close: async () => {
+      await stopFiring();
+      await server.close();
+    },
+  };
+}

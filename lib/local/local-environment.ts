@@ -1,0 +1,106 @@
+/**
+ * Everything the prep workflow talks to, on loopback: dynalite with the stack's tables, fakes of the Slack Web
+ * API and Twilio, SES (aws-ses-v2-local), and the state machine from the synthesized template. Starting it
+ * points the process's environment at these endpoints the way a deployed function is pointed at AWS: through the
+ * standard `AWS_ENDPOINT_URL_<SERVICE>` variables and the documented `SLACK_API_URL`/`TWILIO_API_URL` and
+ * credential variables. Used by the workflow tests and by `npm start`.
+ */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTables, LocalDynamo, startDynalite } from './dynamo';
+import { FakeSlack, startFakeSlack } from './fake-slack';
+import { FakeTwilio, startFakeTwilio } from './fake-twilio';
+import { LocalSes, startLocalSes } from './local-ses';
+import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
+import { LocalWorkflow } from './workflow-runner';
+
+/** Local credentials of the fake integrations (not secrets: they only open loopback fakes). */
+export const LOCAL_CREDENTIALS = {
+  slackBotToken: 'xoxb-local-0000000000-0000000000000-localtokenlocaltoken',
+  slackSigningSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+  twilioAccountSid: 'AC00000000000000000000000000000000',
+  twilioAuthToken: 'local-twilio-auth-token',
+  twilioFromNumber: '+15005550006',
+  sesFromEmail: 'assistant@exec-assistant.local',
+} as const;
+
+/** Options of {@link startLocalEnvironment}. */
+export interface LocalEnvironmentOptions {
+  /** CDK context for the synthesized stack. */
+  readonly context?: Record<string, unknown>;
+  /** Persist DynamoDB data in this folder. @default in memory */
+  readonly dataDir?: string;
+}
+
+/** The running environment. */
+export interface LocalEnvironment {
+  readonly template: CfnTemplate;
+  readonly workflow: LocalWorkflow;
+  readonly dynamo: LocalDynamo;
+  readonly db: DynamoDBDocumentClient;
+  /** Local table names by role. */
+  readonly tables: { readonly meetings: string; readonly users: string; readonly chatSessions: string };
+  readonly slack: FakeSlack;
+  readonly twilio: FakeTwilio;
+  readonly ses: LocalSes;
+  /** The variables set on `process.env`. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Clears recorded requests and queued failures of every fake. */
+  resetFakes(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the environment and points `process.env` at it. */
+export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+  const { template } = synthesizeTemplate(options.context);
+  const [dynamo, slack, twilio, ses] = await Promise.all([
+    startDynalite(options.dataDir ? { path: options.dataDir } : {}),
+    startFakeSlack({ token: LOCAL_CREDENTIALS.slackBotToken }),
+    startFakeTwilio({ accountSid: LOCAL_CREDENTIALS.twilioAccountSid, authToken: LOCAL_CREDENTIALS.twilioAuthToken }),
+    startLocalSes(),
+  ]);
+  const names = await createTables(dynamo.client, tableSpecs(template));
+  const tableEnv = tableEnvironment(template, names);
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SES: ses.url,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: LOCAL_CREDENTIALS.slackBotToken,
+    SLACK_SIGNING_SECRET: LOCAL_CREDENTIALS.slackSigningSecret,
+    TWILIO_API_URL: twilio.url,
+    TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.twilioAccountSid,
+    TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.twilioAuthToken,
+    TWILIO_FROM_NUMBER: LOCAL_CREDENTIALS.twilioFromNumber,
+    SES_FROM_EMAIL: LOCAL_CREDENTIALS.sesFromEmail,
+    POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
+    ...tableEnv,
+  };
+  Object.assign(process.env, env);
+  const required = ['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME'];
+  for (const name of required) if (!env[name]) throw new Error(`the template gives no function ${name}`);
+  const chatSessions = Object.entries(names).find(([id]) => id.includes('ChatSessions'))?.[1];
+  if (!chatSessions) throw new Error('the template has no chat sessions table');
+
+  return {
+    template,
+    workflow: new LocalWorkflow(localDefinition(template)),
+    dynamo,
+    db: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tables: { meetings: env['MEETINGS_TABLE_NAME'] as string, users: env['USERS_TABLE_NAME'] as string, chatSessions },
+    slack,
+    twilio,
+    ses,
+    env,
+    async resetFakes() {
+      slack.reset();
+      twilio.reset();
+      await ses.reset();
+    },
+    async close() {
+      await Promise.all([slack.close(), twilio.close(), ses.close()]);
+      await dynamo.close();
+    },
+  };
+}

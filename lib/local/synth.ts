@@ -1,0 +1,129 @@
+/**
+ * The synthesized stack as the local runtime and the workflow tests use it: the same template that `cdk deploy`
+ * would send, read for the state machine definition, the tables' key schemas, and which source file each
+ * function runs. Synthesized in-process, without bundling.
+ */
+import { App } from 'aws-cdk-lib';
+import { AppConfig, loadConfig } from '../config';
+import { ENTRY_METADATA_KEY } from '../constructs/house-function';
+import { MeetingPrepStack } from '../meeting-prep-stack';
+
+/** A CloudFormation resource, loosely typed. */
+export interface CfnResourceJson {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+
+/** A CloudFormation template, loosely typed. */
+export interface CfnTemplate {
+  Resources: Record<string, CfnResourceJson>;
+  Outputs?: Record<string, unknown>;
+}
+
+/** Synthesizes the stack for the given context (default: the dev stage, agents.yaml as committed). */
+export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: CfnTemplate; config: AppConfig } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const stack = new MeetingPrepStack(app, 'MeetingPrepLocal', {
+    config,
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  return { template, config };
+}
+
+function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResourceJson][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** A fake but well-formed Lambda ARN for a function's logical id. */
+export function localFunctionArn(logicalId: string): string {
+  return `arn:aws:lambda:us-east-1:123456789012:function:${logicalId}`;
+}
+
+/** The workflow as the local runner needs it. */
+export interface LocalDefinition {
+  /** The ASL document with every substitution resolved. */
+  readonly definition: Record<string, unknown> & { States: Record<string, { Type: string; Resource?: string }> };
+  /** Task state name → source entry of the function it invokes (e.g. `lambda/workflow/load-meeting.ts`). */
+  readonly taskEntries: Readonly<Record<string, string>>;
+}
+
+/**
+ * The state machine's definition from the template, with `${…}` substitutions resolved: function ARNs become
+ * local fake ARNs, and each Task state is mapped to the source entry its function runs.
+ */
+export function localDefinition(template: CfnTemplate): LocalDefinition {
+  const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
+  const props = (machines[0] as [string, CfnResourceJson])[1].Properties ?? {};
+  const body = props['DefinitionString'];
+  if (typeof body !== 'string') throw new Error('expected an inline DefinitionString (DefinitionBody.fromString)');
+  const substitutions = (props['DefinitionSubstitutions'] ?? {}) as Record<string, unknown>;
+  const arnToEntry = new Map<string, string>();
+  const text = body.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, key: string) => {
+    const value = substitutions[key];
+    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+    if (!getAtt) throw new Error(`substitution ${key} is not a Fn::GetAtt: ${JSON.stringify(value)}`);
+    const [logicalId] = getAtt;
+    const resource = template.Resources[logicalId];
+    const entry = resource?.Metadata?.[ENTRY_METADATA_KEY];
+    if (resource?.Type !== 'AWS::Lambda::Function' || typeof entry !== 'string') {
+      throw new Error(`substitution ${key} does not name a house function (${logicalId})`);
+    }
+    const arn = localFunctionArn(logicalId);
+    arnToEntry.set(arn, entry);
+    return arn;
+  });
+  const definition = JSON.parse(text) as LocalDefinition['definition'];
+  const taskEntries: Record<string, string> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const entry = state.Resource ? arnToEntry.get(state.Resource) : undefined;
+    if (!entry) throw new Error(`task ${name} invokes an unknown resource ${state.Resource}`);
+    taskEntries[name] = entry;
+  }
+  return { definition, taskEntries };
+}
+
+/** A table's key schema and indexes as `CreateTable` takes them. */
+export interface LocalTableSpec {
+  readonly logicalId: string;
+  readonly KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  readonly AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  readonly GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+}
+
+/** The tables the template creates, as local CreateTable specs. */
+export function tableSpecs(template: CfnTemplate): LocalTableSpec[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => {
+    const p = (r.Properties ?? {}) as unknown as Omit<LocalTableSpec, 'logicalId'>;
+    return {
+      logicalId,
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes } : {}),
+    };
+  });
+}
+
+/**
+ * The environment variables the template gives functions that name tables (`MEETINGS_TABLE_NAME: {Ref: …}`),
+ * resolved with the local table names by logical id.
+ */
+export function tableEnvironment(template: CfnTemplate, localNames: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const vars = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    for (const [name, value] of Object.entries(vars)) {
+      const ref = (value as { Ref?: string } | null)?.Ref;
+      if (ref && localNames[ref]) env[name] = localNames[ref] as string;
+    }
+  }
+  return env;
+}

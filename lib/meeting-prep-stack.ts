@@ -1,0 +1,70 @@
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { AppConfig, stageSettings } from './config';
+import { PrepWorkflow } from './constructs/prep-workflow';
+import { Tables } from './constructs/tables';
+
+/** Props of {@link MeetingPrepStack}. */
+export interface MeetingPrepStackProps extends StackProps {
+  /** The app's configuration, from context (see `lib/config.ts`). */
+  readonly config: AppConfig;
+}
+
+const RETENTION: Record<number, logs.RetentionDays> = {
+  7: logs.RetentionDays.ONE_WEEK,
+  14: logs.RetentionDays.TWO_WEEKS,
+  30: logs.RetentionDays.ONE_MONTH,
+};
+
+/**
+ * The meeting-prep notification service: tables, the prep workflow, and the integrations' secrets.
+ * Secrets are created empty-valued by the stack (or imported by ARN); their values are set out of band.
+ */
+export class MeetingPrepStack extends Stack {
+  public readonly tables: Tables;
+  public readonly workflow: PrepWorkflow;
+  public readonly slackSecret: secretsmanager.ISecret;
+  public readonly twilioSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: MeetingPrepStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const settings = stageSettings(config.stage);
+    const removal = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.tables = new Tables(this, 'Tables', {
+      retainData: settings.retainData,
+      ...(config.existingTables ? { existing: config.existingTables } : {}),
+    });
+    this.slackSecret = config.slackSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SlackSecret', config.slackSecretArn)
+      : new secretsmanager.Secret(this, 'SlackSecret', {
+          description: 'Slack app credentials as JSON: {"bot_token":"xoxb-…","signing_secret":"…"}',
+          removalPolicy: removal,
+        });
+    this.twilioSecret = config.twilioSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'TwilioSecret', config.twilioSecretArn)
+      : new secretsmanager.Secret(this, 'TwilioSecret', {
+          description: 'Twilio credentials as JSON: {"account_sid":"AC…","auth_token":"…","from_number":"+1…"}',
+          removalPolicy: removal,
+        });
+
+    this.workflow = new PrepWorkflow(this, 'PrepWorkflow', {
+      tables: this.tables,
+      slackSecret: this.slackSecret,
+      twilioSecret: this.twilioSecret,
+      notificationChannels: config.notificationChannels,
+      logRetention: RETENTION[settings.logRetentionDays] as logs.RetentionDays,
+      logRemovalPolicy: removal,
+      ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),
+    });
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.workflow.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
+    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
+    new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
+  }
+}

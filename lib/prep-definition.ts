@@ -1,0 +1,64 @@
+/**
+ * Loads the prep workflow's ASL file and orders its channel states as `config/agents.yaml` lists the channels.
+ * Pure apart from reading the file; the stack hands the result to Step Functions with ARN substitutions.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ChannelName } from './config';
+
+/** The ASL file: the single picture of the workflow. */
+export const PREP_DEFINITION_PATH = path.join(__dirname, '..', 'state-machines', 'prep-notification.asl.json');
+
+/** The state that tries each channel. */
+export const CHANNEL_STATES: Readonly<Record<ChannelName, string>> = {
+  slack: 'NotifyViaSlack',
+  sms: 'NotifyViaSms',
+  email: 'NotifyViaEmail',
+};
+
+/** Where the chain goes after the claim, and after the last channel. */
+const CLAIM_STATE = 'MarkPrepScheduled';
+const ALL_FAILED_STATE = 'RecordAllChannelsFailed';
+
+interface TaskLike {
+  Next?: string;
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+  [key: string]: unknown;
+}
+
+/** An ASL document, loosely typed: states are edited by name. */
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, TaskLike>;
+  [key: string]: unknown;
+}
+
+/** Reads the ASL file. */
+export function readPrepDefinition(file = PREP_DEFINITION_PATH): AslDefinition {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as AslDefinition;
+}
+
+/**
+ * Rewires the channel states into the given order: the claim goes to the first channel, each channel's catch-all
+ * goes to the next one, the last to RecordAllChannelsFailed. States of channels not listed are removed, so no
+ * unreachable state is left. Returns a new document.
+ */
+export function orderChannels(definition: AslDefinition, channels: readonly ChannelName[]): AslDefinition {
+  if (channels.length === 0) throw new Error('at least one notification channel is required');
+  const states: Record<string, TaskLike> = structuredClone(definition.States);
+  for (const [channel, stateName] of Object.entries(CHANNEL_STATES)) {
+    if (!states[stateName]) throw new Error(`the ASL file has no ${stateName} state`);
+    if (!channels.includes(channel as ChannelName)) delete states[stateName];
+  }
+  const claim = states[CLAIM_STATE];
+  if (!claim) throw new Error(`the ASL file has no ${CLAIM_STATE} state`);
+  claim.Next = CHANNEL_STATES[channels[0] as ChannelName];
+  channels.forEach((channel, i) => {
+    const state = states[CHANNEL_STATES[channel]] as TaskLike;
+    const next = i + 1 < channels.length ? CHANNEL_STATES[channels[i + 1] as ChannelName] : ALL_FAILED_STATE;
+    const catchAll = state.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
+    if (!catchAll) throw new Error(`${CHANNEL_STATES[channel]} has no States.ALL catcher`);
+    catchAll.Next = next;
+  });
+  return { ...definition, States: states };
+}
