@@ -24,7 +24,8 @@ export interface PrepNotice {
 }
 
 const SLACK_HEADER_LIMIT = 150;
-const SMS_TITLE_LIMIT = 60;
+/** One SMS segment in the GSM-7 alphabet. */
+const SMS_SEGMENT = 160;
 
 /** Escapes the three characters Slack's mrkdwn reserves. */
 export function escapeMrkdwn(text: string): string {
@@ -35,8 +36,10 @@ function escapeHtml(text: string): string {
   return escapeMrkdwn(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Cuts to at most `max` characters (code points, so no emoji is split), ending with `ellipsis` when cut. */
+function truncate(text: string, max: number, ellipsis = '…'): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - ellipsis.length)).join('')}${ellipsis}`;
 }
 
 function intro(notice: PrepNotice): string {
@@ -102,13 +105,16 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
   ];
 }
 
-/** A short SMS: title, local time, how to start prep. One segment for ordinary titles. */
+/**
+ * A short SMS: title, local time, how to start prep. The title is cut (with "...", which GSM-7 has, unlike "…")
+ * so the whole text fits one 160-character segment.
+ */
 export function renderSms(notice: PrepNotice): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
-  return (
-    `Meeting prep reminder: ${truncate(notice.meeting.title, SMS_TITLE_LIMIT)}, ${when}. ` +
-    'Open Slack and click Start Prep Session (or DM the assistant) to start your prep.'
-  );
+  const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
+  const tail = `, ${when}. To prep, open Slack > Start Prep Session.`;
+  const budget = SMS_SEGMENT - `${lead}: `.length - tail.length;
+  return `${lead}: ${truncate(notice.meeting.title, Math.max(budget, 10), '...')}${tail}`;
 }
 
 /** The email: subject, HTML and plain-text bodies. */

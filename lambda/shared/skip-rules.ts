@@ -1,5 +1,7 @@
 import { CLAIMABLE_STATUSES, Meeting, MeetingStatus, REMINDABLE_STATUSES, User } from './domain';
 
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
 /** Why an execution stops without sending anything. Recorded in the execution's output. */
 export type SkipReason =
   | 'meeting_cancelled'
@@ -20,7 +22,8 @@ export type SkipReason =
  */
 export function skipReason(meeting: Meeting, user: User, reminder: boolean, now: Date): SkipReason | undefined {
   if (meeting.status === MeetingStatus.Cancelled) return 'meeting_cancelled';
-  const start = Date.parse(meeting.start_time);
+  // ISO 8601 with a zone only: Date.parse alone accepts free text and zone-less times (read as UTC on Lambda).
+  const start = ISO_WITH_ZONE.test(meeting.start_time ?? '') ? Date.parse(meeting.start_time) : Number.NaN;
   if (Number.isNaN(start)) return 'invalid_start_time';
   if (start <= now.getTime()) return 'meeting_already_started';
   const status = (meeting.status ?? '') as MeetingStatus;

@@ -21,7 +21,7 @@ interface SlackLikeError {
   data?: { error?: string };
   retryAfter?: number;
   statusCode?: number;
-  original?: { code?: string };
+  original?: { code?: string; cause?: { code?: string } };
 }
 
 /** Classifies an error thrown by `@slack/web-api`'s WebClient. */
@@ -44,7 +44,8 @@ export function classifySlackError(error: unknown): ChannelError {
         : new ChannelPermanentFailureError('slack', code, { cause: error });
     }
     case 'slack_webapi_request_error':
-      return new ChannelTransientFailureError('slack', e.original?.code ?? 'request_error', { cause: error });
+      // fetch wraps the socket error: the code (ECONNREFUSED…) is on the original error's cause.
+      return new ChannelTransientFailureError('slack', e.original?.code ?? e.original?.cause?.code ?? 'request_error', { cause: error });
     default:
       return new ChannelTransientFailureError('slack', e.code ?? 'unknown_error', { cause: error });
   }

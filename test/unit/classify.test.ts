@@ -1,0 +1,235 @@
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import twilio from 'twilio';
+import { classifySesError, classifySlackError, classifyTwilioError } from '../../lambda/shared/channels/classify';
+import { twilioClient } from '../../lambda/shared/channels/sms-sender';
+import {
+  ChannelPermanentFailureError,
+  ChannelRateLimitedError,
+  ChannelTransientFailureError,
+} from '../../lambda/shared/errors';
+import { startHttpServer } from '../../lib/local/fake-http';
+import { type FakeSlack, type SlackFailureSpec, startFakeSlack } from '../../lib/local/fake-slack';
+import { type FakeTwilio, startFakeTwilio } from '../../lib/local/fake-twilio';
+import { type LocalSes, startLocalSes } from '../../lib/local/local-ses';
+import { fixture, rejectionOf } from './fixture';
+
+interface SlackErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: { readonly ok: false; readonly error: string };
+  readonly transient: boolean;
+}
+
+const slackErrors = Object.entries(fixture<Record<string, SlackErrorResponse>>('slack/chat-postMessage-error-responses.json'));
+const twilioInvalidTo = fixture<{ code: number; status: number; message: string }>('twilio/error-21211.json');
+
+/** fatal_error is transient in the fixture, but a retry could post twice: the code treats it as permanent. */
+const DELIBERATELY_PERMANENT = 'fatal_error';
+
+/** How the fake Slack answers like the fixture entry: `ok:false` with HTTP 200, or 429 with its Retry-After. */
+function failureLike(code: string, response: SlackErrorResponse): SlackFailureSpec {
+  if (response.status === 429) return { kind: 'ratelimited', retryAfterSeconds: Number(response.headers['Retry-After']) };
+  if (response.status === 200) return { kind: 'slack_error', error: response.body.error };
+  throw new Error(`fixture entry ${code} has status ${response.status}, which the fake cannot reproduce`);
+}
+
+/** A loopback URL on which nothing listens any more. */
+async function closedPortUrl(): Promise<string> {
+  const server = await startHttpServer(async () => undefined);
+  await server.close();
+  return server.url;
+}
+
+describe('classifySlackError on errors thrown by @slack/web-api against the fake Slack', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+
+  const send = (): Promise<unknown> => client.chat.postMessage({ channel: 'U024BE7LH', text: 'Meeting prep reminder' });
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  });
+  afterEach(() => slack.reset());
+  afterAll(() => slack.close());
+
+  const permanent = slackErrors.filter(([, response]) => !response.transient);
+  const transient = slackErrors.filter(([code, response]) => response.transient && response.status === 200 && code !== DELIBERATELY_PERMANENT);
+  const rateLimited = slackErrors.filter(([, response]) => response.status === 429);
+
+  it('covers every fixture entry in exactly one group', () => {
+    const covered = [...permanent, ...transient, ...rateLimited].map(([code]) => code).concat(DELIBERATELY_PERMANENT);
+
+    expect(covered.sort()).toEqual(slackErrors.map(([code]) => code).sort());
+  });
+
+  it.each(permanent)('treats %s as a permanent failure: the next channel is tried at once', async (code, response) => {
+    slack.fail('chat.postMessage', failureLike(code, response));
+
+    const classified = classifySlackError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelPermanentFailureError);
+    expect(classified).toMatchObject({ name: 'ChannelPermanentFailure', channel: 'slack', code: response.body.error });
+  });
+
+  it.each(transient)('treats %s as a transient failure worth a retry', async (code, response) => {
+    slack.fail('chat.postMessage', failureLike(code, response));
+
+    const classified = classifySlackError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelTransientFailureError);
+    expect(classified).toMatchObject({ name: 'ChannelTransientFailure', channel: 'slack', code: response.body.error });
+  });
+
+  it.each(rateLimited)('treats %s (HTTP 429) as rate limited, keeping Retry-After', async (code, response) => {
+    slack.fail('chat.postMessage', failureLike(code, response));
+
+    const classified = classifySlackError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelRateLimitedError);
+    expect(classified).toMatchObject({ name: 'ChannelRateLimited', channel: 'slack', retryAfterSeconds: 30 });
+  });
+
+  it('treats fatal_error as permanent although the fixture calls it transient: a retry could post twice', async () => {
+    slack.fail('chat.postMessage', { kind: 'slack_error', error: 'fatal_error' });
+
+    const classified = classifySlackError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelPermanentFailureError);
+    expect(classified).toMatchObject({ code: 'fatal_error' });
+  });
+
+  it('treats an HTTP 500 as transient http_500', async () => {
+    slack.fail('chat.postMessage', { kind: 'status', status: 500 });
+
+    const classified = classifySlackError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelTransientFailureError);
+    expect(classified).toMatchObject({ code: 'http_500' });
+  });
+
+  it('keeps the WebClient error as the cause', async () => {
+    slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found' });
+    const error = await rejectionOf(send());
+
+    const classified = classifySlackError(error);
+
+    expect(classified.cause).toBe(error);
+    expect(classified.cause).toMatchObject({ code: ErrorCode.PlatformError });
+  });
+
+  it('treats a refused connection as transient', async () => {
+    const unreachable = new WebClient('xoxb-test', {
+      slackApiUrl: `${await closedPortUrl()}/api/`,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LogLevel.ERROR,
+    });
+
+    const error = await rejectionOf(unreachable.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' }));
+
+    expect(error).toMatchObject({ code: ErrorCode.RequestError });
+    expect(classifySlackError(error)).toBeInstanceOf(ChannelTransientFailureError);
+  });
+});
+
+describe('classifyTwilioError on errors thrown by the twilio client against the fake Twilio', () => {
+  const from = '+15017122661';
+  let fake: FakeTwilio;
+  let client: twilio.Twilio;
+  let savedApiUrl: string | undefined;
+
+  beforeAll(async () => {
+    fake = await startFakeTwilio();
+    savedApiUrl = process.env.TWILIO_API_URL;
+    process.env.TWILIO_API_URL = fake.url;
+    client = twilioClient({ accountSid: 'AC3f9e2b7c1d4a5e6f8b0c9d2e1f3a4b5c', authToken: 'classify-test', fromNumber: from });
+  });
+  afterEach(() => fake.reset());
+  afterAll(async () => {
+    if (savedApiUrl === undefined) delete process.env.TWILIO_API_URL;
+    else process.env.TWILIO_API_URL = savedApiUrl;
+    await fake.close();
+  });
+
+  it('treats an invalid To number (21211) as permanent, with the Twilio code', async () => {
+    const error = await rejectionOf(client.messages.create({ to: '+1212555014', from, body: 'Meeting prep reminder' }));
+
+    const classified = classifyTwilioError(error);
+
+    expect(error).toBeInstanceOf(twilio.RestException);
+    expect(error).toMatchObject({ status: twilioInvalidTo.status, code: twilioInvalidTo.code });
+    expect(classified).toBeInstanceOf(ChannelPermanentFailureError);
+    expect(classified).toMatchObject({ name: 'ChannelPermanentFailure', channel: 'sms', code: '21211' });
+  });
+
+  it.each([503, 500, 429])('treats HTTP %d as transient', async (status) => {
+    fake.fail({ kind: 'status', status });
+
+    const error = await rejectionOf(client.messages.create({ to: '+12125550143', from, body: 'Meeting prep reminder' }));
+
+    expect(error).toBeInstanceOf(twilio.RestException);
+    expect(classifyTwilioError(error)).toBeInstanceOf(ChannelTransientFailureError);
+    expect(classifyTwilioError(error)).toMatchObject({ channel: 'sms' });
+  });
+
+  it('treats a refused connection as transient', async () => {
+    process.env.TWILIO_API_URL = await closedPortUrl();
+    const unreachable = twilioClient({ accountSid: 'AC00000000000000000000000000000000', authToken: 'refused', fromNumber: from });
+    process.env.TWILIO_API_URL = fake.url;
+
+    const error = await rejectionOf(unreachable.messages.create({ to: '+12125550143', from, body: 'Meeting prep reminder' }));
+
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(classifyTwilioError(error)).toBeInstanceOf(ChannelTransientFailureError);
+    expect(classifyTwilioError(error)).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('classifySesError on errors thrown by @aws-sdk/client-ses against local SES', () => {
+  let ses: LocalSes;
+  let client: SESClient;
+
+  const send = (): Promise<unknown> =>
+    client.send(
+      new SendEmailCommand({
+        Source: 'assistant@acme.example',
+        Destination: { ToAddresses: ['jordan.lee@acme.example'] },
+        Message: { Subject: { Data: 'Meeting prep' }, Body: { Text: { Data: 'Q4 Leadership Sync' } } },
+      }),
+    );
+
+  beforeAll(async () => {
+    ses = await startLocalSes();
+    client = new SESClient({
+      endpoint: ses.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
+  });
+  afterEach(() => ses.reset());
+  afterAll(async () => {
+    client.destroy();
+    await ses.close();
+  });
+
+  it('treats MessageRejected as permanent', async () => {
+    ses.fail({ kind: 'rejected' });
+
+    const classified = classifySesError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelPermanentFailureError);
+    expect(classified).toMatchObject({ name: 'ChannelPermanentFailure', channel: 'email', code: 'MessageRejected' });
+  });
+
+  it('treats HTTP 503 as transient', async () => {
+    ses.fail({ kind: 'status', status: 503 });
+
+    const classified = classifySesError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelTransientFailureError);
+    expect(classified).toMatchObject({ name: 'ChannelTransientFailure', channel: 'email' });
+  });
+});
