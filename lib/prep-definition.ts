@@ -21,6 +21,7 @@ const CLAIM_STATE = 'MarkPrepScheduled';
 const ALL_FAILED_STATE = 'RecordAllChannelsFailed';
 
 interface TaskLike {
+  Type: string;
   Next?: string;
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
   [key: string]: unknown;
