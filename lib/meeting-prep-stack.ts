@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig, stageSettings } from './config';
 import { PrepWorkflow } from './constructs/prep-workflow';
+import { SlackBotApi } from './constructs/slack-bot-api';
 import { Tables } from './constructs/tables';
 
 /** Props of {@link MeetingPrepStack}. */
@@ -19,12 +20,13 @@ const RETENTION: Record<number, logs.RetentionDays> = {
 };
 
 /**
- * The meeting-prep notification service: tables, the prep workflow, and the integrations' secrets.
+ * The meeting-prep notification service: tables, the prep workflow, the Slack bot, and the integrations' secrets.
  * Secrets are created empty-valued by the stack (or imported by ARN); their values are set out of band.
  */
 export class MeetingPrepStack extends Stack {
   public readonly tables: Tables;
   public readonly workflow: PrepWorkflow;
+  public readonly slackBot: SlackBotApi;
   public readonly slackSecret: secretsmanager.ISecret;
   public readonly twilioSecret: secretsmanager.ISecret;
 
@@ -61,6 +63,18 @@ export class MeetingPrepStack extends Stack {
       ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),
     });
 
+    this.slackBot = new SlackBotApi(this, 'SlackBot', {
+      tables: this.tables,
+      slackSecret: this.slackSecret,
+      stateMachine: this.workflow.stateMachine,
+      logRetention: RETENTION[settings.logRetentionDays] as logs.RetentionDays,
+      logRemovalPolicy: removal,
+    });
+
+    new CfnOutput(this, 'SlackWebhookUrl', {
+      value: this.slackBot.webhookUrl,
+      description: "Slack app Request URL (slash command /meetings, interactivity, event subscriptions)",
+    });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.workflow.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });

@@ -30,6 +30,12 @@ export interface HouseFunctionProps {
   readonly memorySize?: number;
   /** Plain, non-secret settings. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files (relative to the project root) copied next to `index.js` in the bundle, for code that reads them from
+   * `__dirname` (esbuild bundles only code).
+   * @default none
+   */
+  readonly copyFiles?: readonly string[];
 }
 
 /** Table operations a function may be granted, by name (no wildcards). */
@@ -76,6 +82,16 @@ export class HouseFunction extends Construct {
         format: OutputFormat.CJS,
         // Bundle the SDK too: production runs exactly the versions the tests ran.
         externalModules: [],
+        ...(props.copyFiles && props.copyFiles.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.copyFiles ?? []).map((file) => `cp "${path.posix.join(inputDir, file)}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
     (this.function.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, props.entry);

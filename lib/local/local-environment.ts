@@ -7,6 +7,7 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, LocalDynamo, startDynalite } from './dynamo';
+import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
@@ -21,6 +22,13 @@ export const LOCAL_CREDENTIALS = {
   twilioAuthToken: 'local-twilio-auth-token',
   twilioFromNumber: '+15005550006',
   sesFromEmail: 'assistant@exec-assistant.local',
+} as const;
+
+/** What the Slack bot's reminders target locally (the stack gives real ARNs on AWS). */
+export const LOCAL_REMINDERS = {
+  scheduleGroupName: 'meeting-prep-reminders-local',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:PrepNotificationLocal',
+  schedulerRoleArn: 'arn:aws:iam::123456789012:role/PrepReminderSchedulerLocal',
 } as const;
 
 /** Options of {@link startLocalEnvironment}. */
@@ -42,6 +50,8 @@ export interface LocalEnvironment {
   readonly slack: FakeSlack;
   readonly twilio: FakeTwilio;
   readonly ses: LocalSes;
+  /** EventBridge Scheduler (the Slack bot's reminders); fire due schedules with `scheduler.fireDue`. */
+  readonly scheduler: FakeScheduler;
   /** The variables set on `process.env`. */
   readonly env: Readonly<Record<string, string>>;
   /** Clears recorded requests and queued failures of every fake. */
@@ -52,11 +62,12 @@ export interface LocalEnvironment {
 /** Starts the environment and points `process.env` at it. */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const { template } = synthesizeTemplate(options.context);
-  const [dynamo, slack, twilio, ses] = await Promise.all([
+  const [dynamo, slack, twilio, ses, scheduler] = await Promise.all([
     startDynalite(options.dataDir ? { path: options.dataDir } : {}),
     startFakeSlack({ token: LOCAL_CREDENTIALS.slackBotToken }),
     startFakeTwilio({ accountSid: LOCAL_CREDENTIALS.twilioAccountSid, authToken: LOCAL_CREDENTIALS.twilioAuthToken }),
     startLocalSes(),
+    startFakeScheduler({ groups: [LOCAL_REMINDERS.scheduleGroupName] }),
   ]);
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
@@ -66,6 +77,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SES: ses.url,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
+    STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
+    SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN: LOCAL_CREDENTIALS.slackBotToken,
     SLACK_SIGNING_SECRET: LOCAL_CREDENTIALS.slackSigningSecret,
@@ -92,14 +107,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     slack,
     twilio,
     ses,
+    scheduler,
     env,
     async resetFakes() {
       slack.reset();
       twilio.reset();
+      scheduler.reset();
       await ses.reset();
     },
     async close() {
-      await Promise.all([slack.close(), twilio.close(), ses.close()]);
+      await Promise.all([slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
       await dynamo.close();
     },
   };

@@ -1,0 +1,126 @@
+/**
+ * Meeting reads and writes of the Slack bot: a user's upcoming meetings (the by-user index), and the guarded move
+ * to PREP_IN_PROGRESS that links the meeting to its chat session.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Meeting, MeetingStatus, REMINDABLE_STATUSES } from './domain';
+import { MEETINGS_BY_USER_INDEX } from './table-indexes';
+
+/** How many meetings `/meetings` lists at most. */
+export const UPCOMING_LIMIT = 10;
+
+/** Statuses whose prep has not started: Start Prep is offered and accepted. */
+export const PREP_STARTABLE_STATUSES: readonly string[] = REMINDABLE_STATUSES;
+
+/** Whether a meeting's prep can still be started. */
+export function canStartPrep(meeting: Pick<Meeting, 'status'>): boolean {
+  return PREP_STARTABLE_STATUSES.includes(meeting.status ?? '');
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Picks the upcoming meetings: start in [from, to), not cancelled, soonest first, at most `limit`. Pure.
+ * Start times are compared as instants, so items written with any UTC offset sort correctly.
+ */
+export function selectUpcoming(items: readonly Meeting[], from: Date, to: Date, limit = UPCOMING_LIMIT): Meeting[] {
+  return items
+    .map((m) => ({ m, at: Date.parse(m.start_time) }))
+    .filter(({ m, at }) => Number.isFinite(at) && at >= from.getTime() && at < to.getTime() && m.status !== MeetingStatus.Cancelled)
+    .sort((a, b) => a.at - b.at)
+    .slice(0, limit)
+    .map(({ m }) => m);
+}
+
+/** The bot's access to the meetings table. */
+export class BotMeetingsRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The meeting, or undefined (strongly consistent: a click decides on it). */
+  async get(meetingId: string): Promise<Meeting | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { meeting_id: meetingId }, ConsistentRead: true }));
+    return out.Item as Meeting | undefined;
+  }
+
+  /**
+   * The user's meetings starting in [from, to), soonest first, at most `limit`, cancelled ones left out. The key
+   * condition is widened by a day on each side because `start_time` strings may carry any UTC offset; the exact
+   * window is applied on the parsed instants.
+   */
+  async upcoming(userId: string, from: Date, to: Date, limit = UPCOMING_LIMIT): Promise<Meeting[]> {
+    const items: Meeting[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: MEETINGS_BY_USER_INDEX,
+          KeyConditionExpression: 'user_id = :u AND start_time BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':u': userId,
+            ':from': new Date(from.getTime() - DAY_MS).toISOString(),
+            ':to': new Date(to.getTime() + DAY_MS).toISOString(),
+          },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...((out.Items ?? []) as Meeting[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return selectUpcoming(items, from, to, limit);
+  }
+
+  /**
+   * Moves the meeting to PREP_IN_PROGRESS with its chat session, only if prep has not started and no session is
+   * linked yet: of two concurrent clicks exactly one wins.
+   * @returns true when this call moved it; false when the condition failed
+   */
+  async markPrepInProgress(meetingId: string, sessionId: string, now: Date): Promise<boolean> {
+    const statusValues = Object.fromEntries(PREP_STARTABLE_STATUSES.map((s, i) => [`:s${i}`, s]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { meeting_id: meetingId },
+          UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
+          ConditionExpression: `attribute_exists(meeting_id) AND #status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...statusValues, ':inProgress': MeetingStatus.PrepInProgress, ':sid': sessionId, ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Moves the meeting to PREP_COMPLETED when its session finishes (only from PREP_IN_PROGRESS with that session). */
+  async markPrepCompleted(meetingId: string, sessionId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { meeting_id: meetingId },
+          UpdateExpression: 'SET #status = :completed, prep_completed_at = :now, updated_at = :now',
+          ConditionExpression: '#status = :inProgress AND chat_session_id = :sid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':completed': MeetingStatus.PrepCompleted,
+            ':inProgress': MeetingStatus.PrepInProgress,
+            ':sid': sessionId,
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * What the bot says: the `/meetings` list, the prep session's opening and its steps, replacements of clicked
+ * messages. Pure functions; times in the user's time zone.
+ */
+import type { KnownBlock } from '@slack/types';
+import { ChatSession, PrepStep } from '../shared/chat-sessions';
+import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
+import { ActionIds, PrepButtonValue, escapeMrkdwn } from '../shared/messages';
+import { PrepKit } from '../shared/prep-kits';
+import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
+import { canStartPrep } from '../shared/bot-meetings';
+
+/** A message: fallback text and blocks. */
+export interface BotMessage {
+  readonly text: string;
+  readonly blocks?: KnownBlock[];
+}
+
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  [MeetingStatus.Discovered]: 'Prep not started',
+  [MeetingStatus.Classified]: 'Prep not started',
+  [MeetingStatus.PrepScheduled]: 'Prep not started (reminder sent)',
+  [MeetingStatus.PrepInProgress]: 'Prep in progress',
+  [MeetingStatus.PrepCompleted]: 'Prep done',
+  [MeetingStatus.Completed]: 'Completed',
+  [MeetingStatus.Cancelled]: 'Cancelled',
+};
+
+/** The prep status in words. */
+export function prepStatusInWords(status: string | undefined): string {
+  return STATUS_WORDS[status ?? ''] ?? 'Status unknown';
+}
+
+const title = (m: Pick<Meeting, 'title'>): string => m.title?.trim() || 'Untitled meeting';
+
+function buttonValue(m: Meeting): string {
+  return JSON.stringify({ meeting_id: m.meeting_id, user_id: m.user_id } satisfies PrepButtonValue);
+}
+
+/** The line for a user who is not in the users table. */
+export const UNKNOWN_USER_TEXT =
+  "I don't have you on file yet, so I can't look up your meetings. Ask your executive assistant admin to add you.";
+
+/** The line for a user with nothing in the next seven days. */
+export const NO_MEETINGS_TEXT = 'You have no meetings in the next 7 days. Enjoy the breathing room! :palm_tree:';
+
+/** The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started. */
+export function renderMeetingList(meetings: readonly Meeting[], timeZone: string): BotMessage {
+  if (meetings.length === 0) return { text: NO_MEETINGS_TEXT };
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*Your upcoming meetings (next 7 days)*` } },
+  ];
+  for (const m of meetings) {
+    const line =
+      `*${escapeMrkdwn(title(m))}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ` +
+      `${formatLocalDateTime(m.start_time, timeZone)}\n${prepStatusInWords(m.status)}`;
+    blocks.push({
+      type: 'section',
+      block_id: `meeting_${m.meeting_id}`.slice(0, 255),
+      text: { type: 'mrkdwn', text: line },
+      ...(canStartPrep(m)
+        ? {
+            accessory: {
+              type: 'button',
+              action_id: ActionIds.StartPrep,
+              text: { type: 'plain_text', text: 'Start Prep', emoji: true },
+              style: 'primary',
+              value: buttonValue(m),
+            },
+          }
+        : {}),
+    });
+  }
+  const text = `Your upcoming meetings: ${meetings.map((m) => `${title(m)} (${formatLocalDateTime(m.start_time, timeZone)})`).join('; ')}`;
+  return { text, blocks };
+}
+
+/** Replaces a clicked prep message once the session has started. */
+export function prepStartedReplacement(meeting: Meeting, timeZone: string): BotMessage {
+  const text = 'Prep session started';
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:white_check_mark: *${text}* for *${escapeMrkdwn(title(meeting))}* (${formatLocalDateTime(meeting.start_time, timeZone)}). I've sent you a direct message.`,
+        },
+      },
+    ],
+  };
+}
+
+/** Replaces a clicked prep message once the reminder is scheduled. */
+export function reminderReplacement(meeting: Meeting, at: Date, timeZone: string): BotMessage {
+  const text = `I'll remind you at ${formatLocalDateTime(at.toISOString(), timeZone)}`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `:alarm_clock: ${text} to prep for *${escapeMrkdwn(title(meeting))}*.` },
+      },
+    ],
+  };
+}
+
+const bullets = (items: readonly string[]): string => items.map((i) => `• ${escapeMrkdwn(i)}`).join('\n');
+const numbered = (items: readonly string[]): string => items.map((i, n) => `${n + 1}. ${escapeMrkdwn(i)}`).join('\n');
+
+/** The note-taking template with the meeting's title and time filled in. */
+export function notesTemplate(kit: PrepKit, meeting: Meeting, timeZone: string): string {
+  return kit.notes_template.replace(/\{title\}/g, title(meeting)).replace(/\{when\}/g, formatLocalDateTime(meeting.start_time, timeZone));
+}
+
+/** The first DM of a session: the meeting summary and the whole prep kit, then the first step's prompt. */
+export function renderSessionOpening(meeting: Meeting, kit: PrepKit, timeZone: string): BotMessage {
+  const type = meetingTypeInWords(toMeetingType(meeting.meeting_type));
+  const when = formatLocalDateTime(meeting.start_time, timeZone);
+  const minutes = durationMinutes(meeting.start_time, meeting.end_time);
+  const facts = [
+    `*Type:* ${type}`,
+    `*When:* ${when}`,
+    ...(minutes ? [`*Duration:* ${formatDuration(minutes)}`] : []),
+    `*Attendees:* ${meeting.attendees?.length ?? 0}`,
+    ...(meeting.location ? [`*Location:* ${escapeMrkdwn(meeting.location)}`] : []),
+  ].join('\n');
+  return {
+    text: `Let's prep for ${title(meeting)} (${when})`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'Prep Session', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(title(meeting))}*\n${facts}` } },
+      ...(meeting.description ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(meeting.description.slice(0, 500)) }] }] : []),
+      { type: 'divider' },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Agenda outline*\n${numbered(kit.agenda)}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Question bank*\n${bullets(kit.questions)}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Note-taking template*\n\`\`\`${notesTemplate(kit, meeting, timeZone)}\`\`\`` } },
+      { type: 'divider' },
+      { type: 'section', text: { type: 'mrkdwn', text: stepPrompt('agenda') } },
+    ],
+  };
+}
+
+/** What the bot asks for at a step. */
+export function stepPrompt(step: PrepStep): string {
+  switch (step) {
+    case 'agenda':
+      return '*Step 1 of 3: agenda.* Reply with anything you want to add to or change in the agenda.';
+    case 'questions':
+      return '*Step 2 of 3: questions.* Reply with the questions you want to raise.';
+    case 'notes':
+      return '*Step 3 of 3: notes.* Reply with your prep notes (use the template if it helps).';
+    case 'done':
+      return 'Your prep is complete.';
+  }
+}
+
+/** The reply to a message in a session that has just moved to `session.context.step`. */
+export function renderStepReply(session: ChatSession, meeting: Meeting | undefined, kit: PrepKit, timeZone: string): BotMessage {
+  const step = session.context.step;
+  const name = meeting ? title(meeting) : 'your meeting';
+  switch (step) {
+    case 'agenda':
+      return { text: stepPrompt('agenda') };
+    case 'questions':
+      return { text: `Noted for the agenda of ${name}.\n\n*Question bank*\n${bullets(kit.questions)}\n\n${stepPrompt('questions')}` };
+    case 'notes': {
+      const template = meeting ? notesTemplate(kit, meeting, timeZone) : kit.notes_template;
+      return { text: `Got your questions.\n\n*Note-taking template*\n\`\`\`${template}\`\`\`\n\n${stepPrompt('notes')}` };
+    }
+    case 'done':
+      return {
+        text: `Notes saved. Your prep for ${name} is complete: ${session.messages.length} item${session.messages.length === 1 ? '' : 's'} recorded. Good luck in the meeting!`,
+      };
+  }
+}
+
+/** The reply to a DM when the user has no active session: what the bot does, and their next meetings. */
+export function renderHelp(upcoming: BotMessage | undefined): BotMessage {
+  const help =
+    "I'm your meeting-prep assistant. You have no prep session open right now. " +
+    'Click *Start Prep* on one of your meetings to open one, or type `/meetings` to see what is coming up.';
+  if (!upcoming) return { text: `${help}\n\n${UNKNOWN_USER_TEXT}` };
+  return {
+    text: `${help}\n\n${upcoming.text}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: help } }, ...(upcoming.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: upcoming.text } }])],
+  };
+}

@@ -1,0 +1,139 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import * as lambdaIndexes from '../../lambda/shared/table-indexes';
+import { HouseFunction } from './house-function';
+import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables';
+
+/** The webhook's path (Slack's Request URLs end with it). */
+export const SLACK_WEBHOOK_PATH = '/slack/webhook';
+
+/** Props of {@link SlackBotApi}. */
+export interface SlackBotApiProps {
+  readonly tables: Tables;
+  /** Slack credentials (`bot_token`, `signing_secret`). */
+  readonly slackSecret: secretsmanager.ISecret;
+  /** The prep workflow, which reminders start again. */
+  readonly stateMachine: sfn.IStateMachine;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** Steady-state requests per second the stage accepts. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** Burst the stage accepts. @default 100 */
+  readonly throttlingBurstLimit?: number;
+}
+
+/**
+ * The Slack bot: API Gateway `POST /slack/webhook` (throttled, access-logged) in front of one Lambda that verifies
+ * Slack's signature and serves `/meetings`, the prep buttons and DMs; and the reminders' EventBridge Scheduler
+ * schedule group with the role its schedules use, allowed only to start the prep state machine.
+ */
+export class SlackBotApi extends Construct {
+  public readonly api: apigateway.RestApi;
+  /** The Request URL to give Slack (slash command, interactivity, events). */
+  public readonly webhookUrl: string;
+  public readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** The role reminder schedules assume to start the state machine. */
+  public readonly schedulerRole: iam.Role;
+  public readonly function: HouseFunction;
+
+  constructor(scope: Construct, id: string, props: SlackBotApiProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    if (lambdaIndexes.MEETINGS_BY_USER_INDEX !== MEETINGS_BY_USER_INDEX) problems.push('the meetings index name differs between lambda/ and lib/');
+    if (lambdaIndexes.SESSIONS_BY_USER_INDEX !== SESSIONS_BY_USER_INDEX) problems.push('the sessions index name differs between lambda/ and lib/');
+    const rate = props.throttlingRateLimit ?? 50;
+    const burst = props.throttlingBurstLimit ?? 100;
+    if (!(rate > 0)) problems.push(`throttlingRateLimit must be positive, got ${rate}`);
+    if (!(Number.isInteger(burst) && burst > 0)) problems.push(`throttlingBurstLimit must be a positive integer, got ${burst}`);
+    if (problems.length > 0) throw new Error(`SlackBotApi: ${problems.join('; ')}`);
+
+    const stack = Stack.of(this);
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
+    this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
+      description: 'Assumed by prep reminder schedules: starts the prep state machine, nothing else',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': this.scheduleArnPattern() },
+        },
+      }),
+    });
+    props.stateMachine.grantStartExecution(this.schedulerRole);
+
+    const { meetings, users, chatSessions } = props.tables;
+    this.function = new HouseFunction(this, 'WebhookFunction', {
+      entry: 'lambda/slack-bot/handler.ts',
+      description: 'Slack bot: verifies signatures; serves /meetings, Start Prep, Remind Later and DMs',
+      timeout: Duration.seconds(10),
+      memorySize: 512,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      copyFiles: ['config/meeting_types.yaml'],
+      environment: {
+        SCHEDULE_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
+        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      },
+    })
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
+      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'])
+      .useSecret('SLACK_SECRET_ARN', props.slackSecret);
+    const fn = this.function.function;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [this.scheduleArnPattern()],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      description: 'Slack webhook of the meeting-prep bot',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Stage access logs need the account's API Gateway CloudWatch role.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: props.logRemovalPolicy,
+      deployOptions: {
+        stageName: 'prod',
+        throttlingRateLimit: rate,
+        throttlingBurstLimit: burst,
+        tracingEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        metricsEnabled: true,
+      },
+    });
+    this.api.root
+      .addResource('slack')
+      .addResource('webhook')
+      .addMethod('POST', new apigateway.LambdaIntegration(fn, { proxy: true }));
+    this.webhookUrl = this.api.urlForPath(SLACK_WEBHOOK_PATH);
+    // The API's default output names the stage root; the stack outputs the webhook URL itself (SlackWebhookUrl).
+    this.api.node.tryRemoveChild('Endpoint');
+  }
+
+  private scheduleArnPattern(): string {
+    return Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
+    });
+  }
+}
