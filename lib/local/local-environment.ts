@@ -37,6 +37,32 @@ export interface LocalEnvironmentOptions {
   readonly context?: Record<string, unknown>;
   /** Persist DynamoDB data in this folder. @default in memory */
   readonly dataDir?: string;
+  /**
+   * Integrations to leave pointed at the real services, with the credentials already in the environment
+   * (see {@link realIntegrationsFromEnv}). @default none: every integration uses its local stand-in
+   */
+  readonly real?: RealIntegrations;
+}
+
+/** Which integrations talk to the real services. */
+export interface RealIntegrations {
+  readonly slack?: boolean;
+  readonly twilio?: boolean;
+  readonly ses?: boolean;
+}
+
+/**
+ * The integrations whose credentials are in the environment: Slack with `SLACK_BOT_TOKEN` and
+ * `SLACK_SIGNING_SECRET`; Twilio with `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM_NUMBER`; SES with
+ * `SES_FROM_EMAIL` and AWS credentials (`AWS_ACCESS_KEY_ID` or `AWS_PROFILE`).
+ */
+export function realIntegrationsFromEnv(env: NodeJS.ProcessEnv = process.env): RealIntegrations {
+  const has = (...names: string[]) => names.every((n) => Boolean(env[n]));
+  return {
+    slack: has('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'),
+    twilio: has('TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'),
+    ses: has('SES_FROM_EMAIL') && (has('AWS_ACCESS_KEY_ID') || has('AWS_PROFILE')),
+  };
 }
 
 /** The running environment. */
@@ -71,24 +97,31 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   ]);
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
+  const real = options.real ?? {};
   const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SES: ses.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_BOT_TOKEN: LOCAL_CREDENTIALS.slackBotToken,
-    SLACK_SIGNING_SECRET: LOCAL_CREDENTIALS.slackSigningSecret,
-    TWILIO_API_URL: twilio.url,
-    TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.twilioAccountSid,
-    TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.twilioAuthToken,
-    TWILIO_FROM_NUMBER: LOCAL_CREDENTIALS.twilioFromNumber,
-    SES_FROM_EMAIL: LOCAL_CREDENTIALS.sesFromEmail,
+    ...(real.slack
+      ? {}
+      : {
+          SLACK_API_URL: slack.apiUrl,
+          SLACK_BOT_TOKEN: LOCAL_CREDENTIALS.slackBotToken,
+          SLACK_SIGNING_SECRET: LOCAL_CREDENTIALS.slackSigningSecret,
+        }),
+    ...(real.twilio
+      ? {}
+      : {
+          TWILIO_API_URL: twilio.url,
+          TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.twilioAccountSid,
+          TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.twilioAuthToken,
+          TWILIO_FROM_NUMBER: LOCAL_CREDENTIALS.twilioFromNumber,
+        }),
+    ...(real.ses ? {} : { SES_FROM_EMAIL: LOCAL_CREDENTIALS.sesFromEmail }),
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
     ...tableEnv,
   };

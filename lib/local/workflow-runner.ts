@@ -12,6 +12,7 @@ export interface HistoryEvent {
   readonly type: string;
   readonly timestamp: number;
   readonly state?: string;
+  readonly stateType?: string;
   readonly error?: string;
   readonly cause?: unknown;
   readonly retryAttempt?: number;
@@ -101,7 +102,7 @@ export class LocalWorkflow {
         const event: HistoryEvent = {
           type: e.type,
           timestamp: e.timestamp,
-          ...('state' in e ? { state: e.state.name } : {}),
+          ...('state' in e ? { state: e.state.name, stateType: e.state.type } : {}),
           ...('Error' in e ? { error: e.Error, cause: e.Cause } : {}),
           ...('retry' in e ? { retryAttempt: e.retry.attempt } : {}),
         };
