@@ -1,0 +1,259 @@
+/**
+ * The prep state machine: a Standard, traced, logged execution of the committed ASL file, with its channel states
+ * in the order config/agents.yaml gives.
+ */
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import { orderChannels, readPrepDefinition } from '../../lib/prep-definition';
+import {
+  AGENTS_PATH,
+  AslDocument,
+  AslState,
+  BuiltStack,
+  FunctionKey,
+  SynthesizedStateMachine,
+  asArray,
+  asObject,
+  asString,
+  buildStack,
+  channelChain,
+  functionLogicalId,
+  placeholderOf,
+  readAslFile,
+  resource,
+  stateMachineOf,
+  substitutedFunction,
+  thrownBy,
+  transitionsOf,
+} from './helpers';
+
+/** Channel → state, as the ASL names them (STYLE.md: state names read as a sentence). */
+const CHANNEL_STATE: Readonly<Record<string, string>> = {
+  slack: 'NotifyViaSlack',
+  sms: 'NotifyViaSms',
+  email: 'NotifyViaEmail',
+};
+const CHANNEL_STATES = Object.values(CHANNEL_STATE);
+
+/** The channel order config/agents.yaml lists, read independently of lib/config.ts. */
+function committedChannelOrder(): string[] {
+  const doc = asObject(parse(fs.readFileSync(AGENTS_PATH, 'utf8')), 'agents.yaml');
+  const coordinator = asObject(doc['meeting_coordinator'], 'meeting_coordinator');
+  return asArray(coordinator['notification_channels'], 'notification_channels').map((c) => asString(c, 'channel'));
+}
+
+/** A state without the fallback wiring: the claim's Next, a channel's catch-all target. */
+function unwired(name: string, state: AslState): AslState {
+  if (name === 'MarkPrepScheduled') {
+    const { Next: _firstChannel, ...rest } = state;
+    return rest;
+  }
+  if (!CHANNEL_STATES.includes(name)) return state;
+  return {
+    ...state,
+    Catch: (state.Catch ?? []).map((c) => (c.ErrorEquals.includes('States.ALL') ? { ...c, Next: '<next channel>' } : c)),
+  };
+}
+
+/** The document's `keepStates`, without the fallback wiring: the only part the stack may change. */
+function withoutChannelWiring(doc: AslDocument, keepStates: readonly string[]): AslDocument {
+  const states = Object.entries(doc.States)
+    .filter(([name]) => keepStates.includes(name))
+    .map(([name, state]) => [name, unwired(name, state)]);
+  return { ...doc, States: Object.fromEntries(states) };
+}
+
+/** The task function each Task state must invoke. */
+const TASK_FUNCTIONS: Readonly<Record<string, FunctionKey>> = {
+  LoadMeeting: 'loadMeeting',
+  MarkPrepScheduled: 'markPrepScheduled',
+  NotifyViaSlack: 'notifySlack',
+  NotifyViaSms: 'notifySms',
+  NotifyViaEmail: 'notifyEmail',
+  RecordDelivery: 'recordOutcome',
+  RecordAllChannelsFailed: 'recordOutcome',
+};
+
+describe('prep state machine (committed agents.yaml)', () => {
+  let built: BuiltStack;
+  let machine: SynthesizedStateMachine;
+
+  beforeAll(() => {
+    built = buildStack();
+    machine = stateMachineOf(built.json);
+  });
+
+  it('is a Standard workflow', () => {
+    // Arrange
+    const { template } = built;
+
+    // Act / Assert
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
+  });
+
+  it('has X-Ray tracing enabled', () => {
+    // Arrange
+    const { template } = built;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true } });
+  });
+
+  it('logs every execution event (level ALL) to a CloudWatch log group', () => {
+    // Arrange
+    const logging = asObject(machine.properties['LoggingConfiguration'], 'LoggingConfiguration');
+
+    // Act
+    const destinations = asArray(logging['Destinations'], 'Destinations');
+    const logGroupArn = asObject(
+      asObject(asObject(destinations[0], 'destination')['CloudWatchLogsLogGroup'], 'CloudWatchLogsLogGroup')[
+        'LogGroupArn'
+      ],
+      'LogGroupArn',
+    );
+    const [logGroupId] = asArray(logGroupArn['Fn::GetAtt'], 'LogGroupArn GetAtt');
+
+    // Assert
+    expect(logging['Level']).toBe('ALL');
+    expect(destinations).toHaveLength(1);
+    expect(resource(built.json, asString(logGroupId, 'log group id')).Type).toBe('AWS::Logs::LogGroup');
+  });
+
+  it('is the committed ASL file, apart from the channel wiring', () => {
+    // Arrange
+    const file = readAslFile();
+    const allStates = Object.keys(file.States);
+
+    // Act
+    const deployed = withoutChannelWiring(machine.definition, allStates);
+
+    // Assert
+    expect(deployed).toEqual(withoutChannelWiring(file, allStates));
+  });
+
+  it('tries the channels in the order config/agents.yaml lists them, then records that all failed', () => {
+    // Arrange
+    const expected = ['MarkPrepScheduled', ...committedChannelOrder().map((c) => CHANNEL_STATE[c]), 'RecordAllChannelsFailed'];
+
+    // Act
+    const chain = channelChain(machine.definition, CHANNEL_STATES);
+
+    // Assert
+    expect(chain).toEqual(expected);
+  });
+
+  it('substitutes every ${…} placeholder with the ARN of a Lambda function of the stack', () => {
+    // Arrange
+    const placeholders = [...machine.definitionString.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string);
+
+    // Act
+    const targets = placeholders.map((p) => resource(built.json, substitutedFunction(machine, p)).Type);
+
+    // Assert
+    expect(placeholders.length).toBeGreaterThan(0);
+    expect(new Set(targets)).toEqual(new Set(['AWS::Lambda::Function']));
+  });
+
+  it('has each Task state invoke its own function', () => {
+    // Arrange
+    const expected = Object.fromEntries(
+      Object.entries(TASK_FUNCTIONS).map(([state, key]) => [state, functionLogicalId(built.stack, key)]),
+    );
+
+    // Act
+    const actual = Object.fromEntries(
+      Object.entries(machine.definition.States)
+        .filter(([, state]) => state.Type === 'Task')
+        .map(([name, state]) => [name, substitutedFunction(machine, placeholderOf(state.Resource) ?? `literal ${state.Resource}`)]),
+    );
+
+    // Assert
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('prep state machine with notification_channels [email, slack]', () => {
+  let machine: SynthesizedStateMachine;
+
+  beforeAll(() => {
+    machine = stateMachineOf(
+      buildStack({ agentsYaml: 'meeting_coordinator:\n  notification_channels: [email, slack]\n' }).json,
+    );
+  });
+
+  it('is the committed ASL file without the SMS state, apart from the channel wiring', () => {
+    // Arrange
+    const file = readAslFile();
+    const expectedStates = Object.keys(file.States).filter((name) => name !== 'NotifyViaSms');
+
+    // Act
+    const deployed = withoutChannelWiring(machine.definition, Object.keys(machine.definition.States));
+
+    // Assert
+    expect(deployed).toEqual(withoutChannelWiring(file, expectedStates));
+  });
+
+  it('has no SMS state', () => {
+    // Arrange / Act
+    const states = Object.keys(machine.definition.States);
+
+    // Assert
+    expect(states).not.toContain('NotifyViaSms');
+  });
+
+  it('goes MarkPrepScheduled → NotifyViaEmail → NotifyViaSlack → RecordAllChannelsFailed', () => {
+    // Arrange / Act
+    const chain = channelChain(machine.definition, CHANNEL_STATES);
+
+    // Assert
+    expect(chain).toEqual(['MarkPrepScheduled', 'NotifyViaEmail', 'NotifyViaSlack', 'RecordAllChannelsFailed']);
+  });
+
+  it('still records a delivery from each channel that succeeds', () => {
+    // Arrange / Act
+    const nexts = ['NotifyViaEmail', 'NotifyViaSlack'].map((name) => machine.definition.States[name]?.Next);
+
+    // Assert
+    expect(nexts).toEqual(['RecordDelivery', 'RecordDelivery']);
+  });
+
+  it('leaves no transition to a missing state and no unreachable state', () => {
+    // Arrange
+    const { States: states, StartAt: start } = machine.definition;
+
+    // Act
+    const dangling = Object.entries(states).flatMap(([name, state]) =>
+      transitionsOf(state)
+        .filter((target) => !(target in states))
+        .map((target) => `${name} → ${target}`),
+    );
+    const reached = new Set<string>([start]);
+    const queue = [start];
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      for (const target of transitionsOf(states[name] as AslState)) {
+        if (!reached.has(target) && target in states) {
+          reached.add(target);
+          queue.push(target);
+        }
+      }
+    }
+
+    // Assert
+    expect(dangling).toEqual([]);
+    expect(Object.keys(states).filter((name) => !reached.has(name))).toEqual([]);
+  });
+});
+
+describe('orderChannels', () => {
+  it('throws when no channel is given', () => {
+    // Arrange
+    const definition = readPrepDefinition();
+
+    // Act
+    const error = thrownBy(() => orderChannels(definition, []));
+
+    // Assert
+    expect(error.message).toMatch(/at least one notification channel/);
+  });
+});
