@@ -119,6 +119,9 @@ export function loadConfig(context: (key: string) => unknown, agentsYaml = fs.re
   }
   const encryptionKeyArn = str(CONTEXT_KEYS.tableEncryptionKeyArn);
   if (encryptionKeyArn && !KMS_ARN.test(encryptionKeyArn)) problems.push(`context tableEncryptionKeyArn is not a KMS key ARN: ${encryptionKeyArn}`);
+  if (encryptionKeyArn && given.length === 0) {
+    problems.push('context tableEncryptionKeyArn is only used with imported tables: give meetingsTableName, usersTableName, chatSessionsTableName too');
+  }
   const slackSecretArn = str(CONTEXT_KEYS.slackSecretArn);
   if (slackSecretArn && !SECRET_ARN.test(slackSecretArn)) problems.push(`context slackSecretArn is not a Secrets Manager ARN: ${slackSecretArn}`);
   const twilioSecretArn = str(CONTEXT_KEYS.twilioSecretArn);

@@ -21,7 +21,8 @@ const RETENTION: Record<number, logs.RetentionDays> = {
 
 /**
  * The meeting-prep notification service: tables, the prep workflow, the Slack bot, and the integrations' secrets.
- * Secrets are created empty-valued by the stack (or imported by ARN); their values are set out of band.
+ * Secrets are created by the stack holding a random placeholder, which the functions read as "not configured"
+ * (or imported by ARN); their JSON values are set out of band (README).
  */
 export class MeetingPrepStack extends Stack {
   public readonly tables: Tables;

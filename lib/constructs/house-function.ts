@@ -104,15 +104,20 @@ export class HouseFunction extends Construct {
   }
 
   /**
-   * Names a table in `envName` and allows exactly `actions` on it (and on its indexes for Query), plus the KMS
+   * Names a table in `envName` and allows exactly `actions` on it (and Query on its indexes when Query is
+   * among them), plus the KMS
    * use those actions need on the table's key.
    */
   useTable(envName: string, table: dynamodb.ITable, actions: readonly TableAction[]): this {
     this.function.addEnvironment(envName, table.tableName);
-    const resources = actions.includes('Query') ? [table.tableArn, `${table.tableArn}/index/*`] : [table.tableArn];
     this.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources }),
+      new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
     );
+    if (actions.includes('Query')) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
+      );
+    }
     if (table.encryptionKey) {
       const writes = actions.some((a) => a !== 'GetItem' && a !== 'Query');
       this.function.addToRolePolicy(

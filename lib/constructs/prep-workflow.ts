@@ -41,7 +41,10 @@ export class PrepWorkflow extends Construct {
   public readonly rule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
   /** The task functions by role, for tests and monitoring. */
-  public readonly functions: Readonly<Record<'loadMeeting' | 'markPrepScheduled' | 'notifySlack' | 'notifySms' | 'notifyEmail' | 'recordOutcome', HouseFunction>>;
+  public readonly functions: Readonly<
+    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome', HouseFunction> &
+      Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
+  >;
 
   constructor(scope: Construct, id: string, props: PrepWorkflowProps) {
     super(scope, id);
@@ -62,17 +65,25 @@ export class PrepWorkflow extends Construct {
       .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
     // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
     const notifyTimeout = Duration.seconds(35);
-    const notifySlack = fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
-      .useSecret('SLACK_SECRET_ARN', props.slackSecret);
-    const notifySms = fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
-      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
-      .useSecret('TWILIO_SECRET_ARN', props.twilioSecret);
-    const notifyEmail = fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
-      .useTable('USERS_TABLE_NAME', users, ['GetItem']);
-    if (props.sesFromEmail) {
+    const channels = new Set(props.notificationChannels);
+    // Only the channels config/agents.yaml lists get a function (and its permissions).
+    const notifySlack = channels.has('slack')
+      ? fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useSecret('SLACK_SECRET_ARN', props.slackSecret)
+      : undefined;
+    const notifySms = channels.has('sms')
+      ? fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+          .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
+      : undefined;
+    const notifyEmail = channels.has('email')
+      ? fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      : undefined;
+    if (notifyEmail && props.sesFromEmail) {
       notifyEmail.addEnvironment('EMAIL_FROM_ADDRESS', props.sesFromEmail);
       const domain = props.sesFromEmail.split('@')[1] as string;
       const stack = notifyEmail.function.stack;
@@ -89,7 +100,14 @@ export class PrepWorkflow extends Construct {
     }
     const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery, or that every channel failed')
       .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
-    this.functions = { loadMeeting, markPrepScheduled, notifySlack, notifySms, notifyEmail, recordOutcome };
+    this.functions = {
+      loadMeeting,
+      markPrepScheduled,
+      recordOutcome,
+      ...(notifySlack ? { notifySlack } : {}),
+      ...(notifySms ? { notifySms } : {}),
+      ...(notifyEmail ? { notifyEmail } : {}),
+    };
 
     const definition = orderChannels(readPrepDefinition(), props.notificationChannels);
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
@@ -102,26 +120,17 @@ export class PrepWorkflow extends Construct {
       definitionSubstitutions: {
         LoadMeetingFunctionArn: loadMeeting.function.functionArn,
         MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
-        NotifySlackFunctionArn: notifySlack.function.functionArn,
-        NotifySmsFunctionArn: notifySms.function.functionArn,
-        NotifyEmailFunctionArn: notifyEmail.function.functionArn,
         RecordOutcomeFunctionArn: recordOutcome.function.functionArn,
+        ...(notifySlack ? { NotifySlackFunctionArn: notifySlack.function.functionArn } : {}),
+        ...(notifySms ? { NotifySmsFunctionArn: notifySms.function.functionArn } : {}),
+        ...(notifyEmail ? { NotifyEmailFunctionArn: notifyEmail.function.functionArn } : {}),
       },
       tracingEnabled: true,
       // Execution data stays out of CloudWatch Logs (it is in the console's history); events are all logged.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    const used = new Set(definition.States ? Object.keys(definition.States) : []);
-    const byState: [string, HouseFunction][] = [
-      ['LoadMeeting', loadMeeting],
-      ['MarkPrepScheduled', markPrepScheduled],
-      ['NotifyViaSlack', notifySlack],
-      ['NotifyViaSms', notifySms],
-      ['NotifyViaEmail', notifyEmail],
-      ['RecordDelivery', recordOutcome],
-    ];
-    for (const [state, task] of byState) {
-      if (used.has(state)) task.function.grantInvoke(this.stateMachine);
+    for (const task of [loadMeeting, markPrepScheduled, recordOutcome, notifySlack, notifySms, notifyEmail]) {
+      task?.function.grantInvoke(this.stateMachine);
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {

@@ -3,6 +3,9 @@
  * would send, read for the state machine definition, the tables' key schemas, and which source file each
  * function runs. Synthesized in-process, without bundling.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { AppConfig, loadConfig } from '../config';
 import { ENTRY_METADATA_KEY } from '../constructs/house-function';
@@ -23,14 +26,19 @@ export interface CfnTemplate {
 
 /** Synthesizes the stack for the given context (default: the dev stage, agents.yaml as committed). */
 export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: CfnTemplate; config: AppConfig } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-prep-synth-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new MeetingPrepStack(app, 'MeetingPrepLocal', {
     config,
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
-  return { template, config };
+  try {
+    const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+    return { template, config };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResourceJson][] {

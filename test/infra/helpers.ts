@@ -413,7 +413,9 @@ export const FUNCTION_KEYS: readonly FunctionKey[] = [
 
 /** The logical id of a task function's AWS::Lambda::Function. */
 export function functionLogicalId(stack: MeetingPrepStack, key: FunctionKey): string {
-  return logicalIdOf(stack.workflow.functions[key].function);
+  const fn = stack.workflow.functions[key];
+  if (!fn) throw new Error(`the stack has no ${key} function (its channel is not listed)`);
+  return logicalIdOf(fn.function);
 }
 
 /** The grant lines of a task function's role. */

@@ -345,17 +345,24 @@ describe('state machine role with notification_channels [email, slack]', () => {
     reordered = buildStack({ agentsYaml: 'meeting_coordinator:\n  notification_channels: [email, slack]\n' });
   });
 
-  it('may not invoke the SMS function, whose channel is not listed', () => {
+  it('has no SMS function at all, whose channel is not listed, and invokes only the functions it uses', () => {
     // Arrange
-    const smsArn = renderToken(reordered.stack, reordered.stack.workflow.functions.notifySms.function.functionArn);
+    const functions = reordered.stack.workflow.functions;
 
     // Act
     const invokable = grants(statementsOfRole(reordered.json, logicalIdOf(reordered.stack.workflow.stateMachine.role)))
       .filter((g) => g.startsWith('lambda:InvokeFunction'))
       .map((g) => asString(g.split(' ')[1], 'resource'));
+    const entries = Object.values(reordered.json.Resources ?? {})
+      .map((r) => (r as { Metadata?: Record<string, unknown> }).Metadata?.['exec-assistant:entry'])
+      .filter((e): e is string => typeof e === 'string');
 
     // Assert
-    expect(invokable.length).toBeGreaterThan(0);
-    expect(invokable.filter((r) => r.startsWith(smsArn))).toEqual([]);
+    expect(functions.notifySms).toBeUndefined();
+    expect(entries).not.toContain('lambda/workflow/notify-sms.ts');
+    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.notifySlack, functions.notifyEmail];
+    const usedArns = used.map((f) => renderToken(reordered.stack, (f as NonNullable<typeof f>).function.functionArn));
+    for (const arn of usedArns) expect(invokable.some((r) => r.startsWith(arn))).toBe(true);
+    expect(invokable.every((r) => usedArns.some((arn) => r.startsWith(arn)))).toBe(true);
   });
 });

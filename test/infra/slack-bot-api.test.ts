@@ -85,7 +85,14 @@ describe('the bot function', () => {
       'dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem',
       'dynamodb:GetItem',
       'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
+      'dynamodb:Query',
     ]);
+  });
+
+  it('may only Query the indexes, and nothing else on them', () => {
+    const onIndexes = botPolicyStatements().filter((s) => JSON.stringify(s['Resource']).includes('/index/'));
+    expect(onIndexes).toHaveLength(1);
+    expect(actionsOf(onIndexes[0] as (typeof onIndexes)[number])).toEqual(['dynamodb:Query']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AGENTS_CONFIG_PATH, readNotificationChannels } from '../../lib/config';
+import { AGENTS_CONFIG_PATH, loadConfig, readNotificationChannels } from '../../lib/config';
 
 function read(yamlText: string): { channels: string[]; problems: string[] } {
   const problems: string[] = [];
@@ -68,5 +68,19 @@ describe('readNotificationChannels', () => {
       expect.stringContaining('channel slack is listed twice'),
       expect.stringContaining('unknown notification channel "Email"'),
     ]);
+  });
+});
+
+describe('loadConfig', () => {
+  const context = (values: Record<string, string>) => (key: string) => values[key];
+
+  it('refuses a table key given without the tables it would be for', () => {
+    const load = () => loadConfig(context({ tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }), agents('[slack]'));
+
+    expect(load).toThrow(/tableEncryptionKeyArn is only used with imported tables/);
+  });
+
+  it('defaults to the dev stage and the listed channels', () => {
+    expect(loadConfig(context({}), agents('[sms, email]'))).toEqual({ stage: 'dev', notificationChannels: ['sms', 'email'] });
   });
 });
