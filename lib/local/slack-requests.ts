@@ -98,8 +98,13 @@ export function clickBody(actionId: 'start_prep' | 'remind_later', options: { us
 }
 
 /** A DM event body with a fresh event id (or the one given). */
-export function dmBody(text: string, eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`, ts = `${Date.now() / 1000}`): string {
-  return JSON.stringify({ ...messageIm, event_id: eventId, event: { ...messageIm.event, text, ts, event_ts: ts } });
+export function dmBody(
+  text: string,
+  eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+  ts = `${Date.now() / 1000}`,
+  userId: string = messageIm.event.user,
+): string {
+  return JSON.stringify({ ...messageIm, event_id: eventId, event: { ...messageIm.event, user: userId, text, ts, event_ts: ts } });
 }
 
 /** Slack's signature headers for a body (what a request to the local webhook carries). */
