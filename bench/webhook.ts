@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
+import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import type { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { type LocalEnvironment, startLocalEnvironment } from '../lib/local/local-environment';
@@ -97,6 +98,7 @@ async function bundleWebhook(): Promise<Bundle> {
     target: 'node24',
     format: 'cjs',
     external: [],
+    alias: Object.fromEntries(Object.entries(WEBHOOK_BUNDLE_ALIASES).map(([name, stub]) => [name, path.join(ROOT, stub)])),
     outfile: file,
     logLevel: 'warning',
   });

@@ -3,8 +3,12 @@
  * credentials, with no network call at start-up: `authorize` hands Bolt the bot token directly (no `auth.test`),
  * and the receiver does not re-check signatures (the webhook has already verified them, on the decoded body).
  */
-import { App, AwsLambdaReceiver, type BlockAction, type ButtonAction, LogLevel, type RespondFn } from '@slack/bolt';
-import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+// App and the Lambda receiver are imported from their own modules, not the package index: the index also loads the
+// Express and HTTP-server receivers (express, iconv-lite, mime-db…), which a Lambda never uses. Types only from the index.
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import App from '@slack/bolt/dist/App';
+import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { LogLevel } from '@slack/logger';
 import { ActionIds } from '../shared/messages';
 import { BotDeps, ClickReplies } from './deps';
 import { DirectMessageEvent, handleDirectMessage } from './direct-message';

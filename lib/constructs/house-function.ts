@@ -36,6 +36,12 @@ export interface HouseFunctionProps {
    * @default none
    */
   readonly copyFiles?: readonly string[];
+  /**
+   * Modules replaced in the bundle (esbuild `--alias`), package name → file relative to the project root: for
+   * dependencies a library loads eagerly that this function never uses.
+   * @default none
+   */
+  readonly bundleAliases?: Readonly<Record<string, string>>;
 }
 
 /** Table operations a function may be granted, by name (no wildcards). */
@@ -82,6 +88,13 @@ export class HouseFunction extends Construct {
         format: OutputFormat.CJS,
         // Bundle the SDK too: production runs exactly the versions the tests ran.
         externalModules: [],
+        ...(props.bundleAliases
+          ? {
+              esbuildArgs: Object.fromEntries(
+                Object.entries(props.bundleAliases).map(([name, file]) => [`--alias:${name}`, path.join(PROJECT_ROOT, file)]),
+              ),
+            }
+          : {}),
         ...(props.copyFiles && props.copyFiles.length > 0
           ? {
               commandHooks: {

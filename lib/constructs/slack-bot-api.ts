@@ -13,6 +13,11 @@ import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables
 /** The webhook's path (Slack's Request URLs end with it). */
 export const SLACK_WEBHOOK_PATH = '/slack/webhook';
 
+/** Modules the webhook's bundle replaces: Socket Mode (and its undici) is never used over HTTP. */
+export const WEBHOOK_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@slack/socket-mode': 'lambda/slack-bot/socket-mode-stub.ts',
+};
+
 /** Props of {@link SlackBotApi}. */
 export interface SlackBotApiProps {
   readonly tables: Tables;
@@ -75,6 +80,7 @@ export class SlackBotApi extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       copyFiles: ['config/meeting_types.yaml'],
+      bundleAliases: WEBHOOK_BUNDLE_ALIASES,
       environment: {
         SCHEDULE_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
         SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
