@@ -5,6 +5,7 @@
 import { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { FaultProxy, startFaultProxy } from './fault-proxy';
 import { LocalTableSpec } from './synth';
 
 /** A running dynalite. */
@@ -67,4 +68,29 @@ export async function createTables(client: DynamoDBClient, specs: readonly Local
     await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
   }
   return names;
+}
+
+/** A DynamoDB failure: throttling (`ProvisionedThroughputExceededException`), a 500, or no answer. */
+export type DynamoFailureSpec =
+  | { readonly kind: 'throttled'; readonly times?: number }
+  | { readonly kind: 'internal_error'; readonly times?: number }
+  | { readonly kind: 'timeout'; readonly times?: number };
+
+/**
+ * A fault proxy in front of dynalite: failures are queued per operation (`GetItem`, `UpdateItem`, … or `*`), taken
+ * from the `X-Amz-Target` header, and answered in DynamoDB's JSON error format.
+ */
+export function startDynamoFaultProxy(targetPort: number): Promise<FaultProxy<DynamoFailureSpec>> {
+  return startFaultProxy<DynamoFailureSpec>({
+    targetPort,
+    targetOf: (req) => String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'Unknown',
+    answer: (failure) => {
+      if (failure.kind === 'timeout') return undefined;
+      const [status, type, message] =
+        failure.kind === 'throttled'
+          ? [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.']
+          : [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error'];
+      return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: type, message }) };
+    },
+  });
 }

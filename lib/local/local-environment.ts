@@ -6,7 +6,8 @@
  * credential variables. Used by the workflow tests and by `npm start`.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTables, LocalDynamo, startDynalite } from './dynamo';
+import { createTables, DynamoFailureSpec, LocalDynamo, startDynalite, startDynamoFaultProxy } from './dynamo';
+import { FaultProxy } from './fault-proxy';
 import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
@@ -70,6 +71,8 @@ export interface LocalEnvironment {
   readonly template: CfnTemplate;
   readonly workflow: LocalWorkflow;
   readonly dynamo: LocalDynamo;
+  /** Fails the functions' DynamoDB calls on demand (`dynamoFaults.fail('GetItem', { kind: 'throttled' })`). */
+  readonly dynamoFaults: FaultProxy<DynamoFailureSpec>;
   readonly db: DynamoDBDocumentClient;
   /** Local table names by role. */
   readonly tables: { readonly meetings: string; readonly users: string; readonly chatSessions: string };
@@ -95,13 +98,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     startLocalSes(),
     startFakeScheduler({ groups: [LOCAL_REMINDERS.scheduleGroupName] }),
   ]);
+  // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
+  // client (`db`) goes straight to dynalite.
+  const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
   const real = options.real ?? {};
   const env: Record<string, string> = {
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
     ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
@@ -135,6 +141,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     template,
     workflow: new LocalWorkflow(localDefinition(template)),
     dynamo,
+    dynamoFaults,
     db: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
     tables: { meetings: env['MEETINGS_TABLE_NAME'] as string, users: env['USERS_TABLE_NAME'] as string, chatSessions },
     slack,
@@ -146,10 +153,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       slack.reset();
       twilio.reset();
       scheduler.reset();
+      dynamoFaults.clearFailures();
       await ses.reset();
     },
     async close() {
       await Promise.all([slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await dynamoFaults.close();
       await dynamo.close();
     },
   };

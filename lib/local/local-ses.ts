@@ -2,10 +2,10 @@
  * SES on loopback: aws-ses-v2-local (a real SES API emulator that keeps the mail it receives), behind a small
  * proxy that can fail on demand so email failures can be exercised too.
  */
-import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
-import { FailurePlan, FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
+import { FakeHttpServer } from './fake-http';
+import { startFaultProxy } from './fault-proxy';
 
 /** How the proxy fails a request. `rejected` answers SES's own `MessageRejected` (a permanent error). */
 export type SesFailureSpec =
@@ -44,37 +44,20 @@ function sesError(code: string, message: string, type: 'Sender' | 'Receiver'): s
 export async function startLocalSes(options: { port?: number } = {}): Promise<LocalSes> {
   const backend = await sesLocal({ host: '127.0.0.1', port: 0 });
   const backendPort = (backend.address() as AddressInfo).port;
-  const plan = new FailurePlan<SesFailureSpec>();
-  const held = new Set<http.ServerResponse>();
-
-  const proxy = await startHttpServer(async (req, res) => {
-    const body = await readBody(req);
-    const failure = req.url?.startsWith('/store') || req.url?.startsWith('/clear-store') ? undefined : plan.take('*');
-    if (failure?.kind === 'timeout') {
-      held.add(res);
-      return;
-    }
-    if (failure) {
-      const [status, xml] =
+  const proxy = await startFaultProxy<SesFailureSpec>({
+    targetPort: backendPort,
+    // The emulator's own store endpoints never fail.
+    targetOf: (req) => (req.url?.startsWith('/store') || req.url?.startsWith('/clear-store') ? undefined : 'SendEmail'),
+    answer: (failure) => {
+      if (failure.kind === 'timeout') return undefined;
+      const xml =
         failure.kind === 'rejected'
-          ? [400, sesError('MessageRejected', 'Email address is not verified.', 'Sender')]
-          : [failure.status, sesError(failure.status >= 500 ? 'ServiceUnavailable' : 'BadRequest', `Local failure ${failure.status}`, failure.status >= 500 ? 'Receiver' : 'Sender')];
-      res.writeHead(status, { 'content-type': 'text/xml' }).end(xml);
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const forward = http.request(
-        { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: flattenHeaders(req.headers) },
-        (upstream) => {
-          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-          upstream.pipe(res);
-          upstream.on('end', resolve);
-        },
-      );
-      forward.on('error', reject);
-      forward.end(body);
-    });
-  }, options.port);
+          ? sesError('MessageRejected', 'Email address is not verified.', 'Sender')
+          : sesError(failure.status >= 500 ? 'ServiceUnavailable' : 'BadRequest', `Local failure ${failure.status}`, failure.status >= 500 ? 'Receiver' : 'Sender');
+      return { status: failure.kind === 'rejected' ? 400 : failure.status, headers: { 'content-type': 'text/xml' }, body: xml };
+    },
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
 
   const storeUrl = `http://127.0.0.1:${backendPort}`;
   return {
@@ -85,14 +68,13 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       const json = (await res.json()) as { emails: StoredEmail[] };
       return json.emails;
     },
-    fail: (spec) => plan.add('*', spec),
-    clearFailures: () => plan.clear(),
+    fail: (spec) => proxy.fail('SendEmail', spec),
+    clearFailures: () => proxy.clearFailures(),
     async reset() {
-      plan.clear();
+      proxy.clearFailures();
       await fetch(`${storeUrl}/clear-store`, { method: 'POST' });
     },
     async close() {
-      for (const res of held) res.destroy();
       await proxy.close();
       await new Promise<void>((resolve) => {
         backend.closeAllConnections();

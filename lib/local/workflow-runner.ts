@@ -74,8 +74,16 @@ export class LocalWorkflow {
     const taskResourceLocalHandlers = Object.fromEntries(
       Object.entries(handlers).map(([state, handler]) => [
         state,
-        // JSON round trip: Lambda sees and returns plain JSON, never shared objects.
-        async (taskInput: unknown) => JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null)),
+        // As Lambda does: the task sees and returns plain JSON, and an error reaches Step Functions as its
+        // name (errorType) and message (errorMessage) only.
+        async (taskInput: unknown) => {
+          try {
+            return JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
+          } catch (thrown) {
+            const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+            throw Object.assign(new Error(error.message), { name: error.name });
+          }
+        },
       ]),
     );
     const retryIntervalOverrides =

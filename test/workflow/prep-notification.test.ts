@@ -306,3 +306,31 @@ describe('reminders (Remind Me in 2 Hours)', () => {
     expect(env.slack.requests).toHaveLength(0);
   });
 });
+
+describe('DynamoDB failures', () => {
+  it('retries LoadMeeting when DynamoDB throttles, then notifies once', async () => {
+    await seed(env, aMeeting());
+    // The SDK's own 3 attempts all throttled: the task fails with TransientDataError and the state machine retries.
+    env.dynamoFaults.fail('GetItem', { kind: 'throttled', times: 3 });
+
+    const execution = await run(prepEventFor(aMeeting()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.history.filter((e) => e.type === 'StateFailed' && e.state === 'LoadMeeting').map((e) => e.error)).toEqual(['TransientDataError']);
+    expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'LoadMeeting')).toHaveLength(1);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('retries MarkPrepScheduled on a DynamoDB 500 without notifying twice', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('UpdateItem', { kind: 'internal_error', times: 3 });
+
+    const execution = await run(prepEventFor(aMeeting()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual(['MarkPrepScheduled']);
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+});

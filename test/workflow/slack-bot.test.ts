@@ -155,17 +155,16 @@ describe('/meetings', () => {
 describe('Start Prep', () => {
   it('creates one ACTIVE session, moves the meeting to PREP_IN_PROGRESS, replaces the message and DMs the prep kit', async () => {
     await seed(env, aMeeting());
-    const started = Date.now();
+    const clickedAt = Date.now();
 
     const response = await startPrepClick();
 
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(response.statusCode).toBe(200);
     const sessions = await readSessions(env);
     expect(sessions).toHaveLength(1);
     const session = sessions[0];
     expect(session).toMatchObject({ user_id: 'U024BE7LH', meeting_id: 'm-7f3a', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'leadership_team' } });
-    expect(session?.expires_at).toBeGreaterThanOrEqual(Math.floor(started / 1000) + 24 * 3600 - 1);
+    expect(session?.expires_at).toBeGreaterThanOrEqual(Math.floor(clickedAt / 1000) + 24 * 3600 - 1);
     expect(session?.expires_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 24 * 3600);
     expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: session?.session_id });
 

@@ -1,0 +1,71 @@
+/**
+ * A loopback proxy in front of a local emulator that can fail requests on demand: the emulator stays real, the
+ * failures are the service's own error responses. Used for SES (aws-ses-v2-local) and DynamoDB (dynalite).
+ */
+import * as http from 'node:http';
+import { FailurePlan, FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
+
+/** A failure the proxy answers instead of forwarding. */
+export interface ProxyFailure {
+  readonly times?: number;
+}
+
+/** Options of {@link startFaultProxy}. */
+export interface FaultProxyOptions<S extends ProxyFailure> {
+  /** The emulator's port on 127.0.0.1. */
+  readonly targetPort: number;
+  /** The failure plan's target for a request (an operation name), or undefined to never fail it. */
+  readonly targetOf: (req: http.IncomingMessage) => string | undefined;
+  /** How a failure is answered; `undefined` holds the request unanswered (a timeout). */
+  readonly answer: (spec: S) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+}
+
+/** The running proxy. */
+export interface FaultProxy<S extends ProxyFailure> extends FakeHttpServer {
+  /** Queues a failure for requests to `target` (or any, with `*`). */
+  fail(target: string, spec: S): void;
+  clearFailures(): void;
+}
+
+/** Starts a fault proxy. */
+export async function startFaultProxy<S extends ProxyFailure>(options: FaultProxyOptions<S>): Promise<FaultProxy<S>> {
+  const plan = new FailurePlan<S>();
+  const held = new Set<http.ServerResponse>();
+  const server = await startHttpServer(async (req, res) => {
+    const body = await readBody(req);
+    const target = options.targetOf(req);
+    const failure = target === undefined ? undefined : plan.take(target);
+    if (failure) {
+      const answer = options.answer(failure);
+      if (!answer) {
+        held.add(res);
+        return;
+      }
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const forward = http.request(
+        { host: '127.0.0.1', port: options.targetPort, method: req.method, path: req.url, headers: flattenHeaders(req.headers) },
+        (upstream) => {
+          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          upstream.pipe(res);
+          upstream.on('end', resolve);
+        },
+      );
+      forward.on('error', reject);
+      forward.end(body);
+    });
+  }, options.port);
+  return {
+    ...server,
+    fail: (target, spec) => plan.add(target, spec),
+    clearFailures: () => plan.clear(),
+    async close() {
+      for (const res of held) res.destroy();
+      await server.close();
+    },
+  };
+}
