@@ -36,6 +36,13 @@ export interface AppConfig {
   readonly sesFromEmail?: string;
   /** Channels in the order they are tried, from `config/agents.yaml`. */
   readonly notificationChannels: readonly ChannelName[];
+  /**
+   * Whether the prep workflow, its rule and the Slack bot are deployed. `false` is the rollback path: they are
+   * removed, the tables and their data stay. @default true
+   */
+  readonly enablePrepNotification: boolean;
+  /** Where alarm notifications are emailed. @default undefined: the alarm topic has no subscription */
+  readonly alarmEmail?: string;
 }
 
 /** Context keys the app reads (documented in the README). */
@@ -48,6 +55,8 @@ export const CONTEXT_KEYS = {
   slackSecretArn: 'slackSecretArn',
   twilioSecretArn: 'twilioSecretArn',
   sesFromEmail: 'sesFromEmail',
+  enablePrepNotification: 'enablePrepNotification',
+  alarmEmail: 'alarmEmail',
 } as const;
 
 /** The default location of the agents configuration. */
@@ -128,6 +137,14 @@ export function loadConfig(context: (key: string) => unknown, agentsYaml = fs.re
   if (twilioSecretArn && !SECRET_ARN.test(twilioSecretArn)) problems.push(`context twilioSecretArn is not a Secrets Manager ARN: ${twilioSecretArn}`);
   const sesFromEmail = str(CONTEXT_KEYS.sesFromEmail);
   if (sesFromEmail && !EMAIL.test(sesFromEmail)) problems.push(`context sesFromEmail is not an email address: ${sesFromEmail}`);
+  const alarmEmail = str(CONTEXT_KEYS.alarmEmail);
+  if (alarmEmail && !EMAIL.test(alarmEmail)) problems.push(`context alarmEmail is not an email address: ${alarmEmail}`);
+  const flag = context(CONTEXT_KEYS.enablePrepNotification);
+  let enablePrepNotification = true;
+  if (flag === false || flag === 'false') enablePrepNotification = false;
+  else if (!(flag === undefined || flag === null || flag === true || flag === 'true')) {
+    problems.push(`context enablePrepNotification must be true or false, got ${JSON.stringify(flag)}`);
+  }
   const notificationChannels = readNotificationChannels(agentsYaml, problems);
 
   if (problems.length > 0) {
@@ -148,7 +165,9 @@ export function loadConfig(context: (key: string) => unknown, agentsYaml = fs.re
     ...(slackSecretArn ? { slackSecretArn } : {}),
     ...(twilioSecretArn ? { twilioSecretArn } : {}),
     ...(sesFromEmail ? { sesFromEmail } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
     notificationChannels,
+    enablePrepNotification,
   };
 }
 
@@ -157,16 +176,27 @@ export interface StageSettings {
   readonly logRetentionDays: 7 | 14 | 30;
   /** Whether data (tables, keys) outlives the stack. */
   readonly retainData: boolean;
+  /** Steady-state requests per second and burst of the webhook's API stage. */
+  readonly apiThrottle: { readonly rate: number; readonly burst: number };
+  /** Alarm thresholds: how many in one 5-minute period raise the alarm. */
+  readonly alarms: {
+    /** Failed or timed-out executions (AllChannelsFailed included). */
+    readonly failedExecutions: number;
+    /** Lambda errors, per function. */
+    readonly lambdaErrors: number;
+    /** Webhook 5xx responses. */
+    readonly webhook5xx: number;
+  };
 }
 
-/** Stage → settings: dev is cheap and disposable, prod keeps data and logs longer. */
+/** Stage → settings: dev is cheap, disposable and quiet; prod keeps data and logs longer and alarms on the first failure. */
 export function stageSettings(stage: Stage): StageSettings {
   switch (stage) {
     case 'dev':
-      return { logRetentionDays: 7, retainData: false };
+      return { logRetentionDays: 7, retainData: false, apiThrottle: { rate: 10, burst: 20 }, alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 } };
     case 'staging':
-      return { logRetentionDays: 14, retainData: true };
+      return { logRetentionDays: 14, retainData: true, apiThrottle: { rate: 25, burst: 50 }, alarms: { failedExecutions: 1, lambdaErrors: 3, webhook5xx: 3 } };
     case 'prod':
-      return { logRetentionDays: 30, retainData: true };
+      return { logRetentionDays: 30, retainData: true, apiThrottle: { rate: 50, burst: 100 }, alarms: { failedExecutions: 1, lambdaErrors: 1, webhook5xx: 1 } };
   }
 }

@@ -3,6 +3,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig, stageSettings } from './config';
+import { HouseFunction } from './constructs/house-function';
+import { Monitoring } from './constructs/monitoring';
 import { PrepWorkflow } from './constructs/prep-workflow';
 import { SlackBotApi } from './constructs/slack-bot-api';
 import { Tables } from './constructs/tables';
@@ -26,8 +28,12 @@ const RETENTION: Record<number, logs.RetentionDays> = {
  */
 export class MeetingPrepStack extends Stack {
   public readonly tables: Tables;
-  public readonly workflow: PrepWorkflow;
-  public readonly slackBot: SlackBotApi;
+  /** The prep workflow; absent when `enablePrepNotification` is false. */
+  public readonly workflow?: PrepWorkflow;
+  /** The Slack bot; absent when `enablePrepNotification` is false. */
+  public readonly slackBot?: SlackBotApi;
+  /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
+  public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
   public readonly twilioSecret: secretsmanager.ISecret;
 
@@ -54,32 +60,55 @@ export class MeetingPrepStack extends Stack {
           removalPolicy: removal,
         });
 
-    this.workflow = new PrepWorkflow(this, 'PrepWorkflow', {
+    new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
+    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
+    new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
+
+    // The rollback path: with the flag off, the workflow, its rule, the bot and their monitoring are removed;
+    // the tables (and their data) and the secrets stay.
+    if (!config.enablePrepNotification) return;
+
+    const retention = RETENTION[settings.logRetentionDays] as logs.RetentionDays;
+    const workflow = new PrepWorkflow(this, 'PrepWorkflow', {
       tables: this.tables,
       slackSecret: this.slackSecret,
       twilioSecret: this.twilioSecret,
       notificationChannels: config.notificationChannels,
-      logRetention: RETENTION[settings.logRetentionDays] as logs.RetentionDays,
+      logRetention: retention,
       logRemovalPolicy: removal,
       ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),
     });
-
-    this.slackBot = new SlackBotApi(this, 'SlackBot', {
+    const slackBot = new SlackBotApi(this, 'SlackBot', {
       tables: this.tables,
       slackSecret: this.slackSecret,
-      stateMachine: this.workflow.stateMachine,
-      logRetention: RETENTION[settings.logRetentionDays] as logs.RetentionDays,
+      stateMachine: workflow.stateMachine,
+      logRetention: retention,
       logRemovalPolicy: removal,
+      throttlingRateLimit: settings.apiThrottle.rate,
+      throttlingBurstLimit: settings.apiThrottle.burst,
     });
+    const functions: Record<string, HouseFunction> = { StartExecution: workflow.starter, SlackWebhook: slackBot.function };
+    for (const [name, fn] of Object.entries(workflow.functions)) {
+      if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
+    }
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachine: workflow.stateMachine,
+      deadLetterQueue: workflow.deadLetterQueue,
+      api: slackBot.api,
+      functions,
+      thresholds: settings.alarms,
+      retainData: settings.retainData,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    this.workflow = workflow;
+    this.slackBot = slackBot;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
-      value: this.slackBot.webhookUrl,
-      description: "Slack app Request URL (slash command /meetings, interactivity, event subscriptions)",
+      value: slackBot.webhookUrl,
+      description: 'Slack app Request URL (slash command /meetings, interactivity, event subscriptions)',
     });
-    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.workflow.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
-    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
-    new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
+    new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: workflow.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
   }
 }

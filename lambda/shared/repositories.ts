@@ -147,8 +147,8 @@ export class MeetingsRepository {
     );
   }
 
-  /** Records the delivery: provider id, channel, time, and the delivered attempt. */
-  async recordDelivery(meetingId: string, delivery: Delivery, execution: string): Promise<void> {
+  /** Records the delivery: provider id, channel, time, and the delivered attempt. Returns every attempt now on record. */
+  async recordDelivery(meetingId: string, delivery: Delivery, execution: string): Promise<readonly NotificationAttempt[]> {
     const attempt: NotificationAttempt = {
       channel: delivery.channel,
       outcome: 'delivered',
@@ -156,7 +156,7 @@ export class MeetingsRepository {
       at: delivery.sent_at,
       execution,
     };
-    await guarded('UpdateItem meetings (delivery)', () =>
+    const out = await guarded('UpdateItem meetings (delivery)', () =>
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -174,9 +174,11 @@ export class MeetingsRepository {
             ':empty': [],
             ':attempt': [attempt],
           },
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
+    return ((out.Attributes as Meeting | undefined)?.notification_attempts ?? []) as readonly NotificationAttempt[];
   }
 
   /**

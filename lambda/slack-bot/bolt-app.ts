@@ -10,6 +10,7 @@ import App from '@slack/bolt/dist/App';
 import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LogLevel } from '@slack/logger';
 import { ActionIds } from '../shared/messages';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { BotDeps, ClickReplies } from './deps';
 import { DirectMessageEvent, handleDirectMessage } from './direct-message';
 import { meetingsCommand } from './meetings-command';
@@ -78,6 +79,7 @@ export function createBoltHandler(options: {
   app.command(MEETINGS_COMMAND, async ({ ack, command }) => {
     const message = await meetingsCommand(deps, command.user_id);
     await ack({ response_type: 'ephemeral', ...withBlocks(message) });
+    countMetric(MetricNames.SlackInteractions, { Kind: 'meetings_command' });
   });
 
   const onButton = (actionId: string, run: (deps: BotDeps, click: PrepClick, replies: ClickReplies) => Promise<ClickOutcome>) =>
@@ -85,6 +87,8 @@ export function createBoltHandler(options: {
       await ack();
       const outcome = await run(deps, { userId: body.user.id, value: action.value }, clickReplies(deps, options.updater, body, respond));
       deps.logger.info('Button handled', { action_id: actionId, outcome });
+      countMetric(MetricNames.SlackInteractions, { Kind: actionId });
+      if (outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
     });
   onButton(ActionIds.StartPrep, startPrep);
   onButton(ActionIds.RemindLater, remindLater);
@@ -92,6 +96,7 @@ export function createBoltHandler(options: {
   app.event('message', async ({ event, body }) => {
     const outcome = await handleDirectMessage(deps, body.event_id, event as unknown as DirectMessageEvent);
     deps.logger.info('Message event handled', { event_id: body.event_id, outcome });
+    if (outcome !== 'ignored' && outcome !== 'duplicate') countMetric(MetricNames.SlackInteractions, { Kind: 'direct_message' });
   });
 
   app.error(async (error) => {

@@ -7,6 +7,7 @@ import { summarize } from '../shared/domain';
 import { requiredEnv } from '../shared/env';
 import { MeetingNotFoundError, UserNotFoundError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { parsePrepEvent } from '../shared/prep-event';
 import { MeetingsRepository, UsersRepository } from '../shared/repositories';
 import { skipReason } from '../shared/skip-rules';
@@ -51,6 +52,7 @@ export async function loadMeeting(event: unknown, deps: LoadDeps): Promise<Loade
 /** Lambda entry point. */
 export async function handler(event: unknown): Promise<LoadedPrep> {
   const result = await loadMeeting(event, { meetings, users, now: () => new Date() });
+  if (result.skip_reason) countMetric(MetricNames.NotificationsSkipped, { Reason: result.skip_reason });
   logger.info(result.skip_reason ? 'notification skipped' : 'notification due', {
     meeting_id: result.meeting_id,
     reminder: result.reminder,

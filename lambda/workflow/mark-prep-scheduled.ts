@@ -4,7 +4,9 @@
  */
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
+import { PrepAlreadyScheduledError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { Claim, MeetingsRepository } from '../shared/repositories';
 import { MarkInput } from './task-io';
 
@@ -14,9 +16,18 @@ const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEE
 /** Lambda entry point. */
 export async function handler(input: MarkInput): Promise<Claim> {
   const now = new Date();
-  const claim = input.reminder
-    ? await meetings.claimForReminder(input.meeting_id, input.event_id, input.execution, now)
-    : await meetings.claimForNotification(input.meeting_id, input.execution, now);
+  let claim: Claim;
+  try {
+    claim = input.reminder
+      ? await meetings.claimForReminder(input.meeting_id, input.event_id, input.execution, now)
+      : await meetings.claimForNotification(input.meeting_id, input.execution, now);
+  } catch (error) {
+    if (error instanceof PrepAlreadyScheduledError) {
+      countMetric(MetricNames.NotificationsSkipped, { Reason: 'claim_lost' });
+      logger.info('meeting not claimed: a duplicate or stale event', { meeting_id: input.meeting_id, execution: input.execution });
+    }
+    throw error;
+  }
   logger.info('meeting claimed for notification', { meeting_id: input.meeting_id, execution: input.execution, ...claim });
   return claim;
 }

@@ -5,6 +5,7 @@
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { MeetingsRepository } from '../shared/repositories';
 import { RecordInput } from './task-io';
 
@@ -14,10 +15,17 @@ const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEE
 /** Lambda entry point. */
 export async function handler(input: RecordInput): Promise<{ recorded: RecordInput['outcome'] }> {
   if (input.outcome === 'delivered') {
-    await meetings.recordDelivery(input.meeting_id, input.delivery, input.execution);
-    logger.info('delivery recorded', { meeting_id: input.meeting_id, channel: input.delivery.channel });
+    const attempts = await meetings.recordDelivery(input.meeting_id, input.delivery, input.execution);
+    // Channels this execution tried before the one that delivered.
+    const fallbacks = new Set(
+      attempts.filter((a) => a.execution === input.execution && a.channel !== input.delivery.channel).map((a) => a.channel),
+    ).size;
+    countMetric(MetricNames.NotificationsDelivered, { Channel: input.delivery.channel });
+    if (fallbacks > 0) countMetric(MetricNames.FallbacksTaken, {}, fallbacks);
+    logger.info('delivery recorded', { meeting_id: input.meeting_id, channel: input.delivery.channel, fallbacks });
   } else {
     await meetings.recordAllChannelsFailed(input.meeting_id, input.claim, new Date());
+    countMetric(MetricNames.AllChannelsFailed);
     logger.error('every channel failed', { meeting_id: input.meeting_id, execution: input.execution });
   }
   return { recorded: input.outcome };

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -32,7 +33,8 @@ export interface PrepWorkflowProps {
 }
 
 /**
- * The prep notification workflow: the EventBridge rule (with a retry policy and an encrypted dead-letter queue),
+ * The prep notification workflow: the EventBridge rule (with a retry policy and an encrypted dead-letter queue)
+ * and the function it invokes to start each execution under a name that says which meeting it is about,
  * the Standard state machine defined by `state-machines/prep-notification.asl.json`, and its Lambda tasks,
  * each allowed exactly what it does.
  */
@@ -40,6 +42,8 @@ export class PrepWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly rule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
+  /** The rule's target: starts each execution with a name that says which meeting it is about. */
+  public readonly starter: HouseFunction;
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
     Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome', HouseFunction> &
@@ -138,6 +142,22 @@ export class PrepWorkflow extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // The rule starts executions through a small function so each is named after its meeting (searchable in the
+    // console) and a redelivered event starts nothing new (StartExecution is idempotent on name and input).
+    this.starter = new HouseFunction(this, 'StartExecution', {
+      entry: 'lambda/workflow/start-execution.ts',
+      description: 'Starts one prep execution per MeetingPrepRequired event, named after the meeting',
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+    });
+    this.stateMachine.grantStartExecution(this.starter.function);
+    // EventBridge invokes asynchronously: failures inside the function are retried twice, then kept in the DLQ.
+    this.starter.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+    });
     this.rule = new events.Rule(this, 'MeetingPrepRequiredRule', {
       description: 'Starts one prep notification execution per MeetingPrepRequired event',
       eventPattern: {
@@ -145,7 +165,8 @@ export class PrepWorkflow extends Construct {
         detailType: [...MEETING_PREP_REQUIRED_PATTERN.detailType],
       },
       targets: [
-        new targets.SfnStateMachine(this.stateMachine, {
+        // Delivery failures (the function cannot be invoked) are retried, then kept in the same DLQ.
+        new targets.LambdaFunction(this.starter.function, {
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 20,
           maxEventAge: Duration.hours(6),

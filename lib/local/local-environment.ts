@@ -129,6 +129,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         }),
     ...(real.ses ? {} : { SES_FROM_EMAIL: LOCAL_CREDENTIALS.sesFromEmail }),
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
     ...tableEnv,
   };
   Object.assign(process.env, env);

@@ -10,6 +10,7 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Channel, Meeting, User } from '../../lambda/shared/domain';
+import { executionNameFor } from '../../lambda/shared/execution-name';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/slack-bot/http-event';
 import { PROJECT_ROOT } from '../constructs/house-function';
 import { readBody } from './fake-http';
@@ -178,14 +179,6 @@ function rulePattern(template: CfnTemplate): { source: string[]; detailType: str
   return { source: pattern.source, detailType: pattern['detail-type'] };
 }
 
-/** An execution name that says which meeting it is about (allowed: 1–80 of `[0-9A-Za-z_-]`). */
-export function executionName(detail: Record<string, unknown>, eventId: string): string {
-  const meeting = typeof detail['meeting_id'] === 'string' ? detail['meeting_id'].replace(/[^0-9A-Za-z_-]/g, '-') : 'event';
-  // A reminder's id is `<schedule name>@<time>`: the time tells reminders of one meeting apart.
-  const at = eventId.split('@')[1];
-  const suffix = at ? `reminder-${at.replace(/[^0-9]/g, '')}` : eventId.replace(/[^0-9A-Za-z]/g, '').slice(0, 12);
-  return `${meeting.slice(0, 50)}-${suffix}`.slice(0, 80);
-}
 
 type BotHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;
 
@@ -286,7 +279,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         resources: entry.Resources ?? [],
         detail,
       };
-      runExecution(envelope, executionName(detail, id));
+      runExecution(envelope, executionNameFor(envelope));
       return { EventId: id };
     });
     return { FailedEntryCount: 0, Entries: results };
@@ -361,7 +354,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     onFire: async (schedule) => {
       const input = JSON.parse(schedule.Target.Input ?? '{}') as Record<string, unknown>;
       log(`Scheduler: reminder ${schedule.Name} is due; starting the prep workflow.`);
-      runExecution(input, executionName((input['detail'] ?? {}) as Record<string, unknown>, String(input['id'] ?? randomUUID())));
+      runExecution(input, executionNameFor(input));
     },
   });
 

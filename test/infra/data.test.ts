@@ -58,13 +58,16 @@ describe('tables', () => {
     ]);
   });
 
-  it('use a key with automatic rotation', () => {
+  it('use a key with automatic rotation (the stack has two keys: the tables\' and the alarm topic\'s)', () => {
     // Arrange
     const { template } = dev;
 
-    // Act / Assert
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    // Act
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+
+    // Assert
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key['Properties']).toMatchObject({ EnableKeyRotation: true });
   });
 
   it('have point-in-time recovery', () => {
@@ -139,7 +142,8 @@ describe('stage dev', () => {
     const data = [...resourcesOfType(dev.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(dev.json, 'AWS::KMS::Key')];
 
     // Assert
-    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete']);
+    // Three tables, the tables' key and the alarm topic's key.
+    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete', 'Delete']);
   });
 
   it('has no deletion protection on the tables', () => {
@@ -187,12 +191,9 @@ describe('stage prod (context stage=prod)', () => {
     const data = [...resourcesOfType(prod.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(prod.json, 'AWS::KMS::Key')];
 
     // Assert
-    expect(data.map(([, r]) => [r.DeletionPolicy, r.UpdateReplacePolicy])).toEqual([
-      ['Retain', 'Retain'],
-      ['Retain', 'Retain'],
-      ['Retain', 'Retain'],
-      ['Retain', 'Retain'],
-    ]);
+    // Three tables, the tables' key and the alarm topic's key.
+    expect(data).toHaveLength(5);
+    for (const [, r] of data) expect([r.DeletionPolicy, r.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
   it('turns on deletion protection on the tables', () => {
@@ -234,7 +235,9 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
 
     // Act / Assert
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    // The only key left is the alarm topic's.
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the meeting-prep alarm topic' });
   });
 
   it('grants on the given tables, by name', () => {

@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 /**
  * The EventBridge rule that starts the prep workflow, and its dead-letter queue.
  */
@@ -6,7 +7,6 @@ import {
   BuiltStack,
   asArray,
   asObject,
-  asString,
   buildStack,
   grants,
   logicalIdOf,
@@ -15,6 +15,7 @@ import {
   resourcesOfType,
   statementsOfRole,
   toList,
+  workflowOf,
 } from './helpers';
 
 let built: BuiltStack;
@@ -55,9 +56,9 @@ describe('MeetingPrepRequired rule', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.absent(), State: 'ENABLED' });
   });
 
-  it('targets the prep state machine with the whole event as input', () => {
+  it('targets the function that starts a meeting-named execution, with the whole event as input', () => {
     // Arrange
-    const expectedArn = renderToken(built.stack, built.stack.workflow.stateMachine.stateMachineArn);
+    const expectedArn = renderToken(built.stack, workflowOf(built.stack).starter.function.functionArn);
 
     // Act
     const target = onlyTarget();
@@ -69,20 +70,31 @@ describe('MeetingPrepRequired rule', () => {
     expect(target).not.toHaveProperty('InputTransformer');
   });
 
-  it('starts executions with a role allowed only states:StartExecution on that state machine', () => {
+  it('gives that function only states:StartExecution on the prep state machine, and the DLQ for its failures', () => {
     // Arrange
-    const target = onlyTarget();
-    const roleId = asString(asArray(asObject(target['RoleArn'], 'RoleArn')['Fn::GetAtt'], 'RoleArn GetAtt')[0], 'role id');
-    const stateMachineArn = renderToken(built.stack, built.stack.workflow.stateMachine.stateMachineArn);
+    const workflow = workflowOf(built.stack);
+    const stateMachineArn = renderToken(built.stack, workflow.stateMachine.stateMachineArn);
+    const queueArn = renderToken(built.stack, workflow.deadLetterQueue.queueArn);
 
     // Act
-    const statements = statementsOfRole(built.json, roleId);
+    const lines = grants(statementsOfRole(built.json, logicalIdOf(workflow.starter.function.role as IConstruct)));
 
     // Assert
-    expect(grants(statements)).toEqual([`states:StartExecution ${stateMachineArn}`]);
+    // The SQS destination grant (CDK's grantSendMessages) includes the two read-only queue lookups.
+    expect(lines.filter((g) => !g.startsWith('xray:'))).toEqual(
+      [`sqs:GetQueueAttributes ${queueArn}`, `sqs:GetQueueUrl ${queueArn}`, `sqs:SendMessage ${queueArn}`, `states:StartExecution ${stateMachineArn}`].sort(),
+    );
+    built.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    built.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: Match.anyValue() }) },
+      Handler: 'index.handler',
+    });
   });
 
-  it('retries delivery to the state machine with a bounded retry policy', () => {
+  it('retries delivery to the function with a bounded retry policy', () => {
     // Arrange / Act
     const retryPolicy = asObject(onlyTarget()['RetryPolicy'], 'RetryPolicy');
 
@@ -95,7 +107,7 @@ describe('MeetingPrepRequired rule', () => {
 
   it('sends events it could not deliver to the dead-letter queue', () => {
     // Arrange
-    const queueArn = renderToken(built.stack, built.stack.workflow.deadLetterQueue.queueArn);
+    const queueArn = renderToken(built.stack, workflowOf(built.stack).deadLetterQueue.queueArn);
 
     // Act
     const deadLetterConfig = asObject(onlyTarget()['DeadLetterConfig'], 'DeadLetterConfig');
@@ -109,7 +121,7 @@ describe('dead-letter queue', () => {
   let queueId: string;
 
   beforeAll(() => {
-    queueId = logicalIdOf(built.stack.workflow.deadLetterQueue);
+    queueId = logicalIdOf(workflowOf(built.stack).deadLetterQueue);
   });
 
   it('is encrypted at rest with SQS-managed keys', () => {
@@ -144,7 +156,7 @@ describe('dead-letter queue', () => {
 
   it('accepts messages from EventBridge only on behalf of the prep rule', () => {
     // Arrange
-    const ruleArn = renderToken(built.stack, built.stack.workflow.rule.ruleArn);
+    const ruleArn = renderToken(built.stack, workflowOf(built.stack).rule.ruleArn);
     const policy = resourcesOfType(built.json, 'AWS::SQS::QueuePolicy')[0]?.[1];
 
     // Act

@@ -10,7 +10,21 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { AppConfig, loadConfig } from '../../lib/config';
 import { ENTRY_METADATA_KEY } from '../../lib/constructs/house-function';
+import { PrepWorkflow } from '../../lib/constructs/prep-workflow';
+import { SlackBotApi } from '../../lib/constructs/slack-bot-api';
 import { MeetingPrepStack } from '../../lib/meeting-prep-stack';
+
+/** The stack's prep workflow (built with the flag on). */
+export function workflowOf(stack: MeetingPrepStack): PrepWorkflow {
+  if (!stack.workflow) throw new Error('this stack was built with enablePrepNotification=false');
+  return stack.workflow;
+}
+
+/** The stack's Slack bot (built with the flag on). */
+export function slackBotOf(stack: MeetingPrepStack): SlackBotApi {
+  if (!stack.slackBot) throw new Error('this stack was built with enablePrepNotification=false');
+  return stack.slackBot;
+}
 
 /** The project root. */
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -399,7 +413,7 @@ export function allStrings(value: unknown): string[] {
 }
 
 /** The workflow's task functions, by the key `PrepWorkflow.functions` exposes them under. */
-export type FunctionKey = keyof MeetingPrepStack['workflow']['functions'];
+export type FunctionKey = keyof PrepWorkflow['functions'];
 
 /** Every task function key, in the order the workflow runs them. */
 export const FUNCTION_KEYS: readonly FunctionKey[] = [
@@ -413,7 +427,7 @@ export const FUNCTION_KEYS: readonly FunctionKey[] = [
 
 /** The logical id of a task function's AWS::Lambda::Function. */
 export function functionLogicalId(stack: MeetingPrepStack, key: FunctionKey): string {
-  const fn = stack.workflow.functions[key];
+  const fn = workflowOf(stack).functions[key];
   if (!fn) throw new Error(`the stack has no ${key} function (its channel is not listed)`);
   return logicalIdOf(fn.function);
 }

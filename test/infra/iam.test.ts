@@ -23,6 +23,7 @@ import {
   sortedUnique,
   stateMachineOf,
   statementsOfRole,
+  workflowOf,
 } from './helpers';
 
 const SES_FROM = 'prep@example.com';
@@ -296,7 +297,7 @@ describe('state machine role', () => {
 
   beforeAll(() => {
     const machine = stateMachineOf(built.json);
-    const role = built.stack.workflow.stateMachine.role;
+    const role = workflowOf(built.stack).stateMachine.role;
     roleStatements = statementsOfRole(built.json, logicalIdOf(role));
     invoked = invokedFunctions(machine);
   });
@@ -309,7 +310,7 @@ describe('state machine role', () => {
     const roleArn = render(machine.properties['RoleArn']);
 
     // Assert
-    expect(roleArn).toBe(renderToken(built.stack, built.stack.workflow.stateMachine.role.roleArn));
+    expect(roleArn).toBe(renderToken(built.stack, workflowOf(built.stack).stateMachine.role.roleArn));
   });
 
   it('may invoke exactly the functions its Task states name (and their versions)', () => {
@@ -347,10 +348,10 @@ describe('state machine role with notification_channels [email, slack]', () => {
 
   it('has no SMS function at all, whose channel is not listed, and invokes only the functions it uses', () => {
     // Arrange
-    const functions = reordered.stack.workflow.functions;
+    const functions = workflowOf(reordered.stack).functions;
 
     // Act
-    const invokable = grants(statementsOfRole(reordered.json, logicalIdOf(reordered.stack.workflow.stateMachine.role)))
+    const invokable = grants(statementsOfRole(reordered.json, logicalIdOf(workflowOf(reordered.stack).stateMachine.role)))
       .filter((g) => g.startsWith('lambda:InvokeFunction'))
       .map((g) => asString(g.split(' ')[1], 'resource'));
     const entries = Object.values(reordered.json.Resources ?? {})

@@ -3,7 +3,7 @@
  * the reminders' schedule group and role, and the bot function's scoped permissions.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildStack, BuiltStack, logicalIdOf, render, renderToken, resourcesOfType } from './helpers';
+import { buildStack, BuiltStack, logicalIdOf, render, renderToken, resourcesOfType, slackBotOf, workflowOf } from './helpers';
 
 let built: BuiltStack;
 
@@ -11,9 +11,9 @@ beforeAll(() => {
   built = buildStack();
 });
 
-const botFunctionId = () => logicalIdOf(built.stack.slackBot.function.function);
+const botFunctionId = () => logicalIdOf(slackBotOf(built.stack).function.function);
 const botPolicyStatements = (): Record<string, unknown>[] => {
-  const roleId = logicalIdOf(built.stack.slackBot.function.function.role as never);
+  const roleId = logicalIdOf(slackBotOf(built.stack).function.function.role as never);
   return resourcesOfType(built.json, 'AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties['Roles'] as unknown[]).some((r) => render(r) === `\${${roleId}}`))
     .flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
@@ -31,10 +31,10 @@ describe('the webhook API', () => {
     expect(paths.sort()).toEqual(['slack', 'webhook']);
   });
 
-  it('throttles the stage and writes access logs', () => {
+  it('throttles the stage as the stage setting says (dev: 10 req/s, burst 20) and writes access logs', () => {
     built.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
       ]),
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue(), Format: Match.anyValue() }),
     });
@@ -54,7 +54,8 @@ describe('the bot function', () => {
     expect(Object.keys(vars)).toEqual(
       expect.arrayContaining(['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME', 'CHAT_SESSIONS_TABLE_NAME', 'SLACK_SECRET_ARN', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'STATE_MACHINE_ARN']),
     );
-    const { slackBot, workflow } = built.stack;
+    const slackBot = slackBotOf(built.stack);
+    const workflow = workflowOf(built.stack);
     expect(render(vars['SCHEDULE_GROUP_NAME'])).toBe(renderToken(built.stack, slackBot.scheduleGroup.scheduleGroupName));
     expect(render(vars['SCHEDULER_ROLE_ARN'])).toBe(renderToken(built.stack, slackBot.schedulerRole.roleArn));
     expect(render(vars['STATE_MACHINE_ARN'])).toBe(renderToken(built.stack, workflow.stateMachine.stateMachineArn));
@@ -66,14 +67,14 @@ describe('the bot function', () => {
     expect(actionsOf(statements[0] as Record<string, unknown>).sort()).toEqual(
       ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
     );
-    const group = renderToken(built.stack, built.stack.slackBot.scheduleGroup.scheduleGroupName);
+    const group = renderToken(built.stack, slackBotOf(built.stack).scheduleGroup.scheduleGroupName);
     expect(render(statements[0]?.['Resource'])).toMatch(new RegExp(`:schedule/${group.replace(/[${}]/g, '\\$&')}/\\*$`));
   });
 
   it('may pass only the scheduler role, and only to EventBridge Scheduler', () => {
     const statements = botPolicyStatements().filter((s) => actionsOf(s).includes('iam:PassRole'));
     expect(statements).toHaveLength(1);
-    expect(render(statements[0]?.['Resource'])).toBe(renderToken(built.stack, built.stack.slackBot.schedulerRole.roleArn));
+    expect(render(statements[0]?.['Resource'])).toBe(renderToken(built.stack, slackBotOf(built.stack).schedulerRole.roleArn));
     expect(statements[0]?.['Condition']).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
   });
 
@@ -102,7 +103,7 @@ describe('reminder schedules', () => {
   });
 
   it('use a role only EventBridge Scheduler can assume, allowed only to start the prep state machine', () => {
-    const roleId = logicalIdOf(built.stack.slackBot.schedulerRole);
+    const roleId = logicalIdOf(slackBotOf(built.stack).schedulerRole);
     const role = built.json.Resources[roleId];
     const trust = (role?.Properties['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
     expect(trust).toHaveLength(1);
@@ -112,7 +113,7 @@ describe('reminder schedules', () => {
     );
     const statements = policies.flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
     expect(statements.map((s) => [actionsOf(s), render(s['Resource'])])).toEqual([
-      [['states:StartExecution'], renderToken(built.stack, built.stack.workflow.stateMachine.stateMachineArn)],
+      [['states:StartExecution'], renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn)],
     ]);
   });
 });

@@ -19,3 +19,5 @@ process.env.AWS_REGION = process.env.AWS_REGION || 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 delete process.env.AWS_PROFILE;
+// Metrics print embedded-metric-format lines to stdout; the metrics test turns them on for itself.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -81,6 +81,10 @@ describe('loadConfig', () => {
   });
 
   it('defaults to the dev stage and the listed channels', () => {
-    expect(loadConfig(context({}), agents('[sms, email]'))).toEqual({ stage: 'dev', notificationChannels: ['sms', 'email'] });
+    expect(loadConfig(context({}), agents('[sms, email]'))).toEqual({
+      stage: 'dev',
+      notificationChannels: ['sms', 'email'],
+      enablePrepNotification: true,
+    });
   });
 });

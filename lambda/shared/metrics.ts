@@ -1,0 +1,38 @@
+/**
+ * Custom metrics in CloudWatch embedded metric format (Powertools Metrics): one namespace, the `service`
+ * dimension on every metric, and a per-metric dimension where it tells something (Channel, Reason, Kind).
+ * Local runs and tests set `POWERTOOLS_METRICS_DISABLED`.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** The CloudWatch namespace of every custom metric; the monitoring construct reads the same constant. */
+export const METRICS_NAMESPACE = 'ExecAssistant/MeetingPrep';
+/** The `service` dimension Powertools adds to every metric. */
+export const METRICS_SERVICE = 'meeting-prep';
+
+/** The metrics this service emits. */
+export const MetricNames = {
+  /** A notification delivered; dimension Channel. */
+  NotificationsDelivered: 'NotificationsDelivered',
+  /** Channels given up on before the one that delivered. */
+  FallbacksTaken: 'FallbacksTaken',
+  /** An execution that sent nothing; dimension Reason. */
+  NotificationsSkipped: 'NotificationsSkipped',
+  /** Every channel failed for a meeting. */
+  AllChannelsFailed: 'AllChannelsFailed',
+  /** A Slack request served; dimension Kind (meetings_command, start_prep, remind_later, direct_message). */
+  SlackInteractions: 'SlackInteractions',
+  /** A Remind Me in 2 Hours schedule created. */
+  RemindersScheduled: 'RemindersScheduled',
+} as const;
+export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
+
+let metrics: Metrics | undefined;
+
+/** Emits one count at once, with the given dimensions besides `service`. */
+export function countMetric(name: MetricName, dimensions: Readonly<Record<string, string>> = {}, value = 1): void {
+  metrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+  const single = metrics.singleMetric();
+  for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+  single.addMetric(name, MetricUnit.Count, value);
+}

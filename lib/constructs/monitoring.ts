@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE, MetricNames } from '../../lambda/shared/metrics';
+import { StageSettings } from '../config';
+import { HouseFunction } from './house-function';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly stateMachine: sfn.IStateMachine;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly api: apigateway.RestApi;
+  /** Every function, by a name for the dashboard and alarm descriptions. */
+  readonly functions: Readonly<Record<string, HouseFunction>>;
+  /** The stage's thresholds. */
+  readonly thresholds: StageSettings['alarms'];
+  /** Email subscribed to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string;
+  /** Keep the topic's key when the stack is deleted. */
+  readonly retainData: boolean;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** A custom metric of this service (the `service` dimension as Powertools writes it). */
+function serviceMetric(name: string, dimensions: Record<string, string> = {}, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
+    statistic: 'Sum',
+    period: PERIOD,
+    ...(label ? { label } : {}),
+  });
+}
+
+/**
+ * What tells a team when delivery fails: alarms on failed and timed-out executions, AllChannelsFailed, messages in
+ * the dead-letter queue, webhook 5xx, and Lambda errors and throttles, all to one encrypted SNS topic (with an email
+ * subscription from context); and a dashboard of the same figures plus the service's own metrics.
+ */
+export class Monitoring extends Construct {
+  public readonly alarmTopic: sns.Topic;
+  public readonly alarms: readonly cloudwatch.Alarm[];
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the meeting-prep alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // CloudWatch publishes alarms to the encrypted topic with this key.
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const alarms: cloudwatch.Alarm[] = [];
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      created.addOkAction(new actions.SnsAction(this.alarmTopic));
+      alarms.push(created);
+      return created;
+    };
+
+    const t = props.thresholds;
+    alarm('ExecutionsFailed', props.stateMachine.metricFailed({ period: PERIOD }), t.failedExecutions,
+      'Prep notification executions failed (InvalidEvent, MeetingNotFound, UserNotFound, AllChannelsFailed…): open the failed executions in the Step Functions console.');
+    alarm('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: PERIOD }), 1,
+      'A prep notification execution timed out.');
+    alarm('AllChannelsFailed', serviceMetric(MetricNames.AllChannelsFailed), 1,
+      'Every channel failed for a meeting: the executive was not notified. The meeting lists each attempt (notification_attempts).');
+    alarm('DeadLetterQueueMessages', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), 1,
+      'MeetingPrepRequired events could not start an execution and wait in the dead-letter queue: redrive them.');
+    alarm('Webhook5xx', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), t.webhook5xx,
+      'The Slack webhook answered 5xx: Slack shows the user an error.');
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarm(`${name}Errors`, fn.function.metricErrors({ period: PERIOD }), t.lambdaErrors, `${name} function errors.`);
+      alarm(`${name}Throttles`, fn.function.metricThrottles({ period: PERIOD }), 1, `${name} function throttled.`);
+    }
+    this.alarms = alarms;
+
+    const channels = ['slack', 'sms', 'email'];
+    const reasons = ['meeting_cancelled', 'meeting_already_started', 'not_awaiting_prep', 'prep_already_started', 'user_opted_out', 'invalid_start_time', 'claim_lost'];
+    const kinds = ['meetings_command', 'start_prep', 'remind_later', 'direct_message'];
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Executions',
+        left: [
+          props.stateMachine.metricStarted({ period: PERIOD }),
+          props.stateMachine.metricSucceeded({ period: PERIOD }),
+          props.stateMachine.metricFailed({ period: PERIOD }),
+          props.stateMachine.metricTimedOut({ period: PERIOD }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Notifications delivered, by channel',
+        left: channels.map((c) => serviceMetric(MetricNames.NotificationsDelivered, { Channel: c }, c)),
+        right: [serviceMetric(MetricNames.FallbacksTaken, {}, 'fallbacks'), serviceMetric(MetricNames.AllChannelsFailed, {}, 'all channels failed')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Skipped, by reason',
+        left: reasons.map((r) => serviceMetric(MetricNames.NotificationsSkipped, { Reason: r }, r)),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Slack interactions, by kind',
+        left: kinds.map((k) => serviceMetric(MetricNames.SlackInteractions, { Kind: k }, k)),
+        right: [serviceMetric(MetricNames.RemindersScheduled, {}, 'reminders scheduled')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Webhook',
+        left: [props.api.metricCount({ period: PERIOD }), props.api.metricClientError({ period: PERIOD }), props.api.metricServerError({ period: PERIOD })],
+        right: [props.api.metricLatency({ period: PERIOD, statistic: 'p99' })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue',
+        left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' })],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda errors and throttles',
+        left: Object.entries(props.functions).map(([name, fn]) => fn.function.metricErrors({ period: PERIOD, label: `${name} errors` })),
+        right: Object.entries(props.functions).map(([name, fn]) => fn.function.metricThrottles({ period: PERIOD, label: `${name} throttles` })),
+        width: 24,
+      }),
+    );
+  }
+}

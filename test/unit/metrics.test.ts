@@ -1,0 +1,39 @@
+/** The embedded-metric-format lines a Lambda prints, as CloudWatch would read them. */
+describe('countMetric', () => {
+  const emitted = (): Record<string, unknown>[] => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const previous = process.env.POWERTOOLS_METRICS_DISABLED;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per test reads the environment anew
+        const { countMetric } = require('../../lambda/shared/metrics') as typeof import('../../lambda/shared/metrics');
+        countMetric('NotificationsDelivered', { Channel: 'sms' });
+        countMetric('AllChannelsFailed');
+      });
+    } finally {
+      write.mockRestore();
+      process.env.POWERTOOLS_METRICS_DISABLED = previous;
+    }
+    return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+
+  it('emits each count in the service namespace, with its dimension and the service dimension', () => {
+    const [delivered, failed] = emitted();
+
+    expect(delivered).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'ExecAssistant/MeetingPrep', Dimensions: [['service', 'Channel']], Metrics: [{ Name: 'NotificationsDelivered', Unit: 'Count' }] }] },
+      service: 'meeting-prep',
+      Channel: 'sms',
+      NotificationsDelivered: 1,
+    });
+    expect(failed).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service']], Metrics: [{ Name: 'AllChannelsFailed' }] }] },
+      AllChannelsFailed: 1,
+    });
+  });
+});
