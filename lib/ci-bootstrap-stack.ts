@@ -3,7 +3,7 @@
  * keys. Deploy it once per AWS account (by hand, with an administrator's credentials); the deploy workflow then
  * assumes its roles. See docs/DEPLOY.md.
  */
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -55,6 +55,12 @@ export interface CiBootstrapStackProps extends StackProps {
   readonly oidcProviderArn?: string;
   /** The `cdk bootstrap` qualifier of the target account. @default 'hnb659fds' */
   readonly bootstrapQualifier?: string;
+  /**
+   * Regions the app is deployed to. The bootstrap roles are named `cdk-<qualifier>-<kind>-role-<account>-<region>`,
+   * so the roles may assume exactly those of these regions (no wildcard).
+   * @default the region this stack is deployed to
+   */
+  readonly regions?: readonly string[];
 }
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
@@ -62,6 +68,7 @@ const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const BRANCH = /^[A-Za-z0-9._/-]{1,255}$/;
 const QUALIFIER = /^[a-z0-9]{1,10}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /** Every problem with the props, empty when they are valid. */
@@ -89,6 +96,11 @@ export function ciBootstrapProblems(props: CiBootstrapStackProps): string[] {
   if (props.oidcProviderArn !== undefined && !PROVIDER_ARN.test(props.oidcProviderArn)) {
     problems.push(`oidcProviderArn must be the ARN of the ${GITHUB_OIDC_HOST} OIDC provider, got ${JSON.stringify(props.oidcProviderArn)}`);
   }
+  for (const region of props.regions ?? []) {
+    if (!Token.isUnresolved(region) && !REGION.test(region)) problems.push(`region ${JSON.stringify(region)} is not an AWS region name`);
+  }
+  if (props.regions !== undefined && props.regions.length === 0) problems.push('regions, when given, must list at least one region');
+  for (const region of duplicates(props.regions ?? [])) problems.push(`region ${region} is listed twice`);
   const qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
   if (!QUALIFIER.test(qualifier)) problems.push(`bootstrapQualifier must be 1-10 lower-case letters or digits, got ${JSON.stringify(qualifier)}`);
   return problems;
@@ -122,8 +134,13 @@ export class CiBootstrapStack extends Stack {
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidcProvider', props.oidcProviderArn)
       : new iam.OidcProviderNative(this, 'GitHubOidcProvider', { url: `https://${GITHUB_OIDC_HOST}`, clientIds: [STS_AUDIENCE] });
 
-    const bootstrapRole = (kind: (typeof BOOTSTRAP_ROLE_KINDS)[number]) =>
-      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `cdk-${qualifier}-${kind}-role-*` });
+    const regions = props.regions ?? [this.region];
+    const bootstrapRoles = (kinds: readonly (typeof BOOTSTRAP_ROLE_KINDS)[number][]) =>
+      kinds.flatMap((kind) =>
+        regions.map((region) =>
+          this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `cdk-${qualifier}-${kind}-role-${this.account}-${region}` }),
+        ),
+      );
     const githubPrincipal = (subjects: readonly string[]) =>
       new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, {
         StringEquals: {
@@ -140,7 +157,7 @@ export class CiBootstrapStack extends Stack {
       ]),
     });
     this.deployRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: BOOTSTRAP_ROLE_KINDS.map(bootstrapRole) }),
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bootstrapRoles(BOOTSTRAP_ROLE_KINDS) }),
     );
     new CfnOutput(this, 'DeployRoleArn', {
       value: this.deployRole.roleArn,
@@ -152,7 +169,7 @@ export class CiBootstrapStack extends Stack {
         description: `GitHub Actions pull requests of ${props.githubOwner}/${props.githubRepo}: cdk diff through the read-only lookup role`,
         assumedBy: githubPrincipal([`${repository}:pull_request`]),
       });
-      this.diffRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRole('lookup')] }));
+      this.diffRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bootstrapRoles(['lookup']) }));
       new CfnOutput(this, 'DiffRoleArn', {
         value: this.diffRole.roleArn,
         description: 'GitHub repository variable AWS_DIFF_ROLE_ARN (pull requests: cdk diff)',

@@ -14,7 +14,8 @@ import { executionNameFor } from '../../lambda/shared/execution-name';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/slack-bot/http-event';
 import { PROJECT_ROOT } from '../constructs/house-function';
 import { readBody } from './fake-http';
-import { LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { FakeSfn, startFakeSfn } from './fake-sfn';
+import { LOCAL_REMINDERS, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { CfnTemplate } from './synth';
 import { blocksToText, formatHistory } from './trace';
 import { LocalExecution } from './workflow-runner';
@@ -63,6 +64,8 @@ export interface Runtime {
   readonly webhookUrl: string;
   readonly eventsUrl: string;
   readonly env: LocalEnvironment;
+  /** The Step Functions API stand-in the starter function calls. */
+  readonly sfn: FakeSfn;
   /** Every finished execution, in order. */
   readonly executions: readonly LocalExecution[];
   /** Publishes events as EventBridge would: each one matching the rule starts an execution. Throws on bad input. */
@@ -258,8 +261,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     running.add(tracked);
   };
 
+  // The rule's target is the starter function: it starts each execution, named after its meeting, through the
+  // Step Functions API (a loopback fake here, which hands new executions to the local runner).
+  const sfn = await startFakeSfn(LOCAL_REMINDERS.stateMachineArn, (name, input) => runExecution(input as Record<string, unknown>, name));
+  process.env['AWS_ENDPOINT_URL_SFN'] = sfn.url;
+  let starter: ((event: unknown) => Promise<unknown>) | undefined;
+  const startExecution = (event: unknown) => {
+    // Loaded after the environment is set, like a cold start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    starter ??= (require(path.join(PROJECT_ROOT, 'lambda/workflow/start-execution')) as { handler: (e: unknown) => Promise<unknown> }).handler;
+    return starter(event);
+  };
+
   const publish = async (entries: readonly PutEventsEntry[]): Promise<PutEventsResult> => {
     const valid = parseEventsRequest({ Entries: entries });
+    const started: Promise<unknown>[] = [];
     const results = valid.map((entry) => {
       const id = randomUUID();
       const matched = pattern.source.includes(entry.Source) && pattern.detailType.includes(entry.DetailType);
@@ -279,9 +295,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         resources: entry.Resources ?? [],
         detail,
       };
-      runExecution(envelope, executionNameFor(envelope));
+      started.push(startExecution(envelope));
       return { EventId: id };
     });
+    await Promise.all(started);
     return { FailedEntryCount: 0, Entries: results };
   };
 
@@ -363,6 +380,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     webhookUrl: `${url}/slack/webhook`,
     eventsUrl: `${url}/events`,
     env,
+    sfn,
     executions,
     publish,
     async idle() {
@@ -379,6 +397,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await sfn.close();
       await env.close();
     },
   };

@@ -40,6 +40,9 @@ const slackPosts = () => runtime.env.slack.messages.filter((m) => m.method === '
 describe('npm start', () => {
   it('seeds the demo, publishes one event, and notifies exactly once on Slack', async () => {
     expect(runtime.executions).toHaveLength(1);
+    // Started by the rule's starter function through the Step Functions API stand-in: named after the meeting.
+    expect(runtime.executions[0]?.name).toMatch(/^m-7f3a-[0-9a-f-]{36}$/);
+    expect([...runtime.sfn.started.keys()]).toEqual([runtime.executions[0]?.name]);
     expect(statesEntered(runtime.executions[0] as (typeof runtime.executions)[number])).toEqual([
       'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery',
     ]);

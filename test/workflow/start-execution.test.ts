@@ -1,0 +1,62 @@
+/**
+ * The rule's target: the starter function, run for real against a loopback Step Functions API. Executions are named
+ * after their meeting, and a redelivered event starts nothing new.
+ */
+import { FakeSfn, startFakeSfn } from '../../lib/local/fake-sfn';
+import prepEvent from '../fixtures/eventbridge/meeting-prep-required.json';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:PrepNotificationTest';
+let sfn: FakeSfn;
+let started: { name: string; input: unknown }[];
+let handler: (event: unknown) => Promise<{ executionName: string; executionArn?: string }>;
+
+beforeAll(async () => {
+  started = [];
+  sfn = await startFakeSfn(STATE_MACHINE_ARN, (name, input) => started.push({ name, input }));
+  process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
+  process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler reads its environment at load time
+  handler = (require('../../lambda/workflow/start-execution') as { handler: typeof handler }).handler;
+});
+
+afterAll(async () => {
+  await sfn.close();
+});
+
+beforeEach(() => {
+  started.length = 0;
+  sfn.reset();
+});
+
+describe('starting executions from MeetingPrepRequired events', () => {
+  it('starts one execution named after the meeting and the event, with the whole envelope as input', async () => {
+    const result = await handler(prepEvent);
+
+    expect(result.executionName).toBe('m-7f3a-b3f1c0d2-6a7e-4e89-9c41-5d2a8f7e0b16');
+    expect(started).toEqual([{ name: 'm-7f3a-b3f1c0d2-6a7e-4e89-9c41-5d2a8f7e0b16', input: prepEvent }]);
+  });
+
+  it('starts nothing new when EventBridge delivers the same event again', async () => {
+    await handler(prepEvent);
+    await handler(prepEvent);
+
+    expect(sfn.requests).toHaveLength(2);
+    expect(started).toHaveLength(1);
+  });
+
+  it('starts nothing, and does not fail, when another event reused the id with other content', async () => {
+    await handler(prepEvent);
+
+    const result = await handler({ ...prepEvent, detail: { ...prepEvent.detail, title: 'Changed' } });
+
+    expect(result.executionName).toBe('m-7f3a-b3f1c0d2-6a7e-4e89-9c41-5d2a8f7e0b16');
+    expect(started).toHaveLength(1);
+  });
+
+  it('still starts an execution for a malformed event, so it fails visibly with InvalidEvent', async () => {
+    await handler({ ...prepEvent, detail: {} });
+
+    expect(started.map((s) => s.name)).toEqual(['invalid-event-b3f1c0d2-6a7e-4e89-9c41-5d2a8f7e0b16']);
+  });
+});
