@@ -109,7 +109,7 @@ async function serve(): Promise<void> {
 Running on ${runtime.url}  (Ctrl-C to stop)
   Slack webhook:  ${runtime.webhookUrl}
   Events:         ${runtime.eventsUrl}
-  Integrations:   ${realOnes.length ? `real ${realOnes.join(', ')}; ` : ''}local stand-ins for the rest${failing.length ? `; failing: ${failing.join(', ')}` : ''}
+  Integrations:   ${realOnes.length ? `real ${realOnes.join(', ')}, local stand-ins for the rest` : 'local stand-ins'}${failing.length ? `; failing: ${failing.join(', ')}` : ''}
 
 Try next, in another terminal:
   npm start -- meetings                          # /meetings as Jordan Lee

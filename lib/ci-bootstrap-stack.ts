@@ -109,10 +109,12 @@ export function ciBootstrapProblems(props: CiBootstrapStackProps): string[] {
 /**
  * GitHub Actions' access to this account, by OIDC role assumption:
  * - `deployRole`, for jobs in the allowed GitHub environments (and branches): may assume the CDK bootstrap roles,
- *   which is all the CDK CLI needs to synthesize, publish assets and deploy (the CDK-recommended pattern: the
- *   CI role holds no service permissions itself);
+ *   which is all the CDK CLI needs to publish assets and deploy (the CDK-recommended pattern: the CI role holds no
+ *   service permissions itself);
  * - `diffRole`, for pull-request jobs: may assume only the bootstrap lookup role, enough for
  *   `cdk diff --method template`.
+ * The roles it may assume are named exactly (`…-<account>-<region>`), with no wildcard: nothing else in the account
+ * can be reached, and cdk-nag's AwsSolutions-IAM5 has nothing to flag.
  */
 export class CiBootstrapStack extends Stack {
   /** The role deploying jobs assume (`vars.AWS_DEPLOY_ROLE_ARN`). */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeWildcard } from '../nag';
 
 /** The project root, for entry paths and the lock file. */
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -63,7 +64,15 @@ export class HouseFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
+    // Its own role, allowed to write to its own log group only (the managed AWSLambdaBasicExecutionRole would
+    // allow creating and writing any log group in the account).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
       description: props.description,
@@ -108,6 +117,10 @@ export class HouseFunction extends Construct {
       },
     });
     (this.function.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, props.entry);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
   }
 
   /** Adds an environment variable. */
@@ -127,9 +140,9 @@ export class HouseFunction extends Construct {
       new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
     );
     if (actions.includes('Query')) {
-      this.function.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
-      );
+      const indexes = `${table.tableArn}/index/*`;
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [indexes] }));
+      acknowledgeWildcard(this.function.role as iam.IRole, indexes, 'dynamodb:Query on the indexes of this one table: index ARNs are the narrowest Query takes.');
     }
     if (table.encryptionKey) {
       const writes = actions.some((a) => a !== 'GetItem' && a !== 'Query');

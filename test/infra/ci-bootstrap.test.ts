@@ -2,8 +2,9 @@
  * The CI bootstrap stack: GitHub Actions may assume its roles only from this repository's allowed environments (or
  * pull requests, for the read-only diff role), and the roles can do nothing but assume the CDK bootstrap roles.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { CiBootstrapStack, CiBootstrapStackProps } from '../../lib/ci-bootstrap-stack';
 import {
   JsonObject,
@@ -24,7 +25,9 @@ import {
 } from './helpers';
 
 const EXISTING_PROVIDER = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-const ROLE_ARN = (name: string) => `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`;
+/** A bootstrap role ARN as the template renders it, for an environment-agnostic stack. */
+const ROLE_ARN = (qualifier: string, kind: string, region = '${AWS::Region}') =>
+  `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-${qualifier}-${kind}-role-\${AWS::AccountId}-${region}`;
 
 interface BuiltCiStack {
   readonly stack: CiBootstrapStack;
@@ -115,18 +118,18 @@ describe('CiBootstrapStack, by default', () => {
     ]);
   });
 
-  it('allows the deploy role nothing but assuming the CDK bootstrap roles the CLI uses (not cfn-exec-role)', () => {
+  it('allows the deploy role nothing but assuming the CDK bootstrap roles the CLI uses, by exact name (not cfn-exec-role)', () => {
     expect(grantsOf(built, 'deployRole')).toEqual([
-      `sts:AssumeRole ${ROLE_ARN('cdk-hnb659fds-deploy-role-*')}`,
-      `sts:AssumeRole ${ROLE_ARN('cdk-hnb659fds-file-publishing-role-*')}`,
-      `sts:AssumeRole ${ROLE_ARN('cdk-hnb659fds-image-publishing-role-*')}`,
-      `sts:AssumeRole ${ROLE_ARN('cdk-hnb659fds-lookup-role-*')}`,
+      `sts:AssumeRole ${ROLE_ARN('hnb659fds', 'deploy')}`,
+      `sts:AssumeRole ${ROLE_ARN('hnb659fds', 'file-publishing')}`,
+      `sts:AssumeRole ${ROLE_ARN('hnb659fds', 'image-publishing')}`,
+      `sts:AssumeRole ${ROLE_ARN('hnb659fds', 'lookup')}`,
     ]);
     expect(managedPoliciesOfRole(built.json, logicalIdOfRole(built, 'deployRole'))).toEqual([]);
   });
 
   it('allows the diff role nothing but assuming the read-only lookup role', () => {
-    expect(grantsOf(built, 'diffRole')).toEqual([`sts:AssumeRole ${ROLE_ARN('cdk-hnb659fds-lookup-role-*')}`]);
+    expect(grantsOf(built, 'diffRole')).toEqual([`sts:AssumeRole ${ROLE_ARN('hnb659fds', 'lookup')}`]);
     expect(managedPoliciesOfRole(built.json, logicalIdOfRole(built, 'diffRole'))).toEqual([]);
   });
 
@@ -189,10 +192,21 @@ describe('CiBootstrapStack, configured', () => {
     ]);
   });
 
-  it('uses the bootstrap qualifier given', () => {
-    const qualified = build({ bootstrapQualifier: 'mprep01' });
+  it('uses the bootstrap qualifier and the regions given', () => {
+    const qualified = build({ bootstrapQualifier: 'mprep01', regions: ['us-east-1', 'eu-west-1'] });
 
-    expect(grantsOf(qualified, 'diffRole')).toEqual([`sts:AssumeRole ${ROLE_ARN('cdk-mprep01-lookup-role-*')}`]);
+    expect(grantsOf(qualified, 'diffRole')).toEqual([
+      `sts:AssumeRole ${ROLE_ARN('mprep01', 'lookup', 'eu-west-1')}`,
+      `sts:AssumeRole ${ROLE_ARN('mprep01', 'lookup', 'us-east-1')}`,
+    ]);
+  });
+
+  it('names the bootstrap roles of its own account and region when deployed to a known environment', () => {
+    const pinned = build({ env: { account: '123456789012', region: 'eu-west-1' } });
+
+    expect(grantsOf(pinned, 'diffRole')).toEqual([
+      'sts:AssumeRole arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-lookup-role-123456789012-eu-west-1',
+    ]);
   });
 
   it('refuses bad props with one error that lists every problem, wildcards included', () => {
@@ -204,6 +218,7 @@ describe('CiBootstrapStack, configured', () => {
         branches: ['refs/heads/main'],
         oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com',
         bootstrapQualifier: 'Not-Valid',
+        regions: ['us-east-1', 'mars-north-1a'],
       }),
     );
 
@@ -215,8 +230,18 @@ describe('CiBootstrapStack, configured', () => {
       '  - branch "refs/heads/main" must be a plain branch name (no wildcards, no refs/ prefix)',
       '  - environment dev is listed twice',
       '  - oidcProviderArn must be the ARN of the token.actions.githubusercontent.com OIDC provider, got "arn:aws:iam::123456789012:oidc-provider/example.com"',
+      '  - region "mars-north-1a" is not an AWS region name',
       '  - bootstrapQualifier must be 1-10 lower-case letters or digits, got "Not-Valid"',
     ]);
+  });
+
+  it('passes cdk-nag’s AWS Solutions checks with nothing acknowledged', () => {
+    const app = new App({ context: cdkJsonContext() });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    new CiBootstrapStack(app, 'CiBootstrapNag', { githubOwner: 'acme', githubRepo: 'exec-assistant' });
+
+    expect(() => app.synth()).not.toThrow();
+    removeTemporaryOutdir(app);
   });
 
   it('refuses a stack that nobody could deploy with', () => {

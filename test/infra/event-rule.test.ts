@@ -81,7 +81,7 @@ describe('MeetingPrepRequired rule', () => {
 
     // Assert
     // The SQS destination grant (CDK's grantSendMessages) includes the two read-only queue lookups.
-    expect(lines.filter((g) => !g.startsWith('xray:'))).toEqual(
+    expect(lines.filter((g) => !g.startsWith('xray:') && !g.startsWith('logs:'))).toEqual(
       [`sqs:GetQueueAttributes ${queueArn}`, `sqs:GetQueueUrl ${queueArn}`, `sqs:SendMessage ${queueArn}`, `states:StartExecution ${stateMachineArn}`].sort(),
     );
     built.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {

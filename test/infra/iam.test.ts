@@ -24,6 +24,7 @@ import {
   stateMachineOf,
   statementsOfRole,
   workflowOf,
+  asObject,
 } from './helpers';
 
 const SES_FROM = 'prep@example.com';
@@ -115,15 +116,22 @@ describe('every role', () => {
 });
 
 describe('task function roles', () => {
-  it.each(FUNCTION_KEYS)('%s has only the basic execution managed policy (its own log streams)', (key) => {
+  it.each(FUNCTION_KEYS)('%s has no managed policy and writes logs only to its own log group', (key) => {
     // Arrange
-    const roleId = roleOfFunction(built.json, functionLogicalId(built.stack, key));
+    const fnId = functionLogicalId(built.stack, key);
+    const roleId = roleOfFunction(built.json, fnId);
+    const logGroupId = asString(
+      asObject(asObject(built.json.Resources[fnId]?.Properties['LoggingConfig'], 'LoggingConfig')['LogGroup'], 'LogGroup')['Ref'],
+      'log group ref',
+    );
 
     // Act
     const managed = managedPoliciesOfRole(built.json, roleId);
+    const logGrants = grants(statementsOfRole(built.json, roleId)).filter((g) => g.startsWith('logs:'));
 
     // Assert
-    expect(managed).toEqual([expect.stringMatching(/:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/)]);
+    expect(managed).toEqual([]);
+    expect(logGrants).toEqual([`logs:CreateLogStream \${${logGroupId}.Arn}`, `logs:PutLogEvents \${${logGroupId}.Arn}`]);
   });
 
   it.each(FUNCTION_KEYS)('%s has a role of its own', (key) => {
@@ -313,11 +321,9 @@ describe('state machine role', () => {
     expect(roleArn).toBe(renderToken(built.stack, workflowOf(built.stack).stateMachine.role.roleArn));
   });
 
-  it('may invoke exactly the functions its Task states name (and their versions)', () => {
+  it('may invoke exactly the functions its Task states name (unqualified: no versions or aliases)', () => {
     // Arrange
-    const expected = sortedUnique(
-      invoked.flatMap((id) => [`lambda:InvokeFunction \${${id}.Arn}`, `lambda:InvokeFunction \${${id}.Arn}:*`]),
-    );
+    const expected = sortedUnique(invoked.map((id) => `lambda:InvokeFunction \${${id}.Arn}`));
 
     // Act
     const actual = grants(roleStatements).filter((g) => g.startsWith('lambda:'));

@@ -182,6 +182,28 @@ describe('the command line', () => {
     expect(JSON.parse(result.text)).toEqual(buildSlackManifest({ webhookUrl: WEBHOOK, stage: 'dev' }));
   });
 
+  it('with --allow-no-bot, succeeds without a manifest for a stack deployed without the bot (enablePrepNotification=false)', () => {
+    const rolledBack = { 'MeetingPrep-dev': { MeetingsTableName: 'meetings', SlackSecretArn: 'arn:…', TwilioSecretArn: 'arn:…' } };
+    fs.writeFileSync(path.join(tmp, 'cdk-outputs.json'), JSON.stringify(rolledBack));
+
+    const result = run(['--outputs', 'cdk-outputs.json', '--out', 'manifest.json', '--allow-no-bot'], tmp);
+
+    expect(result).toEqual({
+      text: '',
+      skipped: 'MeetingPrep-dev has no Slack bot (no SlackWebhookUrl output: enablePrepNotification=false?); no manifest made',
+    });
+    expect(fs.existsSync(path.join(tmp, 'manifest.json'))).toBe(false);
+    expect(() => run(['--outputs', 'cdk-outputs.json'], tmp)).toThrow('a stack deployed with enablePrepNotification=false has no Slack bot');
+  });
+
+  it('with --allow-no-bot, still fails when the stage’s stack is not in the outputs at all', () => {
+    fs.writeFileSync(path.join(tmp, 'cdk-outputs.json'), JSON.stringify(OUTPUTS));
+
+    expect(() => run(['--outputs', 'cdk-outputs.json', '--stage', 'staging', '--allow-no-bot'], tmp)).toThrow(
+      'has no outputs for stack MeetingPrep-staging',
+    );
+  });
+
   it('says which file is missing, or not JSON', () => {
     fs.writeFileSync(path.join(tmp, 'broken.json'), '{"MeetingPrep-dev": ');
 
@@ -194,6 +216,7 @@ describe('the command line', () => {
     expect(() => parseCli([])).toThrow('give exactly one of --outputs FILE or --url URL');
     expect(() => parseCli(['--outputs', 'a.json', '--url', WEBHOOK])).toThrow('give exactly one of --outputs FILE or --url URL');
     expect(() => parseCli(['--url', WEBHOOK, '--stage', 'qa'])).toThrow('--stage must be one of dev, staging, prod, got "qa"');
+    expect(() => parseCli(['--url', WEBHOOK, '--allow-no-bot'])).toThrow('--allow-no-bot goes with --outputs');
     expect(() => parseCli(['--nope'])).toThrow('Usage: npm run slack-manifest');
   });
 });
