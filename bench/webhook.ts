@@ -25,6 +25,7 @@ import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import type { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { type LocalEnvironment, startLocalEnvironment } from '../lib/local/local-environment';
+import { DEMO_USER, sampleMeeting } from '../lib/local/runtime';
 import { FORM, JSON_TYPE, type WebhookHandler, clickBody, dmBody, httpEvent, restEvent, slashCommandBody } from '../lib/local/slack-requests';
 import urlVerification from '../test/fixtures/slack/url-verification.json';
 
@@ -42,8 +43,6 @@ const ITERATIONS = 100;
 /** A kind stops early when its measured iterations have taken this long (keeps the run near a minute). */
 const KIND_BUDGET_MS = 8_000;
 
-/** The fixture's executive (the slash command, the buttons and the DM fixture all come from this user). */
-const USER_ID = 'U024BE7LH';
 /** Meetings `/meetings` lists: a busy week (more than the 10 it shows). */
 const WEEK_MEETINGS = 14;
 
@@ -94,6 +93,7 @@ async function bundleWebhook(): Promise<Bundle> {
     bundle: true,
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
@@ -214,47 +214,19 @@ function summarizeLoads(label: string, runs: readonly ColdLoad[]): number {
 // ---------------------------------------------------------------------------------------------------------------
 // 3. Warm latency
 
-function aUser(): User {
-  return {
-    user_id: USER_ID,
-    name: 'Jordan Lee',
-    email: 'jordan.lee@acme-exec.example',
-    phone_number: '+12125550143',
-    timezone: 'America/New_York',
-    notification_preferences: { prep_reminders: true },
-  };
-}
-
-function aMeeting(meetingId: string, start: Date, overrides: Partial<Meeting> = {}): Meeting {
-  return {
-    meeting_id: meetingId,
-    user_id: USER_ID,
-    title: 'Q4 Leadership Sync',
-    description: 'Quarterly priorities and budget',
-    start_time: start.toISOString(),
-    end_time: new Date(start.getTime() + 3_600_000).toISOString(),
-    attendees: ['a@acme.example', 'b@acme.example', 'c@acme.example'],
-    organizer: 'jordan.lee@acme-exec.example',
-    meeting_type: 'leadership_team',
-    status: 'CLASSIFIED',
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
 /**
  * Seeds the user, a busy week for `/meetings`, and one fresh meeting per click. The click meetings start 10+ days
  * out: beyond the range `/meetings` queries (7 days plus a day of margin), so the listing stays a realistic week.
  */
 async function seed(env: LocalEnvironment, clicksPerKind: number): Promise<{ startPrep: string[]; remindLater: string[] }> {
   const put = (item: Meeting | User, table: string) => env.db.send(new PutCommand({ TableName: table, Item: item }));
-  await put(aUser(), env.tables.users);
+  await put(DEMO_USER, env.tables.users);
   const now = Date.now();
   const types = ['leadership_team', 'one_on_one', 'qbr', 'vendor_meeting', 'reliability_review', 'all_hands'];
   for (let i = 0; i < WEEK_MEETINGS; i++) {
     const start = new Date(now + (i + 1) * 11 * 3_600_000);
     start.setUTCMinutes(0, 0, 0);
-    await put(aMeeting(`bench-week-${i}`, start, { title: `Week meeting ${i}`, meeting_type: types[i % types.length] as string }), env.tables.meetings);
+    await put(sampleMeeting(`bench-week-${i}`, start, { title: `Week meeting ${i}`, meeting_type: types[i % types.length] as string }), env.tables.meetings);
   }
   const ids = { startPrep: [] as string[], remindLater: [] as string[] };
   for (let i = 0; i < clicksPerKind; i++) {
@@ -262,8 +234,8 @@ async function seed(env: LocalEnvironment, clicksPerKind: number): Promise<{ sta
     start.setUTCMinutes(0, 0, 0);
     ids.startPrep.push(`bench-sp-${i}`);
     ids.remindLater.push(`bench-rl-${i}`);
-    await put(aMeeting(`bench-sp-${i}`, start), env.tables.meetings);
-    await put(aMeeting(`bench-rl-${i}`, start, { status: 'PREP_SCHEDULED' }), env.tables.meetings);
+    await put(sampleMeeting(`bench-sp-${i}`, start), env.tables.meetings);
+    await put(sampleMeeting(`bench-rl-${i}`, start, { status: 'PREP_SCHEDULED' }), env.tables.meetings);
   }
   return ids;
 }

@@ -93,6 +93,8 @@ export class HouseFunction extends Construct {
       bundling: {
         minify: true,
         sourceMap: true,
+        // Maps to file and line without embedding the sources: a third of the size to read at a cold start.
+        sourcesContent: false,
         target: 'node24',
         format: OutputFormat.CJS,
         // Bundle the SDK too: production runs exactly the versions the tests ran.

@@ -14,9 +14,13 @@ import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables
 /** The webhook's path (Slack's Request URLs end with it). */
 export const SLACK_WEBHOOK_PATH = '/slack/webhook';
 
-/** Modules the webhook's bundle replaces: Socket Mode (and its undici) is never used over HTTP. */
+/**
+ * Modules the webhook's bundle replaces with stubs that throw: Socket Mode (and its undici) and raw-body (and its
+ * iconv-lite) serve Bolt's other receivers, never the Lambda one.
+ */
 export const WEBHOOK_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@slack/socket-mode': 'lambda/slack-bot/socket-mode-stub.ts',
+  'raw-body': 'lambda/slack-bot/raw-body-stub.ts',
 };
 
 /** Props of {@link SlackBotApi}. */

@@ -92,30 +92,36 @@ export const DEMO_USER: User = {
   notification_preferences: { prep_reminders: true },
 };
 
-/** Demo meetings: a few types, starting over the next days. */
+/** A classified meeting of the demo executive starting at `start`: the fixtures' leadership sync unless overridden. */
+export function sampleMeeting(meetingId: string, start: Date, overrides: Partial<Meeting> = {}, minutes = 60, attendees = 3): Meeting {
+  return {
+    meeting_id: meetingId,
+    user_id: DEMO_USER.user_id,
+    title: 'Q4 Leadership Sync',
+    description: 'Quarterly priorities and budget',
+    start_time: start.toISOString(),
+    end_time: new Date(start.getTime() + minutes * 60_000).toISOString(),
+    attendees: Array.from({ length: attendees }, (_, i) => `attendee${i + 1}@acme-exec.example`),
+    organizer: DEMO_USER.email as string,
+    meeting_type: 'leadership_team',
+    status: 'CLASSIFIED',
+    created_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** Demo meetings: a few types, starting over the next days (on the hour). */
 export function demoMeetings(now = new Date()): Meeting[] {
   const at = (hours: number) => {
     const d = new Date(now.getTime() + hours * 3_600_000);
     d.setUTCMinutes(0, 0, 0);
     return d;
   };
-  const meeting = (id: string, title: string, type: string, hours: number, minutes: number, attendees: number): Meeting => ({
-    meeting_id: id,
-    user_id: DEMO_USER.user_id,
-    title,
-    start_time: at(hours).toISOString(),
-    end_time: new Date(at(hours).getTime() + minutes * 60_000).toISOString(),
-    attendees: Array.from({ length: attendees }, (_, i) => `attendee${i + 1}@acme-exec.example`),
-    organizer: DEMO_USER.email as string,
-    meeting_type: type,
-    status: 'CLASSIFIED',
-    created_at: now.toISOString(),
-  });
   return [
-    meeting('m-7f3a', 'Q4 Leadership Sync', 'leadership_team', 26, 60, 8),
-    meeting('m-1on1', '1:1 with Priya', 'one_on_one', 4, 30, 2),
-    meeting('m-rel9', 'Checkout outage review', 'reliability_review', 50, 45, 6),
-    meeting('m-qbr4', 'Q4 Business Review: EMEA', 'qbr', 74, 90, 12),
+    sampleMeeting('m-7f3a', at(26), {}, 60, 8),
+    sampleMeeting('m-1on1', at(4), { title: '1:1 with Priya', meeting_type: 'one_on_one' }, 30, 2),
+    sampleMeeting('m-rel9', at(50), { title: 'Checkout outage review', meeting_type: 'reliability_review' }, 45, 6),
+    sampleMeeting('m-qbr4', at(74), { title: 'Q4 Business Review: EMEA', meeting_type: 'qbr' }, 90, 12),
   ];
 }
 

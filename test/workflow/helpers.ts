@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting, User } from '../../lambda/shared/domain';
 import { LocalEnvironment, startLocalEnvironment } from '../../lib/local/local-environment';
+import { DEMO_USER, sampleMeeting } from '../../lib/local/runtime';
 import prepEvent from '../fixtures/eventbridge/meeting-prep-required.json';
 
 export { prepEvent };
@@ -9,37 +10,16 @@ export { prepEvent };
 /** The fixture's executive. */
 export const USER_ID = 'U024BE7LH';
 
-/** A user who can receive every channel. */
+/** A user who can receive every channel (the demo executive). */
 export function aUser(overrides: Partial<User> = {}): User {
-  return {
-    user_id: USER_ID,
-    name: 'Jordan Lee',
-    email: 'jordan.lee@acme-exec.example',
-    phone_number: '+12125550143',
-    timezone: 'America/New_York',
-    notification_preferences: { prep_reminders: true },
-    ...overrides,
-  };
+  return { ...DEMO_USER, ...overrides };
 }
 
-/** A classified meeting starting `hoursAhead` hours from now. */
+/** A classified meeting (`m-7f3a`) starting `hoursAhead` hours from now, on the hour. */
 export function aMeeting(overrides: Partial<Meeting> = {}, hoursAhead = 26): Meeting {
   const start = new Date(Date.now() + hoursAhead * 3_600_000);
   start.setUTCMinutes(0, 0, 0);
-  return {
-    meeting_id: 'm-7f3a',
-    user_id: USER_ID,
-    title: 'Q4 Leadership Sync',
-    description: 'Quarterly priorities and budget',
-    start_time: start.toISOString(),
-    end_time: new Date(start.getTime() + 3_600_000).toISOString(),
-    attendees: ['a@acme.example', 'b@acme.example', 'c@acme.example'],
-    organizer: 'jordan.lee@acme-exec.example',
-    meeting_type: 'leadership_team',
-    status: 'CLASSIFIED',
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
+  return sampleMeeting('m-7f3a', start, overrides);
 }
 
 /** The MeetingPrepRequired envelope for a meeting, as EventBridge hands it to the state machine. */
