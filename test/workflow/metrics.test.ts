@@ -1,0 +1,82 @@
+/**
+ * The custom metrics the workflow's functions emit (CloudWatch embedded metric format on stdout), checked on real
+ * executions: what a team's dashboard and AllChannelsFailed alarm would see.
+ */
+import { LocalEnvironment } from '../../lib/local/local-environment';
+import { aMeeting, prepEventFor, seed, startEnvironment } from './helpers';
+
+let env: LocalEnvironment;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  env = await startEnvironment();
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+beforeEach(async () => {
+  await env.resetFakes();
+});
+
+interface EmfLine {
+  readonly _aws: { readonly CloudWatchMetrics: { readonly Namespace: string; readonly Metrics: { readonly Name: string }[] }[] };
+  readonly [key: string]: unknown;
+}
+
+/** Runs an execution and returns the metric lines printed meanwhile. */
+async function metricsOf(run: () => Promise<unknown>): Promise<EmfLine[]> {
+  const lines: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+  }
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"CloudWatchMetrics"'))
+    .map((l) => JSON.parse(l) as EmfLine);
+}
+
+const named = (lines: EmfLine[], name: string) => lines.filter((l) => l._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === name));
+
+describe('metrics', () => {
+  it('count a delivery by channel and the fallback taken to reach it', async () => {
+    await seed(env, aMeeting());
+    env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found' });
+
+    const lines = await metricsOf(() => env.workflow.run(prepEventFor(aMeeting()), { retryIntervalMs: 0 }));
+
+    expect(named(lines, 'NotificationsDelivered')).toEqual([expect.objectContaining({ Channel: 'sms', service: 'meeting-prep', NotificationsDelivered: 1 })]);
+    expect(named(lines, 'FallbacksTaken')).toEqual([expect.objectContaining({ FallbacksTaken: 1 })]);
+    expect(lines.every((l) => l._aws.CloudWatchMetrics[0]?.Namespace === 'ExecAssistant/MeetingPrep')).toBe(true);
+  });
+
+  it('count a skip by its reason', async () => {
+    await seed(env, aMeeting({ status: 'CANCELLED' }));
+
+    const lines = await metricsOf(() => env.workflow.run(prepEventFor(aMeeting()), { retryIntervalMs: 0 }));
+
+    expect(named(lines, 'NotificationsSkipped')).toEqual([expect.objectContaining({ Reason: 'meeting_cancelled', NotificationsSkipped: 1 })]);
+    expect(named(lines, 'NotificationsDelivered')).toEqual([]);
+  });
+
+  it('count AllChannelsFailed when nothing delivered, with the dimension its alarm watches', async () => {
+    await seed(env, aMeeting());
+    env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'account_inactive' });
+    env.twilio.fail({ kind: 'status', status: 400, times: Infinity });
+    env.ses.fail({ kind: 'rejected' });
+
+    const lines = await metricsOf(() => env.workflow.run(prepEventFor(aMeeting()), { retryIntervalMs: 0 }));
+
+    const failed = named(lines, 'AllChannelsFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [['service']] });
+  });
+});
