@@ -20,7 +20,7 @@ import { type FakeScheduler, type StoredSchedule, startFakeScheduler } from '../
 import { type FakeSlack, startFakeSlack } from '../../../lib/local/fake-slack';
 import { type FakeTwilio, startFakeTwilio } from '../../../lib/local/fake-twilio';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const fixture = <T>(relative: string): T => JSON.parse(readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;
 
 const slackResponse = fixture<{ message: Record<string, unknown> } & Record<string, unknown>>('slack/chat-postMessage-response.json');
