@@ -11,6 +11,7 @@ import {
   GetScheduleCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { executionNameFor } from '../shared/execution-name';
 import { REMINDER_EVENT } from '../shared/prep-event';
 
 /** How long after the click the reminder comes, at most. */
@@ -77,12 +78,45 @@ export function reminderEnvelope(name: string, at: Date, meetingId: string, user
   };
 }
 
+/**
+ * The Scheduler target that calls Step Functions' StartExecution itself (a universal target), so the reminder's
+ * execution gets a name that says which meeting it is about; a templated state-machine target cannot name it.
+ * The partition comes from the state machine's ARN.
+ */
+export function startExecutionTargetArn(stateMachineArn: string): string {
+  const partition = stateMachineArn.split(':')[1] || 'aws';
+  return `arn:${partition}:scheduler:::aws-sdk:sfn:startExecution`;
+}
+
+/** The StartExecution request a reminder schedule sends (the universal target's Input, parsed). */
+export interface StartExecutionTargetInput {
+  readonly StateMachineArn: string;
+  readonly Name: string;
+  /** The reminder envelope, as a JSON string. */
+  readonly Input: string;
+}
+
+/** Reads a reminder schedule's target input: which state machine, the execution's name, and its input. */
+export function parseStartExecutionInput(targetInput: string | undefined): { stateMachineArn: string; name: string; input: unknown } {
+  const parsed = JSON.parse(targetInput ?? '') as Partial<StartExecutionTargetInput>;
+  if (typeof parsed.StateMachineArn !== 'string' || typeof parsed.Name !== 'string' || typeof parsed.Input !== 'string') {
+    throw new Error('not a StartExecution target input: expected StateMachineArn, Name and Input');
+  }
+  return { stateMachineArn: parsed.StateMachineArn, name: parsed.Name, input: JSON.parse(parsed.Input) as unknown };
+}
+
 /** The CreateSchedule request for a meeting's reminder. */
 export function reminderScheduleRequest(
   config: ReminderTargetConfig,
   spec: { meetingId: string; userId: string; at: Date; now: Date },
 ): CreateScheduleCommandInput {
   const name = reminderScheduleName(spec.meetingId);
+  const envelope = reminderEnvelope(name, spec.at, spec.meetingId, spec.userId, spec.now);
+  const startExecution: StartExecutionTargetInput = {
+    StateMachineArn: config.stateMachineArn,
+    Name: executionNameFor(envelope),
+    Input: JSON.stringify(envelope),
+  };
   return {
     Name: name,
     GroupName: config.groupName,
@@ -93,9 +127,9 @@ export function reminderScheduleRequest(
     FlexibleTimeWindow: { Mode: 'OFF' },
     ActionAfterCompletion: 'DELETE',
     Target: {
-      Arn: config.stateMachineArn,
+      Arn: startExecutionTargetArn(config.stateMachineArn),
       RoleArn: config.roleArn,
-      Input: JSON.stringify(reminderEnvelope(name, spec.at, spec.meetingId, spec.userId, spec.now)),
+      Input: JSON.stringify(startExecution),
       RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
     },
   };

@@ -10,8 +10,8 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Channel, Meeting, User } from '../../lambda/shared/domain';
-import { executionNameFor } from '../../lambda/shared/execution-name';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/slack-bot/http-event';
+import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
 import { PROJECT_ROOT } from '../constructs/house-function';
 import { readBody } from './fake-http';
 import { FakeSfn, startFakeSfn } from './fake-sfn';
@@ -375,9 +375,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     timeScale: options.timeScale ?? 1,
     pollMs: options.schedulerPollMs ?? 1000,
     onFire: async (schedule) => {
-      const input = JSON.parse(schedule.Target.Input ?? '{}') as Record<string, unknown>;
-      log(`Scheduler: reminder ${schedule.Name} is due; starting the prep workflow.`);
-      runExecution(input, executionNameFor(input));
+      // The schedule's target is StartExecution itself (a universal target): its input names the execution.
+      const { name, input } = parseStartExecutionInput(schedule.Target.Input);
+      log(`Scheduler: reminder ${schedule.Name} is due; starting execution ${name}.`);
+      runExecution(input as Record<string, unknown>, name);
     },
   });
 

@@ -6,6 +6,7 @@
 import type { LocalEnvironment } from '../../lib/local/local-environment';
 import { LOCAL_REMINDERS } from '../../lib/local/local-environment';
 import { statesEntered, type LocalExecution } from '../../lib/local/workflow-runner';
+import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
 import { aMeeting, aUser, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
 import {
   FORM,
@@ -262,7 +263,8 @@ describe('Remind Me in 2 Hours', () => {
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
       Target: {
-        Arn: LOCAL_REMINDERS.stateMachineArn,
+        // Scheduler calls StartExecution itself, so the execution is named after the meeting.
+        Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
         RoleArn: LOCAL_REMINDERS.schedulerRoleArn,
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
       },
@@ -271,7 +273,10 @@ describe('Remind Me in 2 Hours', () => {
     const at = fireAt(schedule.ScheduleExpression).getTime();
     expect(at).toBeGreaterThanOrEqual(before + 2 * 3_600_000 - 1000);
     expect(at).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000);
-    expect(JSON.parse(schedule.Target.Input ?? '')).toEqual({
+    const startExecution = parseStartExecutionInput(schedule.Target.Input);
+    expect(startExecution.stateMachineArn).toBe(LOCAL_REMINDERS.stateMachineArn);
+    expect(startExecution.name).toBe(`m-7f3a-reminder-${new Date(at).toISOString().slice(0, 19).replace(/[^0-9]/g, '')}`);
+    expect(startExecution.input).toEqual({
       version: '0',
       id: `prep-reminder-m-7f3a@${new Date(at).toISOString().slice(0, 19)}`,
       'detail-type': 'MeetingPrepReminder',
@@ -337,7 +342,8 @@ describe('Remind Me in 2 Hours', () => {
     const executions: LocalExecution[] = [];
 
     const firings = await env.scheduler.fireDue(new Date(fireAt(schedule.ScheduleExpression).getTime() + 1000), async (s) => {
-      executions.push(await env.workflow.run(JSON.parse(s.Target.Input ?? '{}'), { retryIntervalMs: 0 }));
+      const { name, input } = parseStartExecutionInput(s.Target.Input);
+      executions.push(await env.workflow.run(input, { executionName: name, retryIntervalMs: 0 }));
     });
 
     expect(firings).toHaveLength(1);
