@@ -5,15 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { WebClient } from '@slack/web-api';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
-import { optionalEnv, requiredEnv } from '../shared/env';
+import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { loadPrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
 import { slackCredentials } from '../shared/secrets';
+import { createSlackWebClient, slackApiUrl } from '../shared/slack-web-client';
 import { BoltHandler, MessageUpdater, createBoltHandler } from './bolt-app';
 import { BotDeps, SlackPort } from './deps';
 import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
@@ -26,8 +26,7 @@ export const SLACK_CALL_TIMEOUT_MS = 2500;
 
 const logger = createLogger('slack-bot');
 const db = dynamoDocumentClient();
-const rawApiUrl = optionalEnv('SLACK_API_URL');
-const slackApiUrl = rawApiUrl ? (rawApiUrl.endsWith('/') ? rawApiUrl : `${rawApiUrl}/`) : undefined;
+const apiUrl = slackApiUrl();
 const baseDeps: Omit<BotDeps, 'slack'> = {
   meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
@@ -48,12 +47,7 @@ const blocksOf = (message: BotMessage) => ({ text: message.text, ...(message.blo
 
 /** The Slack port and updater over one WebClient: no retries of its own, short timeout, rate limits fail fast. */
 function slackAdapters(botToken: string): SlackPort & MessageUpdater {
-  const client = new WebClient(botToken, {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: SLACK_CALL_TIMEOUT_MS,
-  });
+  const client = createSlackWebClient(botToken, SLACK_CALL_TIMEOUT_MS);
   return {
     async postMessage(channel, message) {
       await client.chat.postMessage({ channel, ...blocksOf(message), unfurl_links: false });
@@ -80,7 +74,7 @@ function boltFor(credentials: { botToken: string; signingSecret: string }): Bolt
         signingSecret: credentials.signingSecret,
         deps: { ...baseDeps, slack },
         updater: slack,
-        ...(slackApiUrl ? { slackApiUrl } : {}),
+        ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
       }),
     };
   }

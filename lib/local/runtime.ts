@@ -7,18 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Channel, Meeting, User } from '../../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/slack-bot/http-event';
 import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
-import { PROJECT_ROOT } from '../constructs/house-function';
 import { readBody } from './fake-http';
 import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { LOCAL_REMINDERS, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { CfnTemplate } from './synth';
 import { blocksToText, formatHistory } from './trace';
-import { LocalExecution } from './workflow-runner';
+import { LocalExecution, loadHandler } from './workflow-runner';
 
 /** Options of {@link startRuntime}. */
 export interface RuntimeOptions {
@@ -273,9 +271,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   process.env['AWS_ENDPOINT_URL_SFN'] = sfn.url;
   let starter: ((event: unknown) => Promise<unknown>) | undefined;
   const startExecution = (event: unknown) => {
-    // Loaded after the environment is set, like a cold start.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-    starter ??= (require(path.join(PROJECT_ROOT, 'lambda/workflow/start-execution')) as { handler: (e: unknown) => Promise<unknown> }).handler;
+    starter ??= loadHandler<(e: unknown) => Promise<unknown>>('lambda/workflow/start-execution.ts');
     return starter(event);
   };
 
@@ -310,9 +306,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let bot: BotHandler | undefined;
   const botHandler = (): BotHandler => {
-    // Loaded after the environment is set: the handler reads it at load time, like a Lambda cold start.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-    bot ??= (require(path.join(PROJECT_ROOT, 'lambda/slack-bot/handler')) as { handler: BotHandler }).handler;
+    bot ??= loadHandler<BotHandler>('lambda/slack-bot/handler.ts');
     return bot;
   };
 

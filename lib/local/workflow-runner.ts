@@ -40,6 +40,17 @@ export interface RunOptions {
 
 type Handler = (input: unknown, context?: unknown) => Promise<unknown>;
 
+/**
+ * A Lambda entry's exported `handler`, loaded from the source (`lambda/…ts`, relative to the project root). Load it
+ * after the environment is set: handlers read it at load time, like a cold start.
+ */
+export function loadHandler<H = Handler>(entry: string): H {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late on purpose (see above)
+  const mod = require(path.join(PROJECT_ROOT, entry)) as { handler?: unknown };
+  if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+  return mod.handler as H;
+}
+
 let counter = 0;
 
 /** The prep workflow, runnable locally. Handlers are loaded on first run, after the caller has set the environment. */
@@ -56,12 +67,7 @@ export class LocalWorkflow {
   private loadHandlers(): Record<string, Handler> {
     if (!this.handlers) {
       const handlers: Record<string, Handler> = {};
-      for (const [state, entry] of Object.entries(this.local.taskEntries)) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers read their environment at load time, so they are loaded late
-        const mod = require(path.join(PROJECT_ROOT, entry)) as { handler?: Handler };
-        if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
-        handlers[state] = mod.handler;
-      }
+      for (const [state, entry] of Object.entries(this.local.taskEntries)) handlers[state] = loadHandler(entry);
       this.handlers = handlers;
     }
     return this.handlers;

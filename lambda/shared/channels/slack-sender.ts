@@ -1,9 +1,9 @@
 /** The Slack sender: the interactive prep message through `@slack/web-api`. */
-import { WebClient } from '@slack/web-api';
-import { optionalEnv } from '../env';
+import type { WebClient } from '@slack/web-api';
 import { ChannelPermanentFailureError } from '../errors';
 import { PrepNotice, renderSlackBlocks, slackFallbackText } from '../messages';
 import { SlackCredentials } from '../secrets';
+import { createSlackWebClient } from '../slack-web-client';
 import { classifySlackError } from './classify';
 import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
 
@@ -16,13 +16,7 @@ const slackClients = new Map<string, WebClient>();
 export function slackClient(credentials: SlackCredentials): WebClient {
   let client = slackClients.get(credentials.botToken);
   if (!client) {
-    const slackApiUrl = optionalEnv('SLACK_API_URL');
-    client = new WebClient(credentials.botToken, {
-      ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: PROVIDER_TIMEOUT_MS,
-    });
+    client = createSlackWebClient(credentials.botToken, PROVIDER_TIMEOUT_MS);
     slackClients.set(credentials.botToken, client);
   }
   return client;
