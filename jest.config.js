@@ -1,6 +1,7 @@
 /**
- * Three test projects, each in its own folder (see STYLE.md): unit (pure logic), infra (CDK assertions),
- * workflow (the synthesized state machine run locally against real handlers and loopback emulators).
+ * Four test projects, each in its own folder (see STYLE.md): unit (pure logic), infra (CDK assertions),
+ * workflow (the synthesized state machine run locally against real handlers and loopback emulators),
+ * local (the local runtime of npm start and its stand-ins).
  * swc transpiles only; `npm test` runs `tsc --noEmit` first for the type check.
  */
 const transform = {
@@ -22,5 +23,6 @@ module.exports = {
     project('unit'),
     project('infra', { snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'] }),
     project('workflow'),
+    project('local'),
   ],
 };

@@ -24,9 +24,9 @@ import { build } from 'esbuild';
 import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import type { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import { type LocalEnvironment, startLocalEnvironment } from '../lib/local/local-environment';
-import { DEMO_USER, sampleMeeting } from '../lib/local/runtime';
-import { FORM, JSON_TYPE, type WebhookHandler, clickBody, dmBody, httpEvent, restEvent, slashCommandBody } from '../lib/local/slack-requests';
+import { type LocalEnvironment, startLocalEnvironment } from '../local/local-environment';
+import { DEMO_USER, sampleMeeting } from '../local/runtime';
+import { FORM, JSON_TYPE, type WebhookHandler, clickBody, dmBody, httpEvent, restEvent, slashCommandBody } from '../local/slack-requests';
 import urlVerification from '../test/fixtures/slack/url-verification.json';
 
 const ROOT = path.join(__dirname, '..');

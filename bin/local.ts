@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHANNELS, Channel } from '../lambda/shared/domain';
-import { LOCAL_CREDENTIALS, realIntegrationsFromEnv } from '../lib/local/local-environment';
-import { parseEventsRequest, startRuntime } from '../lib/local/runtime';
-import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../lib/local/slack-requests';
-import { blocksToText } from '../lib/local/trace';
+import { LOCAL_CREDENTIALS, realIntegrationsFromEnv } from '../local/local-environment';
+import { parseEventsRequest, startRuntime } from '../local/runtime';
+import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../local/slack-requests';
+import { blocksToText } from '../local/trace';
 
 const HELP = `Meeting-prep notifications, running locally.
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aslToMermaid, withDiagram } from '../lib/local/asl-diagram';
+import { aslToMermaid, withDiagram } from '../local/asl-diagram';
 import { readPrepDefinition } from '../lib/prep-definition';
 
 const readmePath = path.join(__dirname, '..', 'README.md');

@@ -8,10 +8,10 @@ import {
   ChannelRateLimitedError,
   ChannelTransientFailureError,
 } from '../../lambda/shared/errors';
-import { startHttpServer } from '../../lib/local/fake-http';
-import { type FakeSlack, type SlackFailureSpec, startFakeSlack } from '../../lib/local/fake-slack';
-import { type FakeTwilio, startFakeTwilio } from '../../lib/local/fake-twilio';
-import { type LocalSes, startLocalSes } from '../../lib/local/local-ses';
+import { startHttpServer } from '../../local/fake-http';
+import { type FakeSlack, type SlackFailureSpec, startFakeSlack } from '../../local/fake-slack';
+import { type FakeTwilio, startFakeTwilio } from '../../local/fake-twilio';
+import { type LocalSes, startLocalSes } from '../../local/local-ses';
 import { fixture, rejectionOf } from './fixture';
 
 interface SlackErrorResponse {

@@ -1,4 +1,4 @@
-import { realIntegrationsFromEnv } from '../../lib/local/local-environment';
+import { realIntegrationsFromEnv } from '../../local/local-environment';
 
 describe('npm start with real integrations', () => {
   it('uses local stand-ins when no credentials are in the environment', () => {

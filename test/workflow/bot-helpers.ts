@@ -5,7 +5,7 @@
 import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
 import { ChatSession } from '../../lambda/shared/chat-sessions';
-import { LocalEnvironment } from '../../lib/local/local-environment';
+import { LocalEnvironment } from '../../local/local-environment';
 import remindLaterPayload from '../fixtures/slack/block-actions-remind-later.json';
 import startPrepPayload from '../fixtures/slack/block-actions-start-prep.json';
 import messageChanged from '../fixtures/slack/event-message-changed.json';
@@ -25,7 +25,7 @@ export {
   httpEvent,
   restEvent,
   slashCommandBody,
-} from '../../lib/local/slack-requests';
+} from '../../local/slack-requests';
 
 /** The chat sessions (event markers left out). */
 export async function readSessions(env: LocalEnvironment): Promise<ChatSession[]> {

@@ -1,8 +1,8 @@
 /** Shared arrangement of the workflow tests: the local environment, seed data, and readers. */
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting, User } from '../../lambda/shared/domain';
-import { LocalEnvironment, startLocalEnvironment } from '../../lib/local/local-environment';
-import { DEMO_USER, sampleMeeting } from '../../lib/local/runtime';
+import { LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
+import { DEMO_USER, sampleMeeting } from '../../local/runtime';
 import prepEvent from '../fixtures/eventbridge/meeting-prep-required.json';
 
 export { prepEvent };

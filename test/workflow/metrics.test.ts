@@ -2,7 +2,7 @@
  * The custom metrics the workflow's functions emit (CloudWatch embedded metric format on stdout), checked on real
  * executions: what a team's dashboard and AllChannelsFailed alarm would see.
  */
-import { LocalEnvironment } from '../../lib/local/local-environment';
+import { LocalEnvironment } from '../../local/local-environment';
 import { aMeeting, prepEventFor, seed, startEnvironment } from './helpers';
 
 let env: LocalEnvironment;

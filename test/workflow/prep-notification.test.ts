@@ -4,8 +4,8 @@
  * states ran (the event history), what the providers received, and what was written on the meeting.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { LocalEnvironment } from '../../lib/local/local-environment';
-import { statesEntered } from '../../lib/local/workflow-runner';
+import { LocalEnvironment } from '../../local/local-environment';
+import { statesEntered } from '../../local/workflow-runner';
 import { aMeeting, aUser, prepEventFor, readMeeting, reminderEventFor, seed, snapshotTables, startEnvironment } from './helpers';
 
 let env: LocalEnvironment;

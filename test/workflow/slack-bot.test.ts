@@ -3,9 +3,9 @@
  * built from the fixtures and signed with the local signing secret, against dynalite, the Slack fake and the
  * Scheduler fake; a reminder schedule is then fired into the locally run prep workflow.
  */
-import type { LocalEnvironment } from '../../lib/local/local-environment';
-import { LOCAL_REMINDERS } from '../../lib/local/local-environment';
-import { statesEntered, type LocalExecution } from '../../lib/local/workflow-runner';
+import type { LocalEnvironment } from '../../local/local-environment';
+import { LOCAL_REMINDERS } from '../../local/local-environment';
+import { statesEntered, type LocalExecution } from '../../local/workflow-runner';
 import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
 import { aMeeting, aUser, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
 import {

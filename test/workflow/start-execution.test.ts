@@ -2,7 +2,7 @@
  * The rule's target: the starter function, run for real against a loopback Step Functions API. Executions are named
  * after their meeting, and a redelivered event starts nothing new.
  */
-import { FakeSfn, startFakeSfn } from '../../lib/local/fake-sfn';
+import { FakeSfn, startFakeSfn } from '../../local/fake-sfn';
 import prepEvent from '../fixtures/eventbridge/meeting-prep-required.json';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:PrepNotificationTest';

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { PROJECT_ROOT } from '../constructs/house-function';
+import { PROJECT_ROOT } from '../lib/constructs/house-function';
 import { LocalDefinition } from './synth';
 
 /** One entry of the execution's event history. */

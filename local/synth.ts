@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { AppConfig, loadConfig } from '../config';
-import { ENTRY_METADATA_KEY } from '../constructs/house-function';
-import { MeetingPrepStack } from '../meeting-prep-stack';
+import { AppConfig, loadConfig } from '../lib/config';
+import { ENTRY_METADATA_KEY } from '../lib/constructs/house-function';
+import { MeetingPrepStack } from '../lib/meeting-prep-stack';
 
 /** A CloudFormation resource, loosely typed. */
 export interface CfnResourceJson {

@@ -4,14 +4,14 @@
  * API v2) for the handler, or as plain HTTP bodies and headers for the local webhook. Used by the tests, the
  * local runtime's commands and the benchmark.
  */
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/slack-bot/http-event';
-import { slackSignature } from '../../lambda/slack-bot/verify-signature';
-import httpV2Command from '../../test/fixtures/apigw/http-v2-slack-command.json';
-import restV1Interaction from '../../test/fixtures/apigw/rest-v1-slack-interaction.json';
-import remindLaterPayload from '../../test/fixtures/slack/block-actions-remind-later.json';
-import startPrepPayload from '../../test/fixtures/slack/block-actions-start-prep.json';
-import messageIm from '../../test/fixtures/slack/event-message-im.json';
-import slashCommand from '../../test/fixtures/slack/slash-command-meetings.json';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
+import { slackSignature } from '../lambda/slack-bot/verify-signature';
+import httpV2Command from '../test/fixtures/apigw/http-v2-slack-command.json';
+import restV1Interaction from '../test/fixtures/apigw/rest-v1-slack-interaction.json';
+import remindLaterPayload from '../test/fixtures/slack/block-actions-remind-later.json';
+import startPrepPayload from '../test/fixtures/slack/block-actions-start-prep.json';
+import messageIm from '../test/fixtures/slack/event-message-im.json';
+import slashCommand from '../test/fixtures/slack/slash-command-meetings.json';
 import { LOCAL_CREDENTIALS } from './local-environment';
 
 /** The Lambda handler's type. */

@@ -16,11 +16,11 @@ import { ErrorCode, type KnownBlock, LogLevel, WebClient } from '@slack/web-api'
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
-import { type FakeScheduler, type StoredSchedule, startFakeScheduler } from '../../../lib/local/fake-scheduler';
-import { type FakeSlack, startFakeSlack } from '../../../lib/local/fake-slack';
-import { type FakeTwilio, startFakeTwilio } from '../../../lib/local/fake-twilio';
+import { type FakeScheduler, type StoredSchedule, startFakeScheduler } from '../../local/fake-scheduler';
+import { type FakeSlack, startFakeSlack } from '../../local/fake-slack';
+import { type FakeTwilio, startFakeTwilio } from '../../local/fake-twilio';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const fixture = <T>(relative: string): T => JSON.parse(readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;
 
 const slackResponse = fixture<{ message: Record<string, unknown> } & Record<string, unknown>>('slack/chat-postMessage-response.json');

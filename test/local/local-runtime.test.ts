@@ -5,9 +5,9 @@
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
-import { Runtime, demoEntry, demoMeetings, startRuntime } from '../../lib/local/runtime';
-import { FORM, clickBody, signedHeaders } from '../../lib/local/slack-requests';
-import { statesEntered } from '../../lib/local/workflow-runner';
+import { Runtime, demoEntry, demoMeetings, startRuntime } from '../../local/runtime';
+import { FORM, clickBody, signedHeaders } from '../../local/slack-requests';
+import { statesEntered } from '../../local/workflow-runner';
 
 let runtime: Runtime;
 let closed = false;
