@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig, stageSettings } from './config';
 import { HouseFunction } from './constructs/house-function';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
 import { PrepWorkflow } from './constructs/prep-workflow';
 import { SlackBotApi } from './constructs/slack-bot-api';
@@ -95,7 +96,11 @@ export class MeetingPrepStack extends Stack {
       throttlingRateLimit: settings.apiThrottle.rate,
       throttlingBurstLimit: settings.apiThrottle.burst,
     });
-    const functions: Record<string, HouseFunction> = { StartExecution: workflow.starter, SlackWebhook: slackBot.function };
+    const functions: Record<string, HouseFunction> = {
+      StartExecution: workflow.starter,
+      SlackWebhook: slackBot.function,
+      SlackWorker: slackBot.worker.function,
+    };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
     }
@@ -108,6 +113,10 @@ export class MeetingPrepStack extends Stack {
       retainData: settings.retainData,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    for (const alarm of slackBot.worker.alarms) {
+      alarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
+      alarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
+    }
     this.workflow = workflow;
     this.slackBot = slackBot;
 

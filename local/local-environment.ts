@@ -9,11 +9,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, DynamoFailureSpec, LocalDynamo, startDynalite, startDynamoFaultProxy } from './dynamo';
 import { FaultProxy } from './fault-proxy';
 import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
+import { FakeSqs, startFakeSqs } from './fake-sqs';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
 import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
 import { LocalWorkflow } from './workflow-runner';
+import { SqsEventSource } from './sqs-event-source';
+import { LOCAL_WORK_QUEUE, attachWorker, createWorkQueues, workQueueSpec } from './work-queue';
 
 /** Local credentials of the fake integrations (not secrets: they only open loopback fakes). */
 export const LOCAL_CREDENTIALS = {
@@ -81,6 +84,15 @@ export interface LocalEnvironment {
   readonly ses: LocalSes;
   /** EventBridge Scheduler (the Slack bot's reminders); fire due schedules with `scheduler.fireDue`. */
   readonly scheduler: FakeScheduler;
+  /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
+  readonly sqs: FakeSqs;
+  /** The work queue's URL and settings (from the template). */
+  readonly workQueue: { readonly url: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
+  /**
+   * The real worker handler attached to the work queue (loaded on first use, after the environment is set):
+   * `worker().drain()` delivers until the queue is empty.
+   */
+  worker(): SqsEventSource;
   /** The variables set on `process.env`. */
   readonly env: Readonly<Record<string, string>>;
   /** Clears recorded requests and queued failures of every fake. */
@@ -91,13 +103,16 @@ export interface LocalEnvironment {
 /** Starts the environment and points `process.env` at it. */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const { template } = synthesizeTemplate(options.context);
-  const [dynamo, slack, twilio, ses, scheduler] = await Promise.all([
+  const [dynamo, slack, twilio, ses, scheduler, sqs] = await Promise.all([
     startDynalite(options.dataDir ? { path: options.dataDir } : {}),
     startFakeSlack({ token: LOCAL_CREDENTIALS.slackBotToken }),
     startFakeTwilio({ accountSid: LOCAL_CREDENTIALS.twilioAccountSid, authToken: LOCAL_CREDENTIALS.twilioAuthToken }),
     startLocalSes(),
     startFakeScheduler({ groups: [LOCAL_REMINDERS.scheduleGroupName] }),
+    startFakeSqs(),
   ]);
+  const queueSpec = workQueueSpec(template);
+  const workQueueUrl = createWorkQueues(sqs, queueSpec);
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
@@ -109,6 +124,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    WORK_QUEUE_URL: workQueueUrl,
+    WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
@@ -137,6 +155,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   for (const name of required) if (!env[name]) throw new Error(`the template gives no function ${name}`);
   const chatSessions = Object.entries(names).find(([id]) => id.includes('ChatSessions'))?.[1];
   if (!chatSessions) throw new Error('the template has no chat sessions table');
+  let worker: SqsEventSource | undefined;
 
   return {
     template,
@@ -149,16 +168,24 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     twilio,
     ses,
     scheduler,
+    sqs,
+    workQueue: { url: workQueueUrl, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
+    worker() {
+      worker ??= attachWorker(sqs);
+      return worker;
+    },
     env,
     async resetFakes() {
       slack.reset();
       twilio.reset();
       scheduler.reset();
+      sqs.reset();
       dynamoFaults.clearFailures();
       await ses.reset();
     },
     async close() {
-      await Promise.all([slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await worker?.stop();
+      await Promise.all([sqs.close(), slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
       await dynamoFaults.close();
       await dynamo.close();
     },

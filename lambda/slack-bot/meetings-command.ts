@@ -1,5 +1,5 @@
 /** `/meetings`: the caller's meetings in the next seven days. */
-import { BotDeps, timeZoneOf } from './deps';
+import { BotDeps, WorkerDeps, timeZoneOf } from './deps';
 import { BotMessage, UNKNOWN_USER_TEXT, renderMeetingList } from './views';
 
 /** How far ahead `/meetings` looks. */
@@ -8,7 +8,7 @@ export const MEETINGS_HORIZON_MS = 7 * 86_400_000;
 /**
  * The user's upcoming meetings as a message, or undefined when the user is not in the users table.
  */
-export async function upcomingMeetingsMessage(deps: Pick<BotDeps, 'meetings' | 'users' | 'now'>, userId: string): Promise<BotMessage | undefined> {
+export async function upcomingMeetingsMessage(deps: Pick<BotDeps | WorkerDeps, 'meetings' | 'users' | 'now'>, userId: string): Promise<BotMessage | undefined> {
   const user = await deps.users.get(userId);
   if (!user) return undefined;
   const now = deps.now();

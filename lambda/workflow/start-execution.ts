@@ -4,13 +4,14 @@
  * input repeat, so EventBridge's at-least-once redelivery of the same event starts nothing new.
  */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsClientConfig } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { executionNameFor } from '../shared/execution-name';
 import { createLogger } from '../shared/logger';
 
 const logger = createLogger('start-execution');
 const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
-const sfn = new SFNClient({});
+const sfn = new SFNClient(awsClientConfig());
 
 /** Lambda entry point (asynchronous invocation by EventBridge; errors are retried, then sent to the DLQ). */
 export async function handler(event: unknown): Promise<{ executionName: string; executionArn?: string }> {

@@ -129,8 +129,7 @@ describe('dead-letter queue', () => {
     const { template } = built;
 
     // Act / Assert
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(template.toJSON().Resources[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
   it('denies every request not made over TLS', () => {

@@ -45,7 +45,14 @@ beforeEach(async () => {
   await clearTables(env);
 });
 
-const call = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+/** The webhook's answer alone: the worker has not run yet. */
+const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+/** The answer, then the worker drains the queue (as the event source mapping would, right after). */
+const call = async (event: Parameters<WebhookHandler>[0]) => {
+  const response = await answer(event);
+  await env.worker().drain();
+  return response;
+};
 const startPrepClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('start_prep', options), FORM));
 const remindClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('remind_later', options), FORM));
 const sent = (method: string) => env.slack.messages.filter((m) => m.method === method);

@@ -1,0 +1,75 @@
+/**
+ * The work the webhook hands to the worker after answering Slack: one SQS FIFO message per click or DM, grouped by
+ * the Slack user (one person's work runs in order) and deduplicated on the click's or event's own id. The schema
+ * is shared by the producer and the worker, so a message the worker cannot read is caught at the edge. Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { KnownBlock } from '@slack/types';
+import { z } from 'zod';
+
+const text = z.string().max(40_000);
+/** A message the worker sends (fallback text and Block Kit blocks, rendered before enqueueing). */
+export const botMessageSchema = z.object({ text, blocks: z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string')).max(50).optional() });
+
+/** Where a click happened: how the worker replaces the clicked message or answers the clicker. */
+export const clickTargetSchema = z.object({
+  user_id: z.string().min(1),
+  channel_id: z.string().min(1).optional(),
+  message_ts: z.string().min(1).optional(),
+  ephemeral: z.boolean(),
+  response_url: z.url().optional(),
+});
+export type ClickTarget = z.infer<typeof clickTargetSchema>;
+
+/** Start Prep won: DM the opening (what matters), then replace the clicked message (best effort). */
+export const startPrepJobSchema = z.object({
+  kind: z.literal('start_prep'),
+  user_id: z.string().min(1),
+  meeting_id: z.string().min(1),
+  session_id: z.string().min(1),
+  target: clickTargetSchema,
+  clicked_at: z.iso.datetime(),
+});
+
+/** Any other answer to a click: replace the clicked message and/or tell the clicker something. */
+export const clickReplyJobSchema = z.object({
+  kind: z.literal('click_reply'),
+  user_id: z.string().min(1),
+  target: clickTargetSchema,
+  replace: botMessageSchema.optional(),
+  tell: botMessageSchema.optional(),
+  clicked_at: z.iso.datetime(),
+});
+
+/** A person's DM to the bot: advance their session one step (once per message ts) and reply. */
+export const dmReplyJobSchema = z.object({
+  kind: z.literal('dm_reply'),
+  user_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  message_ts: z.string().min(1),
+  text: text,
+  event_id: z.string().min(1),
+  received_at: z.iso.datetime(),
+});
+
+/** One unit of work. */
+export const workJobSchema = z.discriminatedUnion('kind', [startPrepJobSchema, clickReplyJobSchema, dmReplyJobSchema]);
+export type WorkJob = z.infer<typeof workJobSchema>;
+export type StartPrepJob = z.infer<typeof startPrepJobSchema>;
+export type ClickReplyJob = z.infer<typeof clickReplyJobSchema>;
+export type DmReplyJob = z.infer<typeof dmReplyJobSchema>;
+
+/** When the job was asked for (the start of the worker's latency). */
+export function enqueuedAt(job: WorkJob): string {
+  return job.kind === 'dm_reply' ? job.received_at : job.clicked_at;
+}
+
+const SQS_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
+
+/**
+ * An id usable as `MessageGroupId` or `MessageDeduplicationId` (128 characters of alphanumerics and punctuation):
+ * the id itself when it fits, else a hash of it, so distinct ids stay distinct.
+ */
+export function sqsId(id: string): string {
+  return SQS_ID.test(id) ? id : createHash('sha256').update(id).digest('hex');
+}
