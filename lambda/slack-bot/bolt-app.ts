@@ -10,7 +10,8 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction } from '@slack/bolt';
 import App from '@slack/bolt/dist/App';
 import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { LogLevel } from '@slack/logger';
+import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ActionIds } from '../shared/messages';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { BotDeps } from './deps';
@@ -73,19 +74,35 @@ async function guarded<R>(context: AllMiddlewareArgs['context'], ack: Ack<R>, wo
   }
 }
 
+/** Bolt's own log lines, through the function's structured logger (errors only: the webhook logs the rest). */
+function boltLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.ERROR;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...msg: unknown[]) => logger.warn('Bolt', { bolt: msg.map(String) }),
+    error: (...msg: unknown[]) => logger.error('Bolt', { bolt: msg.map(String) }),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
 /** Builds the Bolt app and returns its Lambda handler. */
 export function createBoltHandler(options: { readonly botToken: string; readonly signingSecret: string; readonly deps: BotDeps }): BoltHandler {
   const { deps } = options;
   const receiver = new AwsLambdaReceiver({
     signingSecret: options.signingSecret,
     signatureVerification: false,
-    logLevel: LogLevel.ERROR,
+    logger: boltLogger(deps.logger),
     customPropertiesExtractor: (event) => ({ requestScope: (event as ScopedAwsEvent).requestScope }),
   });
   const app = new App({
     receiver,
     authorize: async () => ({ botToken: options.botToken }),
-    logLevel: LogLevel.ERROR,
+    logger: boltLogger(deps.logger),
     // The listeners make no Slack call; the client is never used, but Bolt builds one.
     clientOptions: { retryConfig: { retries: 0 }, timeout: 1000 },
   });
