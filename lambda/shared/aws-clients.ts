@@ -20,12 +20,13 @@ export const CONNECTION_TIMEOUT_MS = 500;
 /** The constructor options every AWS SDK client of the project takes (`new XClient(awsClientConfig())`). */
 export function awsClientConfig(settings: AwsClientSettings = {}): {
   maxAttempts: number;
-  requestHandler: { requestTimeout: number; connectionTimeout: number };
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true };
 } {
   const requestTimeout = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (!(requestTimeout > 0)) throw new Error(`requestTimeoutMs must be positive, got ${requestTimeout}`);
   return {
     maxAttempts: settings.maxAttempts ?? 3,
-    requestHandler: { requestTimeout, connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout) },
+    // Without throwOnRequestTimeout the handler only logs a warning when the timeout passes and keeps waiting.
+    requestHandler: { requestTimeout, connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout), throwOnRequestTimeout: true },
   };
 }
