@@ -84,6 +84,12 @@ class SqsError extends Error {
   }
 }
 
+/** The legacy query-protocol codes SQS sends in `x-amzn-query-error` (the SDK names errors after them). */
+const QUERY_CODES: Readonly<Record<string, string>> = {
+  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
+};
+
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
 function inFlight(message: FakeSqsMessage, now: number): boolean {
@@ -257,7 +263,7 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
       const e = error instanceof SqsError ? error : new SqsError('InternalError', error instanceof Error ? error.message : String(error), 500);
       sendJson(res, e.status, { __type: `com.amazonaws.sqs#${e.code}`, message: e.message }, {
         'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-query-error': `AWS.SimpleQueueService.${e.code};${e.status >= 500 ? 'Receiver' : 'Sender'}`,
+        'x-amzn-query-error': `${QUERY_CODES[e.code] ?? e.code};${e.status >= 500 ? 'Receiver' : 'Sender'}`,
       });
     }
   };
