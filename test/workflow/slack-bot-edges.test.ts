@@ -22,6 +22,9 @@ import {
   startPrepPayload,
 } from './bot-helpers';
 
+// Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
+
 let env: LocalEnvironment;
 let handler: WebhookHandler;
 

@@ -9,6 +9,9 @@ import { DM_FAILED_TEXT } from '../../lambda/slack-bot/click-work';
 import { aMeeting, readMeeting, seed, startEnvironment } from './helpers';
 import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, dmBody, httpEvent, readSessions, restEvent } from './bot-helpers';
 
+// Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
+
 let env: LocalEnvironment;
 let handler: WebhookHandler;
 
