@@ -8,6 +8,7 @@ import { WorkJob } from '../../lambda/slack-bot/work-jobs';
 import { fixture } from './fixture';
 
 const sqsEvent = fixture<{ Records: WorkRecord[] }>('sqs/fifo-event-slack-work.json');
+const expectedFailures = fixture<{ batchItemFailures: { itemIdentifier: string }[] }>('sqs/batch-item-failures-response.json');
 const dm = (user: string, ts: string): string =>
   JSON.stringify({ kind: 'dm_reply', user_id: user, channel_id: 'D07H3LQ8V2N', message_ts: ts, text: ts, event_id: `Ev${ts.replace('.', '')}`, received_at: '2026-11-26T14:27:03.000Z' });
 const record = (id: string, user: string, body: string, receiveCount = 1): WorkRecord => ({
@@ -18,8 +19,9 @@ const record = (id: string, user: string, body: string, receiveCount = 1): WorkR
 });
 
 describe('processBatch', () => {
-  it('runs the fixture batch (a Start Prep job and a DM of one user) in order', async () => {
-    // The fixture's start_prep body predates session ids: it is unreadable by this worker and goes to the DLQ path.
+  it("fails the fixture batch's first record and reports every later record of the group, as in the fixture response", async () => {
+    // The fixture's bodies predate this worker's job schema (no session id, no DM text): both are unreadable here,
+    // the first fails at once (no backoff: it goes to the DLQ path) and the second waits behind it.
     const ran: string[] = [];
     const delays: [string, number][] = [];
     const out = await processBatch(sqsEvent.Records, {
@@ -32,7 +34,7 @@ describe('processBatch', () => {
       },
     });
     expect(ran).toEqual([]);
-    expect(out.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(sqsEvent.Records.map((r) => r.messageId));
+    expect(out.batchItemFailures).toEqual(expectedFailures.batchItemFailures);
     expect(delays).toEqual([[sqsEvent.Records[0]?.messageId, 0]]);
   });
 
