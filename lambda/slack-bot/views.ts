@@ -46,8 +46,14 @@ export const UNKNOWN_USER_TEXT =
 /** The line for a user with nothing in the next seven days. */
 export const NO_MEETINGS_TEXT = 'You have no meetings in the next 7 days. Enjoy the breathing room! :palm_tree:';
 
-/** The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started. */
-export function renderMeetingList(meetings: readonly Meeting[], timeZone: string): BotMessage {
+/** Status line of a meeting whose prep session ended or expired unfinished. */
+export const STALLED_PREP_WORDS = 'Prep not finished (the session ended)';
+
+/**
+ * The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started, or where
+ * its session ended unfinished (`stalled`, by meeting id).
+ */
+export function renderMeetingList(meetings: readonly Meeting[], timeZone: string, stalled: ReadonlySet<string> = new Set()): BotMessage {
   if (meetings.length === 0) return { text: NO_MEETINGS_TEXT };
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*Your upcoming meetings (next 7 days)*` } },
@@ -55,12 +61,12 @@ export function renderMeetingList(meetings: readonly Meeting[], timeZone: string
   for (const m of meetings) {
     const line =
       `*${title(m)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ` +
-      `${formatLocalDateTime(m.start_time, timeZone)}\n${prepStatusInWords(m.status)}`;
+      `${formatLocalDateTime(m.start_time, timeZone)}\n${stalled.has(m.meeting_id) ? STALLED_PREP_WORDS : prepStatusInWords(m.status)}`;
     blocks.push({
       type: 'section',
       block_id: `meeting_${m.meeting_id}`.slice(0, 255),
       text: { type: 'mrkdwn', text: line },
-      ...(canStartPrep(m)
+      ...(canStartPrep(m) || stalled.has(m.meeting_id)
         ? {
             accessory: {
               type: 'button',

@@ -7,7 +7,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { DM_FAILED_TEXT } from '../../lambda/slack-bot/click-work';
 import { aMeeting, readMeeting, seed, startEnvironment } from './helpers';
-import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, dmBody, httpEvent, readSessions, restEvent } from './bot-helpers';
+import { STALLED_PREP_WORDS } from '../../lambda/slack-bot/views';
+import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, dmBody, httpEvent, readSessions, restEvent, slashCommandBody } from './bot-helpers';
 
 // Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
 jest.setTimeout(30_000);
@@ -168,6 +169,17 @@ describe('a session that ended or expired', () => {
     expect(meeting?.status).toBe('PREP_IN_PROGRESS');
     expect(meeting?.chat_session_id).not.toBe('s-old');
     expect(dmPosts()).toHaveLength(1);
+  });
+
+  it('/meetings offers Start Prep again for it (the reminder it was clicked on was replaced)', async () => {
+    await seed(env, aMeeting(linked));
+    await oldSession({ state: 'TIMED_OUT' });
+
+    const response = await answer(httpEvent(slashCommandBody(), FORM));
+
+    const section = (JSON.parse(response.body) as { blocks: { text?: { text: string }; accessory?: { action_id: string } }[] }).blocks[1];
+    expect(section?.text?.text).toContain(STALLED_PREP_WORDS);
+    expect(section?.accessory?.action_id).toBe('start_prep');
   });
 
   it('an ACTIVE one still does: the click is told prep is in progress', async () => {
