@@ -106,6 +106,18 @@ describe('Start Prep when the DM cannot be sent', () => {
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
   });
 
+  it("waits Slack's Retry-After when rate limited, then sends the DM once", async () => {
+    await seed(env, aMeeting());
+    env.slack.fail('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 30 });
+
+    await click();
+    const report = await drain();
+
+    expect(report.invocations).toHaveLength(2);
+    expect(visibilityChanges()).toEqual([30]);
+    expect(sent('chat.postMessage').filter((m) => m.args['channel'] === 'U024BE7LH')).toHaveLength(1);
+  });
+
   it('undoes at once when Slack refuses the DM for good (no retries)', async () => {
     await seed(env, aMeeting());
     env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found' });
