@@ -4,11 +4,16 @@
  * keys the calling service presents), and must come out as the table says. The code under lambda/ may send no
  * command that the table lacks.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AccountStack } from '../../lib/account-stack';
 import { AuthorizationRow, describeRow, readAuthorizationTable } from './authorization-table';
-import { Symbols, stackSymbols } from './authorization-symbols';
-import { BuiltStack, JsonObject, buildStack, lambdaFunctions, resourcesOfType } from './helpers';
+import { Symbols, commonSymbols, stackSymbols } from './authorization-symbols';
+import { BuiltStack, JsonObject, PROJECT_ROOT, buildStack, lambdaFunctions, logicalIdOf, resourcesOfType, templateJson } from './helpers';
 import { TemplatePolicies, simulate } from './iam-simulation';
-import { commandsOfEntry } from './lambda-commands';
+import { commandsOfEntry, moduleGraph } from './lambda-commands';
 import { ACCOUNT, REGION } from './template-resolver';
 
 const ROWS = readAuthorizationTable();
@@ -97,6 +102,24 @@ describe.each(VARIANTS)('authorization of the $name stack', (variant) => {
   });
 });
 
+describe('authorization of the account stack (API Gateway logging role)', () => {
+  let policies: TemplatePolicies;
+  let symbols: Symbols;
+
+  beforeAll(() => {
+    const stack = new AccountStack(new App(), 'AccountTest');
+    policies = new TemplatePolicies(templateJson(Template.fromStack(stack)));
+    const values = commonSymbols();
+    const role = policies.roleCaller(logicalIdOf(stack.apiGatewayLoggingRole));
+    values.set('role:apigw-logging', role.principal);
+    symbols = { values, callers: new Map([['role:apigw-logging', role]]), functions: [], ownLogGroups: new Map() };
+  });
+
+  it.each(ROWS.filter((row) => row.when === 'account').map((row) => [describeRow(row), row] as const))('%s', async (_name, row) => {
+    expect(await evaluate(policies, symbols, row, row.caller)).toBe(row.expect);
+  });
+});
+
 describe('authorization with enablePrepNotification=false (the rollback)', () => {
   it('leaves no role, Lambda permission, queue or topic policy that could act on the retained data', () => {
     // Arrange
@@ -133,5 +156,19 @@ describe('the authorization table covers the code', () => {
     // Assert
     expect(entries.length).toBeGreaterThanOrEqual(8);
     expect(missing).toEqual([]);
+  });
+
+  it('keeps the AGPL policy simulator out of every function bundle and out of the dependencies', () => {
+    // Arrange
+    const entries = [...lambdaFunctions(built.json).keys()].filter((entry) => entry.startsWith('lambda/'));
+    const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+    // Act
+    const importers = entries.flatMap((entry) => moduleGraph(entry)).filter((file) => /@cloud-copilot\//.test(fs.readFileSync(file, 'utf8')));
+
+    // Assert
+    expect(importers).toEqual([]);
+    expect(Object.keys(packageJson.dependencies).filter((name) => name.startsWith('@cloud-copilot/'))).toEqual([]);
+    expect(packageJson.devDependencies['@cloud-copilot/iam-simulate']).toBeDefined();
   });
 });
