@@ -107,7 +107,7 @@ describe('authorization of the account stack (API Gateway logging role)', () => 
   let symbols: Symbols;
 
   beforeAll(() => {
-    const stack = new AccountStack(new App(), 'AccountTest');
+    const stack = new AccountStack(new App({ builtinCloudFormationValidation: false }), 'AccountTest');
     policies = new TemplatePolicies(templateJson(Template.fromStack(stack)));
     const values = commonSymbols();
     const role = policies.roleCaller(logicalIdOf(stack.apiGatewayLoggingRole));

@@ -6,23 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { loadConfig } from '../../lib/config';
-import { MeetingPrepStack } from '../../lib/meeting-prep-stack';
-import {
-  PROJECT_ROOT,
-  SKIP_BUNDLING,
-  asObject,
-  buildStack,
-  cdkJsonContext,
-  environmentOf,
-  lambdaFunctions,
-  removeTemporaryOutdir,
-  resourcesOfType,
-  templateJson,
-} from './helpers';
+import { PROJECT_ROOT, asObject, buildStack, environmentOf, lambdaFunctions, resourcesOfType, templateJson } from './helpers';
 
 function committedStage(stage: string): Record<string, unknown> {
   return asObject(parse(fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'stages', `${stage}.yaml`), 'utf8')), `${stage}.yaml`);
@@ -59,13 +44,9 @@ describe('the committed stage files reach the template', () => {
       path.join(dir, 'prod.yaml'),
       prod.replace(/^sesFromEmail:.*$/m, 'sesFromEmail: prep@exec.example.com').replace(/^alarmEmail:.*$/m, 'alarmEmail: oncall@exec.example.com'),
     );
-    const app = new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING, stage: 'prod' } });
 
     // Act
-    const config = loadConfig((key) => app.node.tryGetContext(key), undefined, dir);
-    const stack = new MeetingPrepStack(app, 'StageFileTest', { config });
-    const json = templateJson(Template.fromStack(stack));
-    removeTemporaryOutdir(app);
+    const { json } = buildStack({ context: { stage: 'prod' }, stagesDir: dir });
     fs.rmSync(dir, { recursive: true, force: true });
 
     // Assert
