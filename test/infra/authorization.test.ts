@@ -158,6 +158,20 @@ describe('the authorization table covers the code', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has a row acting as every role of the template', () => {
+    // Arrange
+    const policies = new TemplatePolicies(built.json);
+    const symbols = stackSymbols(built, policies);
+    const callerSymbols = new Set(ROWS.filter((row) => row.when === '-').flatMap((row) => (row.caller === 'fn:*' ? symbols.functions : [row.caller])));
+    const exercised = new Set([...callerSymbols].map((symbol) => symbols.callers.get(symbol)?.principal));
+
+    // Act
+    const roles = resourcesOfType(built.json, 'AWS::IAM::Role').map(([id]) => policies.resolver.getAtt(id, 'Arn'));
+
+    // Assert
+    expect(roles.filter((role) => !exercised.has(role))).toEqual([]);
+  });
+
   it('keeps the AGPL policy simulator out of every function bundle and out of the dependencies', () => {
     // Arrange
     const entries = [...lambdaFunctions(built.json).keys()].filter((entry) => entry.startsWith('lambda/'));
