@@ -47,8 +47,9 @@ function serviceMetric(name: string, dimensions: Record<string, string> = {}, la
 
 /**
  * What tells a team when delivery fails: alarms on failed and timed-out executions, AllChannelsFailed, messages in
- * the dead-letter queue, webhook 5xx, and Lambda errors and throttles, all to one encrypted SNS topic (with an email
- * subscription from context); and a dashboard of the same figures plus the service's own metrics.
+ * the dead-letter queue, webhook 5xx, Lambda errors and throttles, and reminders Scheduler could not deliver, all to
+ * one encrypted SNS topic that only this account's alarms may publish to (with an email subscription from the stage
+ * file); and a dashboard of the same figures plus the service's own metrics.
  */
 export class Monitoring extends Construct {
   public readonly alarmTopic: sns.Topic;
