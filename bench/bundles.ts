@@ -102,6 +102,7 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
     SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-slack-AbCdEf',
     SCHEDULE_GROUP_NAME: 'bench-reminders',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-reminder-scheduler',
+    REMINDER_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:bench-reminder-dead-letter',
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-prep',
   };
 }
