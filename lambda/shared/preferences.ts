@@ -75,7 +75,7 @@ const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isAr
 const boolean = z.boolean({ error: (iss) => `must be true or false, not ${show(iss.input)}` });
 const hhmm = z
   .string({ error: (iss) => `must be a time "HH:MM", not ${kindOf(iss.input)}` })
-  .refine(isHhMm, { error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}` });
+  .refine(isHhMm, { abort: true, error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}` });
 const channel = z.enum(CHANNELS, { error: (iss) => `${show(iss.input)} is not a channel (${CHANNELS.join(', ')})` });
 
 function channelList(allowEmpty: boolean) {
@@ -95,6 +95,8 @@ const objectError = (what: string) => (iss: { code: string; input?: unknown; key
 const quietHours = z
   .strictObject({ start: hhmm, end: hhmm }, { error: objectError('an object {"start": "HH:MM", "end": "HH:MM"}') })
   .superRefine((q, ctx) => {
+    // zod still runs this when a time failed its own check; the window is only judged on two valid times.
+    if (!isHhMm(q.start) || !isHhMm(q.end)) return;
     if (q.start === q.end) {
       ctx.addIssue({ code: 'custom', path: ['end'], message: `must differ from the start (${q.start}): equal times leave no quiet hours` });
     } else if (quietMinutes(q) > MAX_QUIET_MINUTES) {

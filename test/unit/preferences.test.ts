@@ -71,6 +71,13 @@ describe('readPreferences (the workflow: lenient)', () => {
     );
   });
 
+  test('one bad time in quiet hours is one problem, never a throw', () => {
+    expect(readPreferences({ quiet_hours: { start: '25:00', end: '07:00' } }, STACK_ORDER)).toEqual({
+      preferences: defaultPreferences(STACK_ORDER),
+      problems: [{ path: 'quiet_hours.start', message: 'must be a 24-hour time "HH:MM" (00:00-23:59), not "25:00"' }],
+    });
+  });
+
   test('quiet hours entered the wrong way round (09:00 → 08:00, 23 hours) are refused', () => {
     const { preferences, problems } = readPreferences({ quiet_hours: { start: '09:00', end: '08:00' } }, STACK_ORDER);
     expect(preferences.quiet_hours).toBeUndefined();
