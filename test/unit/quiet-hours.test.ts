@@ -1,4 +1,5 @@
 import { decideHold, HoldInput, isInQuietHours, quietHoursEnd } from '../../lambda/shared/quiet-hours';
+import { localDateTime } from '../../lambda/shared/zoned-time';
 
 const TWO_HOURS = 2 * 3_600_000;
 const night = { start: '21:00', end: '07:00' };
@@ -126,6 +127,16 @@ describe('daylight-saving weekends', () => {
     expect(endAfter('2026-11-01T06:10:00Z', ny, q)).toBe('2026-11-01T06:30:00.000Z');
   });
 
+  test('Santiago falls back at midnight: quiet hours entered at 23:40 hold through the repeated 23:00-23:30', () => {
+    // 2026-04-05 00:00 -03 becomes 2026-04-04 23:00 -04; the wall clock leaves 23:30-02:15 for half an hour.
+    const q = { start: '23:30', end: '02:15' };
+    expect(hold({ timeZone: 'America/Santiago', quietHours: q, now: '2026-04-05T02:40:00Z', meetingStart: '2026-04-06T15:00:00Z' })).toMatchObject({
+      wait: true,
+      until: '2026-04-05T06:15:00Z',
+    });
+    expect(isInQuietHours(Date.parse('2026-04-05T03:10:00Z'), 'America/Santiago', q)).toBe(false);
+  });
+
   test('London spring-forward (01:00 GMT → 02:00 BST): a skipped 01:30 ends at the jump', () => {
     expect(endAfter('2026-03-29T00:30:00Z', london, { start: '23:00', end: '01:30' })).toBe('2026-03-29T01:00:00.000Z');
     // 07:00 BST the same morning is 06:00Z.
@@ -159,5 +170,71 @@ describe('zones with odd offsets', () => {
     expect(new Date(quietHoursEnd(Date.parse('2026-09-26T13:00:00Z'), 'Pacific/Chatham', { start: '01:00', end: '03:00' })).toISOString()).toBe(
       '2026-09-26T14:00:00.000Z',
     );
+  });
+});
+
+describe('invariants around every 2026 clock change', () => {
+  const zones = ['America/New_York', 'Europe/London', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/Santiago'];
+  const windows = [night, { start: '01:00', end: '02:30' }, { start: '23:30', end: '02:15' }];
+  const HOUR = 3_600_000;
+
+  /** The wall clock at `t` as a comparable number. */
+  const wall = (t: number, zone: string): number => {
+    const l = localDateTime(t, zone);
+    return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute);
+  };
+
+  /** Instants near each 2026 change of the zone's offset (within 3 hours). */
+  function transitions(zone: string): number[] {
+    const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    const offset = (t: number): string | undefined => format.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value;
+    const found: number[] = [];
+    for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 6 * HOUR) {
+      if (offset(t) !== offset(t + 6 * HOUR)) found.push(t + 3 * HOUR);
+    }
+    return found;
+  }
+
+  test.each(zones)('%s: a wait ends outside quiet hours, and every moment before it is quiet', (zone) => {
+    const failures: string[] = [];
+    const changes = transitions(zone);
+    expect(changes).toHaveLength(2);
+    for (const change of changes) {
+      for (let now = change - 30 * HOUR; now <= change + 30 * HOUR; now += 10 * 60_000) {
+        for (const q of windows) {
+          const decision = decideHold({
+            now: new Date(now),
+            timeZone: zone,
+            quietHours: q,
+            quietChannels: ['sms'],
+            channel: 'sms',
+            reminder: false,
+            meetingStart: new Date(now + 10 * 24 * HOUR).toISOString(),
+            minimumLeadMs: HOUR,
+          });
+          const inQuiet = isInQuietHours(now, zone, q);
+          if (decision.wait !== inQuiet) failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: wait=${decision.wait} but inQuiet=${inQuiet}`);
+          if (!decision.wait) continue;
+          const until = Date.parse(decision.until);
+          if (!(until > now && until - now <= 24 * HOUR)) failures.push(`${new Date(now).toISOString()}: until ${decision.until}`);
+          if (isInQuietHours(until, zone, q)) failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: still quiet at ${decision.until}`);
+          // Sampled every 15 minutes and the minute before the wake-up. Quiet hours, once entered, last until the clock reads
+          // the end: a fall-back that briefly turns the clock back before the start (Chile at midnight) does not
+          // end them, so moments whose wall clock went backwards are not judged.
+          const samples = [...Array.from({ length: Math.ceil((until - now) / (15 * 60_000)) }, (_, i) => now + i * 15 * 60_000), until - 60_000];
+          let latestWall = wall(now, zone);
+          for (const t of samples.filter((x) => x >= now)) {
+            const w = wall(t, zone);
+            if (w < latestWall) continue;
+            latestWall = w;
+            if (!isInQuietHours(t, zone, q)) {
+              failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: woke late, not quiet at ${new Date(t).toISOString()} < ${decision.until}`);
+              break;
+            }
+          }
+        }
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
   });
 });
