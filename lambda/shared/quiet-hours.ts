@@ -8,7 +8,9 @@
  * - Quiet hours end at the next instant after now at which the user's clock reads `end`:
  *   - spring-forward, `end` skipped by the jump → the moment of the jump (the first valid instant after it);
  *   - fall-back, `end` happening twice → the first occurrence after now (normally the earlier one: the user's
- *     phone alarm rings at the first 01:30 too; during the repeated hour itself, the second).
+ *     phone alarm rings at the first 01:30 too; during the repeated hour itself, the second);
+ *   - quiet hours, once entered, last until then: a fall-back that turns the clock back to before `start` for a
+ *     while (Chile changes at midnight) does not end them early.
  */
 import type { Channel } from './domain';
 import type { QuietHours } from './preferences';
