@@ -2,6 +2,7 @@ import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import type { Meeting } from '../../lambda/shared/domain';
 import { defaultPreferences, Preferences } from '../../lambda/shared/preferences';
 import { applyPreferenceSwitches, buildHomeView, HomeActionIds, HomeViewInput } from '../../lambda/slack-bot/app-home/home-view';
+import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
 import { blockKitViolations } from './block-kit-limits';
 import { fixture, storedMeeting } from './fixture';
 
@@ -141,6 +142,22 @@ describe('Home tab', () => {
     const switches = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => e.type === 'checkboxes');
     expect(switches).toMatchObject({ action_id: HomeActionIds.PreferenceSwitches, initial_options: [{ value: 'digest' }] });
     expect(JSON.stringify(blocks)).toContain('Some saved settings could not be read (channels); defaults are shown.');
+  });
+
+  test('the Home tab as text, for npm start -- home', () => {
+    const { view } = home({ meetings: [{ ...storedMeeting, title: 'Q4 <Leadership> & Sync' }], pendingReminders: [{ meeting_id: 'm-7f3a', at: '2026-11-26T16:30:00Z' }] });
+    expect(blocksAsText(view.blocks)).toBe(
+      [
+        '== Your meeting prep ==',
+        'Next 7 days · times in America/New_York',
+        '*Q4 <Leadership> & Sync*\nLeadership team · Fri, Nov 27, 9:00 AM EST\nPrep: not started\n:alarm_clock: Reminder at 11:30 AM EST',
+        '  [Start Prep] [Cancel reminder]',
+        '----',
+        '*Preferences*\nPrep reminders: on\nChannels: Slack, then SMS, then email\nQuiet hours: none\nMorning digest: off\nTimes are in America/New_York.',
+        '  [Edit preferences]',
+        '  [x] Prep reminders  [ ] Morning digest',
+      ].join('\n'),
+    );
   });
 
   test('the switches turn prep reminders and the digest on and off, nothing else', () => {

@@ -5,8 +5,10 @@ import {
   channelOrders,
   parsePreferencesSubmission,
   PREFERENCES_CALLBACK_ID,
+  submissionStateFor,
   SubmittedState,
 } from '../../lambda/slack-bot/app-home/preferences-modal';
+import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
 import { blockKitViolations } from './block-kit-limits';
 import { fixture } from './fixture';
 
@@ -124,6 +126,33 @@ describe('preferences modal', () => {
       channel_order: '"sms" is listed twice.',
       quiet_hours_start: 'Must be a 24-hour time "HH:MM" (00:00-23:59), not "25:00".',
     });
+  });
+
+  test('round trip: saving the modal unchanged gives back the same preferences, for every order and option', () => {
+    const variants: Preferences[] = channelOrders().flatMap((channels) => [
+      { ...defaultPreferences(STACK), channels },
+      { prep_reminders: false, channels, quiet_hours: { start: '22:30', end: '06:00' }, quiet_channels: ['slack', 'sms', 'email'], digest: { enabled: true, time: '00:00' } },
+    ]);
+    for (const prefs of variants) expect(parsePreferencesSubmission(submissionStateFor(prefs), STACK)).toMatchObject({ ok: true, preferences: prefs });
+    expect(submissionStateFor(defaultPreferences(STACK))).toEqual(
+      expect.objectContaining({ quiet_hours_start: { quiet_hours_start: { type: 'timepicker', selected_time: null } } }),
+    );
+  });
+
+  test('the modal as text, for the terminal', () => {
+    const prefs: Preferences = { ...defaultPreferences(STACK), quiet_hours: { start: '21:00', end: '07:00' } };
+    expect(blocksAsText(buildPreferencesModal(prefs, 'America/New_York').blocks)).toBe(
+      [
+        'Prep reminders: [x] Remind me to prepare for my meetings',
+        'Reach me by: (select: Slack, then SMS, then email)',
+        '*Quiet hours* are in your time zone (America/New_York); an end before the start runs overnight. Leave both empty for none. Slack follows your own notification schedule; a reminder you ask for always comes.',
+        'Quiet from: (time: 21:00)',
+        'Quiet until: (time: 07:00)',
+        'Hold back during quiet hours: (select: sms, email)',
+        'Morning digest: [ ] Send me a morning digest',
+        'Digest time: (time: 07:30)',
+      ].join('\n'),
+    );
   });
 
   test('the limits checker itself catches violations', () => {

@@ -169,3 +169,21 @@ export function parsePreferencesSubmission(state: SubmittedState, defaultChannel
   if (Object.keys(errors).length > 0 || !checked.ok) return { ok: false, response: { response_action: 'errors', errors } };
   return { ok: true, preferences: checked.preferences, stored: toStoredPreferences(checked.preferences) };
 }
+
+/**
+ * The `view.state.values` Slack would send if the user saved the modal built from `prefs` unchanged: what the local
+ * runtime (`npm start -- prefs '{...}'`) submits, and the round trip tests check.
+ */
+export function submissionStateFor(prefs: Preferences): SubmittedState {
+  const options = (values: readonly string[]) => ({ selected_options: values.map((value) => ({ value })) });
+  const time = (t: string | undefined) => ({ type: 'timepicker', selected_time: t ?? null });
+  return {
+    [PreferenceBlocks.PrepReminders]: { [PreferenceBlocks.PrepReminders]: { type: 'checkboxes', ...options(prefs.prep_reminders ? [PREP_ON] : []) } },
+    [PreferenceBlocks.ChannelOrder]: { [PreferenceBlocks.ChannelOrder]: { type: 'static_select', selected_option: { value: prefs.channels.join(',') } } },
+    [PreferenceBlocks.QuietStart]: { [PreferenceBlocks.QuietStart]: time(prefs.quiet_hours?.start) },
+    [PreferenceBlocks.QuietEnd]: { [PreferenceBlocks.QuietEnd]: time(prefs.quiet_hours?.end) },
+    [PreferenceBlocks.QuietChannels]: { [PreferenceBlocks.QuietChannels]: { type: 'multi_static_select', ...options(prefs.quiet_channels) } },
+    [PreferenceBlocks.Digest]: { [PreferenceBlocks.Digest]: { type: 'checkboxes', ...options(prefs.digest.enabled ? [DIGEST_ON] : []) } },
+    [PreferenceBlocks.DigestTime]: { [PreferenceBlocks.DigestTime]: time(prefs.digest.time) },
+  };
+}
