@@ -57,6 +57,8 @@ describe('Home tab', () => {
     expect(sections(blocks)[0]).toContain(':alarm_clock: Reminder at 11:30 AM EST');
     expect(meetingButtons(blocks, 'm-7f3a')).toEqual(['Start Prep', 'Cancel reminder']);
     expect(buttons(blocks).find((b) => b.action_id === HomeActionIds.CancelReminder)?.style).toBe('danger');
+    const unknownTime = home({ pendingReminders: [{ meeting_id: 'm-7f3a', at: 'whenever' }] }).view.blocks as KnownBlock[];
+    expect(sections(unknownTime)[0]).toContain(':alarm_clock: Reminder set');
   });
 
   test('only the actions that apply: none once prep started, no Remind Me when the meeting is too close', () => {

@@ -76,7 +76,10 @@ function meetingBlocks(m: Meeting, index: number, input: HomeViewInput, pending:
     `${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalDateTime(m.start_time, input.timeZone)}`,
     `Prep: ${STATUS_WORDS[m.status ?? ''] ?? 'status unknown'}`,
   ];
-  if (pending) lines.push(pending.at ? `:alarm_clock: Reminder at ${formatLocalTime(pending.at, input.timeZone)}` : ':alarm_clock: Reminder set');
+  if (pending) {
+    const at = pending.at && Number.isFinite(Date.parse(pending.at)) ? pending.at : undefined;
+    lines.push(at ? `:alarm_clock: Reminder at ${formatLocalTime(at, input.timeZone)}` : ':alarm_clock: Reminder set');
+  }
   const blockId = (kind: string): string => `${kind}_${index}_${m.meeting_id}`.slice(0, BlockKitLimits.blockId);
   const blocks: KnownBlock[] = [{ type: 'section', block_id: blockId('meeting'), text: { type: 'mrkdwn', text: lines.join('\n') } }];
 
