@@ -158,7 +158,7 @@ export function buildDigestMessage(input: { readonly now: Date; readonly timeZon
       day = d;
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: d === today ? '*Today*' : '*Tomorrow*' }] });
     }
-    const title = Array.from(m.title?.trim() || 'Untitled meeting');
+    const title = Array.from((typeof m.title === 'string' && m.title.trim()) || 'Untitled meeting');
     const shortTitle = title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1).join('')}…` : title.join('');
     const value = JSON.stringify({ meeting_id: m.meeting_id, user_id: m.user_id } satisfies PrepButtonValue);
     blocks.push({

@@ -120,6 +120,11 @@ describe('Home tab', () => {
     expect(text).not.toMatch(/<[!@h]/);
   });
 
+  test('a blank or non-string title shows as untitled', () => {
+    const { view } = home({ meetings: [meeting(1, { title: '   ' }), meeting(2, { title: 42 as unknown as string })] });
+    expect(sections(view.blocks as KnownBlock[]).filter((t) => t.startsWith('*Untitled meeting*'))).toHaveLength(2);
+  });
+
   test('preferences: channels in order, quiet hours, digest and switches; unreadable settings are flagged', () => {
     const prefs: Preferences = {
       prep_reminders: false,

@@ -70,7 +70,8 @@ function button(actionId: string, text: string, value: string, style?: 'primary'
 }
 
 function meetingBlocks(m: Meeting, index: number, input: HomeViewInput, pending: PendingReminder | undefined): KnownBlock[] {
-  const title = escapeMrkdwn(truncate(m.title?.trim() || 'Untitled meeting', TITLE_MAX));
+  // The item comes from DynamoDB as written upstream: a non-string title is shown as untitled, not a crash.
+  const title = escapeMrkdwn(truncate((typeof m.title === 'string' && m.title.trim()) || 'Untitled meeting', TITLE_MAX));
   const lines = [
     `*${title}*`,
     `${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalDateTime(m.start_time, input.timeZone)}`,
