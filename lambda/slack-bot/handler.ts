@@ -35,6 +35,7 @@ const deps: BotDeps = {
     groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
     stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
   },
   queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
   newId: randomUUID,
