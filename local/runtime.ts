@@ -169,6 +169,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     return bot;
   };
 
+  // The bot's worker, fed by the work queue on the SQS fake as the event source mapping would (polling in real time).
+  const worker = env.worker();
+  worker.start();
+  let workerSeen = 0;
+  /** Prints what the worker did (and sent) since last time, once its queue is empty. */
+  const reportWorker = async () => {
+    await worker.idle();
+    const invocations = worker.invocations.slice(workerSeen);
+    workerSeen = worker.invocations.length;
+    if (invocations.length === 0) return;
+    const jobs = invocations.reduce((n, i) => n + i.messageIds.length, 0);
+    const failed = invocations.reduce((n, i) => n + i.failed.length, 0);
+    log(`Worker: ${jobs} job(s) delivered in ${invocations.length} invocation(s)${failed ? `, ${failed} failed and retried` : ''}`);
+    printNewSlackMessages();
+  };
+
   const api = await startLocalApi(
     options.port ?? 3000,
     {
@@ -176,6 +192,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         const result = await botHandler()(toApiGatewayEvent(request), {});
         log(`Slack webhook: ${request.headers['content-type'] ?? ''} → ${result.statusCode}`);
         printNewSlackMessages();
+        // The answer goes back now; what the worker then sends is printed when it is done.
+        const reported = reportWorker().catch((error: unknown) => log(`Worker report failed: ${(error as Error).message}`));
+        const tracked = reported.finally(() => running.delete(tracked));
+        running.add(tracked);
         return fromApiGatewayResult(result);
       },
       'POST /events': async (request) => {
@@ -227,6 +247,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     async close() {
       await env.scheduler.stopFiring();
       await runtime.idle();
+      await worker.stop();
       await api.close();
       await sfn.close();
       await env.close();

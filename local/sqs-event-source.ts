@@ -36,6 +36,8 @@ export interface SqsEventSource {
   drain(options?: { readonly maxInvocations?: number }): Promise<DrainReport>;
   /** Polls in real time every `intervalMs`. */
   start(intervalMs?: number): void;
+  /** Resolves once the queue is empty and no invocation runs (polling must be started; retries wait their backoff). */
+  idle(): Promise<void>;
   /** Stops polling and waits for the invocation in progress. */
   stop(): Promise<void>;
 }
@@ -67,6 +69,13 @@ export function attachEventSource(
   const invocations: SqsInvocation[] = [];
   let running: Promise<boolean> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let idleWaiters: (() => void)[] = [];
+  const settleIdle = () => {
+    if (running || queue.messages.length > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   const deliverOnce = async (): Promise<boolean> => {
     const batch = sqs.receive(queue, batchSize);
@@ -91,6 +100,7 @@ export function attachEventSource(
   const once = (): Promise<boolean> => {
     running ??= deliverOnce().finally(() => {
       running = undefined;
+      settleIdle();
     });
     return running;
   };
@@ -115,10 +125,20 @@ export function attachEventSource(
         void once().catch(() => undefined);
       }, intervalMs);
     },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        settleIdle();
+      });
+    },
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
       await running?.catch(() => undefined);
+      // Nothing will deliver any more: nobody waits for that.
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
     },
   };
 }
