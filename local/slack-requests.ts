@@ -107,11 +107,19 @@ export function clickBody(
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** A DM event body with a fresh event id (or the one given). */
+let lastTsMicros = 0;
+
+/** A fresh Slack message ts: seconds, a dot and six digits, unique in this process (Slack's are unique per channel). */
+export function newMessageTs(): string {
+  lastTsMicros = Math.max(Date.now() * 1000, lastTsMicros + 1);
+  return `${Math.floor(lastTsMicros / 1_000_000)}.${String(lastTsMicros % 1_000_000).padStart(6, '0')}`;
+}
+
+/** A DM event body with a fresh event id and message ts (or the ones given). */
 export function dmBody(
   text: string,
   eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
-  ts = `${Date.now() / 1000}`,
+  ts = newMessageTs(),
   userId: string = messageIm.event.user,
 ): string {
   return JSON.stringify({ ...messageIm, event_id: eventId, event: { ...messageIm.event, user: userId, text, ts, event_ts: ts } });
