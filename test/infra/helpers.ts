@@ -116,10 +116,25 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
   const context = { ...cdkJsonContext(), ...(options.asDeployed ? {} : SKIP_BUNDLING), ...options.context };
   const app = new App({ context, builtinCloudFormationValidation: options.asDeployed === true });
   const config = loadConfig((key) => app.node.tryGetContext(key), options.agentsYaml);
-  const stack = new MeetingPrepStack(app, TEST_STACK_ID, { config });
+  const stack = withoutBundlingBanner(() => new MeetingPrepStack(app, TEST_STACK_ID, { config }));
   const template = Template.fromStack(stack);
   if (!options.asDeployed) removeTemporaryOutdir(app);
   return { app, config, stack, template, json: templateJson(template) };
+}
+
+/**
+ * Runs `build` without aws-cdk-lib's "Bundling asset …" progress line, which it writes straight to stderr for every
+ * function (jest shows it outside any test). Everything else written to stderr, esbuild's warnings included, passes.
+ */
+export function withoutBundlingBanner<T>(build: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk) ? true : write.call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return build();
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 /**
