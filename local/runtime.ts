@@ -6,13 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Channel, Meeting, User } from '../lambda/shared/domain';
+import { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
 import { Executions, createExecutions } from './executions';
+import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
 import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LOCAL_REMINDERS, LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
@@ -34,8 +35,8 @@ export interface RuntimeOptions {
   readonly timeScale?: number;
   /** How often the local scheduler looks for due reminders, in ms. @default 1000 */
   readonly schedulerPollMs?: number;
-  /** Channels whose local stand-in fails every call (a fallback drill). @default none */
-  readonly fail?: readonly Channel[];
+  /** Fallback drills by name (`slack`, `sms`… see local/fail-drills.ts): stand-ins that fail on purpose. @default none */
+  readonly fail?: readonly string[];
   /** Integrations that use the real services. @default none */
   readonly real?: RealIntegrations;
   /** Seed demo data and publish one event, when the data is new (always in memory). @default true */
@@ -99,6 +100,7 @@ function startupError(error: unknown, what: string, option: string): unknown {
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (options.reset && !options.dataDir) throw new StartupError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway).');
+  const drills = parseFailDrills((options.fail ?? []).join(','));
   const folder: DataFolder | undefined = options.dataDir ? openDataFolder(options.dataDir, { reset: options.reset ?? false }) : undefined;
   const cleanup: (() => Promise<void>)[] = [async () => folder?.release()];
   const undo = async () => {
@@ -133,11 +135,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     throw error;
   }
   process.env['AWS_ENDPOINT_URL_SFN'] = sfn.url;
-  for (const channel of options.fail ?? []) {
-    if (channel === 'slack') env.slack.fail('chat.postMessage', { kind: 'status', status: 500, times: Infinity });
-    if (channel === 'sms') env.twilio.fail({ kind: 'status', status: 500, times: Infinity });
-    if (channel === 'email') env.ses.fail({ kind: 'status', status: 500, times: Infinity });
-  }
+  for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,
     log,
@@ -197,11 +195,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       const [users, meetings, sessions] = await Promise.all([
         scan<User>(env.tables.users),
         scan<Meeting>(env.tables.meetings),
-        scan<{ session_id?: string }>(env.tables.chatSessions),
+        scan<{ user_id?: string }>(env.tables.chatSessions),
       ]);
       const pendingReminders = [...env.scheduler.schedules.values()].filter((s) => s.State === 'ENABLED').length;
       meetings.sort((a, b) => a.start_time.localeCompare(b.start_time));
-      return { users, meetings, chatSessions: sessions.filter((s) => s.session_id).length, pendingReminders };
+      // The table also holds Slack event markers (no user_id): sessions are the items with an owner.
+      return { users, meetings, chatSessions: sessions.filter((s) => s.user_id).length, pendingReminders };
     },
     idle: () => executions.idle(),
     executionsFinished: (count) => executions.finished(count),
