@@ -7,9 +7,9 @@
 import { StartupError } from '../local/data-folder';
 import { FAIL_DRILLS } from '../local/fail-drills';
 import { SeedError } from '../local/seed';
-import { ClientError, runClientCommand } from '../local/cli/client';
-import { UsageError, optionsHelp, parseCommandLine } from '../local/cli/options';
-import { serve } from '../local/cli/serve';
+import type * as ClientModule from '../local/cli/client';
+import { UsageError, optionsHelp, parseCommandLine, serveOptions } from '../local/cli/options';
+import type * as ServeModule from '../local/cli/serve';
 
 const HELP = `Meeting-prep notifications, running locally.
 
@@ -43,7 +43,14 @@ AWS credentials) instead of the local stand-ins. The client commands then need t
 async function main(): Promise<void> {
   const line = parseCommandLine(process.argv.slice(2));
   if (line.values.help) return console.log(HELP);
-  return line.command === 'serve' ? serve(line) : runClientCommand(line);
+  // Loaded only when needed: serving loads the CDK app and every stand-in, which a client command does not need.
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded late on purpose (see above) */
+  if (line.command === 'serve') {
+    const options = serveOptions(line.values);
+    return (require('../local/cli/serve') as typeof ServeModule).serve(options);
+  }
+  return (require('../local/cli/client') as typeof ClientModule).runClientCommand(line);
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 main().catch((error: unknown) => {
@@ -55,7 +62,7 @@ main().catch((error: unknown) => {
     console.error(error.message);
     process.exit(2);
   }
-  if (error instanceof StartupError || error instanceof ClientError) {
+  if (error instanceof StartupError || (error instanceof Error && error.name === 'ClientError')) {
     console.error(error.message);
     process.exit(1);
   }

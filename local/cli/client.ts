@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_USER } from '../demo';
 import { parseEventsRequest } from '../events';
-import { LOCAL_CREDENTIALS } from '../local-environment';
+import { LOCAL_CREDENTIALS } from '../local-credentials';
 import { SLACK_CURSOR_HEADER } from '../local-routes';
 import { SeedError, parseSeed } from '../seed';
 import type { SlackFeedItem } from '../slack-feed';
@@ -42,7 +42,8 @@ class Client {
       const res = await fetch(`${this.base}${pathName}`, { method, ...(body === undefined ? {} : { body }), headers });
       return { status: res.status, text: await res.text(), headers: res.headers };
     } catch (error) {
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new ClientError(`Cannot reach ${this.base} (${reason}): is \`npm start\` running? (On another port: --url http://localhost:PORT)`);
     }
   }

@@ -3,8 +3,9 @@
  * which both the parser and `--help` are made, so adding an option is adding a row. Every mistake is a
  * {@link UsageError}: one line, exit code 2.
  */
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAIL_DRILLS } from '../fail-drills';
+import { FAIL_DRILLS, parseFailDrills } from '../fail-drills';
 
 /** A mistake on the command line. */
 export class UsageError extends Error {
@@ -97,4 +98,37 @@ export function checkOptionsFor(command: 'serve' | 'client', values: Values): vo
   if (wrong.length) {
     throw new UsageError(`${wrong.map((w) => `--${w}`).join(', ')} ${wrong.length > 1 ? 'are options' : 'is an option'} of ${command === 'serve' ? 'the client commands' : 'npm start itself (serve)'}, not of this command`);
   }
+}
+
+/** The runtime options `npm start` (serve) takes from its command line. */
+export interface ServeOptions {
+  readonly port: number;
+  readonly dynamodbPort?: number;
+  readonly timeScale: number;
+  readonly fail: readonly string[];
+  readonly demo: boolean;
+  readonly reset: boolean;
+  readonly dataDir?: string;
+}
+
+/** What `npm start` (serve) starts the runtime with, from its options; throws a UsageError on the first mistake. */
+export function serveOptions(values: Values): ServeOptions {
+  checkOptionsFor('serve', values);
+  let fail: string[];
+  try {
+    fail = parseFailDrills(values.fail);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const dynamodbPort = portValue(values['dynamodb-port'], 'dynamodb-port');
+  if (values.reset && !values.data) throw new UsageError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway)');
+  return {
+    port: portValue(values.port, 'port', 3000) as number,
+    ...(dynamodbPort !== undefined ? { dynamodbPort } : {}),
+    timeScale: positiveNumber(values['time-scale'], 'time-scale', 1),
+    fail,
+    demo: !values['no-demo'],
+    reset: values.reset ?? false,
+    ...(values.data ? { dataDir: path.resolve(values.data) } : {}),
+  };
 }

@@ -3,11 +3,10 @@
  * however it is asked to: Ctrl-C, SIGINT/SIGTERM/SIGHUP to this process or (forwarded by npm) to npm, or npm
  * itself going away (a `kill -9` of npm leaves this process re-parented: it notices and stops).
  */
-import * as path from 'node:path';
 import { DEMO_USER } from '../demo';
 import { RealIntegrations, realIntegrationsFromEnv } from '../local-environment';
 import { Runtime, RuntimeContents, startRuntime } from '../runtime';
-import { CommandLine, checkOptionsFor, portValue, positiveNumber } from './options';
+import type { ServeOptions } from './options';
 
 /** How often the runtime checks that its parent (npm) is still there. */
 const PARENT_CHECK_MS = 500;
@@ -91,25 +90,20 @@ function banner(runtime: Runtime, contents: RuntimeContents, failing: readonly s
 }
 
 /** Runs `npm start` (the serve command) until it is stopped. */
-export async function serve(line: CommandLine): Promise<void> {
-  checkOptionsFor('serve', line.values);
-  const { values } = line;
-  const failing = (values.fail ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-  // Read before starting: the runtime puts the stand-ins' credentials in the environment.
-  const real = realIntegrationsFromEnv();
-  const runtime = await startRuntime({
-    port: portValue(values.port, 'port', 3000) as number,
-    ...(values['dynamodb-port'] !== undefined ? { dynamodbPort: portValue(values['dynamodb-port'], 'dynamodb-port') as number } : {}),
-    timeScale: positiveNumber(values['time-scale'], 'time-scale', 1),
-    fail: failing,
-    real,
-    demo: !values['no-demo'],
-    reset: values.reset ?? false,
-    ...(values.data ? { dataDir: path.resolve(values.data) } : {}),
-  });
-  console.log(banner(runtime, await runtime.contents(), failing, real));
-
+export async function serve(options: ServeOptions): Promise<void> {
+  const failing = options.fail;
+  // Listening for stop requests comes first: a signal that arrives while starting (or the instant the banner is
+  // out) must stop what has started, not kill the process with the data folder still locked.
+  let runtime: Runtime | undefined;
   let stopping = false;
+  const finish = (started: Runtime) =>
+    started.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Stopping failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
@@ -118,17 +112,18 @@ export async function serve(line: CommandLine): Promise<void> {
       console.error(`Still not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting anyway.`);
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    runtime.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Stopping failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
+    if (runtime) void finish(runtime);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) stop(`its parent process ${parent} ended`);
   }, PARENT_CHECK_MS).unref();
+
+  // Read before starting: the runtime puts the stand-ins' credentials in the environment.
+  const real = realIntegrationsFromEnv();
+  runtime = await startRuntime({ ...options, real });
+  if (stopping) return void finish(runtime);
+  const contents = await runtime.contents();
+  if (!stopping) console.log(banner(runtime, contents, failing, real));
 }
