@@ -234,12 +234,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   });
 
   if (runtime.seededDemo) {
-    const meetings = demoMeetings();
-    await seed({ users: [DEMO_USER], meetings });
-    log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
-    log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
-    await publish([demoEntry(meetings[0] as Meeting)]);
-    await runtime.idle();
+    try {
+      const meetings = demoMeetings();
+      await seed({ users: [DEMO_USER], meetings });
+      log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
+      log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
+      await publish([demoEntry(meetings[0] as Meeting)]);
+      await runtime.idle();
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
   }
   return runtime;
 }

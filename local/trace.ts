@@ -161,7 +161,7 @@ function undelivered(execution: LocalExecution, delivered: string | undefined): 
     const channel = CHANNEL_OF_STATE[e.state ?? ''];
     if (!channel || channel === delivered) continue;
     const entry = tries.get(channel) ?? { count: 0 };
-    if (e.type === 'StateEntered') entry.count += 1;
+    if (e.type === 'StateEntered' || e.type === 'StateRetried') entry.count += 1;
     if (e.error) entry.error = e.error;
     tries.set(channel, entry);
   }
