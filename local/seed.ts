@@ -34,7 +34,7 @@ export interface SeedOptions {
 const USER_FIELDS = ['user_id', 'name', 'email', 'phone_number', 'timezone', 'notification_preferences'];
 const MEETING_FIELDS = [
   'meeting_id', 'user_id', 'title', 'description', 'start_time', 'end_time', 'duration_minutes', 'location',
-  'attendees', 'organizer', 'meeting_type', 'status', 'prep_hours_before',
+  'attendees', 'organizer', 'meeting_type', 'status', 'prep_hours_before', 'created_at',
 ];
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -132,7 +132,7 @@ function parseMeeting(raw: unknown, at: string, userIds: ReadonlySet<string>, no
   if (hours !== undefined && !(typeof hours === 'number' && hours > 0)) problems.push(`${at}.prep_hours_before: expected a positive number of hours`);
   const title = optionalString(raw, 'title', at, problems);
   const text = (key: string) => optionalString(raw, key, at, problems);
-  const [description, location, organizer] = [text('description'), text('location'), text('organizer')];
+  const [description, location, organizer, createdAt] = [text('description'), text('location'), text('organizer'), text('created_at')];
   if (problems.length > before || !meetingId || !userId || !start) return undefined;
   return {
     meeting_id: meetingId,
@@ -147,7 +147,7 @@ function parseMeeting(raw: unknown, at: string, userIds: ReadonlySet<string>, no
     meeting_type: type as string,
     status: status as string,
     ...(typeof hours === 'number' ? { prep_hours_before: hours } : {}),
-    created_at: now.toISOString(),
+    created_at: createdAt ?? now.toISOString(),
   };
 }
 

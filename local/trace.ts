@@ -2,7 +2,8 @@
  * Renders a local execution like the Step Functions console's event history, and the messages it sent as a
  * person would see them. Pure: strings in, strings out.
  */
-import { HistoryEvent, LocalExecution } from './workflow-runner';
+import { DEMO_USER } from './demo';
+import type { HistoryEvent, LocalExecution } from './workflow-runner';
 
 /** A Block Kit button, loosely typed. */
 interface ButtonLike {
@@ -37,8 +38,11 @@ function buttonLabel(button: ButtonLike): string {
 function clickCommand(button: ButtonLike): string | undefined {
   if (!button.action_id || !button.value) return undefined;
   try {
-    const value = JSON.parse(button.value) as { meeting_id?: unknown };
-    return typeof value.meeting_id === 'string' ? `click ${button.action_id} ${value.meeting_id}` : undefined;
+    const value = JSON.parse(button.value) as { meeting_id?: unknown; user_id?: unknown };
+    if (typeof value.meeting_id !== 'string') return undefined;
+    // Only the owner may click: name them unless they are the client's default user.
+    const user = typeof value.user_id === 'string' && value.user_id !== DEMO_USER.user_id ? ` --user ${value.user_id}` : '';
+    return `click ${button.action_id} ${value.meeting_id}${user}`;
   } catch {
     return undefined;
   }
