@@ -13,6 +13,7 @@ import { ENTRY_METADATA_KEY } from '../../lib/constructs/house-function';
 import { PrepWorkflow } from '../../lib/constructs/prep-workflow';
 import { SlackBotApi } from '../../lib/constructs/slack-bot-api';
 import { MeetingPrepStack } from '../../lib/meeting-prep-stack';
+import { withoutBundlingBanner } from '../support/quiet-bundling';
 
 /** The stack's prep workflow (built with the flag on). */
 export function workflowOf(stack: MeetingPrepStack): PrepWorkflow {
@@ -120,21 +121,6 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
   const template = Template.fromStack(stack);
   if (!options.asDeployed) removeTemporaryOutdir(app);
   return { app, config, stack, template, json: templateJson(template) };
-}
-
-/**
- * Runs `build` without aws-cdk-lib's "Bundling asset …" progress line, which it writes straight to stderr for every
- * function (jest shows it outside any test). Everything else written to stderr, esbuild's warnings included, passes.
- */
-export function withoutBundlingBanner<T>(build: () => T): T {
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
-    typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk) ? true : write.call(process.stderr, chunk, ...rest)) as typeof write;
-  try {
-    return build();
-  } finally {
-    process.stderr.write = write;
-  }
 }
 
 /**
