@@ -47,7 +47,7 @@ export function suggestions(contents: RuntimeContents, url: string): string[] {
   if (!user) {
     return aligned([
       [`npm start -- seed examples/seed.yaml${urlOption}`, 'your own Slack user and meetings (copy and edit it first)'],
-      [`npm start -- publish examples/meeting-prep-required.json${urlOption}`, 'an event for a meeting you seeded'],
+      [`npm start -- meetings --user <user_id>${urlOption}`, 'then: their meetings, with ids and buttons'],
     ]);
   }
   const userOption = user.user_id === DEMO_USER.user_id ? '' : ` --user ${user.user_id}`;
