@@ -77,6 +77,11 @@ export interface Runtime {
   seed(seed: Seed): Promise<void>;
   /** What the tables and the scheduler hold. */
   contents(): Promise<RuntimeContents>;
+  /**
+   * Counts `work` as running until it settles, so {@link Runtime.idle} (and a client waiting for the bot's replies)
+   * waits for it too: anything that can still send a message, e.g. a queued worker's delivery.
+   */
+  track(work: Promise<unknown>): void;
   /** Resolves when no execution (or other tracked work) is running. */
   idle(): Promise<void>;
   /** Resolves once `count` executions have finished in all. */
@@ -202,6 +207,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // The table also holds Slack event markers (no user_id): sessions are the items with an owner.
       return { users, meetings, chatSessions: sessions.filter((s) => s.user_id).length, pendingReminders };
     },
+    track: (work) => executions.track(work),
     idle: () => executions.idle(),
     executionsFinished: (count) => executions.finished(count),
     async close() {
