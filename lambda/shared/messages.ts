@@ -103,20 +103,26 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
   ];
 }
 
+/** Whether the Slack message with the buttons reached the user: only then may another channel point to it. */
+export interface FallbackOptions {
+  /** @default false: a fallback channel runs because the Slack message did not arrive */
+  readonly slackDelivered?: boolean;
+}
+
 /**
- * A short SMS: title, local time, how to start prep. The title is cut (with "...", which GSM-7 has, unlike "…")
- * so the whole text fits one 160-character segment.
+ * A short SMS: title, local time, and how to start prep when the Slack message arrived. The title is cut (with
+ * "...", which GSM-7 has, unlike "…") so the whole text fits one 160-character segment.
  */
-export function renderSms(notice: PrepNotice): string {
+export function renderSms(notice: PrepNotice, options: FallbackOptions = {}): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
   const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
-  const tail = `, ${when}. To prep, open Slack > Start Prep Session.`;
+  const tail = options.slackDelivered ? `, ${when}. To prep, open Slack > Start Prep Session.` : `, ${when}.`;
   const budget = SMS_SEGMENT - `${lead}: `.length - tail.length;
   return `${lead}: ${truncate(notice.meeting.title, Math.max(budget, 10), '...')}${tail}`;
 }
 
 /** The email: subject, HTML and plain-text bodies. */
-export function renderEmail(notice: PrepNotice): { subject: string; html: string; text: string } {
+export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): { subject: string; html: string; text: string } {
   const { meeting, user } = notice;
   const when = formatLocalDateTime(meeting.start_time, user.timezone);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
@@ -128,7 +134,9 @@ export function renderEmail(notice: PrepNotice): { subject: string; html: string
     ...(meeting.location ? [['Location', meeting.location] as [string, string]] : []),
   ];
   const greeting = user.name ? `Hi ${user.name},` : 'Hi,';
-  const closing = 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.';
+  const closing = options.slackDelivered
+    ? 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.'
+    : 'To start your prep session, send the assistant a direct message.';
   const text = [
     greeting,
     '',
