@@ -5,28 +5,30 @@
  */
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const text = z.string().max(40_000);
+const text = z.string().check(z.maxLength(40_000));
+const id = z.string().check(z.minLength(1));
+const block = z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string');
 /** A message the worker sends (fallback text and Block Kit blocks, rendered before enqueueing). */
-export const botMessageSchema = z.object({ text, blocks: z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string')).max(50).optional() });
+export const botMessageSchema = z.object({ text, blocks: z.optional(z.array(block).check(z.maxLength(50))) });
 
 /** Where a click happened: how the worker replaces the clicked message or answers the clicker. */
 export const clickTargetSchema = z.object({
-  user_id: z.string().min(1),
-  channel_id: z.string().min(1).optional(),
-  message_ts: z.string().min(1).optional(),
+  user_id: id,
+  channel_id: z.optional(id),
+  message_ts: z.optional(id),
   ephemeral: z.boolean(),
-  response_url: z.url().optional(),
+  response_url: z.optional(z.url()),
 });
 export type ClickTarget = z.infer<typeof clickTargetSchema>;
 
 /** Start Prep won: DM the opening (what matters), then replace the clicked message (best effort). */
 export const startPrepJobSchema = z.object({
   kind: z.literal('start_prep'),
-  user_id: z.string().min(1),
-  meeting_id: z.string().min(1),
-  session_id: z.string().min(1),
+  user_id: id,
+  meeting_id: id,
+  session_id: id,
   target: clickTargetSchema,
   clicked_at: z.iso.datetime(),
 });
@@ -34,21 +36,21 @@ export const startPrepJobSchema = z.object({
 /** Any other answer to a click: replace the clicked message and/or tell the clicker something. */
 export const clickReplyJobSchema = z.object({
   kind: z.literal('click_reply'),
-  user_id: z.string().min(1),
+  user_id: id,
   target: clickTargetSchema,
-  replace: botMessageSchema.optional(),
-  tell: botMessageSchema.optional(),
+  replace: z.optional(botMessageSchema),
+  tell: z.optional(botMessageSchema),
   clicked_at: z.iso.datetime(),
 });
 
 /** A person's DM to the bot: advance their session one step (once per message ts) and reply. */
 export const dmReplyJobSchema = z.object({
   kind: z.literal('dm_reply'),
-  user_id: z.string().min(1),
-  channel_id: z.string().min(1),
-  message_ts: z.string().min(1),
+  user_id: id,
+  channel_id: id,
+  message_ts: id,
   text: text,
-  event_id: z.string().min(1),
+  event_id: id,
   received_at: z.iso.datetime(),
 });
 
