@@ -99,8 +99,8 @@ function replyJob(click: PrepClick, now: Date, reply: { replace?: BotMessage; te
 
 /**
  * Start Prep: creates an ACTIVE chat session and moves the meeting to PREP_IN_PROGRESS linked to it (conditionally:
- * the loser of a double click deletes its session), then queues the DM and the replacement. If the work cannot be
- * queued the start is undone before the error goes up, so the click can be tried again.
+ * the loser of a double click deletes its session), then queues the DM and the replacement. If either write or the
+ * queueing fails, what was done is undone before the error goes up, so the click can be tried again.
  */
 export async function startPrep(deps: BotDeps, click: PrepClick): Promise<ClickOutcome> {
   const now = deps.now();
@@ -117,8 +117,20 @@ export async function startPrep(deps: BotDeps, click: PrepClick): Promise<ClickO
     meetingType: toMeetingType(meeting.meeting_type),
     now,
   });
-  await deps.sessions.create(session);
-  const won = await deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId);
+  // Both writes at once (one round trip less before the answer): the session is only read after the answer.
+  const [created, claimed] = await Promise.allSettled([
+    deps.sessions.create(session),
+    deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
+  ]);
+  if (created.status === 'rejected') {
+    if (claimed.status === 'fulfilled' && claimed.value) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
+    throw created.reason;
+  }
+  if (claimed.status === 'rejected') {
+    await deps.sessions.delete(session.session_id).catch(() => undefined);
+    throw claimed.reason;
+  }
+  const won = claimed.value;
   if (!won) {
     await deps.sessions.delete(session.session_id);
     await deps.queue.enqueue(replyJob(click, now, { tell: { text: IN_PROGRESS_TEXT } }), click.interactionId);

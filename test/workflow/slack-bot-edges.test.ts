@@ -138,6 +138,19 @@ describe('failures', () => {
     expect(sends()).toHaveLength(0);
   });
 
+  it('when the session cannot be saved, the meeting is given back before answering 503', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('PutItem', { kind: 'throttled', times: 10 });
+
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+
+    expect(response.statusCode).toBe(503);
+    const meeting = await readMeeting(env, 'm-7f3a');
+    expect(meeting?.status).not.toBe('PREP_IN_PROGRESS');
+    expect(meeting?.chat_session_id).toBeUndefined();
+    expect(sends()).toHaveLength(0);
+  });
+
   it('when the work cannot be queued, Start Prep is undone before answering 503, and the next click works', async () => {
     await seed(env, aMeeting());
     env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
