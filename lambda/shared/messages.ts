@@ -6,6 +6,8 @@ import type { KnownBlock } from '@slack/types';
 import { MeetingSummary, RecipientSummary, meetingTypeInWords } from './domain';
 import { durationMinutes, formatDuration, formatLocalDateTime } from './time';
 
+export { renderSms } from './sms-text';
+
 /** Action ids of the two buttons; the Slack bot routes on them. */
 export const ActionIds = { StartPrep: 'start_prep', RemindLater: 'remind_later' } as const;
 
@@ -24,8 +26,6 @@ export interface PrepNotice {
 }
 
 const SLACK_HEADER_LIMIT = 150;
-/** One SMS segment in the GSM-7 alphabet. */
-const SMS_SEGMENT = 160;
 
 /** Escapes the three characters Slack's mrkdwn reserves. */
 export function escapeMrkdwn(text: string): string {
@@ -103,18 +103,6 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
       ],
     },
   ];
-}
-
-/**
- * A short SMS: title, local time, how to start prep. The title is cut (with "...", which GSM-7 has, unlike "…")
- * so the whole text fits one 160-character segment.
- */
-export function renderSms(notice: PrepNotice): string {
-  const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
-  const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
-  const tail = `, ${when}. To prep, open Slack > Start Prep Session.`;
-  const budget = SMS_SEGMENT - `${lead}: `.length - tail.length;
-  return `${lead}: ${truncate(notice.meeting.title, Math.max(budget, 10), '...')}${tail}`;
 }
 
 /** The email: subject, HTML and plain-text bodies. */
