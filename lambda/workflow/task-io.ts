@@ -32,11 +32,14 @@ export interface NotifyInput {
   readonly user: RecipientSummary;
   readonly reminder: boolean;
   readonly execution: string;
+  /** The task token (`$$.Task.Token`) of a task that waits for the provider's receipt (SMS, email). */
+  readonly token?: string;
 }
 
-/** RecordDelivery / RecordAllChannelsFailed input. */
+/** RecordDelivery / RecordUnconfirmed / RecordAllChannelsFailed input. */
 export type RecordInput =
   | { readonly outcome: 'delivered'; readonly meeting_id: string; readonly delivery: Delivery; readonly execution: string }
+  | { readonly outcome: 'unconfirmed'; readonly meeting_id: string; readonly execution: string; readonly error?: { readonly Error?: string; readonly Cause?: string } }
   | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };
 
 /** What a NotifyVia* state returns on delivery (stored at `$.delivery`). */

@@ -14,7 +14,15 @@ import {
 } from '../errors';
 
 /** Socket errors raised before a request was sent: nothing reached the provider. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** Slack `ok:false` codes that say "not done, try again". */
 const SLACK_TRY_AGAIN = new Set(['service_unavailable', 'rate_limited', 'ratelimited']);
@@ -29,7 +37,7 @@ interface SlackLikeError {
   data?: { error?: string };
   retryAfter?: number;
   statusCode?: number;
-  original?: { code?: string; name?: string; cause?: { code?: string } };
+  original?: { code?: string; name?: string; message?: string; cause?: { code?: string } };
 }
 
 /** Classifies an error thrown by `@slack/web-api`'s WebClient. */
@@ -53,8 +61,11 @@ export function classifySlackError(error: unknown): ChannelError {
         : new ChannelPermanentFailureError('slack', code, { cause: error });
     }
     case 'slack_webapi_request_error': {
-      // fetch/axios wrap the socket error: the code (ECONNREFUSED…) is on the original error or its cause.
-      const code = e.original?.code ?? e.original?.cause?.code ?? e.original?.name ?? 'request_error';
+      // WebClient rewraps fetch's error as Error("TypeError: fetch failed (ECONNREFUSED)") (see fetchKeepingCause):
+      // the socket code is on the original, its cause, or in its message.
+      const fromMessage = /\((E[A-Z_]+|UND_ERR_[A-Z_]+)\)/.exec(e.original?.message ?? '')?.[1];
+      const timedOut = /TimeoutError|AbortError/.test(e.original?.message ?? '') ? 'timeout' : undefined;
+      const code = e.original?.code ?? e.original?.cause?.code ?? fromMessage ?? timedOut ?? 'request_error';
       return NOT_SENT_CODES.has(code)
         ? new ChannelTransientFailureError('slack', code, { cause: error })
         : new ChannelOutcomeUnknownError('slack', code, { cause: error });

@@ -1,4 +1,4 @@
-/** The email sender: SES `SendEmail` through `@aws-sdk/client-ses`. */
+/** The email sender: SES `SendEmail` through `@aws-sdk/client-ses`, in a configuration set that reports events. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { ChannelPermanentFailureError } from '../errors';
 import { PrepNotice, renderEmail } from '../messages';
@@ -12,8 +12,29 @@ export function ses(): SESClient {
   return sesClient;
 }
 
+const TAG_SAFE = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * A message tag value for an id: as is when SES accepts it (letters, digits, `_`, `-`), else `b64-` and its
+ * base64url form, which SES also accepts. {@link tagValueToId} reverses it.
+ */
+export function idToTagValue(id: string): string {
+  return TAG_SAFE.test(id) && !id.startsWith('b64-') ? id : `b64-${Buffer.from(id, 'utf8').toString('base64url')}`;
+}
+
+/** The id a tag value stands for. */
+export function tagValueToId(value: string): string {
+  return value.startsWith('b64-') ? Buffer.from(value.slice(4), 'base64url').toString('utf8') : value;
+}
+
+/** Where SES reports the email's delivery, and what lets the receipt find its execution. */
+export interface EmailTracking {
+  readonly configurationSet: string;
+  readonly execution: string;
+}
+
 /** Sends the email in HTML and plain text; returns the SES MessageId. */
-export async function sendEmail(client: SESClient, from: string, to: string, notice: PrepNotice): Promise<string> {
+export async function sendEmail(client: SESClient, from: string, to: string, notice: PrepNotice, tracking?: EmailTracking): Promise<string> {
   const { subject, html, text } = renderEmail(notice);
   try {
     const out = await client.send(
@@ -24,6 +45,15 @@ export async function sendEmail(client: SESClient, from: string, to: string, not
           Subject: { Data: subject, Charset: 'UTF-8' },
           Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } },
         },
+        ...(tracking
+          ? {
+              ConfigurationSetName: tracking.configurationSet,
+              Tags: [
+                { Name: 'meeting_id', Value: idToTagValue(notice.meeting.meeting_id) },
+                { Name: 'execution', Value: idToTagValue(tracking.execution) },
+              ],
+            }
+          : {}),
       }),
     );
     if (!out.MessageId) throw new ChannelPermanentFailureError('email', 'no_message_id_in_response');
