@@ -2,7 +2,9 @@ import { CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cd
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AppConfig, stageSettings } from './config';
+import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { HouseFunction } from './constructs/house-function';
 import { Monitoring } from './constructs/monitoring';
 import { PrepWorkflow } from './constructs/prep-workflow';
@@ -32,6 +34,8 @@ export class MeetingPrepStack extends Stack {
   public readonly workflow?: PrepWorkflow;
   /** The Slack bot; absent when `enablePrepNotification` is false. */
   public readonly slackBot?: SlackBotApi;
+  /** Delivery receipts (Twilio status callbacks, SES events); absent when `enablePrepNotification` is false. */
+  public readonly receipts?: DeliveryReceipts;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
@@ -95,7 +99,24 @@ export class MeetingPrepStack extends Stack {
       throttlingRateLimit: settings.apiThrottle.rate,
       throttlingBurstLimit: settings.apiThrottle.burst,
     });
-    const functions: Record<string, HouseFunction> = { StartExecution: workflow.starter, SlackWebhook: slackBot.function };
+    const receipts = new DeliveryReceipts(this, 'DeliveryReceipts', {
+      tables: this.tables,
+      twilioSecret: this.twilioSecret,
+      api: slackBot.api,
+      deadLetterQueue: workflow.deadLetterQueue,
+      logRetention: retention,
+      logRemovalPolicy: removal,
+    });
+    workflow.useReceipts({
+      statusCallbackUrl: receipts.statusCallbackUrl,
+      configurationSetName: receipts.configurationSet.configurationSetName,
+    });
+    const functions: Record<string, HouseFunction> = {
+      StartExecution: workflow.starter,
+      SlackWebhook: slackBot.function,
+      TwilioStatus: receipts.twilioStatusFunction,
+      SesEvents: receipts.sesEventsFunction,
+    };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
     }
@@ -108,13 +129,23 @@ export class MeetingPrepStack extends Stack {
       retainData: settings.retainData,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    for (const alarm of receipts.alarms) {
+      alarm.addAlarmAction(new actions.SnsAction(this.monitoring.alarmTopic));
+      alarm.addOkAction(new actions.SnsAction(this.monitoring.alarmTopic));
+    }
     this.workflow = workflow;
     this.slackBot = slackBot;
+    this.receipts = receipts;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,
       description: 'Slack app Request URL (slash command /meetings, interactivity, event subscriptions)',
     });
+    new CfnOutput(this, 'TwilioStatusCallbackUrl', {
+      value: receipts.statusCallbackUrl,
+      description: 'Where Twilio posts the prep SMS status callbacks (set per message by NotifyViaSms)',
+    });
+    new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: workflow.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });

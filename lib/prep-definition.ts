@@ -63,3 +63,35 @@ export function orderChannels(definition: AslDefinition, channels: readonly Chan
   });
   return { ...definition, States: states };
 }
+
+/** How long each waiting channel waits for the provider's receipt, in seconds. */
+export interface ReceiptTimeouts {
+  readonly sms: number;
+  readonly email: number;
+}
+
+/** The states that wait for a receipt (`.waitForTaskToken`), by channel. */
+export const WAITING_STATES = { sms: CHANNEL_STATES.sms, email: CHANNEL_STATES.email } as const;
+
+/**
+ * Sets each waiting channel state's `TimeoutSeconds` (after which the send is recorded UNCONFIRMED, never resent),
+ * and the execution's own timeout so that every channel can wait its full time. Returns a new document.
+ */
+export function setReceiptTimeouts(definition: AslDefinition, timeouts: ReceiptTimeouts): AslDefinition {
+  const problems: string[] = [];
+  for (const [channel, seconds] of Object.entries(timeouts)) {
+    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) problems.push(`${channel} receipt timeout must be a whole number of seconds in 60..86400, got ${seconds}`);
+  }
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const states: Record<string, TaskLike> = structuredClone(definition.States);
+  let waiting = 0;
+  for (const [channel, stateName] of Object.entries(WAITING_STATES)) {
+    const state = states[stateName];
+    if (!state) continue;
+    state['TimeoutSeconds'] = timeouts[channel as keyof ReceiptTimeouts];
+    waiting += timeouts[channel as keyof ReceiptTimeouts];
+  }
+  // Room for the non-waiting states and their retries (minutes at most) on top of the receipt waits.
+  const executionTimeout = Math.max(Number(definition['TimeoutSeconds'] ?? 0), waiting + 900);
+  return { ...definition, TimeoutSeconds: executionTimeout, States: states };
+}

@@ -55,6 +55,8 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
     receipt.at,
   );
   if (receipt.status === 'undelivered') {
+    // Per channel (what the alarms watch) and per provider error code (what says why).
+    countMetric(MetricNames.UndeliveredReceipts, { Channel: receipt.channel });
     countMetric(MetricNames.UndeliveredReceipts, { Channel: receipt.channel, ErrorCode: receipt.errorCode ?? 'unknown' });
     try {
       await deps.meetings.appendAttempt(receipt.meetingId, {

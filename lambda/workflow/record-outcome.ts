@@ -43,6 +43,7 @@ async function recordUnconfirmed(input: Extract<RecordInput, { outcome: 'unconfi
   const delivery = meeting ? unconfirmedDelivery(meeting, input.execution) : undefined;
   if (!delivery) throw new Error(`no open delivery intent of ${input.execution} on meeting ${input.meeting_id}`);
   await meetings.recordDelivery(input.meeting_id, delivery, input.execution);
+  countMetric(MetricNames.UnconfirmedDeliveries);
   countMetric(MetricNames.UnconfirmedDeliveries, { Channel: delivery.channel });
   logger.warn('delivery recorded as unconfirmed: no receipt in time, or an outcome that cannot be checked; not resent', {
     meeting_id: input.meeting_id,

@@ -9,7 +9,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
-import { orderChannels, readPrepDefinition } from '../prep-definition';
+import { orderChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
+import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
 import { Tables } from './tables';
 
@@ -30,6 +31,22 @@ export interface PrepWorkflowProps {
   readonly notificationChannels: readonly ChannelName[];
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * How long NotifyViaSms and NotifyViaEmail wait for the provider's receipt before the send is recorded
+   * UNCONFIRMED (never resent), in seconds. @default sms 600, email 900
+   */
+  readonly receiptTimeouts?: Partial<ReceiptTimeouts>;
+}
+
+/** The receipt waits when none are given. */
+export const DEFAULT_RECEIPT_TIMEOUTS: ReceiptTimeouts = { sms: 600, email: 900 };
+
+/** Where the waiting tasks' receipts come from (see `DeliveryReceipts`). */
+export interface ReceiptSources {
+  /** The exact public URL of `POST /twilio/status`. */
+  readonly statusCallbackUrl: string;
+  /** The SES configuration set whose events reach the receipt rule. */
+  readonly configurationSetName: string;
 }
 
 /**
@@ -49,6 +66,9 @@ export class PrepWorkflow extends Construct {
     Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome', HouseFunction> &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
   >;
+
+  /** NotifyEmail's ses:SendEmail grant (present when a sender is configured). */
+  private readonly sendEmailStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: PrepWorkflowProps) {
     super(scope, id);
@@ -73,37 +93,36 @@ export class PrepWorkflow extends Construct {
     // Only the channels config/agents.yaml lists get a function (and its permissions).
     const notifySlack = channels.has('slack')
       ? fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useSecret('SLACK_SECRET_ARN', props.slackSecret)
       : undefined;
     const notifySms = channels.has('sms')
       ? fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useTable('USERS_TABLE_NAME', users, ['GetItem'])
           .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       : undefined;
     const notifyEmail = channels.has('email')
       ? fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useTable('USERS_TABLE_NAME', users, ['GetItem'])
       : undefined;
     if (notifyEmail && props.sesFromEmail) {
       notifyEmail.addEnvironment('EMAIL_FROM_ADDRESS', props.sesFromEmail);
       const domain = props.sesFromEmail.split('@')[1] as string;
       const stack = notifyEmail.function.stack;
-      notifyEmail.function.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesFromEmail }),
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
-          ],
-          conditions: { StringEquals: { 'ses:FromAddress': props.sesFromEmail } },
-        }),
-      );
+      this.sendEmailStatement = new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesFromEmail }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.sesFromEmail } },
+      });
+      notifyEmail.function.addToRolePolicy(this.sendEmailStatement);
     }
-    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery, or that every channel failed')
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
+    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery (delivered or unconfirmed), or that every channel failed')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
     this.functions = {
       loadMeeting,
       markPrepScheduled,
@@ -113,7 +132,10 @@ export class PrepWorkflow extends Construct {
       ...(notifyEmail ? { notifyEmail } : {}),
     };
 
-    const definition = orderChannels(readPrepDefinition(), props.notificationChannels);
+    const definition = setReceiptTimeouts(orderChannels(readPrepDefinition(), props.notificationChannels), {
+      ...DEFAULT_RECEIPT_TIMEOUTS,
+      ...props.receiptTimeouts,
+    });
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
@@ -142,6 +164,11 @@ export class PrepWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing and CloudWatch Logs delivery of a state machine (logs:CreateLogDelivery and the like) support no resource-level permissions.',
     });
+
+    // A task that found its receipt already known completes itself (SendTaskSuccess).
+    for (const waiting of [notifySms, notifyEmail]) {
+      if (waiting) grantTaskResponse(waiting.function.role as iam.IRole);
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -183,5 +210,21 @@ export class PrepWorkflow extends Construct {
         }),
       ],
     });
+  }
+
+  /**
+   * Points the waiting tasks at their receipts: the status callback URL Twilio is given, and the configuration set
+   * emails are sent in (with `ses:SendEmail` on it, which SES checks when a set is named).
+   */
+  useReceipts(sources: ReceiptSources): void {
+    this.functions.notifySms?.addEnvironment('TWILIO_STATUS_CALLBACK_URL', sources.statusCallbackUrl);
+    const email = this.functions.notifyEmail;
+    if (email) {
+      email.addEnvironment('SES_CONFIGURATION_SET', sources.configurationSetName);
+      // Same sender condition: the request's From address is checked whichever resource is evaluated.
+      this.sendEmailStatement?.addResources(
+        email.function.stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: sources.configurationSetName }),
+      );
+    }
   }
 }

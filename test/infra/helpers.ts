@@ -355,10 +355,22 @@ export function substitutedFunction(machine: SynthesizedStateMachine, placeholde
   return asString(id, 'substituted logical id');
 }
 
+/** The callback-pattern Lambda integration: the function is in `Parameters.FunctionName`. */
+export const LAMBDA_WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/** The placeholder of the function a Task invokes: its Resource, or FunctionName for the callback pattern. */
+export function taskFunctionPlaceholder(state: AslState): string | undefined {
+  if (state.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN) {
+    const name = (state as { Parameters?: { FunctionName?: unknown } }).Parameters?.FunctionName;
+    return typeof name === 'string' ? placeholderOf(name) : undefined;
+  }
+  return placeholderOf(state.Resource);
+}
+
 /** The function logical ids the definition's Task states invoke. */
 export function invokedFunctions(machine: SynthesizedStateMachine): string[] {
   const ids = Object.values(machine.definition.States)
-    .map((state) => placeholderOf(state.Resource))
+    .map((state) => taskFunctionPlaceholder(state))
     .filter((p): p is string => p !== undefined)
     .map((p) => substitutedFunction(machine, p));
   return sortedUnique(ids);

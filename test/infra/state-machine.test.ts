@@ -18,7 +18,7 @@ import {
   buildStack,
   channelChain,
   functionLogicalId,
-  placeholderOf,
+  taskFunctionPlaceholder,
   readAslFile,
   resource,
   stateMachineOf,
@@ -71,6 +71,7 @@ const TASK_FUNCTIONS: Readonly<Record<string, FunctionKey>> = {
   NotifyViaSms: 'notifySms',
   NotifyViaEmail: 'notifyEmail',
   RecordDelivery: 'recordOutcome',
+  RecordUnconfirmed: 'recordOutcome',
   RecordAllChannelsFailed: 'recordOutcome',
 };
 
@@ -165,7 +166,7 @@ describe('prep state machine (committed agents.yaml)', () => {
     const actual = Object.fromEntries(
       Object.entries(machine.definition.States)
         .filter(([, state]) => state.Type === 'Task')
-        .map(([name, state]) => [name, substitutedFunction(machine, placeholderOf(state.Resource) ?? `literal ${state.Resource}`)]),
+        .map(([name, state]) => [name, substitutedFunction(machine, taskFunctionPlaceholder(state) ?? `literal ${state.Resource}`)]),
     );
 
     // Assert
