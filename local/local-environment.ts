@@ -10,8 +10,11 @@ import { createTables, DynamoFailureSpec, LocalDynamo, startDynalite, startDynam
 import { FaultProxy } from './fault-proxy';
 import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
 import { FakeSlack, startFakeSlack } from './fake-slack';
+import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
+import { deliverSesEvent, startReceiptsApi } from './receipts-api';
+import { TaskTokenBroker } from './task-tokens';
 import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
 import { LocalWorkflow } from './workflow-runner';
 
@@ -24,6 +27,9 @@ export const LOCAL_CREDENTIALS = {
   twilioFromNumber: '+15005550006',
   sesFromEmail: 'assistant@exec-assistant.local',
 } as const;
+
+/** The SES configuration set the prep emails are sent in locally. */
+export const LOCAL_CONFIGURATION_SET = 'exec-assistant-prep-emails-local';
 
 /** What the Slack bot's reminders target locally (the stack gives real ARNs on AWS). */
 export const LOCAL_REMINDERS = {
@@ -81,6 +87,12 @@ export interface LocalEnvironment {
   readonly ses: LocalSes;
   /** EventBridge Scheduler (the Slack bot's reminders); fire due schedules with `scheduler.fireDue`. */
   readonly scheduler: FakeScheduler;
+  /** Step Functions (StartExecution; SendTaskSuccess/Failure settle the workflow's waiting tasks). */
+  readonly sfn: FakeSfn;
+  /** The API's receipt route, `POST /twilio/status` (the Twilio stand-in posts its status callbacks there). */
+  readonly statusCallbackUrl: string;
+  /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
+  receiptsSettled(): Promise<void>;
   /** The variables set on `process.env`. */
   readonly env: Readonly<Record<string, string>>;
   /** Clears recorded requests and queued failures of every fake. */
@@ -101,6 +113,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
+  const tokens = new TaskTokenBroker();
+  const [sfn, receiptsApi] = await Promise.all([
+    // Executions started through the API are the local runtime's business (it sets onStart).
+    startFakeSfn(LOCAL_REMINDERS.stateMachineArn, () => undefined, tokens),
+    startReceiptsApi(),
+  ]);
+  ses.deliverEventsTo(deliverSesEvent);
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
   const real = options.real ?? {};
@@ -109,6 +128,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    AWS_ENDPOINT_URL_SFN: sfn.url,
+    TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
+    SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
@@ -140,7 +162,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
   return {
     template,
-    workflow: new LocalWorkflow(localDefinition(template)),
+    workflow: new LocalWorkflow(localDefinition(template), tokens),
     dynamo,
     dynamoFaults,
     db: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
@@ -149,16 +171,22 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     twilio,
     ses,
     scheduler,
+    sfn,
+    statusCallbackUrl: receiptsApi.statusCallbackUrl,
     env,
+    async receiptsSettled() {
+      await Promise.all([twilio.settled(), ses.settled()]);
+    },
     async resetFakes() {
       slack.reset();
       twilio.reset();
+      sfn.reset();
       scheduler.reset();
       dynamoFaults.clearFailures();
       await ses.reset();
     },
     async close() {
-      await Promise.all([slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await Promise.all([slack.close(), twilio.close(), ses.close(), sfn.close(), receiptsApi.close(), scheduler.stopFiring().then(() => scheduler.close())]);
       await dynamoFaults.close();
       await dynamo.close();
     },

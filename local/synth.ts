@@ -50,10 +50,15 @@ export function localFunctionArn(logicalId: string): string {
   return `arn:aws:lambda:us-east-1:123456789012:function:${logicalId}`;
 }
 
+/** The Resource of a Task that invokes a Lambda function and waits for its task token. */
+export const LAMBDA_WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
 /** The workflow as the local runner needs it. */
 export interface LocalDefinition {
   /** The ASL document with every substitution resolved. */
-  readonly definition: Record<string, unknown> & { States: Record<string, { Type: string; Resource?: string }> };
+  readonly definition: Record<string, unknown> & {
+    States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: unknown }; TimeoutSeconds?: number }>;
+  };
   /** Task state name → source entry of the function it invokes (e.g. `lambda/workflow/load-meeting.ts`). */
   readonly taskEntries: Readonly<Record<string, string>>;
 }
@@ -88,8 +93,10 @@ export function localDefinition(template: CfnTemplate): LocalDefinition {
   const taskEntries: Record<string, string> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
-    const entry = state.Resource ? arnToEntry.get(state.Resource) : undefined;
-    if (!entry) throw new Error(`task ${name} invokes an unknown resource ${state.Resource}`);
+    // The callback pattern names its function in Parameters; a plain Lambda task in Resource.
+    const arn = state.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN ? state.Parameters?.FunctionName : state.Resource;
+    const entry = typeof arn === 'string' ? arnToEntry.get(arn) : undefined;
+    if (!entry) throw new Error(`task ${name} invokes an unknown resource ${String(arn)}`);
     taskEntries[name] = entry;
   }
   return { definition, taskEntries };

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { PROJECT_ROOT } from '../lib/constructs/house-function';
-import { LocalDefinition } from './synth';
+import { LAMBDA_WAIT_FOR_TASK_TOKEN, LocalDefinition } from './synth';
+import { TaskTokenBroker } from './task-tokens';
 
 /** One entry of the execution's event history. */
 export interface HistoryEvent {
@@ -36,6 +37,16 @@ export interface RunOptions {
   readonly retryIntervalMs?: number;
   /** Called with each history event as it happens (the local trace). */
   readonly onEvent?: (event: HistoryEvent) => void;
+  /**
+   * How long a waiting task (`.waitForTaskToken`) waits for its token, in milliseconds, instead of the state's
+   * `TimeoutSeconds` (tests use a short wait for the "no receipt" case). @default the state's TimeoutSeconds
+   */
+  readonly waitTimeoutMs?: number;
+}
+
+/** A Task error as Step Functions matches it: by name. */
+function namedError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
 }
 
 type Handler = (input: unknown, context?: unknown) => Promise<unknown>;
@@ -53,12 +64,20 @@ export function loadHandler<H = Handler>(entry: string): H {
 
 let counter = 0;
 
-/** The prep workflow, runnable locally. Handlers are loaded on first run, after the caller has set the environment. */
+/**
+ * The prep workflow, runnable locally. Handlers are loaded on first run, after the caller has set the environment.
+ * A waiting task gets a fresh token from `tokens`, and waits there for SendTaskSuccess/SendTaskFailure (the Step
+ * Functions stand-in settles it) or its timeout; its history shows the wait (TaskSubmitted) and how it ended
+ * (TaskSucceeded, TaskFailed, TaskTimedOut), as the Step Functions console does.
+ */
 export class LocalWorkflow {
   private readonly machine: StateMachine;
   private handlers?: Record<string, Handler>;
 
-  constructor(private readonly local: LocalDefinition) {
+  constructor(
+    private readonly local: LocalDefinition,
+    private readonly tokens: TaskTokenBroker = new TaskTokenBroker(),
+  ) {
     this.machine = new StateMachine(local.definition as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: true, checkPaths: true },
     });
@@ -77,19 +96,57 @@ export class LocalWorkflow {
   async run(input: unknown, options: RunOptions = {}): Promise<LocalExecution> {
     const handlers = this.loadHandlers();
     const name = options.executionName ?? `local-${Date.now()}-${++counter}`;
+    const history: HistoryEvent[] = [];
+    const record = (event: HistoryEvent) => {
+      history.push(event);
+      options.onEvent?.(event);
+    };
+    // As Lambda does: the task sees and returns plain JSON, and an error reaches Step Functions as its
+    // name (errorType) and message (errorMessage) only.
+    const invoke = async (handler: Handler, taskInput: unknown): Promise<unknown> => {
+      try {
+        return JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
+      } catch (thrown) {
+        const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+        throw namedError(error.name, error.message);
+      }
+    };
+    const waitForToken = async (state: string, handler: Handler, taskInput: unknown): Promise<unknown> => {
+      const payload = (taskInput as { Payload?: Record<string, unknown> }).Payload ?? {};
+      const { token, outcome } = this.tokens.issue(state);
+      try {
+        await invoke(handler, { ...payload, token });
+      } catch (error) {
+        this.tokens.expire(token);
+        throw error;
+      }
+      record({ type: 'TaskSubmitted', timestamp: Date.now(), state, stateType: 'Task' });
+      const seconds = this.local.definition.States[state]?.TimeoutSeconds;
+      const waitMs = options.waitTimeoutMs ?? (seconds === undefined ? undefined : seconds * 1000);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        if (waitMs !== undefined) timer = setTimeout(() => resolve('timeout'), waitMs);
+      });
+      const ended = await Promise.race([outcome, timedOut]);
+      clearTimeout(timer);
+      if (ended === 'timeout') {
+        this.tokens.expire(token);
+        record({ type: 'TaskTimedOut', timestamp: Date.now(), state, stateType: 'Task', error: 'States.Timeout' });
+        throw namedError('States.Timeout', `${state} received no task token response within ${waitMs} ms`);
+      }
+      if (ended.kind === 'failure') {
+        record({ type: 'TaskFailed', timestamp: Date.now(), state, stateType: 'Task', error: ended.error, cause: ended.cause });
+        throw namedError(ended.error, ended.cause ?? ended.error);
+      }
+      record({ type: 'TaskSucceeded', timestamp: Date.now(), state, stateType: 'Task' });
+      return ended.output;
+    };
     const taskResourceLocalHandlers = Object.fromEntries(
       Object.entries(handlers).map(([state, handler]) => [
         state,
-        // As Lambda does: the task sees and returns plain JSON, and an error reaches Step Functions as its
-        // name (errorType) and message (errorMessage) only.
-        async (taskInput: unknown) => {
-          try {
-            return JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
-          } catch (thrown) {
-            const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-            throw Object.assign(new Error(error.message), { name: error.name });
-          }
-        },
+        this.local.definition.States[state]?.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN
+          ? (taskInput: unknown) => waitForToken(state, handler, taskInput)
+          : (taskInput: unknown) => invoke(handler, taskInput),
       ]),
     );
     const retryIntervalOverrides =
@@ -102,6 +159,8 @@ export class LocalWorkflow {
         ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
       },
       context: {
+        // Replaced by a fresh token for each waiting task (aws-local-stepfunctions has no callback pattern).
+        Task: { Token: 'local-task-token-placeholder' },
         Execution: {
           Id: `arn:aws:states:us-east-1:123456789012:execution:PrepNotification:${name}`,
           Name: name,
@@ -110,7 +169,6 @@ export class LocalWorkflow {
         },
       },
     });
-    const history: HistoryEvent[] = [];
     const collecting = (async () => {
       for await (const e of execution.eventLogs) {
         const event: HistoryEvent = {
@@ -120,8 +178,7 @@ export class LocalWorkflow {
           ...('Error' in e ? { error: e.Error, cause: e.Cause } : {}),
           ...('retry' in e ? { retryAttempt: e.retry.attempt } : {}),
         };
-        history.push(event);
-        options.onEvent?.(event);
+        record(event);
       }
     })();
     let result: LocalExecution;

@@ -106,6 +106,12 @@ describe('classifySlackError on errors thrown by @slack/web-api against the fake
     expect(classified).toMatchObject({ name: 'ChannelOutcomeUnknown', code });
   });
 
+  it('treats an HTTP 503 as transient http_503: Slack refused the request', async () => {
+    slack.fail('chat.postMessage', { kind: 'status', status: 503 });
+
+    expect(classifySlackError(await rejectionOf(send()))).toBeInstanceOf(ChannelTransientFailureError);
+  });
+
   it('treats an HTTP 500 as outcome unknown http_500: it does not prove the post was refused', async () => {
     slack.fail('chat.postMessage', { kind: 'status', status: 500 });
 
@@ -181,7 +187,7 @@ describe('classifyTwilioError on errors thrown by the twilio client against the 
     expect(classified).toMatchObject({ name: 'ChannelPermanentFailure', channel: 'sms', code: '21211' });
   });
 
-  it.each([503, 500])('treats HTTP %d as outcome unknown: the message may have been created', async (status) => {
+  it.each([500, 502, 504])('treats HTTP %d as outcome unknown: the message may have been created', async (status) => {
     fake.fail({ kind: 'status', status });
 
     const error = await rejectionOf(client.create({ to: '+12125550143', from, body: 'Meeting prep reminder' }));
@@ -191,8 +197,8 @@ describe('classifyTwilioError on errors thrown by the twilio client against the 
     expect(classifyTwilioError(error)).toMatchObject({ channel: 'sms' });
   });
 
-  it('treats HTTP 429 as transient (an explicit "try again")', async () => {
-    fake.fail({ kind: 'status', status: 429 });
+  it.each([429, 503])('treats HTTP %d as transient (an explicit "try again")', async (status) => {
+    fake.fail({ kind: 'status', status });
 
     const error = await rejectionOf(client.create({ to: '+12125550143', from, body: 'Meeting prep reminder' }));
 
@@ -265,13 +271,29 @@ describe('classifySesError on errors thrown by @aws-sdk/client-ses against local
     expect(classified).toMatchObject({ name: 'ChannelPermanentFailure', channel: 'email', code: 'MessageRejected' });
   });
 
-  it('treats HTTP 503 as outcome unknown: SES may have taken the mail, and it cannot be looked up', async () => {
-    ses.fail({ kind: 'status', status: 503 });
+  it('treats HTTP 500 as outcome unknown: SES may have taken the mail, and it cannot be looked up', async () => {
+    ses.fail({ kind: 'status', status: 500 });
 
     const classified = classifySesError(await rejectionOf(send()));
 
     expect(classified).toBeInstanceOf(ChannelOutcomeUnknownError);
     expect(classified).toMatchObject({ name: 'ChannelOutcomeUnknown', channel: 'email' });
+  });
+
+  it('treats HTTP 503 (ServiceUnavailable) as transient: SES refused it', async () => {
+    ses.fail({ kind: 'status', status: 503 });
+
+    const classified = classifySesError(await rejectionOf(send()));
+
+    expect(classified).toBeInstanceOf(ChannelTransientFailureError);
+  });
+
+  it('treats an SDK timeout (TimeoutError) or a reset connection as outcome unknown', () => {
+    const timeout = Object.assign(new Error('Connection timed out after 8000 ms'), { name: 'TimeoutError' });
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
+    expect(classifySesError(timeout)).toBeInstanceOf(ChannelOutcomeUnknownError);
+    expect(classifySesError(reset)).toBeInstanceOf(ChannelOutcomeUnknownError);
   });
 
   it('treats throttling as transient', () => {

@@ -55,7 +55,8 @@ export function classifySlackError(error: unknown): ChannelError {
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
       const code = `http_${status}`;
-      if (status === 429) return new ChannelTransientFailureError('slack', code, { cause: error });
+      // 429 and 503 refuse the request ("try again"); other 5xx do not prove the post was not made.
+      if (status === 429 || status === 503) return new ChannelTransientFailureError('slack', code, { cause: error });
       return status >= 500 || status === 408
         ? new ChannelOutcomeUnknownError('slack', code, { cause: error })
         : new ChannelPermanentFailureError('slack', code, { cause: error });
@@ -80,8 +81,8 @@ export function classifySlackError(error: unknown): ChannelError {
  * requests, 14107 SMS send rate exceeded, 21611 the sender's queue is full, 30001 queue overflow.
  */
 const TWILIO_TRY_AGAIN_CODES = new Set([14107, 20429, 21611, 30001]);
-/** Twilio codes of a server-side failure after the request was received (20500 internal error, 20503 unavailable). */
-const TWILIO_MAYBE_DONE_CODES = new Set([20500, 20503]);
+/** Twilio codes of a server-side failure after the request was received (20500 internal error). */
+const TWILIO_MAYBE_DONE_CODES = new Set([20500]);
 
 interface TwilioLikeError {
   status?: number;
@@ -94,7 +95,7 @@ export function classifyTwilioError(error: unknown): ChannelError {
   if (typeof e.status === 'number') {
     const numeric = typeof e.code === 'number' ? e.code : undefined;
     const code = numeric !== undefined ? String(numeric) : `http_${e.status}`;
-    if (e.status === 429 || (numeric !== undefined && TWILIO_TRY_AGAIN_CODES.has(numeric))) {
+    if (e.status === 429 || e.status === 503 || (numeric !== undefined && TWILIO_TRY_AGAIN_CODES.has(numeric))) {
       return new ChannelTransientFailureError('sms', code, { cause: error });
     }
     if (e.status >= 500 || (numeric !== undefined && TWILIO_MAYBE_DONE_CODES.has(numeric))) {
