@@ -49,6 +49,8 @@ export interface LocalEnvironmentOptions {
    * (see {@link realIntegrationsFromEnv}). @default none: every integration uses its local stand-in
    */
   readonly real?: RealIntegrations;
+  /** Time the functions allow one provider call (`PROVIDER_TIMEOUT_MS`). @default the functions' own (8 s) */
+  readonly providerTimeoutMs?: number;
 }
 
 /** Which integrations talk to the real services. */
@@ -131,6 +133,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
     SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
+    ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,

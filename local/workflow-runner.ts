@@ -42,6 +42,11 @@ export interface RunOptions {
    * `TimeoutSeconds` (tests use a short wait for the "no receipt" case). @default the state's TimeoutSeconds
    */
   readonly waitTimeoutMs?: number;
+  /**
+   * Per state, how many of its invocations report `Lambda.ServiceException` after the function ran (as a Lambda
+   * service failure after the handler finished would): the state's Retry then runs the handler again.
+   */
+  readonly lambdaFaultsAfterRun?: Readonly<Record<string, number>>;
 }
 
 /** A Task error as Step Functions matches it: by name. */
@@ -103,19 +108,26 @@ export class LocalWorkflow {
     };
     // As Lambda does: the task sees and returns plain JSON, and an error reaches Step Functions as its
     // name (errorType) and message (errorMessage) only.
-    const invoke = async (handler: Handler, taskInput: unknown): Promise<unknown> => {
+    const faults = { ...options.lambdaFaultsAfterRun };
+    const invoke = async (handler: Handler, taskInput: unknown, state?: string): Promise<unknown> => {
+      let output: unknown;
       try {
-        return JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
+        output = JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
       } catch (thrown) {
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
         throw namedError(error.name, error.message);
       }
+      if (state && (faults[state] ?? 0) > 0) {
+        faults[state] = (faults[state] ?? 0) - 1;
+        throw namedError('Lambda.ServiceException', 'Lambda was unable to return the function result (local fault)');
+      }
+      return output;
     };
     const waitForToken = async (state: string, handler: Handler, taskInput: unknown): Promise<unknown> => {
       const payload = (taskInput as { Payload?: Record<string, unknown> }).Payload ?? {};
       const { token, outcome } = this.tokens.issue(state);
       try {
-        await invoke(handler, { ...payload, token });
+        await invoke(handler, { ...payload, token }, state);
       } catch (error) {
         this.tokens.expire(token);
         throw error;
@@ -146,7 +158,7 @@ export class LocalWorkflow {
         state,
         this.local.definition.States[state]?.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN
           ? (taskInput: unknown) => waitForToken(state, handler, taskInput)
-          : (taskInput: unknown) => invoke(handler, taskInput),
+          : (taskInput: unknown) => invoke(handler, taskInput, state),
       ]),
     );
     const retryIntervalOverrides =

@@ -119,8 +119,8 @@ describe('fallback', () => {
 
   it('fails with AllChannelsFailed when every channel is down, records every attempt, and leaves the meeting un-notified', async () => {
     await seed(env, aMeeting());
-    env.slack.fail('chat.postMessage', { kind: 'status', status: 500, times: Infinity });
-    env.twilio.fail({ kind: 'status', status: 500, times: Infinity });
+    env.slack.fail('chat.postMessage', { kind: 'status', status: 503, times: Infinity });
+    env.twilio.fail({ kind: 'status', status: 503, times: Infinity });
     env.ses.fail({ kind: 'rejected', times: Infinity });
 
     const execution = await run(prepEventFor(aMeeting()));
@@ -136,12 +136,12 @@ describe('fallback', () => {
     expect(stored?.notification_status).toBe('FAILED');
     expect(stored?.status).toBe('CLASSIFIED');
     expect(stored?.notification_attempts?.map((a) => [a.channel, a.outcome, a.error_code])).toEqual([
-      ['slack', 'retrying', 'http_500'],
-      ['slack', 'retrying', 'http_500'],
-      ['slack', 'retrying', 'http_500'],
-      ['sms', 'retrying', '20500'],
-      ['sms', 'retrying', '20500'],
-      ['sms', 'retrying', '20500'],
+      ['slack', 'retrying', 'http_503'],
+      ['slack', 'retrying', 'http_503'],
+      ['slack', 'retrying', 'http_503'],
+      ['sms', 'retrying', '20503'],
+      ['sms', 'retrying', '20503'],
+      ['sms', 'retrying', '20503'],
       ['email', 'failed', 'MessageRejected'],
     ]);
     for (const attempt of stored?.notification_attempts ?? []) expect(Date.parse(attempt.at)).not.toBeNaN();
