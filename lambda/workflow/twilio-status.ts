@@ -11,7 +11,10 @@ import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { MeetingsRepository } from '../shared/repositories';
 import { twilioCredentials } from '../shared/secrets';
-import { applyReceipt, DeliveryReceipt } from './receipts';
+import { applyReceipt } from './receipts';
+import { receiptOf, requestUrl } from './twilio-receipt';
+
+export { receiptOf, requestUrl } from './twilio-receipt';
 
 const logger = createLogger('twilio-status');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
@@ -25,31 +28,9 @@ const reply = (statusCode: number, body = ''): APIGatewayProxyResult => ({
   body: statusCode === 200 ? EMPTY_TWIML : body,
 });
 
-/** The URL Twilio called: the public base with the request's query string, in the order it came. */
-export function requestUrl(base: string, query: Readonly<Record<string, string | undefined>> | null): string {
-  const url = new URL(base);
-  url.search = '';
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.append(name, value);
-  return url.toString();
-}
-
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
   return entry?.[1] ?? undefined;
-}
-
-/** Parses a signed status callback into a receipt; undefined for statuses that end nothing. */
-export function receiptOf(params: Readonly<Record<string, string>>, query: Readonly<Record<string, string | undefined>>, now: Date): DeliveryReceipt | undefined | 'bad_request' {
-  const status = params['MessageStatus'] ?? params['SmsStatus'];
-  const sid = params['MessageSid'] ?? params['SmsSid'];
-  const meetingId = query['meeting_id'];
-  const execution = query['execution'];
-  if (!status || !sid || !meetingId || !execution) return 'bad_request';
-  if (status === 'delivered') return { channel: 'sms', meetingId, execution, notificationId: sid, status: 'delivered', at: now };
-  if (status === 'undelivered' || status === 'failed') {
-    return { channel: 'sms', meetingId, execution, notificationId: sid, status: 'undelivered', errorCode: params['ErrorCode'] ?? status, at: now };
-  }
-  return undefined;
 }
 
 /** Lambda entry point (API Gateway REST API, Lambda proxy integration). */
