@@ -1,5 +1,5 @@
 /** SES configuration-set events (as EventBridge delivers them) read as delivery receipts. Pure. */
-import { tagValueToId } from '../shared/channels/email-sender';
+import { tagValueToId } from '../shared/channels/ses-tags';
 import type { DeliveryReceipt } from './receipts';
 
 /** The part of an SES event-publishing record this handler reads. */
