@@ -86,6 +86,18 @@ export function formatHistory(execution: LocalExecution): string[] {
       case 'StateFailed':
         lines.push(`${at(e)}  ✗ ${state} failed: ${e.error ?? 'Error'} ${causeText(e.cause)}`);
         break;
+      case 'TaskSubmitted':
+        lines.push(`${at(e)}  ⏳ ${state} sent; waiting for the provider's receipt (task token)`);
+        break;
+      case 'TaskSucceeded':
+        lines.push(`${at(e)}  ✉ ${state} receipt: delivered (SendTaskSuccess)`);
+        break;
+      case 'TaskFailed':
+        lines.push(`${at(e)}  ✉ ${state} receipt: not delivered — ${e.error ?? 'Error'} ${causeText(e.cause)}`);
+        break;
+      case 'TaskTimedOut':
+        lines.push(`${at(e)}  ⌛ ${state} no receipt in time (States.Timeout): recorded unconfirmed, not resent`);
+        break;
       case 'ExecutionSucceeded':
         lines.push(`${at(e)}  ExecutionSucceeded`);
         break;
