@@ -44,7 +44,8 @@ export async function findSms(
   } catch (error) {
     throw classifyTwilioError(error);
   }
-  const match = listed.find((m) => m.body === body && (m.dateCreated?.getTime() ?? 0) >= earliest);
+  // endsWith: a trial account's messages carry Twilio's prefix ("Sent from your Twilio trial account - ").
+  const match = listed.find((m) => (m.body === body || m.body?.endsWith(body)) && (m.dateCreated?.getTime() ?? 0) >= earliest);
   if (!match) return undefined;
   if (match.status === 'delivered') return { notification_id: match.sid, receipt: { status: 'delivered' } };
   if (NOT_DELIVERED.has(match.status)) {
