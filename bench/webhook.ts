@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the Slack webhook's bundle size, cold load time and warm handler latency, as a report (not a
+ * `npm run bench` (webhook part): the Slack webhook's bundle size, cold load time and warm handler latency, as a report (not a
  * test: a missed target is printed as MISS and the exit code stays 0; only errors exit 1).
  *
  * 1. Bundles lambda/slack-bot/handler.ts the way the stack does (HouseFunction → NodejsFunction → esbuild: bundle,
@@ -13,23 +13,20 @@
  *
  * Run with Node 24 (`npm run bench` puts it first on the PATH): `node --version` is printed first.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as zlib from 'node:zlib';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
 import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import type { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { type LocalEnvironment, startLocalEnvironment } from '../local/local-environment';
-import { DEMO_USER, sampleMeeting } from '../local/runtime';
+import { DEMO_USER, sampleMeeting } from '../local/demo';
 import { FORM, JSON_TYPE, type WebhookHandler, clickBody, dmBody, httpEvent, restEvent, slashCommandBody } from '../local/slack-requests';
 import urlVerification from '../test/fixtures/slack/url-verification.json';
+import { COLD_RUNS, bundleFunction, coldLoads, reportBundle, summarizeLoads } from './bundles';
+import { BenchError, check, fmtMs, loadAverage, median, percentile, verdict, withTimeout } from './support';
 
-const ROOT = path.join(__dirname, '..');
 const ENTRY = 'lambda/slack-bot/handler.ts';
 const COPY_FILES = ['config/meeting_types.yaml'];
 
@@ -37,7 +34,6 @@ const COPY_FILES = ['config/meeting_types.yaml'];
 const TARGET_P99_MS = 300;
 const TARGET_LOAD_MS = 300;
 
-const COLD_RUNS = 7;
 const WARMUP = 5;
 const ITERATIONS = 100;
 /** A kind stops early when its measured iterations have taken this long (keeps the run near a minute). */
@@ -45,171 +41,6 @@ const KIND_BUDGET_MS = 8_000;
 
 /** Meetings `/meetings` lists: a busy week (more than the 10 it shows). */
 const WEEK_MEETINGS = 14;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Small helpers
-
-const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
-const fmtBytes = (bytes: number) => `${bytes.toLocaleString('en-US')} B (${(bytes / 1024 / 1024).toFixed(2)} MiB)`;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] as number;
-}
-
-function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
-
-function verdict(ok: boolean): string {
-  return ok ? 'PASS' : 'MISS';
-}
-
-class BenchError extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new BenchError(message);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// 1. The bundle
-
-interface Bundle {
-  readonly dir: string;
-  readonly file: string;
-  readonly buildMs: number;
-}
-
-async function bundleWebhook(): Promise<Bundle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-webhook-'));
-  const file = path.join(dir, 'index.js');
-  const started = performance.now();
-  // The options NodejsFunction gives esbuild for HouseFunction's bundling props (lib/constructs/house-function.ts):
-  // --bundle --target=node24 --platform=node --format=cjs --minify --sourcemap, no --external (externalModules: []).
-  await build({
-    entryPoints: [path.join(ROOT, ENTRY)],
-    absWorkingDir: ROOT,
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    external: [],
-    alias: Object.fromEntries(Object.entries(WEBHOOK_BUNDLE_ALIASES).map(([name, stub]) => [name, path.join(ROOT, stub)])),
-    outfile: file,
-    logLevel: 'warning',
-  });
-  const buildMs = performance.now() - started;
-  for (const copy of COPY_FILES) fs.copyFileSync(path.join(ROOT, copy), path.join(dir, path.basename(copy)));
-  return { dir, file, buildMs };
-}
-
-function reportBundle(bundle: Bundle): void {
-  const js = fs.readFileSync(bundle.file);
-  const files = fs.readdirSync(bundle.dir).map((name) => ({ name, bytes: fs.readFileSync(path.join(bundle.dir, name)) }));
-  // A zip stores each file deflated: the sum of raw-deflated sizes is the asset's zip size within a few hundred bytes.
-  const zipped = files.reduce((sum, f) => sum + zlib.deflateRawSync(f.bytes).length, 0);
-  const unzipped = files.reduce((sum, f) => sum + f.bytes.length, 0);
-  console.log(`\n== Bundle (${ENTRY}, esbuild in ${fmtMs(bundle.buildMs)})`);
-  console.log(`index.js           ${fmtBytes(js.length)}`);
-  console.log(`index.js gzipped   ${fmtBytes(zlib.gzipSync(js).length)}`);
-  console.log(`asset files        ${files.map((f) => `${f.name} ${f.bytes.length.toLocaleString('en-US')} B`).join(', ')}`);
-  console.log(`asset zip (approx) ${fmtBytes(zipped)} (unzipped ${fmtBytes(unzipped)}; Lambda limits: 50 MiB zipped, 250 MiB unzipped)`);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// 2. Cold load
-
-interface ColdLoad {
-  readonly requireMs: number;
-  readonly requireCpuMs: number;
-  readonly sinceProcessStartMs: number;
-  readonly wallMs: number;
-  readonly handler: string;
-  readonly connections: readonly string[];
-  readonly node: string;
-  readonly heapUsedBytes: number;
-}
-
-/** What the stack sets on the function (lib/constructs/slack-bot-api.ts, house-function.ts), with dummy values. */
-function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'] ?? '',
-    LANG: 'C.UTF-8',
-    TZ: ':UTC',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_SESSION_TOKEN: 'bench',
-    // Any call the module made at load would go nowhere (and be seen by cold-load.js).
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-    AWS_LAMBDA_FUNCTION_NAME: 'MeetingPrep-bench-SlackBotWebhookFunction',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-    POWERTOOLS_SERVICE_NAME: 'meeting-prep',
-    MEETINGS_TABLE_NAME: 'bench-meetings',
-    USERS_TABLE_NAME: 'bench-users',
-    CHAT_SESSIONS_TABLE_NAME: 'bench-chat-sessions',
-    SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-slack-AbCdEf',
-    SCHEDULE_GROUP_NAME: 'bench-reminders',
-    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-reminder-scheduler',
-    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-prep',
-  };
-}
-
-function coldLoadOnce(bundleFile: string, nodeOptions: string | undefined): Promise<ColdLoad> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [path.join(__dirname, 'cold-load.js'), bundleFile], {
-      cwd: os.tmpdir(),
-      env: lambdaEnvironment(nodeOptions),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new BenchError(`cold load exited ${code}:\n${stderr || stdout}`));
-      try {
-        resolve({ ...(JSON.parse(line) as Omit<ColdLoad, 'wallMs'>), wallMs });
-      } catch {
-        reject(new BenchError(`cold load printed no result:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
-async function coldLoads(bundleFile: string, nodeOptions: string | undefined): Promise<ColdLoad[]> {
-  const runs: ColdLoad[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const run = await coldLoadOnce(bundleFile, nodeOptions);
-    check(run.handler === 'function', `the bundle exports no handler function (got ${run.handler})`);
-    check(run.connections.length === 0, `the module connected at load: ${run.connections.join(', ')}`);
-    runs.push(run);
-  }
-  return runs;
-}
-
-function summarizeLoads(label: string, runs: readonly ColdLoad[]): number {
-  const req = runs.map((r) => r.requireMs).sort((a, b) => a - b);
-  const wall = runs.map((r) => r.wallMs);
-  const boot = runs.map((r) => r.sinceProcessStartMs);
-  const med = median(req);
-  console.log(`${label.padEnd(34)} require min ${fmtMs(req[0] as number)} / median ${fmtMs(med)} / max ${fmtMs(req[req.length - 1] as number)}`);
-  console.log(
-    `${''.padEnd(34)} (CPU during require, median ${fmtMs(median(runs.map((r) => r.requireCpuMs)))}; ` +
-      `process start → loaded, median ${fmtMs(median(boot))}; spawn → exit, median ${fmtMs(median(wall))})`,
-  );
-  return med;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // 3. Warm latency
@@ -373,24 +204,6 @@ function reportLatencies(results: readonly KindResult[]): boolean {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function loadAverage(): string {
-  return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BenchError(`${what} took longer than ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function main(): Promise<number> {
   const startedAt = performance.now();
   console.log(`Webhook benchmark: node ${process.version} (${process.execPath}), ${os.cpus().length} CPUs, ${os.platform()}/${os.arch()}, ${loadAverage()}`);
@@ -398,7 +211,7 @@ async function main(): Promise<number> {
     console.log(`note: Lambda runs nodejs24.x; this is ${process.version} (npm run bench puts node_modules/node's Node 24 first on the PATH)`);
   }
 
-  const bundle = await bundleWebhook();
+  const bundle = await bundleFunction(ENTRY, { aliases: WEBHOOK_BUNDLE_ALIASES, copyFiles: COPY_FILES });
   let env: LocalEnvironment | undefined;
   try {
     reportBundle(bundle);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * The CDK app: context → one typed config → the stack. `npx cdk synth -c stage=prod` and the other context keys
- * are listed in the README.
+ * The CDK app: the stage (`-c stage=prod`) → its committed settings (`config/stages/<stage>.yaml`, any `-c key=value`
+ * on top) → one typed config → the stage's stack, which depends on the account stack (API Gateway's logging role).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ACCOUNT_STACK_ID, AccountStack } from '../lib/account-stack';
 import { CiBootstrapStack } from '../lib/ci-bootstrap-stack';
 import { AppConfig, loadConfig } from '../lib/config';
 import { MeetingPrepStack } from '../lib/meeting-prep-stack';
@@ -21,12 +22,20 @@ try {
   process.exit(1);
 }
 
-new MeetingPrepStack(app, `MeetingPrep-${config.stage}`, {
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+const accountStack = new AccountStack(app, ACCOUNT_STACK_ID, {
+  description: 'Meeting-prep: account-wide settings (API Gateway CloudWatch Logs role), retained',
+  env,
+  tags: { project: 'exec-assistant', component: 'meeting-prep' },
+});
+const stageStack = new MeetingPrepStack(app, `MeetingPrep-${config.stage}`, {
   config,
   description: `Meeting-prep notifications (${config.stage})`,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  env,
   tags: { project: 'exec-assistant', component: 'meeting-prep', stage: config.stage },
 });
+// A new account gets its API Gateway logging role before the first stage's API needs it.
+stageStack.addStackDependency(accountStack);
 
 // The optional CI bootstrap stack (OIDC trust for GitHub Actions), only when a repository is named:
 // `npx cdk deploy MeetingPrep-ci -c githubRepository=OWNER/REPO` (docs/DEPLOY.md).

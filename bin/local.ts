@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHANNELS, Channel } from '../lambda/shared/domain';
 import { LOCAL_CREDENTIALS, realIntegrationsFromEnv } from '../local/local-environment';
-import { parseEventsRequest, startRuntime } from '../local/runtime';
+import { parseEventsRequest } from '../local/events';
+import { startRuntime } from '../local/runtime';
 import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../local/slack-requests';
 import { blocksToText } from '../local/trace';
 

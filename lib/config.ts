@@ -23,6 +23,24 @@ export interface ExistingTables {
   readonly encryptionKeyArn?: string;
 }
 
+/** Settings that follow from the stage (its file in `config/stages/`). */
+export interface StageSettings {
+  readonly logRetentionDays: number;
+  /** Whether data (tables, keys) outlives the stack. */
+  readonly retainData: boolean;
+  /** Steady-state requests per second and burst of the webhook's API stage. */
+  readonly apiThrottle: { readonly rate: number; readonly burst: number };
+  /** Alarm thresholds: how many in one 5-minute period raise the alarm. */
+  readonly alarms: {
+    /** Failed or timed-out executions (AllChannelsFailed included). */
+    readonly failedExecutions: number;
+    /** Lambda errors, per function. */
+    readonly lambdaErrors: number;
+    /** Webhook 5xx responses. */
+    readonly webhook5xx: number;
+  };
+}
+
 /** Everything the stack is built from. */
 export interface AppConfig {
   readonly stage: Stage;
@@ -32,6 +50,11 @@ export interface AppConfig {
   readonly slackSecretArn?: string;
   /** Twilio secret to import (JSON `{"account_sid","auth_token","from_number"}`). @default a secret the stack creates */
   readonly twilioSecretArn?: string;
+  /**
+   * The customer-managed KMS key the imported secrets are encrypted with: the functions reading them may decrypt
+   * with it through Secrets Manager only. @default undefined: the secrets use the AWS-managed key
+   */
+  readonly secretsEncryptionKeyArn?: string;
   /** Verified SES sender address. @default undefined: email is skipped as not configured */
   readonly sesFromEmail?: string;
   /** Channels in the order they are tried, from `config/agents.yaml`. */
@@ -43,9 +66,11 @@ export interface AppConfig {
   readonly enablePrepNotification: boolean;
   /** Where alarm notifications are emailed. @default undefined: the alarm topic has no subscription */
   readonly alarmEmail?: string;
+  /** Retention, throttling and alarm thresholds of the stage. */
+  readonly settings: StageSettings;
 }
 
-/** Context keys the app reads (documented in the README). */
+/** Keys of a stage file, each also a context key that overrides it for one run (`-c key=value`). */
 export const CONTEXT_KEYS = {
   stage: 'stage',
   meetingsTableName: 'meetingsTableName',
@@ -54,13 +79,39 @@ export const CONTEXT_KEYS = {
   tableEncryptionKeyArn: 'tableEncryptionKeyArn',
   slackSecretArn: 'slackSecretArn',
   twilioSecretArn: 'twilioSecretArn',
+  secretsEncryptionKeyArn: 'secretsEncryptionKeyArn',
   sesFromEmail: 'sesFromEmail',
   enablePrepNotification: 'enablePrepNotification',
   alarmEmail: 'alarmEmail',
+  logRetentionDays: 'logRetentionDays',
+  retainData: 'retainData',
+  apiThrottleRate: 'apiThrottleRate',
+  apiThrottleBurst: 'apiThrottleBurst',
+  alarmFailedExecutions: 'alarmFailedExecutions',
+  alarmLambdaErrors: 'alarmLambdaErrors',
+  alarmWebhook5xx: 'alarmWebhook5xx',
 } as const;
+
+/** The settings every stage file must give (the others may be left empty). */
+export const REQUIRED_STAGE_KEYS = [
+  'enablePrepNotification',
+  'logRetentionDays',
+  'retainData',
+  'apiThrottleRate',
+  'apiThrottleBurst',
+  'alarmFailedExecutions',
+  'alarmLambdaErrors',
+  'alarmWebhook5xx',
+] as const;
 
 /** The default location of the agents configuration. */
 export const AGENTS_CONFIG_PATH = path.join(__dirname, '..', 'config', 'agents.yaml');
+
+/** The folder of the stage files, `<stage>.yaml` each. */
+export const STAGES_DIR = path.join(__dirname, '..', 'config', 'stages');
+
+/** CloudWatch Logs' retention periods, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -95,56 +146,132 @@ export function readNotificationChannels(yamlText: string, problems: string[]): 
   return channels;
 }
 
+
+/** Reads a stage file: its settings by key, or undefined (and a problem) when it is missing or malformed. */
+export function readStageFile(stage: string, problems: string[], stagesDir = STAGES_DIR): Record<string, unknown> | undefined {
+  const file = path.join(stagesDir, `${stage}.yaml`);
+  const label = `config/stages/${stage}.yaml`;
+  if (!fs.existsSync(file)) {
+    problems.push(`${label} is missing: every stage's settings are committed there`);
+    return undefined;
+  }
+  let doc: unknown;
+  try {
+    doc = parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`${label} is not valid YAML: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    problems.push(`${label} must be a mapping of setting: value`);
+    return undefined;
+  }
+  const known = Object.keys(CONTEXT_KEYS).filter((k) => k !== 'stage');
+  for (const key of Object.keys(doc)) {
+    if (!known.includes(key)) problems.push(`${label}: unknown setting ${key} (known: ${known.join(', ')})`);
+  }
+  for (const key of REQUIRED_STAGE_KEYS) {
+    const value = (doc as Record<string, unknown>)[key];
+    if (value === undefined || value === null) problems.push(`${label}: ${key} must be set`);
+  }
+  return doc as Record<string, unknown>;
+}
+
 /**
- * Builds the config from context values (`tryGetContext`) and the agents file. Throws one error that lists every
- * problem found, so a bad deploy fails at synth with all of them at once.
+ * Builds the config: the stage from context (default `dev`), its committed file `config/stages/<stage>.yaml`, any
+ * `-c key=value` override on top, and the channel order from agents.yaml. Throws one error that lists every
+ * problem found (one line each, naming the file or context key), so a bad deploy fails at synth with all of them.
  */
-export function loadConfig(context: (key: string) => unknown, agentsYaml = fs.readFileSync(AGENTS_CONFIG_PATH, 'utf8')): AppConfig {
+export function loadConfig(
+  context: (key: string) => unknown,
+  agentsYaml = fs.readFileSync(AGENTS_CONFIG_PATH, 'utf8'),
+  stagesDir = STAGES_DIR,
+): AppConfig {
   const problems: string[] = [];
-  const str = (key: string): string | undefined => {
-    const value = context(key);
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string') {
-      problems.push(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  const stageValue = context(CONTEXT_KEYS.stage);
+  const stage = stageValue === undefined || stageValue === null || stageValue === '' ? 'dev' : stageValue;
+  const validStage = typeof stage === 'string' && (STAGES as readonly string[]).includes(stage);
+  if (!validStage) problems.push(`context stage must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
+  const file = validStage ? (readStageFile(stage, problems, stagesDir) ?? {}) : {};
+  const fileLabel = `config/stages/${String(stage)}.yaml:`;
+
+  /** A setting: the context's value if given, else the file's; with where it came from, for messages. */
+  const setting = (key: string): { value: unknown; source: string } | undefined => {
+    const fromContext = context(key);
+    if (fromContext !== undefined && fromContext !== null && fromContext !== '') return { value: fromContext, source: `context ${key}` };
+    const fromFile = file[key];
+    if (fromFile !== undefined && fromFile !== null && fromFile !== '') return { value: fromFile, source: `${fileLabel} ${key}` };
+    return undefined;
+  };
+  const str = (key: string, pattern?: RegExp, what?: string): string | undefined => {
+    const found = setting(key);
+    if (!found) return undefined;
+    if (typeof found.value !== 'string') {
+      problems.push(`${found.source} must be a string, got ${JSON.stringify(found.value)}`);
       return undefined;
     }
-    return value;
+    if (pattern && !pattern.test(found.value)) {
+      problems.push(`${found.source} is not ${what}: ${found.value}`);
+      return undefined;
+    }
+    return found.value;
   };
-  const stage = str(CONTEXT_KEYS.stage) ?? 'dev';
-  if (!(STAGES as readonly string[]).includes(stage)) {
-    problems.push(`context stage must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
-  }
+  const bool = (key: string, fallback: boolean): boolean => {
+    const found = setting(key);
+    if (!found) return fallback;
+    if (found.value === true || found.value === 'true') return true;
+    if (found.value === false || found.value === 'false') return false;
+    problems.push(`${found.source} must be true or false, got ${JSON.stringify(found.value)}`);
+    return fallback;
+  };
+  const int = (key: string, check: (n: number) => boolean, expected: string): number => {
+    const found = setting(key);
+    if (!found) return 0;
+    const n = typeof found.value === 'string' && found.value.trim() !== '' ? Number(found.value) : found.value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || !check(n)) {
+      problems.push(`${found.source} must be ${expected}, got ${JSON.stringify(found.value)}`);
+      return 0;
+    }
+    return n;
+  };
+
   const names = {
-    meetingsTableName: str(CONTEXT_KEYS.meetingsTableName),
-    usersTableName: str(CONTEXT_KEYS.usersTableName),
-    chatSessionsTableName: str(CONTEXT_KEYS.chatSessionsTableName),
+    meetingsTableName: str(CONTEXT_KEYS.meetingsTableName, TABLE_NAME, 'a valid DynamoDB table name'),
+    usersTableName: str(CONTEXT_KEYS.usersTableName, TABLE_NAME, 'a valid DynamoDB table name'),
+    chatSessionsTableName: str(CONTEXT_KEYS.chatSessionsTableName, TABLE_NAME, 'a valid DynamoDB table name'),
   };
-  const given = Object.entries(names).filter(([, v]) => v !== undefined);
-  if (given.length > 0 && given.length < 3) {
+  const tableKeys = [CONTEXT_KEYS.meetingsTableName, CONTEXT_KEYS.usersTableName, CONTEXT_KEYS.chatSessionsTableName];
+  const givenCount = tableKeys.filter((key) => setting(key) !== undefined).length;
+  if (givenCount > 0 && givenCount < 3) {
     problems.push('to import existing tables, give all three of meetingsTableName, usersTableName, chatSessionsTableName');
   }
-  for (const [key, value] of given) {
-    if (value && !TABLE_NAME.test(value)) problems.push(`context ${key} is not a valid DynamoDB table name: ${value}`);
+  const encryptionKeyArn = str(CONTEXT_KEYS.tableEncryptionKeyArn, KMS_ARN, 'a KMS key ARN');
+  if (setting(CONTEXT_KEYS.tableEncryptionKeyArn) && givenCount === 0) {
+    problems.push('tableEncryptionKeyArn is only used with imported tables: give meetingsTableName, usersTableName, chatSessionsTableName too');
   }
-  const encryptionKeyArn = str(CONTEXT_KEYS.tableEncryptionKeyArn);
-  if (encryptionKeyArn && !KMS_ARN.test(encryptionKeyArn)) problems.push(`context tableEncryptionKeyArn is not a KMS key ARN: ${encryptionKeyArn}`);
-  if (encryptionKeyArn && given.length === 0) {
-    problems.push('context tableEncryptionKeyArn is only used with imported tables: give meetingsTableName, usersTableName, chatSessionsTableName too');
+  const slackSecretArn = str(CONTEXT_KEYS.slackSecretArn, SECRET_ARN, 'a Secrets Manager ARN');
+  const twilioSecretArn = str(CONTEXT_KEYS.twilioSecretArn, SECRET_ARN, 'a Secrets Manager ARN');
+  const secretsEncryptionKeyArn = str(CONTEXT_KEYS.secretsEncryptionKeyArn, KMS_ARN, 'a KMS key ARN');
+  if (setting(CONTEXT_KEYS.secretsEncryptionKeyArn) && !setting(CONTEXT_KEYS.slackSecretArn) && !setting(CONTEXT_KEYS.twilioSecretArn)) {
+    problems.push('secretsEncryptionKeyArn is only used with imported secrets: give slackSecretArn or twilioSecretArn too');
   }
-  const slackSecretArn = str(CONTEXT_KEYS.slackSecretArn);
-  if (slackSecretArn && !SECRET_ARN.test(slackSecretArn)) problems.push(`context slackSecretArn is not a Secrets Manager ARN: ${slackSecretArn}`);
-  const twilioSecretArn = str(CONTEXT_KEYS.twilioSecretArn);
-  if (twilioSecretArn && !SECRET_ARN.test(twilioSecretArn)) problems.push(`context twilioSecretArn is not a Secrets Manager ARN: ${twilioSecretArn}`);
-  const sesFromEmail = str(CONTEXT_KEYS.sesFromEmail);
-  if (sesFromEmail && !EMAIL.test(sesFromEmail)) problems.push(`context sesFromEmail is not an email address: ${sesFromEmail}`);
-  const alarmEmail = str(CONTEXT_KEYS.alarmEmail);
-  if (alarmEmail && !EMAIL.test(alarmEmail)) problems.push(`context alarmEmail is not an email address: ${alarmEmail}`);
-  const flag = context(CONTEXT_KEYS.enablePrepNotification);
-  let enablePrepNotification = true;
-  if (flag === false || flag === 'false') enablePrepNotification = false;
-  else if (!(flag === undefined || flag === null || flag === true || flag === 'true')) {
-    problems.push(`context enablePrepNotification must be true or false, got ${JSON.stringify(flag)}`);
-  }
+  const sesFromEmail = str(CONTEXT_KEYS.sesFromEmail, EMAIL, 'an email address');
+  const alarmEmail = str(CONTEXT_KEYS.alarmEmail, EMAIL, 'an email address');
+  const enablePrepNotification = bool(CONTEXT_KEYS.enablePrepNotification, true);
+  const positive = (n: number) => n > 0;
+  const settings: StageSettings = {
+    logRetentionDays: int(CONTEXT_KEYS.logRetentionDays, (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')})`),
+    retainData: bool(CONTEXT_KEYS.retainData, true),
+    apiThrottle: {
+      rate: int(CONTEXT_KEYS.apiThrottleRate, positive, 'a positive whole number of requests per second'),
+      burst: int(CONTEXT_KEYS.apiThrottleBurst, positive, 'a positive whole number of requests'),
+    },
+    alarms: {
+      failedExecutions: int(CONTEXT_KEYS.alarmFailedExecutions, positive, 'a positive whole number'),
+      lambdaErrors: int(CONTEXT_KEYS.alarmLambdaErrors, positive, 'a positive whole number'),
+      webhook5xx: int(CONTEXT_KEYS.alarmWebhook5xx, positive, 'a positive whole number'),
+    },
+  };
   const notificationChannels = readNotificationChannels(agentsYaml, problems);
 
   if (problems.length > 0) {
@@ -152,51 +279,23 @@ export function loadConfig(context: (key: string) => unknown, agentsYaml = fs.re
   }
   return {
     stage: stage as Stage,
-    ...(given.length === 3
+    ...(names.meetingsTableName && names.usersTableName && names.chatSessionsTableName
       ? {
           existingTables: {
-            meetingsTableName: names.meetingsTableName as string,
-            usersTableName: names.usersTableName as string,
-            chatSessionsTableName: names.chatSessionsTableName as string,
+            meetingsTableName: names.meetingsTableName,
+            usersTableName: names.usersTableName,
+            chatSessionsTableName: names.chatSessionsTableName,
             ...(encryptionKeyArn ? { encryptionKeyArn } : {}),
           },
         }
       : {}),
     ...(slackSecretArn ? { slackSecretArn } : {}),
     ...(twilioSecretArn ? { twilioSecretArn } : {}),
+    ...(secretsEncryptionKeyArn ? { secretsEncryptionKeyArn } : {}),
     ...(sesFromEmail ? { sesFromEmail } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     notificationChannels,
     enablePrepNotification,
+    settings,
   };
-}
-
-/** Settings that follow from the stage. */
-export interface StageSettings {
-  readonly logRetentionDays: 7 | 14 | 30;
-  /** Whether data (tables, keys) outlives the stack. */
-  readonly retainData: boolean;
-  /** Steady-state requests per second and burst of the webhook's API stage. */
-  readonly apiThrottle: { readonly rate: number; readonly burst: number };
-  /** Alarm thresholds: how many in one 5-minute period raise the alarm. */
-  readonly alarms: {
-    /** Failed or timed-out executions (AllChannelsFailed included). */
-    readonly failedExecutions: number;
-    /** Lambda errors, per function. */
-    readonly lambdaErrors: number;
-    /** Webhook 5xx responses. */
-    readonly webhook5xx: number;
-  };
-}
-
-/** Stage → settings: dev is cheap, disposable and quiet; prod keeps data and logs longer and alarms on the first failure. */
-export function stageSettings(stage: Stage): StageSettings {
-  switch (stage) {
-    case 'dev':
-      return { logRetentionDays: 7, retainData: false, apiThrottle: { rate: 10, burst: 20 }, alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 } };
-    case 'staging':
-      return { logRetentionDays: 14, retainData: true, apiThrottle: { rate: 25, burst: 50 }, alarms: { failedExecutions: 1, lambdaErrors: 3, webhook5xx: 3 } };
-    case 'prod':
-      return { logRetentionDays: 30, retainData: true, apiThrottle: { rate: 50, burst: 100 }, alarms: { failedExecutions: 1, lambdaErrors: 1, webhook5xx: 1 } };
-  }
 }

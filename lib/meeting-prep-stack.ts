@@ -1,9 +1,10 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AppConfig, stageSettings } from './config';
+import { AppConfig } from './config';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { HouseFunction } from './constructs/house-function';
 import { Monitoring } from './constructs/monitoring';
@@ -16,12 +17,6 @@ export interface MeetingPrepStackProps extends StackProps {
   /** The app's configuration, from context (see `lib/config.ts`). */
   readonly config: AppConfig;
 }
-
-const RETENTION: Record<number, logs.RetentionDays> = {
-  7: logs.RetentionDays.ONE_WEEK,
-  14: logs.RetentionDays.TWO_WEEKS,
-  30: logs.RetentionDays.ONE_MONTH,
-};
 
 /**
  * The meeting-prep notification service: tables, the prep workflow, the Slack bot, and the integrations' secrets.
@@ -44,21 +39,26 @@ export class MeetingPrepStack extends Stack {
   constructor(scope: Construct, id: string, props: MeetingPrepStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const settings = stageSettings(config.stage);
+    const { settings } = config;
     const removal = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.tables = new Tables(this, 'Tables', {
       retainData: settings.retainData,
       ...(config.existingTables ? { existing: config.existingTables } : {}),
     });
+    // Imported secrets may be encrypted with a customer-managed key: reading them then grants kms:Decrypt on it,
+    // through Secrets Manager only (kms:ViaService).
+    const secretsKey = config.secretsEncryptionKeyArn ? kms.Key.fromKeyArn(this, 'SecretsKey', config.secretsEncryptionKeyArn) : undefined;
+    const importSecret = (secretId: string, secretCompleteArn: string) =>
+      secretsmanager.Secret.fromSecretAttributes(this, secretId, { secretCompleteArn, ...(secretsKey ? { encryptionKey: secretsKey } : {}) });
     this.slackSecret = config.slackSecretArn
-      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SlackSecret', config.slackSecretArn)
+      ? importSecret('SlackSecret', config.slackSecretArn)
       : new secretsmanager.Secret(this, 'SlackSecret', {
           description: 'Slack app credentials as JSON: {"bot_token":"xoxb-…","signing_secret":"…"}',
           removalPolicy: removal,
         });
     this.twilioSecret = config.twilioSecretArn
-      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'TwilioSecret', config.twilioSecretArn)
+      ? importSecret('TwilioSecret', config.twilioSecretArn)
       : new secretsmanager.Secret(this, 'TwilioSecret', {
           description: 'Twilio credentials as JSON: {"account_sid":"AC…","auth_token":"…","from_number":"+1…"}',
           removalPolicy: removal,
@@ -80,7 +80,8 @@ export class MeetingPrepStack extends Stack {
     // the tables (and their data) and the secrets stay.
     if (!config.enablePrepNotification) return;
 
-    const retention = RETENTION[settings.logRetentionDays] as logs.RetentionDays;
+    // RetentionDays' values are the days themselves; lib/config.ts accepts only CloudWatch Logs' periods.
+    const retention = settings.logRetentionDays as logs.RetentionDays;
     const workflow = new PrepWorkflow(this, 'PrepWorkflow', {
       tables: this.tables,
       slackSecret: this.slackSecret,
@@ -98,6 +99,7 @@ export class MeetingPrepStack extends Stack {
       logRemovalPolicy: removal,
       throttlingRateLimit: settings.apiThrottle.rate,
       throttlingBurstLimit: settings.apiThrottle.burst,
+      apiStageName: config.stage,
     });
     const receipts = new DeliveryReceipts(this, 'DeliveryReceipts', {
       tables: this.tables,
@@ -127,6 +129,7 @@ export class MeetingPrepStack extends Stack {
       functions,
       thresholds: settings.alarms,
       retainData: settings.retainData,
+      reminders: { scheduleGroup: slackBot.scheduleGroup, deadLetterQueue: slackBot.reminderDeadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
     for (const alarm of receipts.alarms) {

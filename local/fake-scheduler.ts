@@ -9,41 +9,23 @@ import {
   readBody,
   sendJson,
   startHttpServer,
-  timeZoneOffsetSeconds,
 } from './fake-http';
+import {
+  ApiError,
+  ERROR_TYPES,
+  NAME,
+  type StoredSchedule,
+  epochSeconds,
+  groupOf,
+  invalid,
+  parseScheduleBody,
+  toWire,
+} from './scheduler-schedules';
+
+export type { StoredSchedule, StoredTarget } from './scheduler-schedules';
 
 /** The Scheduler operations the fake serves. */
 export type SchedulerOperation = 'CreateSchedule' | 'GetSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'ListSchedules';
-
-/** A schedule's target as sent by the SDK (`Arn`, `RoleArn`, `Input`, `RetryPolicy`, …). */
-export interface StoredTarget {
-  readonly Arn: string;
-  readonly RoleArn: string;
-  readonly Input?: string;
-  readonly [field: string]: unknown;
-}
-
-/** A schedule held by the fake, with dates parsed. */
-export interface StoredSchedule {
-  readonly Arn: string;
-  readonly Name: string;
-  readonly GroupName: string;
-  readonly ScheduleExpression: string;
-  readonly ScheduleExpressionTimezone: string;
-  readonly State: 'ENABLED' | 'DISABLED';
-  readonly Description?: string;
-  readonly StartDate?: Date;
-  readonly EndDate?: Date;
-  readonly FlexibleTimeWindow: { readonly Mode: 'OFF' | 'FLEXIBLE'; readonly MaximumWindowInMinutes?: number };
-  readonly Target: StoredTarget;
-  readonly ActionAfterCompletion: 'NONE' | 'DELETE';
-  readonly KmsKeyArn?: string;
-  readonly ClientToken?: string;
-  readonly CreationDate: Date;
-  readonly LastModificationDate: Date;
-  /** When an `at(...)` schedule fires; `undefined` for `rate(...)` and `cron(...)`, which the fake never fires. */
-  readonly fireAt?: Date;
-}
 
 /** One invocation of a schedule's target by the fake. */
 export interface SchedulerFiring {
@@ -116,118 +98,6 @@ export interface FakeScheduler extends FakeHttpServer {
   startFiring(options: FiringOptions): void;
   /** Stops polling and waits for a poll in progress. */
   stopFiring(): Promise<void>;
-}
-
-const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
-const CLIENT_TOKEN = /^[a-zA-Z0-9\-_]{1,64}$/;
-const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
-const EXPRESSION = /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minutes?|hours?|days?)\)|cron\(.+\))$/;
-const ERROR_TYPES: Readonly<Record<number, string>> = {
-  400: 'ValidationException',
-  402: 'ServiceQuotaExceededException',
-  404: 'ResourceNotFoundException',
-  409: 'ConflictException',
-  429: 'ThrottlingException',
-};
-
-/** An error the SDK recognises by its `x-amzn-errortype` header. */
-class ApiError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
-    super(message);
-  }
-}
-
-const invalid = (value: unknown, member: string, constraint: string): ApiError =>
-  new ApiError(400, 'ValidationException',
-    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`);
-
-/** `at(yyyy-mm-ddThh:mm:ss)` in `timeZone` as an instant. */
-function atInstant(expression: string, timeZone: string): Date | undefined {
-  const m = AT.exec(expression);
-  if (!m) return undefined;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const first = wall - timeZoneOffsetSeconds(timeZone, new Date(wall)) * 1000;
-  // Near a DST change the offset at the wall time and at the instant differ; the instant's offset is the right one.
-  return new Date(wall - timeZoneOffsetSeconds(timeZone, new Date(first)) * 1000);
-}
-
-const epochSeconds = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
-
-function optionalString(body: Record<string, unknown>, key: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(value, key, 'Member must be a string');
-  return value;
-}
-
-function optionalDate(body: Record<string, unknown>, key: string): Date | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') throw invalid(value, key, 'Member must be a timestamp in epoch seconds');
-  return new Date(value * 1000);
-}
-
-function oneOf<T extends string>(value: string | undefined, key: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw invalid(value, key, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
-  return value as T;
-}
-
-function groupOf(body: unknown): string | undefined {
-  return typeof body === 'object' && body !== null ? optionalString(body as Record<string, unknown>, 'GroupName') : undefined;
-}
-
-/** Validates a CreateSchedule/UpdateSchedule body into the schedule's fields (dates excluded). */
-function parseScheduleBody(name: string, raw: unknown) {
-  if (typeof raw !== 'object' || raw === null) throw new ApiError(400, 'ValidationException', 'Request body must be a JSON object');
-  const body = raw as Record<string, unknown>;
-  const expression = optionalString(body, 'ScheduleExpression');
-  if (expression === undefined || !EXPRESSION.test(expression)) throw invalid(expression, 'scheduleExpression', 'Invalid Schedule Expression');
-  const timeZone = optionalString(body, 'ScheduleExpressionTimezone') ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw invalid(timeZone, 'scheduleExpressionTimezone', 'Invalid time zone');
-  }
-  const window = body.FlexibleTimeWindow as Record<string, unknown> | undefined;
-  const mode = oneOf(typeof window?.Mode === 'string' ? window.Mode : 'missing', 'flexibleTimeWindow.mode', ['OFF', 'FLEXIBLE'], 'OFF');
-  const maxWindow = window?.MaximumWindowInMinutes;
-  if (mode === 'FLEXIBLE' && !(typeof maxWindow === 'number' && maxWindow >= 1 && maxWindow <= 1440)) {
-    throw invalid(maxWindow, 'flexibleTimeWindow.maximumWindowInMinutes', 'Member must be between 1 and 1440 when Mode is FLEXIBLE');
-  }
-  const target = body.Target as Record<string, unknown> | undefined;
-  if (typeof target?.Arn !== 'string' || target.Arn === '') throw invalid(target?.Arn, 'target.arn', 'Member must not be null');
-  if (typeof target.RoleArn !== 'string' || target.RoleArn === '') throw invalid(target.RoleArn, 'target.roleArn', 'Member must not be null');
-  const clientToken = optionalString(body, 'ClientToken');
-  if (clientToken !== undefined && !CLIENT_TOKEN.test(clientToken)) {
-    throw invalid(clientToken, 'clientToken', `Member must satisfy regular expression pattern: ${CLIENT_TOKEN.source}`);
-  }
-  return {
-    Name: name,
-    ScheduleExpression: expression,
-    ScheduleExpressionTimezone: timeZone,
-    State: oneOf(optionalString(body, 'State'), 'state', ['ENABLED', 'DISABLED'], 'ENABLED'),
-    Description: optionalString(body, 'Description'),
-    StartDate: optionalDate(body, 'StartDate'),
-    EndDate: optionalDate(body, 'EndDate'),
-    FlexibleTimeWindow: mode === 'FLEXIBLE' ? { Mode: mode, MaximumWindowInMinutes: maxWindow as number } : { Mode: mode },
-    Target: target as StoredTarget,
-    ActionAfterCompletion: oneOf(optionalString(body, 'ActionAfterCompletion'), 'actionAfterCompletion', ['NONE', 'DELETE'], 'NONE'),
-    KmsKeyArn: optionalString(body, 'KmsKeyArn'),
-    ClientToken: clientToken,
-    fireAt: atInstant(expression, timeZone),
-  };
-}
-
-/** The GetSchedule output on the wire: dates as epoch seconds, no fake-only fields. */
-function toWire(s: StoredSchedule): Record<string, unknown> {
-  return {
-    Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, ScheduleExpression: s.ScheduleExpression,
-    ScheduleExpressionTimezone: s.ScheduleExpressionTimezone, State: s.State, Description: s.Description,
-    StartDate: epochSeconds(s.StartDate), EndDate: epochSeconds(s.EndDate), FlexibleTimeWindow: s.FlexibleTimeWindow,
-    Target: s.Target, ActionAfterCompletion: s.ActionAfterCompletion, KmsKeyArn: s.KmsKeyArn,
-    CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
-  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   startHttpServer,
   timeZoneOffsetSeconds,
 } from './fake-http';
+import { type Args, parseArgs, parseJson } from './slack-wire';
 
 /** HTTP 200 with `{ ok: false, error }`, the way Slack reports most failures. */
 export interface SlackErrorFailure {
@@ -111,14 +112,8 @@ export interface FakeSlack extends FakeHttpServer {
   setUserTimezone(userId: string, timeZone: string): void;
 }
 
-type Args = Record<string, unknown>;
 type SlackResult = { readonly ok: true; readonly [key: string]: unknown } | { readonly ok: false; readonly error: string };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'user_auth_blocks']);
-const BOOLEAN_FIELDS = new Set([
-  'as_user', 'link_names', 'mrkdwn', 'reply_broadcast', 'unfurl_links', 'unfurl_media',
-  'replace_original', 'delete_original', 'include_locale', 'return_im', 'prevent_creation',
-]);
 const DEFAULT_TIME_ZONE = 'America/New_York';
 
 /**
@@ -280,32 +275,4 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       timeZones.set(userId, timeZone);
     },
   };
-}
-
-/** Parses a JSON or form body (plus query arguments); `undefined` when a JSON body is not an object. */
-function parseArgs(body: string, contentType: string, query: URLSearchParams): Args | undefined {
-  const args: Args = Object.fromEntries(query);
-  if (contentType.includes('application/json')) {
-    if (body.trim() === '') return args;
-    const parsed = parseJson(body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...args, ...(parsed as Args) } : undefined;
-  }
-  for (const [key, value] of new URLSearchParams(body)) {
-    args[key] = decodeFormValue(key, value);
-  }
-  return args;
-}
-
-/** WebClient JSON-encodes object-valued arguments in form bodies and sends booleans as `true`/`false`. */
-function decodeFormValue(key: string, value: string): unknown {
-  if (BOOLEAN_FIELDS.has(key) && (value === 'true' || value === 'false')) return value === 'true';
-  return JSON_FIELDS.has(key) ? (parseJson(value) ?? value) : value;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

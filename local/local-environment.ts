@@ -36,6 +36,7 @@ export const LOCAL_REMINDERS = {
   scheduleGroupName: 'meeting-prep-reminders-local',
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:PrepNotificationLocal',
   schedulerRoleArn: 'arn:aws:iam::123456789012:role/PrepReminderSchedulerLocal',
+  deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:PrepReminderDeadLetterLocal',
 } as const;
 
 /** Options of {@link startLocalEnvironment}. */
@@ -137,6 +138,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
+    REMINDER_DEAD_LETTER_QUEUE_ARN: LOCAL_REMINDERS.deadLetterQueueArn,
     ...(real.slack
       ? {}
       : {

@@ -5,16 +5,15 @@
  * Each execution is printed as a console-style trace with the message as a person would see it.
  */
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Channel, Meeting, User } from '../lambda/shared/domain';
+import { Channel, Meeting } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
-import { readBody } from './fake-http';
+import { DEMO_USER, demoEntry, demoMeetings } from './demo';
+import { BadEventsRequest, PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
 import { FakeSfn, startFakeSfn } from './fake-sfn';
+import { fromApiGatewayResult, jsonResponse, startLocalApi, toApiGatewayEvent } from './local-api';
 import { LOCAL_REMINDERS, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
-import { CfnTemplate } from './synth';
 import { blocksToText, formatHistory } from './trace';
 import { LocalExecution, loadHandler } from './workflow-runner';
 
@@ -40,22 +39,6 @@ export interface RuntimeOptions {
   readonly retryIntervalMs?: number;
 }
 
-/** One entry of a `PutEvents` request. */
-export interface PutEventsEntry {
-  readonly Source: string;
-  readonly DetailType: string;
-  readonly Detail: string;
-  readonly EventBusName?: string;
-  readonly Resources?: readonly string[];
-  readonly Time?: string;
-}
-
-/** The `PutEvents` response. */
-export interface PutEventsResult {
-  readonly FailedEntryCount: number;
-  readonly Entries: readonly { readonly EventId: string }[];
-}
-
 /** The running system. */
 export interface Runtime {
   readonly url: string;
@@ -74,118 +57,6 @@ export interface Runtime {
   executionsFinished(count: number): Promise<readonly LocalExecution[]>;
   close(): Promise<void>;
 }
-
-/** Bad input to the events endpoint: answered 400 with the message, nothing published. */
-export class BadEventsRequest extends Error {
-  override readonly name = 'BadEventsRequest';
-}
-
-/** The demo executive (the fixtures' user). */
-export const DEMO_USER: User = {
-  user_id: 'U024BE7LH',
-  name: 'Jordan Lee',
-  email: 'jordan.lee@acme-exec.example',
-  phone_number: '+12125550143',
-  timezone: 'America/New_York',
-  notification_preferences: { prep_reminders: true },
-};
-
-/** A classified meeting of the demo executive starting at `start`: the fixtures' leadership sync unless overridden. */
-export function sampleMeeting(meetingId: string, start: Date, overrides: Partial<Meeting> = {}, minutes = 60, attendees = 3): Meeting {
-  return {
-    meeting_id: meetingId,
-    user_id: DEMO_USER.user_id,
-    title: 'Q4 Leadership Sync',
-    description: 'Quarterly priorities and budget',
-    start_time: start.toISOString(),
-    end_time: new Date(start.getTime() + minutes * 60_000).toISOString(),
-    attendees: Array.from({ length: attendees }, (_, i) => `attendee${i + 1}@acme-exec.example`),
-    organizer: DEMO_USER.email as string,
-    meeting_type: 'leadership_team',
-    status: 'CLASSIFIED',
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
-/** Demo meetings: a few types, starting over the next days (on the hour). */
-export function demoMeetings(now = new Date()): Meeting[] {
-  const at = (hours: number) => {
-    const d = new Date(now.getTime() + hours * 3_600_000);
-    d.setUTCMinutes(0, 0, 0);
-    return d;
-  };
-  return [
-    sampleMeeting('m-7f3a', at(26), {}, 60, 8),
-    sampleMeeting('m-1on1', at(4), { title: '1:1 with Priya', meeting_type: 'one_on_one' }, 30, 2),
-    sampleMeeting('m-rel9', at(50), { title: 'Checkout outage review', meeting_type: 'reliability_review' }, 45, 6),
-    sampleMeeting('m-qbr4', at(74), { title: 'Q4 Business Review: EMEA', meeting_type: 'qbr' }, 90, 12),
-  ];
-}
-
-/** The demo event: MeetingPrepRequired for the leadership sync. */
-export function demoEntry(meeting: Meeting): PutEventsEntry {
-  return {
-    Source: 'exec-assistant.calendar-monitor',
-    DetailType: 'MeetingPrepRequired',
-    Detail: JSON.stringify({
-      meeting_id: meeting.meeting_id,
-      user_id: meeting.user_id,
-      meeting_type: meeting.meeting_type,
-      start_time: meeting.start_time,
-      title: meeting.title,
-    }),
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Reads a `PutEvents` request body (`{"Entries":[…]}`), or a single EventBridge envelope (`{"source",
- * "detail-type","detail"}`) for convenience. Lists every problem; throws {@link BadEventsRequest}.
- */
-export function parseEventsRequest(body: unknown): PutEventsEntry[] {
-  if (isRecord(body) && typeof body['detail-type'] === 'string') {
-    return parseEventsRequest({
-      Entries: [{ Source: body['source'], DetailType: body['detail-type'], Detail: JSON.stringify(body['detail']) }],
-    });
-  }
-  if (!isRecord(body) || !Array.isArray(body['Entries'])) {
-    throw new BadEventsRequest('expected a PutEvents request: {"Entries":[{"Source","DetailType","Detail"}]}');
-  }
-  const entries = body['Entries'] as unknown[];
-  const problems: string[] = [];
-  if (entries.length < 1 || entries.length > 10) problems.push(`Entries must hold 1 to 10 events, got ${entries.length}`);
-  entries.forEach((entry, i) => {
-    if (!isRecord(entry)) return void problems.push(`Entries[${i}] is not an object`);
-    for (const key of ['Source', 'DetailType', 'Detail'] as const) {
-      if (typeof entry[key] !== 'string' || entry[key] === '') problems.push(`Entries[${i}].${key} must be a non-empty string`);
-    }
-    if (typeof entry['Detail'] === 'string') {
-      try {
-        if (!isRecord(JSON.parse(entry['Detail']))) problems.push(`Entries[${i}].Detail must be a JSON object (as a string)`);
-      } catch {
-        problems.push(`Entries[${i}].Detail is not valid JSON`);
-      }
-    }
-    if (entry['EventBusName'] !== undefined && entry['EventBusName'] !== 'default') {
-      problems.push(`Entries[${i}].EventBusName: only the default bus is served locally`);
-    }
-  });
-  if (problems.length > 0) throw new BadEventsRequest(problems.join('; '));
-  return entries as PutEventsEntry[];
-}
-
-/** The rule's pattern from the template: the sources and detail types that start the workflow. */
-function rulePattern(template: CfnTemplate): { source: string[]; detailType: string[] } {
-  const rule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule');
-  const pattern = rule?.Properties?.['EventPattern'] as { source?: string[]; 'detail-type'?: string[] } | undefined;
-  if (!pattern?.source || !pattern['detail-type']) throw new Error('the template has no EventBridge rule with a pattern');
-  return { source: pattern.source, detailType: pattern['detail-type'] };
-}
-
 
 type BotHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;
 
@@ -285,19 +156,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         log(`Event ${id} (${entry.Source}/${entry.DetailType}) matched no rule: nothing started.`);
         return { EventId: id };
       }
-      const detail = JSON.parse(entry.Detail) as Record<string, unknown>;
-      const envelope = {
-        version: '0',
-        id,
-        'detail-type': entry.DetailType,
-        source: entry.Source,
-        account: '123456789012',
-        time: entry.Time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        region: 'us-east-1',
-        resources: entry.Resources ?? [],
-        detail,
-      };
-      started.push(startExecution(envelope));
+      started.push(startExecution(eventEnvelope(entry, id)));
       return { EventId: id };
     });
     await Promise.all(started);
@@ -310,60 +169,34 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     return bot;
   };
 
-  const server = http.createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
-    (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (req.method === 'POST' && url.pathname === '/slack/webhook') {
-        const body = await readBody(req);
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
-        const event: ApiGatewayEvent = {
-          version: '2.0',
-          routeKey: 'POST /slack/webhook',
-          rawPath: url.pathname,
-          rawQueryString: url.search.slice(1),
-          headers,
-          requestContext: { http: { method: 'POST', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' }, stage: '$default' },
-          body,
-          isBase64Encoded: false,
-        };
-        const result = await botHandler()(event, {});
-        res.writeHead(result.statusCode, { 'content-type': 'application/json', ...result.headers }).end(result.body);
-        log(`Slack webhook: ${headers['content-type'] ?? ''} → ${result.statusCode}`);
+  const api = await startLocalApi(
+    options.port ?? 3000,
+    {
+      'POST /slack/webhook': async (request) => {
+        const result = await botHandler()(toApiGatewayEvent(request), {});
+        log(`Slack webhook: ${request.headers['content-type'] ?? ''} → ${result.statusCode}`);
         printNewSlackMessages();
-        return;
-      }
-      if (req.method === 'POST' && url.pathname === '/events') {
+        return fromApiGatewayResult(result);
+      },
+      'POST /events': async (request) => {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(await readBody(req));
+          parsed = JSON.parse(request.body);
         } catch {
-          return reply(400, { message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}' });
+          return jsonResponse(400, { message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}' });
         }
         try {
-          return reply(200, await publish(parseEventsRequest(parsed)));
+          return jsonResponse(200, await publish(parseEventsRequest(parsed)));
         } catch (error) {
-          if (error instanceof BadEventsRequest) return reply(400, { message: error.message });
+          if (error instanceof BadEventsRequest) return jsonResponse(400, { message: error.message });
           throw error;
         }
-      }
-      if (req.method === 'GET' && url.pathname === '/') {
-        return reply(200, { webhook: '/slack/webhook', events: '/events', executions: executions.length });
-      }
-      reply(404, { message: `no route for ${req.method} ${url.pathname}: try POST /events or POST /slack/webhook` });
-    })().catch((error: unknown) => {
-      log(`Request failed: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) reply(500, { message: (error as Error).message });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
+      },
+      'GET /': async () => jsonResponse(200, { webhook: '/slack/webhook', events: '/events', executions: executions.length }),
+    },
+    (error) => log(`Request failed: ${error.stack ?? String(error)}`),
+  );
+  const url = api.url;
 
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
@@ -394,10 +227,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     async close() {
       await env.scheduler.stopFiring();
       await runtime.idle();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await api.close();
       await sfn.close();
       await env.close();
     },

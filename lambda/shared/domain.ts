@@ -2,6 +2,7 @@
  * The domain of meeting-prep notifications: meetings, users, statuses, and the workflow's own data.
  * Contracts as in DESIGN.md. Pure types and constants; no I/O.
  */
+import type { StoredPreferences } from './preferences';
 
 /** Meeting status lifecycle, as the upstream system writes it. */
 export const MeetingStatus = {
@@ -111,7 +112,8 @@ export interface User {
   readonly name?: string;
   readonly phone_number?: string;
   readonly timezone?: string;
-  readonly notification_preferences?: { readonly prep_reminders?: boolean };
+  /** As stored; read it through `readPreferences` (lambda/shared/preferences.ts), which validates and defaults. */
+  readonly notification_preferences?: StoredPreferences;
 }
 
 /**

@@ -36,6 +36,7 @@ const baseDeps: Omit<BotDeps, 'slack'> = {
     groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
     stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
   },
   kits: loadPrepKits(),
   newId: randomUUID,

@@ -64,6 +64,8 @@ export interface ReminderTargetConfig {
   readonly groupName: string;
   readonly stateMachineArn: string;
   readonly roleArn: string;
+  /** The queue Scheduler sends a reminder to when it cannot start the execution (after its retries). */
+  readonly deadLetterArn: string;
 }
 
 /** The reminder envelope the state machine receives (DESIGN.md); `id` is stable per schedule and time. */
@@ -131,6 +133,8 @@ export function reminderScheduleRequest(
       RoleArn: config.roleArn,
       Input: JSON.stringify(startExecution),
       RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      // Without it, a reminder Scheduler cannot deliver is dropped with no trace.
+      DeadLetterConfig: { Arn: config.deadLetterArn },
     },
   };
 }

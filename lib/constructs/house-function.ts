@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -158,10 +158,23 @@ export class HouseFunction extends Construct {
     return this;
   }
 
-  /** Names a secret (its ARN only, never its value) in `envName` and allows reading that one secret. */
+  /**
+   * Names a secret (its ARN only, never its value) in `envName` and allows reading that one secret, and decrypting
+   * it with its customer-managed key, if it has one, through Secrets Manager only.
+   */
   useSecret(envName: string, secret: secretsmanager.ISecret): this {
     this.function.addEnvironment(envName, secret.secretArn);
     secret.grantRead(this.function);
+    if (secret.encryptionKey) {
+      // grantRead's own key grant is silently dropped for an imported key (aws-cdk-lib 2.276): granted here.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [secret.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
     return this;
   }
 }

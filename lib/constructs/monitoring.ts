@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -26,6 +27,8 @@ export interface MonitoringProps {
   readonly alarmEmail?: string;
   /** Keep the topic's key when the stack is deleted. */
   readonly retainData: boolean;
+  /** The reminders' schedule group and dead-letter queue, whose failures alarm too. @default no reminder alarms */
+  readonly reminders?: { readonly scheduleGroup: scheduler.IScheduleGroup; readonly deadLetterQueue: sqs.IQueue };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -44,8 +47,9 @@ function serviceMetric(name: string, dimensions: Record<string, string> = {}, la
 
 /**
  * What tells a team when delivery fails: alarms on failed and timed-out executions, AllChannelsFailed, messages in
- * the dead-letter queue, webhook 5xx, and Lambda errors and throttles, all to one encrypted SNS topic (with an email
- * subscription from context); and a dashboard of the same figures plus the service's own metrics.
+ * the dead-letter queue, webhook 5xx, Lambda errors and throttles, and reminders Scheduler could not deliver, all to
+ * one encrypted SNS topic that only this account's alarms may publish to (with an email subscription from the stage
+ * file); and a dashboard of the same figures plus the service's own metrics.
  */
 export class Monitoring extends Construct {
   public readonly alarmTopic: sns.Topic;
@@ -59,9 +63,32 @@ export class Monitoring extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    // CloudWatch publishes alarms to the encrypted topic with this key.
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch publishes this account's alarms to the encrypted topic, and nothing else may use it through
+    // CloudWatch: both the key and the topic policy name the alarms of this account and region.
+    const stack = Stack.of(this);
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [cloudwatchService],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOwnAlarms,
+      }),
+    );
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    // A topic policy replaces SNS's default one: without this statement, only the SSL deny would be left.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [cloudwatchService],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     const alarms: cloudwatch.Alarm[] = [];
@@ -91,6 +118,19 @@ export class Monitoring extends Construct {
       'MeetingPrepRequired events could not start an execution and wait in the dead-letter queue: redrive them.');
     alarm('Webhook5xx', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), t.webhook5xx,
       'The Slack webhook answered 5xx: Slack shows the user an error.');
+    if (props.reminders) {
+      const group = props.reminders.scheduleGroup;
+      alarm('RemindersDropped', group.metricDropped({ period: PERIOD, statistic: 'Sum' }), 1,
+        'EventBridge Scheduler dropped reminders (it could not start the prep execution within the retry policy): those executives were not reminded.');
+      alarm('ReminderTargetErrors', group.metricTargetErrors({ period: PERIOD, statistic: 'Sum' }), 1,
+        'Reminder schedules failed to start the prep execution (access denied, throttling, a deleted state machine…).');
+      alarm('RemindersDeadLettered', group.metricSentToDLQ({ period: PERIOD, statistic: 'Sum' }), 1,
+        'Reminders went to the reminder dead-letter queue: read them there and start the executions by hand.');
+      alarm('RemindersNotDeadLettered', group.metricFailedToBeSentToDLQ(undefined, { period: PERIOD, statistic: 'Sum' }), 1,
+        'Scheduler could not put failed reminders in the dead-letter queue: they are lost.');
+      alarm('ReminderDeadLetterQueueMessages', props.reminders.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), 1,
+        'Undelivered reminders wait in the reminder dead-letter queue.');
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.function.metricErrors({ period: PERIOD }), t.lambdaErrors, `${name} function errors.`);
       alarm(`${name}Throttles`, fn.function.metricThrottles({ period: PERIOD }), 1, `${name} function throttled.`);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
+import { acknowledgeWildcard } from '../nag';
 import { orderChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
 import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
@@ -137,6 +138,9 @@ export class PrepWorkflow extends Construct {
       ...props.receiptTimeouts,
     });
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      // Under /aws/vendedlogs/ no CloudWatch Logs resource policy is needed; elsewhere each log group grows the
+      // account's one policy (5,120 characters at most) until a deploy fails.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-prep-notification`,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
@@ -189,6 +193,19 @@ export class PrepWorkflow extends Construct {
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
     });
     this.stateMachine.grantStartExecution(this.starter.function);
+    // A redelivered event whose execution already finished: the starter compares it with the existing execution.
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.starter.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+    acknowledgeWildcard(
+      this.starter.function.role as iam.IRole,
+      executions,
+      'states:DescribeExecution on the executions of this one state machine, whose names are made at run time.',
+    );
     // EventBridge invokes asynchronously: failures inside the function are retried twice, then kept in the DLQ.
     this.starter.function.configureAsyncInvoke({
       retryAttempts: 2,

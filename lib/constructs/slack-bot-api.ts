@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard } from '../nag';
 import * as lambdaIndexes from '../../lambda/shared/table-indexes';
@@ -36,6 +37,8 @@ export interface SlackBotApiProps {
   readonly throttlingRateLimit?: number;
   /** Burst the stage accepts. @default 100 */
   readonly throttlingBurstLimit?: number;
+  /** The API stage's name: the project's stage (`dev`, `staging`, `prod`). @default 'prod' */
+  readonly apiStageName?: string;
 }
 
 /**
@@ -50,6 +53,8 @@ export class SlackBotApi extends Construct {
   public readonly scheduleGroup: scheduler.ScheduleGroup;
   /** The role reminder schedules assume to start the state machine. */
   public readonly schedulerRole: iam.Role;
+  /** Where Scheduler puts a reminder it could not deliver (encrypted; the reminder role may send to it). */
+  public readonly reminderDeadLetterQueue: sqs.Queue;
   public readonly function: HouseFunction;
 
   constructor(scope: Construct, id: string, props: SlackBotApiProps) {
@@ -67,14 +72,25 @@ export class SlackBotApi extends Construct {
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
       description: 'Assumed by prep reminder schedules: starts the prep state machine, nothing else',
+      // Scheduler presents the schedule *group's* ARN as aws:SourceArn (not the schedule's).
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': this.scheduleArnPattern() },
+          StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
         },
       }),
     });
     props.stateMachine.grantStartExecution(this.schedulerRole);
+    this.reminderDeadLetterQueue = new sqs.Queue(this, 'ReminderDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.reminderDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the reminder schedules; it has none of its own.',
+    });
+    // Scheduler only sends (grantSendMessages would add the queue lookups too).
+    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.reminderDeadLetterQueue.queueArn] }));
 
     const { meetings, users, chatSessions } = props.tables;
     this.function = new HouseFunction(this, 'WebhookFunction', {
@@ -90,6 +106,7 @@ export class SlackBotApi extends Construct {
         SCHEDULE_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
         SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        REMINDER_DEAD_LETTER_QUEUE_ARN: this.reminderDeadLetterQueue.queueArn,
       },
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
@@ -125,11 +142,11 @@ export class SlackBotApi extends Construct {
       // Named after the stack: API Gateway's metrics are keyed by API name, and dev and prod may share an account.
       restApiName: `${stack.stackName}-slack-webhook`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // Stage access logs need the account's API Gateway CloudWatch role.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: props.logRemovalPolicy,
+      // Logging needs the account's API Gateway CloudWatch role: one setting per account and region, so no stage's
+      // stack owns it (lib/account-stack.ts creates it once, retained).
+      cloudWatchRole: false,
       deployOptions: {
-        stageName: 'prod',
+        stageName: props.apiStageName ?? 'prod',
         throttlingRateLimit: rate,
         throttlingBurstLimit: burst,
         tracingEnabled: true,
@@ -157,10 +174,6 @@ export class SlackBotApi extends Construct {
       {
         id: 'AwsSolutions-APIG3',
         reason: 'A single signed endpoint with stage throttling; a WAF web ACL (about $5/month plus per-request fees) can be attached by teams that require one.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: "API Gateway's account-level logging role, which stage access and execution logs need, is the AWS-managed policy AWS documents for it.",
       },
     );
     this.api.root

@@ -72,7 +72,7 @@ describe('MeetingPrepRequired rule', () => {
     expect(target).not.toHaveProperty('InputTransformer');
   });
 
-  it('gives that function only states:StartExecution on the prep state machine, and the DLQ for its failures', () => {
+  it('gives that function only StartExecution on the prep state machine, DescribeExecution on its executions, and the DLQ for its failures', () => {
     // Arrange
     const workflow = workflowOf(built.stack);
     const stateMachineArn = renderToken(built.stack, workflow.stateMachine.stateMachineArn);
@@ -84,7 +84,14 @@ describe('MeetingPrepRequired rule', () => {
     // Assert
     // The SQS destination grant (CDK's grantSendMessages) includes the two read-only queue lookups.
     expect(lines.filter((g) => !g.startsWith('xray:') && !g.startsWith('logs:'))).toEqual(
-      [`sqs:GetQueueAttributes ${queueArn}`, `sqs:GetQueueUrl ${queueArn}`, `sqs:SendMessage ${queueArn}`, `states:StartExecution ${stateMachineArn}`].sort(),
+      [
+        `sqs:GetQueueAttributes ${queueArn}`,
+        `sqs:GetQueueUrl ${queueArn}`,
+        `sqs:SendMessage ${queueArn}`,
+        `states:StartExecution ${stateMachineArn}`,
+        // A redelivered event whose execution finished is compared with it: DescribeExecution on its executions only.
+        `states:DescribeExecution arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${renderToken(built.stack, workflow.stateMachine.stateMachineName)}:*`,
+      ].sort(),
     );
     built.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
@@ -131,8 +138,7 @@ describe('dead-letter queue', () => {
     const { template } = built;
 
     // Act / Assert
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(template.toJSON()['Resources'][queueId]['Properties']).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
   it('denies every request not made over TLS', () => {

@@ -101,6 +101,8 @@ export interface BuildOptions {
   readonly context?: JsonObject;
   /** The agents.yaml text. @default the committed config/agents.yaml */
   readonly agentsYaml?: string;
+  /** The folder of the stage files. @default the committed config/stages */
+  readonly stagesDir?: string;
   /**
    * Build it as `cdk synth` does: esbuild bundling and aws-cdk-lib's built-in CloudFormation Validate (~3 s to
    * start its engine in each test file, ~10 s of bundling). @default false: neither
@@ -115,7 +117,7 @@ export interface BuildOptions {
 export function buildStack(options: BuildOptions = {}): BuiltStack {
   const context = { ...cdkJsonContext(), ...(options.asDeployed ? {} : SKIP_BUNDLING), ...options.context };
   const app = new App({ context, builtinCloudFormationValidation: options.asDeployed === true });
-  const config = loadConfig((key) => app.node.tryGetContext(key), options.agentsYaml);
+  const config = loadConfig((key) => app.node.tryGetContext(key), options.agentsYaml, options.stagesDir);
   const stack = new MeetingPrepStack(app, TEST_STACK_ID, { config });
   const template = Template.fromStack(stack);
   if (!options.asDeployed) removeTemporaryOutdir(app);

@@ -166,6 +166,14 @@ describe('security review as code (cdk-nag AWS Solutions checks)', () => {
     ['prod with email and alarms', { stage: 'prod', sesFromEmail: 'assistant@acme-exec.example', alarmEmail: 'oncall@acme-exec.example' }],
     ['imported tables', { meetingsTableName: 'meetings-x', usersTableName: 'users-x', chatSessionsTableName: 'sessions-x', tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }],
     ['the flag off', { enablePrepNotification: 'false' }],
+    [
+      'imported secrets and their key',
+      {
+        slackSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-AbCdEf',
+        twilioSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:twilio-GhIjKl',
+        secretsEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/def',
+      },
+    ],
   ])('passes with zero unacknowledged findings: %s', (_name, context) => {
     expect(() => synthWithNag(context)).not.toThrow();
   });

@@ -104,7 +104,7 @@ describe('reminder schedules', () => {
     built.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
   });
 
-  it('use a role only EventBridge Scheduler can assume, allowed only to start the prep state machine', () => {
+  it('use a role only EventBridge Scheduler can assume, allowed only to start the prep state machine and dead-letter', () => {
     const roleId = logicalIdOf(slackBotOf(built.stack).schedulerRole);
     const role = built.json.Resources[roleId];
     const trust = (role?.Properties['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
@@ -116,6 +116,7 @@ describe('reminder schedules', () => {
     const statements = policies.flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
     expect(statements.map((s) => [actionsOf(s), render(s['Resource'])])).toEqual([
       [['states:StartExecution'], renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn)],
+      [['sqs:SendMessage'], renderToken(built.stack, slackBotOf(built.stack).reminderDeadLetterQueue.queueArn)],
     ]);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
-import { Runtime, demoEntry, demoMeetings, startRuntime } from '../../local/runtime';
+import { demoEntry, demoMeetings } from '../../local/demo';
+import { Runtime, startRuntime } from '../../local/runtime';
 import { FORM, clickBody, signedHeaders } from '../../local/slack-requests';
 import { statesEntered } from '../../local/workflow-runner';
 

@@ -1,5 +1,18 @@
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { AGENTS_CONFIG_PATH, loadConfig, readNotificationChannels } from '../../lib/config';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AGENTS_CONFIG_PATH, STAGES, loadConfig, readNotificationChannels } from '../../lib/config';
+
+/** The error a call throws, failing the test when it returns. */
+function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('expected the call to throw an Error');
+}
 
 function read(yamlText: string): { channels: string[]; problems: string[] } {
   const problems: string[] = [];
@@ -80,11 +93,103 @@ describe('loadConfig', () => {
     expect(load).toThrow(/tableEncryptionKeyArn is only used with imported tables/);
   });
 
-  it('defaults to the dev stage and the listed channels', () => {
+  it('defaults to the dev stage, its committed settings and the listed channels', () => {
     expect(loadConfig(context({}), agents('[sms, email]'))).toEqual({
       stage: 'dev',
       notificationChannels: ['sms', 'email'],
       enablePrepNotification: true,
+      settings: {
+        logRetentionDays: 7,
+        retainData: false,
+        apiThrottle: { rate: 10, burst: 20 },
+        alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 },
+      },
     });
+  });
+});
+
+describe('stage files', () => {
+  const context = (values: Record<string, string>) => (key: string) => values[key];
+  let dir: string;
+  const write = (stage: string, text: string) => fs.writeFileSync(path.join(dir, `${stage}.yaml`), text);
+  const valid = [
+    'enablePrepNotification: true',
+    'logRetentionDays: 14',
+    'retainData: true',
+    'apiThrottleRate: 5',
+    'apiThrottleBurst: 10',
+    'alarmFailedExecutions: 1',
+    'alarmLambdaErrors: 2',
+    'alarmWebhook5xx: 3',
+  ].join('\n');
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stages-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every committed stage file', () => {
+    for (const stage of STAGES) {
+      expect(loadConfig(context({ stage }), agents('[slack]')).stage).toBe(stage);
+    }
+  });
+
+  it('reads every setting of the stage from its file', () => {
+    write('staging', `${valid}\nsesFromEmail: prep@exec.example.com\nalarmEmail: oncall@exec.example.com\nslackSecretArn: arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf\nsecretsEncryptionKeyArn: arn:aws:kms:eu-west-1:111122223333:key/k1\n`);
+
+    const config = loadConfig(context({ stage: 'staging' }), agents('[slack]'), dir);
+
+    expect(config).toMatchObject({
+      stage: 'staging',
+      sesFromEmail: 'prep@exec.example.com',
+      alarmEmail: 'oncall@exec.example.com',
+      slackSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
+      secretsEncryptionKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k1',
+      settings: { logRetentionDays: 14, retainData: true, apiThrottle: { rate: 5, burst: 10 }, alarms: { failedExecutions: 1, lambdaErrors: 2, webhook5xx: 3 } },
+    });
+  });
+
+  it('lets -c key=value override the file for one run', () => {
+    write('prod', `${valid}\nsesFromEmail: prep@exec.example.com\n`);
+
+    const config = loadConfig(context({ stage: 'prod', enablePrepNotification: 'false', apiThrottleRate: '7', sesFromEmail: 'other@exec.example.com' }), agents('[slack]'), dir);
+
+    expect(config.enablePrepNotification).toBe(false);
+    expect(config.settings.apiThrottle.rate).toBe(7);
+    expect(config.sesFromEmail).toBe('other@exec.example.com');
+  });
+
+  it('reports each mistake in the file on its own line, naming the file and the setting', () => {
+    write('prod', ['enablePrepNotification: maybe', 'logRetentionDays: 10', 'retainData: true', 'apiThrottleRate: -1', 'apiThrottleBurst: 10', 'alarmFailedExecutions: 1', 'alarmLambdaErrors: 1', 'sesFromEmail: nobody', 'slackSecretArn: arn:aws:s3:::bucket', 'alarmEmial: oncall@exec.example.com'].join('\n'));
+
+    const error = thrownBy(() => loadConfig(context({ stage: 'prod' }), agents('[slack]'), dir));
+
+    expect(error.message.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringContaining('config/stages/prod.yaml: unknown setting alarmEmial'),
+      '  - config/stages/prod.yaml: alarmWebhook5xx must be set',
+      '  - config/stages/prod.yaml: slackSecretArn is not a Secrets Manager ARN: arn:aws:s3:::bucket',
+      '  - config/stages/prod.yaml: sesFromEmail is not an email address: nobody',
+      '  - config/stages/prod.yaml: enablePrepNotification must be true or false, got "maybe"',
+      expect.stringMatching(/^ {2}- config\/stages\/prod\.yaml: logRetentionDays must be one of CloudWatch Logs' retention periods \(1, 3, .*\), got 10$/),
+      '  - config/stages/prod.yaml: apiThrottleRate must be a positive whole number of requests per second, got -1',
+    ]);
+  });
+
+  it('names a bad -c override as context, not as the file', () => {
+    write('dev', valid);
+
+    const error = thrownBy(() => loadConfig(context({ stage: 'dev', apiThrottleBurst: 'lots' }), agents('[slack]'), dir));
+
+    expect(error.message).toContain('context apiThrottleBurst must be a positive whole number of requests, got "lots"');
+  });
+
+  it('refuses a stage without its committed file', () => {
+    const error = thrownBy(() => loadConfig(context({ stage: 'staging' }), agents('[slack]'), dir));
+
+    expect(error.message).toContain("config/stages/staging.yaml is missing: every stage's settings are committed there");
   });
 });

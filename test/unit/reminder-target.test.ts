@@ -4,6 +4,7 @@ const config = {
   groupName: 'meeting-prep-reminders',
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Prep',
   roleArn: 'arn:aws:iam::123456789012:role/ReminderScheduler',
+  deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:ReminderDeadLetter',
 };
 
 describe('the reminder schedule target', () => {
@@ -14,6 +15,7 @@ describe('the reminder schedule target', () => {
 
     expect(request.Target?.Arn).toBe('arn:aws:scheduler:::aws-sdk:sfn:startExecution');
     expect(request.Target?.RoleArn).toBe(config.roleArn);
+    expect(request.Target?.DeadLetterConfig).toEqual({ Arn: config.deadLetterArn });
     expect(parseStartExecutionInput(request.Target?.Input)).toEqual({
       stateMachineArn: config.stateMachineArn,
       name: 'm-7f3a-reminder-20261126163000',

@@ -2,7 +2,7 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting, User } from '../../lambda/shared/domain';
 import { LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
-import { DEMO_USER, sampleMeeting } from '../../local/runtime';
+import { DEMO_USER, sampleMeeting } from '../../local/demo';
 import prepEvent from '../fixtures/eventbridge/meeting-prep-required.json';
 
 export { prepEvent };
