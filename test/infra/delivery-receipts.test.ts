@@ -61,7 +61,7 @@ describe('Twilio status callbacks', () => {
     const sms = built.stack.workflow?.functions.notifySms;
     if (!sms) throw new Error('no NotifySms');
     const url = env(receipts().twilioStatusFunction.function as never);
-    expect(url).toMatch(/^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/prod\/twilio\/status$/);
+    expect(url).toMatch(/^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/dev\/twilio\/status$/);
     expect(env(sms.function as never)).toBe(url);
     expect(render(built.template.findOutputs('TwilioStatusCallbackUrl')['TwilioStatusCallbackUrl']?.['Value'])).toBe(url);
   });
