@@ -50,7 +50,7 @@ export function applyDrills(env: LocalEnvironment, drills: readonly Drill[]): vo
         env.ses.scriptEvents({ kind: 'never', times: Infinity });
         break;
       case 'slack-timeout':
-        env.slack.fail('chat.postMessage', { kind: 'accept_then_timeout', times: Infinity } as never);
+        env.slack.fail('chat.postMessage', { kind: 'accept_then_timeout', times: Infinity });
         break;
     }
   }

@@ -199,6 +199,45 @@ describe('email waits for the SES configuration set’s event', () => {
   });
 });
 
+describe('a Slack post whose outcome is unknown', () => {
+  it('posts exactly one message, and sends no SMS, when Slack takes the post but its answer times out', async () => {
+    await seed(env, aMeeting());
+    env.slack.fail('chat.postMessage', { kind: 'accept_then_timeout' });
+
+    const execution = await run(prepEventFor(aMeeting()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    const history = env.slack.calls('conversations.history');
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ channel: 'D024BE7LH', include_all_metadata: 'true' });
+    expect(env.slack.calls('chat.postMessage')[0]?.['metadata']).toEqual({
+      event_type: 'meeting_prep_notification',
+      event_payload: { meeting_id: 'm-7f3a', execution: execution.name },
+    });
+    expect(env.twilio.messages).toHaveLength(0);
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'slack', notification_id: env.slack.messages[0]?.ts, notification_status: 'DELIVERED' });
+  });
+
+  it('retries as a check: when the history cannot be read at once, the retry finds the post and sends nothing', async () => {
+    await seed(env, aMeeting());
+    env.slack.fail('chat.postMessage', { kind: 'accept_then_timeout' });
+    env.slack.fail('conversations.history', { kind: 'status', status: 503 });
+
+    const execution = await run(prepEventFor(aMeeting()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(1);
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(env.slack.calls('conversations.history')).toHaveLength(2);
+    expect(env.twilio.messages).toHaveLength(0);
+    const stored = await readMeeting(env, 'm-7f3a');
+    expect(stored).toMatchObject({ notification_channel: 'slack', notification_id: env.slack.messages[0]?.ts, notification_status: 'DELIVERED' });
+    expect(stored?.notification_attempts?.map((a) => [a.channel, a.outcome])).toEqual([['slack', 'outcome_unknown'], ['slack', 'delivered']]);
+  });
+});
+
 describe('a retried task sends nothing twice', () => {
   it('posts one Slack message when Lambda reports a service error after NotifyViaSlack ran', async () => {
     await seed(env, aMeeting());
