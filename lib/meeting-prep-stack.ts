@@ -87,6 +87,7 @@ export class MeetingPrepStack extends Stack {
       slackSecret: this.slackSecret,
       twilioSecret: this.twilioSecret,
       notificationChannels: config.notificationChannels,
+      ...(config.minimumLeadMinutes !== undefined ? { minimumLeadMinutes: config.minimumLeadMinutes } : {}),
       logRetention: retention,
       logRemovalPolicy: removal,
       ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),

@@ -124,6 +124,9 @@ export function formatHistory(execution: LocalExecution): string[] {
       case 'StateFailed':
         lines.push(`${at(e)}  ✗ ${state} failed: ${e.error ?? 'Error'} ${causeText(e.cause)}`);
         break;
+      case 'WaitScheduled':
+        lines.push(`${at(e)}  ⏾ ${state} until ${e.until ?? '?'} (${e.reason ?? 'wait'}); here it passes in ${e.realMs ?? 0} ms`);
+        break;
       case 'TaskSubmitted':
         lines.push(`${at(e)}  ⏳ ${state} sent; waiting for the provider's receipt (task token)`);
         break;

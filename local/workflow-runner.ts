@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { PROJECT_ROOT } from '../lib/constructs/house-function';
+import { advanceLocalClock, localNow } from './clock';
 import { LAMBDA_WAIT_FOR_TASK_TOKEN, LocalDefinition } from './synth';
 import { TaskTokenBroker } from './task-tokens';
 
@@ -17,6 +18,12 @@ export interface HistoryEvent {
   readonly error?: string;
   readonly cause?: unknown;
   readonly retryAttempt?: number;
+  /** A Wait state's timestamp (`WaitScheduled`). */
+  readonly until?: string;
+  /** Why it waits (`WaitScheduled`: the route's hold reason). */
+  readonly reason?: string;
+  /** How long the wait really takes here, in ms (`WaitScheduled`, after the time scale). */
+  readonly realMs?: number;
 }
 
 /** A finished execution. */
@@ -47,6 +54,18 @@ export interface RunOptions {
    * service failure after the handler finished would): the state's Retry then runs the handler again.
    */
   readonly lambdaFaultsAfterRun?: Readonly<Record<string, number>>;
+  /**
+   * How many times faster a Wait state's time passes (Infinity: at once). The local clock (local/clock.ts) jumps
+   * by the part not waited, so the handlers after the wait see the time the Wait state waited for. @default 1
+   */
+  readonly timeScale?: number;
+}
+
+/** The timestamp and reason of a route's hold in a task's output (`route.hold` or `hold`), when it waits. */
+function holdIn(output: unknown): { until: string; reason: string } | undefined {
+  const o = output as { route?: { hold?: unknown }; hold?: unknown } | null;
+  const hold = (o?.route?.hold ?? o?.hold) as { wait?: unknown; until?: unknown; reason?: unknown } | undefined;
+  return hold?.wait === true && typeof hold.until === 'string' ? { until: hold.until, reason: String(hold.reason) } : undefined;
 }
 
 /** A Task error as Step Functions matches it: by name. */
@@ -109,6 +128,8 @@ export class LocalWorkflow {
     // As Lambda does: the task sees and returns plain JSON, and an error reaches Step Functions as its
     // name (errorType) and message (errorMessage) only.
     const faults = { ...options.lambdaFaultsAfterRun };
+    // The hold of the latest route a task returned: what a Wait state's TimestampPath reads.
+    let lastHold: { until: string; reason: string } | undefined;
     const invoke = async (handler: Handler, taskInput: unknown, state?: string): Promise<unknown> => {
       let output: unknown;
       try {
@@ -117,6 +138,8 @@ export class LocalWorkflow {
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
         throw namedError(error.name, error.message);
       }
+      const hold = holdIn(output);
+      if (hold) lastHold = hold;
       if (state && (faults[state] ?? 0) > 0) {
         faults[state] = (faults[state] ?? 0) - 1;
         throw namedError('Lambda.ServiceException', 'Lambda was unable to return the function result (local fault)');
@@ -165,9 +188,28 @@ export class LocalWorkflow {
       options.retryIntervalMs === undefined
         ? undefined
         : Object.fromEntries(Object.keys(this.local.definition.States).map((s) => [s, options.retryIntervalMs as number]));
+    // aws-local-stepfunctions reads a Wait state's override when the state runs: the wait is computed then, on the
+    // local clock, and scaled; the clock jumps by the part not waited.
+    const scale = options.timeScale ?? 1;
+    const waitTimeOverrides: Record<string, number> = {};
+    for (const [state, def] of Object.entries(this.local.definition.States)) {
+      if (def.Type !== 'Wait') continue;
+      Object.defineProperty(waitTimeOverrides, state, {
+        enumerable: true,
+        get: () => {
+          if (!lastHold) return undefined;
+          const remaining = Math.max(0, Date.parse(lastHold.until) - localNow().getTime());
+          const realMs = scale === Infinity ? 0 : Math.round(remaining / scale);
+          advanceLocalClock(remaining - realMs);
+          record({ type: 'WaitScheduled', timestamp: Date.now(), state, stateType: 'Wait', until: lastHold.until, reason: lastHold.reason, realMs });
+          return realMs;
+        },
+      });
+    }
     const execution = this.machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: taskResourceLocalHandlers as never,
+        waitTimeOverrides,
         ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
       },
       context: {
@@ -177,7 +219,7 @@ export class LocalWorkflow {
           Id: `arn:aws:states:us-east-1:123456789012:execution:PrepNotification:${name}`,
           Name: name,
           Input: input as never,
-          StartTime: new Date().toISOString(),
+          StartTime: localNow().toISOString(),
         },
       },
     });

@@ -20,6 +20,7 @@ import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
 import { SdkReminderScheduler } from './reminders';
 import { BotMessage } from './views';
 import { handleWebhook } from './webhook';
+import { now } from '../shared/time';
 
 /** Time allowed for one Slack Web API call: every request must be answered inside Slack's 3 seconds. */
 export const SLACK_CALL_TIMEOUT_MS = 2500;
@@ -40,7 +41,7 @@ const baseDeps: Omit<BotDeps, 'slack'> = {
   },
   kits: loadPrepKits(),
   newId: randomUUID,
-  now: () => new Date(),
+  now,
   logger,
 };
 
@@ -84,5 +85,5 @@ function boltFor(credentials: { botToken: string; signingSecret: string }): Bolt
 
 /** Lambda entry point. */
 export async function handler(event: ApiGatewayEvent, context: unknown): Promise<ApiGatewayResult> {
-  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now: () => new Date(), logger });
+  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now, logger });
 }

@@ -21,6 +21,7 @@ import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { MeetingsRepository, intentAttribute } from '../shared/repositories';
 import { NotifyInput, NotifyResult } from './task-io';
+import { now } from '../shared/time';
 
 /** The longest a task waits on a provider's Retry-After before handing the retry to the state machine. */
 export const MAX_RETRY_AFTER_WAIT_SECONDS = 20;
@@ -249,6 +250,6 @@ export async function notifyViaChannel(
 
 /** Real time, for handlers. */
 export const realTime = {
-  now: (): Date => new Date(),
+  now,
   sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
 };

@@ -11,6 +11,7 @@ import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { Delivery, MeetingsRepository, intentAttribute } from '../shared/repositories';
 import { RecordInput } from './task-io';
+import { now } from '../shared/time';
 
 const logger = createLogger('record-outcome');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
@@ -63,7 +64,7 @@ export async function handler(input: RecordInput): Promise<{ recorded: RecordInp
       await recordUnconfirmed(input);
       break;
     default:
-      await meetings.recordAllChannelsFailed(input.meeting_id, input.claim, new Date());
+      await meetings.recordAllChannelsFailed(input.meeting_id, input.claim, now());
       countMetric(MetricNames.AllChannelsFailed);
       logger.error('every channel failed', { meeting_id: input.meeting_id, execution: input.execution });
   }

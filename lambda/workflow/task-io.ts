@@ -5,6 +5,7 @@
 import { Channel, MeetingSummary, RecipientSummary } from '../shared/domain';
 import { Claim, Delivery } from '../shared/repositories';
 import { SkipReason } from '../shared/skip-rules';
+import type { RoutingPreferences, WorkflowRoute } from './routing';
 
 /** LoadMeeting's result, stored at `$.prep`. */
 export interface LoadedPrep {
@@ -15,6 +16,25 @@ export interface LoadedPrep {
   readonly user: RecipientSummary;
   /** Present when nothing is to be sent; `IsNotificationDue` routes on it. */
   readonly skip_reason?: SkipReason;
+  /** The user's channel order and quiet hours (absent when skipped). */
+  readonly preferences?: RoutingPreferences;
+  /** The first channel and its hold (absent when skipped); later routes replace it. PickChannel reads it. */
+  readonly route?: WorkflowRoute;
+}
+
+/** A prep that is being notified: preferences and route present. */
+export type RoutedPrep = LoadedPrep & { readonly preferences: RoutingPreferences; readonly route: WorkflowRoute };
+
+/** RouteNextChannel's input: the prep after a channel failed. */
+export interface RouteNextInput {
+  readonly prep: RoutedPrep;
+}
+
+/** CheckStillDue's input, after a quiet-hours wait. */
+export interface CheckStillDueInput {
+  readonly prep: RoutedPrep;
+  readonly claim: Claim;
+  readonly execution: string;
 }
 
 /** MarkPrepScheduled's input. */

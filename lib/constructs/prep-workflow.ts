@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
 import { acknowledgeWildcard } from '../nag';
-import { orderChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
+import { keepDeployedChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
 import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
 import { Tables } from './tables';
@@ -37,6 +37,11 @@ export interface PrepWorkflowProps {
    * UNCONFIRMED (never resent), in seconds. @default sms 600, email 900
    */
   readonly receiptTimeouts?: Partial<ReceiptTimeouts>;
+  /**
+   * The least time before the meeting a notification held back by the user's quiet hours must still arrive, in
+   * minutes (from `config/agents.yaml`). @default 120
+   */
+  readonly minimumLeadMinutes?: number;
 }
 
 /** The receipt waits when none are given. */
@@ -64,7 +69,7 @@ export class PrepWorkflow extends Construct {
   public readonly starter: HouseFunction;
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
-    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome', HouseFunction> &
+    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue', HouseFunction> &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
   >;
 
@@ -86,6 +91,19 @@ export class PrepWorkflow extends Construct {
     const loadMeeting = fn('LoadMeeting', 'lambda/workflow/load-meeting.ts', 'Validates the event, loads the meeting and user, applies the skip rules')
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem']);
+    // The tasks that route get the stack's channel order (the default) and the minimum lead of quiet hours.
+    const routing = {
+      NOTIFICATION_CHANNELS: props.notificationChannels.join(','),
+      MINIMUM_LEAD_MINUTES: String(props.minimumLeadMinutes ?? 120),
+    };
+    for (const [key, value] of Object.entries(routing)) loadMeeting.addEnvironment(key, value);
+    const routeNextChannel = fn('RouteNextChannel', 'lambda/workflow/route-next-channel.ts', "Picks the next channel in the user's order and whether quiet hours hold it back");
+    const checkStillDue = fn('CheckStillDue', 'lambda/workflow/check-still-due.ts', 'After a quiet-hours wait, re-checks that the meeting still needs prep, then routes again')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    for (const [key, value] of Object.entries(routing)) {
+      routeNextChannel.addEnvironment(key, value);
+      checkStillDue.addEnvironment(key, value);
+    }
     const markPrepScheduled = fn('MarkPrepScheduled', 'lambda/workflow/mark-prep-scheduled.ts', 'Claims the meeting (PREP_SCHEDULED) exactly once')
       .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
     // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
@@ -128,12 +146,14 @@ export class PrepWorkflow extends Construct {
       loadMeeting,
       markPrepScheduled,
       recordOutcome,
+      routeNextChannel,
+      checkStillDue,
       ...(notifySlack ? { notifySlack } : {}),
       ...(notifySms ? { notifySms } : {}),
       ...(notifyEmail ? { notifyEmail } : {}),
     };
 
-    const definition = setReceiptTimeouts(orderChannels(readPrepDefinition(), props.notificationChannels), {
+    const definition = setReceiptTimeouts(keepDeployedChannels(readPrepDefinition(), props.notificationChannels), {
       ...DEFAULT_RECEIPT_TIMEOUTS,
       ...props.receiptTimeouts,
     });
@@ -151,6 +171,8 @@ export class PrepWorkflow extends Construct {
         LoadMeetingFunctionArn: loadMeeting.function.functionArn,
         MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
         RecordOutcomeFunctionArn: recordOutcome.function.functionArn,
+        RouteNextChannelFunctionArn: routeNextChannel.function.functionArn,
+        CheckStillDueFunctionArn: checkStillDue.function.functionArn,
         ...(notifySlack ? { NotifySlackFunctionArn: notifySlack.function.functionArn } : {}),
         ...(notifySms ? { NotifySmsFunctionArn: notifySms.function.functionArn } : {}),
         ...(notifyEmail ? { NotifyEmailFunctionArn: notifyEmail.function.functionArn } : {}),
@@ -160,7 +182,7 @@ export class PrepWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     // Exactly the task functions, unqualified (grantInvoke would add every version and alias: `<arn>:*`).
-    const tasks = [loadMeeting, markPrepScheduled, recordOutcome, notifySlack, notifySms, notifyEmail].filter((t) => t !== undefined);
+    const tasks = [loadMeeting, markPrepScheduled, recordOutcome, routeNextChannel, checkStillDue, notifySlack, notifySms, notifyEmail].filter((t) => t !== undefined);
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }),
     );

@@ -434,6 +434,8 @@ export type FunctionKey = keyof PrepWorkflow['functions'];
 export const FUNCTION_KEYS: readonly FunctionKey[] = [
   'loadMeeting',
   'markPrepScheduled',
+  'routeNextChannel',
+  'checkStillDue',
   'notifySlack',
   'notifySms',
   'notifyEmail',

@@ -49,7 +49,7 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskSucceeded']);
     expect(env.twilio.messages).toHaveLength(1);
     expect(env.twilio.callbacks.map((c) => [c.params['MessageStatus'], c.status])).toEqual([['sent', 200], ['delivered', 200]]);
@@ -69,7 +69,7 @@ describe('SMS waits for Twilio’s status callback', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
     ]);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskFailed:ChannelPermanentFailure']);
     expect(waitEvents(execution, 'NotifyViaEmail')).toEqual(['TaskSubmitted', 'TaskSucceeded']);
@@ -131,7 +131,7 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()), { waitTimeoutMs: 300 });
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'RecordUnconfirmed']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordUnconfirmed']);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskTimedOut:States.Timeout']);
     expect(env.twilio.messages).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
@@ -148,7 +148,7 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(env.twilio.messages).toHaveLength(1);
     expect(env.twilio.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
@@ -179,7 +179,7 @@ describe('email waits for the SES configuration set’s event', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('AllChannelsFailed');
     expect(waitEvents(execution, 'NotifyViaEmail')).toEqual(['TaskSubmitted', 'TaskFailed:ChannelPermanentFailure']);
-    expect(statesEntered(execution).slice(-3)).toEqual(['NotifyViaEmail', 'RecordAllChannelsFailed', 'AllChannelsFailed']);
+    expect(statesEntered(execution).slice(-5)).toEqual(['NotifyViaEmail', 'RouteNextChannel', 'PickChannel', 'RecordAllChannelsFailed', 'AllChannelsFailed']);
     const stored = await readMeeting(env, 'm-7f3a');
     expect(stored?.notification_status).toBe('FAILED');
     expect(stored?.notification_attempts?.at(-1)).toMatchObject({ channel: 'email', outcome: 'undelivered', error_code: 'bounce_Permanent_General' });
@@ -207,7 +207,7 @@ describe('a Slack post whose outcome is unknown', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     const history = env.slack.calls('conversations.history');
     expect(history).toHaveLength(1);
