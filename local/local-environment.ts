@@ -15,7 +15,7 @@ import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
 import { deliverSesEvent, startReceiptsApi } from './receipts-api';
 import { TaskTokenBroker } from './task-tokens';
-import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
+import { CfnTemplate, localDefinition, routingEnvironment, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
 import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 import { LocalWorkflow } from './workflow-runner';
 
@@ -173,6 +173,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
     POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
     ...tableEnv,
+    ...routingEnvironment(template),
   };
   Object.assign(process.env, env);
   const required = ['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME'];

@@ -151,3 +151,19 @@ export function tableEnvironment(template: CfnTemplate, localNames: Readonly<Rec
   }
   return env;
 }
+
+/** The variables that route between channels (the stack's order, the quiet-hours lead), as the template sets them. */
+export const ROUTING_VARIABLES = ['NOTIFICATION_CHANNELS', 'MINIMUM_LEAD_MINUTES'] as const;
+
+/** The routing variables of the template's functions (LoadMeeting, RouteNextChannel, CheckStillDue share them). */
+export function routingEnvironment(template: CfnTemplate): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const variables = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    for (const name of ROUTING_VARIABLES) {
+      const value = variables[name];
+      if (typeof value === 'string') found[name] = value;
+    }
+  }
+  return found;
+}

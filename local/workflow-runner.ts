@@ -59,6 +59,11 @@ export interface RunOptions {
    * by the part not waited, so the handlers after the wait see the time the Wait state waited for. @default 1
    */
   readonly timeScale?: number;
+  /**
+   * Runs before a Task state's handler (each attempt). Tests use it to change the world at a precise point, e.g. to
+   * cancel the meeting while the execution waits out quiet hours (before CheckStillDue).
+   */
+  readonly beforeTask?: (state: string) => Promise<void>;
 }
 
 /** The timestamp and reason of a route's hold in a task's output (`route.hold` or `hold`), when it waits. */
@@ -132,6 +137,7 @@ export class LocalWorkflow {
     let lastHold: { until: string; reason: string } | undefined;
     const invoke = async (handler: Handler, taskInput: unknown, state?: string): Promise<unknown> => {
       let output: unknown;
+      if (state) await options.beforeTask?.(state);
       try {
         output = JSON.parse(JSON.stringify((await handler(structuredClone(taskInput))) ?? null));
       } catch (thrown) {
