@@ -12,6 +12,7 @@ import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
+import { localNow, resetLocalClock, setLocalClock } from './clock';
 import { Executions, createExecutions } from './executions';
 import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
 import { FakeSfn } from './fake-sfn';
@@ -33,6 +34,11 @@ export interface RuntimeOptions {
   readonly reset?: boolean;
   /** How much faster than real time the local scheduler's clock runs (120: two hours in a minute). @default 1 */
   readonly timeScale?: number;
+  /**
+   * Where the local clock starts (local/clock.ts): every handler reads it, so a drill can start in someone's night.
+   * @default real time
+   */
+  readonly now?: Date;
   /** How often the local scheduler looks for due reminders, in ms. @default 1000 */
   readonly schedulerPollMs?: number;
   /** Fallback drills by name (`slack`, `sms`… see local/fail-drills.ts): stand-ins that fail on purpose. @default none */
@@ -108,6 +114,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const drills = parseFailDrills((options.fail ?? []).join(','));
   const folder: DataFolder | undefined = options.dataDir ? openDataFolder(options.dataDir, { reset: options.reset ?? false }) : undefined;
   const cleanup: (() => Promise<void>)[] = [async () => folder?.release()];
+  if (options.now) {
+    setLocalClock(options.now);
+    cleanup.push(async () => resetLocalClock());
+  }
   const undo = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
@@ -144,6 +154,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const executions: Executions = createExecutions({
     env,
     log,
+    timeScale: options.timeScale ?? 1,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
   });
   const pattern = rulePattern(env.template);
@@ -230,6 +241,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
+    now: localNow,
     pollMs: options.schedulerPollMs ?? 1000,
     onFire: async (schedule) => {
       // The schedule's target is StartExecution itself (a universal target): its input names the execution.
@@ -241,7 +253,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   if (runtime.seededDemo) {
     try {
-      const meetings = demoMeetings();
+      const meetings = demoMeetings(localNow());
       await seed({ users: [DEMO_USER], meetings });
       log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
       log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
