@@ -4,8 +4,8 @@
  */
 import { createLogger } from '../shared/logger';
 import { now } from '../shared/time';
-import { routeFor, routingSettingsFromEnv, type WorkflowRoute } from './routing';
-import { RouteNextInput } from './task-io';
+// Not task-io: this function touches no table, and its bundle should not even import the repositories.
+import { routeFor, routingSettingsFromEnv, type RouteNextInput, type WorkflowRoute } from './routing';
 
 const logger = createLogger('route-next-channel');
 const settings = routingSettingsFromEnv();

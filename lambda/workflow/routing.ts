@@ -73,6 +73,11 @@ export interface RoutablePrep {
   readonly preferences: RoutingPreferences;
 }
 
+/** RouteNextChannel's input: the prep after a channel failed (its route names the channel that failed). */
+export interface RouteNextInput {
+  readonly prep: RoutablePrep & { readonly meeting_id: string; readonly route: WorkflowRoute };
+}
+
 /** The next channel of `order` and whether it may go now. */
 export function routeFor(prep: RoutablePrep, order: readonly Channel[], now: Date, settings: RoutingSettings): WorkflowRoute {
   return routeNext({

@@ -25,11 +25,6 @@ export interface LoadedPrep {
 /** A prep that is being notified: preferences and route present. */
 export type RoutedPrep = LoadedPrep & { readonly preferences: RoutingPreferences; readonly route: WorkflowRoute };
 
-/** RouteNextChannel's input: the prep after a channel failed. */
-export interface RouteNextInput {
-  readonly prep: RoutedPrep;
-}
-
 /** CheckStillDue's input, after a quiet-hours wait. */
 export interface CheckStillDueInput {
   readonly prep: RoutedPrep;

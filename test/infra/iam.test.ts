@@ -335,7 +335,7 @@ describe('state machine role', () => {
     const actual = grants(roleStatements).filter((g) => g.startsWith('lambda:'));
 
     // Assert
-    expect(invoked).toHaveLength(6);
+    expect(invoked).toHaveLength(8);
     expect(invoked.some((id) => id.startsWith('PrepWorkflowNotifySms'))).toBe(true);
     expect(actual).toEqual(expected);
   });
@@ -374,7 +374,7 @@ describe('state machine role with notification_channels [email, slack]', () => {
     // Assert
     expect(functions.notifySms).toBeUndefined();
     expect(entries).not.toContain('lambda/workflow/notify-sms.ts');
-    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.notifySlack, functions.notifyEmail];
+    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.routeNextChannel, functions.checkStillDue, functions.notifySlack, functions.notifyEmail];
     const usedArns = used.map((f) => renderToken(reordered.stack, (f as NonNullable<typeof f>).function.functionArn));
     for (const arn of usedArns) expect(invokable.some((r) => r.startsWith(arn))).toBe(true);
     expect(invokable.every((r) => usedArns.some((arn) => r.startsWith(arn)))).toBe(true);

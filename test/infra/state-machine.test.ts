@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
+import { CLOCK_OFFSET_ENV } from '../../lambda/shared/time';
 import { keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
 import {
   AGENTS_PATH,
@@ -140,6 +141,18 @@ describe('prep state machine (committed agents.yaml)', () => {
     for (const env of environments) {
       expect(env).toMatchObject({ NOTIFICATION_CHANNELS: committedChannelOrder().join(','), MINIMUM_LEAD_MINUTES: '120' });
     }
+  });
+
+  it('leaves every deployed function on real time: none sets the local clock offset', () => {
+    // Arrange
+    const functions = Object.values(built.json.Resources ?? {}).filter((r) => (r as { Type?: string }).Type === 'AWS::Lambda::Function');
+
+    // Act
+    const shifted = functions.filter((fn) => CLOCK_OFFSET_ENV in environmentOf(fn as Parameters<typeof environmentOf>[0]));
+
+    // Assert
+    expect(functions.length).toBeGreaterThan(8);
+    expect(shifted).toEqual([]);
   });
 
   it('routes every channel through PickChannel: the claim, each failed channel (RouteNextChannel) and the end of a wait (CheckStillDue)', () => {
