@@ -66,6 +66,12 @@ export function keepDeployedChannels(definition: AslDefinition, channels: readon
   return { ...definition, States: states };
 }
 
+/**
+ * The longest a quiet-hours wait can last, in seconds: quiet hours are at most 18 hours long (`MAX_QUIET_MINUTES`
+ * in lambda/shared/preferences.ts; a unit test keeps the two equal), and once they are over nothing waits again.
+ */
+export const LONGEST_QUIET_WAIT_SECONDS = 18 * 3600;
+
 /** How long each waiting channel waits for the provider's receipt, in seconds. */
 export interface ReceiptTimeouts {
   readonly sms: number;
@@ -77,7 +83,7 @@ export const WAITING_STATES = { sms: CHANNEL_STATES.sms, email: CHANNEL_STATES.e
 
 /**
  * Sets each waiting channel state's `TimeoutSeconds` (after which the send is recorded UNCONFIRMED, never resent),
- * and the execution's own timeout so that every channel can wait its full time. Returns a new document.
+ * and the execution's own timeout so that the longest quiet-hours wait and every channel's full receipt wait fit. Returns a new document.
  */
 export function setReceiptTimeouts(definition: AslDefinition, timeouts: ReceiptTimeouts): AslDefinition {
   const problems: string[] = [];
@@ -93,7 +99,8 @@ export function setReceiptTimeouts(definition: AslDefinition, timeouts: ReceiptT
     state['TimeoutSeconds'] = timeouts[channel as keyof ReceiptTimeouts];
     waiting += timeouts[channel as keyof ReceiptTimeouts];
   }
-  // Room for the non-waiting states and their retries (minutes at most) on top of the receipt waits.
-  const executionTimeout = Math.max(Number(definition['TimeoutSeconds'] ?? 0), waiting + 900);
+  // Room for the longest quiet-hours wait, and for the non-waiting states and their retries (minutes at most), on
+  // top of the receipt waits: an execution must never time out while it waits for the morning.
+  const executionTimeout = Math.max(Number(definition['TimeoutSeconds'] ?? 0), LONGEST_QUIET_WAIT_SECONDS + waiting + 900);
   return { ...definition, TimeoutSeconds: executionTimeout, States: states };
 }

@@ -69,7 +69,7 @@ export function routingPreferences(
 export interface RoutablePrep {
   readonly reminder: boolean;
   readonly meeting: { readonly start_time: string };
-  readonly user: { readonly timezone: string };
+  readonly user: { readonly timezone: string; readonly has_phone?: boolean; readonly has_email?: boolean };
   readonly preferences: RoutingPreferences;
 }
 
@@ -78,13 +78,17 @@ export interface RouteNextInput {
   readonly prep: RoutablePrep & { readonly meeting_id: string; readonly route: WorkflowRoute };
 }
 
-/** The next channel of `order` and whether it may go now. */
+/**
+ * The next channel of `order` and whether it may go now. A channel the user cannot receive (SMS without a phone
+ * number, email without an address) is never held: its task skips it at once, and the next one is routed then.
+ */
 export function routeFor(prep: RoutablePrep, order: readonly Channel[], now: Date, settings: RoutingSettings): WorkflowRoute {
+  const unreachable = new Set<Channel>([...(prep.user.has_phone === false ? ['sms' as const] : []), ...(prep.user.has_email === false ? ['email' as const] : [])]);
   return routeNext({
     order,
     now,
     timeZone: prep.user.timezone,
-    preferences: prep.preferences,
+    preferences: { ...prep.preferences, quiet_channels: prep.preferences.quiet_channels.filter((c) => !unreachable.has(c)) },
     reminder: prep.reminder,
     meetingStart: prep.meeting.start_time,
     minimumLeadMs: settings.minimumLeadMs,

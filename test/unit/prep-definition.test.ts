@@ -1,5 +1,6 @@
 import type { ChannelName } from '../../lib/config';
-import { type AslDefinition, CHANNEL_STATES, keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
+import { MAX_QUIET_MINUTES } from '../../lambda/shared/preferences';
+import { type AslDefinition, LONGEST_QUIET_WAIT_SECONDS, setReceiptTimeouts, CHANNEL_STATES, keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
 
 /** The Next of a state's States.ALL catcher. */
 function catchAllNext(definition: AslDefinition, stateName: string): string | undefined {
@@ -72,5 +73,14 @@ describe('keepDeployedChannels', () => {
 
   it('refuses an empty channel list', () => {
     expect(() => keepDeployedChannels(readPrepDefinition(), [])).toThrow('at least one notification channel is required');
+  });
+});
+
+describe('the execution timeout', () => {
+  it('lets the longest quiet hours pass without the execution timing out', () => {
+    const definition = setReceiptTimeouts(readPrepDefinition(), { sms: 600, email: 900 });
+
+    expect(LONGEST_QUIET_WAIT_SECONDS).toBe(MAX_QUIET_MINUTES * 60);
+    expect(definition['TimeoutSeconds']).toBeGreaterThanOrEqual(LONGEST_QUIET_WAIT_SECONDS + 600 + 900);
   });
 });

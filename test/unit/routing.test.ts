@@ -54,6 +54,12 @@ describe('routeFor', () => {
     expect(route).toMatchObject({ next: 'sms', remaining: ['email'], hold: { wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z' } });
   });
 
+  it('does not hold a channel the user cannot receive: SMS without a phone number goes to its task (and is skipped) at once', () => {
+    const route = routeFor({ ...PREP, user: { ...PREP.user, has_phone: false } }, ['sms', 'email'], new Date('2026-11-27T08:00:00Z'), SETTINGS);
+
+    expect(route).toMatchObject({ next: 'sms', hold: { wait: false, reason: 'channel_not_held' } });
+  });
+
   it('sends a reminder at once', () => {
     const route = routeFor({ ...PREP, reminder: true }, ['sms'], new Date('2026-11-27T08:00:00Z'), SETTINGS);
 
