@@ -23,12 +23,12 @@ export interface Executions {
   finished(count: number): Promise<readonly LocalExecution[]>;
 }
 
-/** A real wait in words: "1 h 20 min", "45 s". */
+/** A real wait in words: "here that takes 1 h 20 min". */
 function waitInWords(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s here`;
+  if (s < 60) return `here that takes ${s} s`;
   const min = Math.round(s / 60);
-  return min < 60 ? `${min} min here` : `${Math.floor(min / 60)} h ${min % 60} min here`;
+  return min < 60 ? `here that takes ${min} min` : `here that takes ${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 /** Options of {@link createExecutions}. */

@@ -30,7 +30,8 @@ describe('npm start --now 2026-11-27T03:00 --fail slack', () => {
     const [execution] = await runtime.executionsFinished(1);
 
     expect(trace).toContainEqual(expect.stringMatching(/waits in WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/));
-    expect(trace.join('\n')).toMatch(/⏾ WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/);
+    // In the execution's history, right after the Wait state is entered.
+    expect(trace.join('\n')).toMatch(/→ WaitForQuietHours \(Wait\)\n.*⏾ WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/);
     expect(statesEntered(execution!)).toEqual([
       'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel',
       'WaitForQuietHours', 'CheckStillDue', 'PickChannel', 'NotifyViaSms', 'RecordDelivery',
