@@ -389,25 +389,6 @@ export function transitionsOf(state: AslState): string[] {
   ];
 }
 
-/** Where a state's catch-all (`States.ALL`) goes. */
-export function catchAllTarget(state: AslState | undefined): string | undefined {
-  return state?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
-}
-
-/**
- * The fallback chain as a reader of the console sees it: the claim, then each channel state reached through the
- * previous one's catch-all, ending at the first state that is not a channel attempt.
- */
-export function channelChain(definition: AslDocument, channelStates: readonly string[]): string[] {
-  const chain = ['MarkPrepScheduled'];
-  let next = definition.States['MarkPrepScheduled']?.Next;
-  while (next !== undefined && !chain.includes(next)) {
-    chain.push(next);
-    next = channelStates.includes(next) ? catchAllTarget(definition.States[next]) : undefined;
-  }
-  return chain;
-}
-
 /** The error a function throws, failing the test when it returns. */
 export function thrownBy(fn: () => unknown): Error {
   try {
