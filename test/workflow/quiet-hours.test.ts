@@ -177,6 +177,23 @@ describe('quiet hours', () => {
     expect(env.twilio.messages).toHaveLength(1);
   });
 
+  it('the spring-forward weekend: at 01:30 EST on the night clocks jump ahead, 07:00 is 07:00 EDT (11:00Z), not 12:00Z', async () => {
+    // 2026-03-08 06:30Z is 01:30 EST; at 07:00Z New York jumps to 03:00 EDT.
+    const execution = await runAt('2026-03-08T06:30:00Z', meetingAt('2026-03-08T19:00:00Z'), userWith({ ...NIGHT_QUIET, channels: ['sms'] }));
+
+    expect(waits(execution)).toEqual([{ state: 'WaitForQuietHours', until: '2026-03-08T11:00:00Z', reason: 'quiet_hours' }]);
+    expect(env.twilio.messages).toHaveLength(1);
+  });
+
+  it("any IANA zone: an executive in Kolkata (UTC+05:30) at 01:30 waits until 07:00 their time", async () => {
+    const user = userWith({ quiet_hours: { start: '22:00', end: '07:00' }, channels: ['email'] }, { timezone: 'Asia/Kolkata' });
+
+    const execution = await runAt('2026-11-27T20:00:00Z', meetingAt('2026-11-28T09:00:00Z'), user);
+
+    expect(waits(execution)).toEqual([{ state: 'WaitForQuietHours', until: '2026-11-28T01:30:00Z', reason: 'quiet_hours' }]);
+    expect(await env.ses.emails()).toHaveLength(1);
+  });
+
   it('a meeting cancelled during the wait: nothing is sent, the execution stops quietly with the reason', async () => {
     const cancelDuringWait = async (state: string) => {
       if (state !== 'CheckStillDue') return;
