@@ -60,6 +60,11 @@ export interface AppConfig {
   /** Channels in the order they are tried, from `config/agents.yaml`. */
   readonly notificationChannels: readonly ChannelName[];
   /**
+   * The least time before the meeting a notification held back by quiet hours must still arrive, in minutes
+   * (`meeting_coordinator.quiet_hours_minimum_lead_minutes` in `config/agents.yaml`). @default 120
+   */
+  readonly minimumLeadMinutes?: number;
+  /**
    * Whether the prep workflow, its rule and the Slack bot are deployed. `false` is the rollback path: they are
    * removed, the tables and their data stay. @default true
    */
@@ -117,6 +122,27 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** The minimum lead when agents.yaml sets none: two hours. */
+export const DEFAULT_MINIMUM_LEAD_MINUTES = 120;
+
+/** Reads `meeting_coordinator.quiet_hours_minimum_lead_minutes` (a whole number 0..1440; absent: the default). */
+export function readMinimumLeadMinutes(yamlText: string, problems: string[]): number {
+  let doc: unknown;
+  try {
+    doc = parse(yamlText);
+  } catch {
+    return DEFAULT_MINIMUM_LEAD_MINUTES; // readNotificationChannels reports the YAML error
+  }
+  const value = (doc as { meeting_coordinator?: { quiet_hours_minimum_lead_minutes?: unknown } } | null)?.meeting_coordinator
+    ?.quiet_hours_minimum_lead_minutes;
+  if (value === undefined || value === null) return DEFAULT_MINIMUM_LEAD_MINUTES;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1440) {
+    problems.push(`config/agents.yaml: meeting_coordinator.quiet_hours_minimum_lead_minutes must be a whole number of minutes in 0..1440, got ${JSON.stringify(value)}`);
+    return DEFAULT_MINIMUM_LEAD_MINUTES;
+  }
+  return value;
+}
 
 /** Reads and validates the channel order from an agents.yaml document. */
 export function readNotificationChannels(yamlText: string, problems: string[]): ChannelName[] {
@@ -273,6 +299,7 @@ export function loadConfig(
     },
   };
   const notificationChannels = readNotificationChannels(agentsYaml, problems);
+  const minimumLeadMinutes = readMinimumLeadMinutes(agentsYaml, problems);
 
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -295,6 +322,7 @@ export function loadConfig(
     ...(sesFromEmail ? { sesFromEmail } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     notificationChannels,
+    minimumLeadMinutes,
     enablePrepNotification,
     settings,
   };

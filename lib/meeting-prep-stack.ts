@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig } from './config';
+import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { HouseFunction } from './constructs/house-function';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
@@ -28,6 +29,8 @@ export class MeetingPrepStack extends Stack {
   public readonly workflow?: PrepWorkflow;
   /** The Slack bot; absent when `enablePrepNotification` is false. */
   public readonly slackBot?: SlackBotApi;
+  /** Delivery receipts (Twilio status callbacks, SES events); absent when `enablePrepNotification` is false. */
+  public readonly receipts?: DeliveryReceipts;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
@@ -84,6 +87,7 @@ export class MeetingPrepStack extends Stack {
       slackSecret: this.slackSecret,
       twilioSecret: this.twilioSecret,
       notificationChannels: config.notificationChannels,
+      ...(config.minimumLeadMinutes !== undefined ? { minimumLeadMinutes: config.minimumLeadMinutes } : {}),
       logRetention: retention,
       logRemovalPolicy: removal,
       ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),
@@ -98,9 +102,23 @@ export class MeetingPrepStack extends Stack {
       throttlingBurstLimit: settings.apiThrottle.burst,
       apiStageName: config.stage,
     });
+    const receipts = new DeliveryReceipts(this, 'DeliveryReceipts', {
+      tables: this.tables,
+      twilioSecret: this.twilioSecret,
+      api: slackBot.api,
+      deadLetterQueue: workflow.deadLetterQueue,
+      logRetention: retention,
+      logRemovalPolicy: removal,
+    });
+    workflow.useReceipts({
+      statusCallbackUrl: receipts.statusCallbackUrl,
+      configurationSetName: receipts.configurationSet.configurationSetName,
+    });
     const functions: Record<string, HouseFunction> = {
       StartExecution: workflow.starter,
       SlackWebhook: slackBot.function,
+      TwilioStatus: receipts.twilioStatusFunction,
+      SesEvents: receipts.sesEventsFunction,
       SlackWorker: slackBot.worker.function,
     };
     for (const [name, fn] of Object.entries(workflow.functions)) {
@@ -116,17 +134,23 @@ export class MeetingPrepStack extends Stack {
       reminders: { scheduleGroup: slackBot.scheduleGroup, deadLetterQueue: slackBot.reminderDeadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    for (const alarm of slackBot.worker.alarms) {
+    for (const alarm of [...slackBot.worker.alarms, ...receipts.alarms]) {
       alarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
       alarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
     }
     this.workflow = workflow;
     this.slackBot = slackBot;
+    this.receipts = receipts;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,
       description: 'Slack app Request URL (slash command /meetings, interactivity, event subscriptions)',
     });
+    new CfnOutput(this, 'TwilioStatusCallbackUrl', {
+      value: receipts.statusCallbackUrl,
+      description: 'Where Twilio posts the prep SMS status callbacks (set per message by NotifyViaSms)',
+    });
+    new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: workflow.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });

@@ -12,7 +12,9 @@ export const DEMO_USER: User = {
   email: 'jordan.lee@acme-exec.example',
   phone_number: '+12125550143',
   timezone: 'America/New_York',
-  notification_preferences: { prep_reminders: true },
+  // Quiet hours hold SMS and email back at night (Slack follows the executive's own Slack schedule):
+  // `npm start -- --now 2026-11-27T03:00 --fail slack --time-scale 3600` shows the SMS waiting for 07:00.
+  notification_preferences: { prep_reminders: true, quiet_hours: { start: '21:00', end: '07:00' } },
 };
 
 /** A classified meeting of the demo executive starting at `start`: the fixtures' leadership sync unless overridden. */

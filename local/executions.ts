@@ -23,11 +23,21 @@ export interface Executions {
   finished(count: number): Promise<readonly LocalExecution[]>;
 }
 
+/** A real wait in words: "here that takes 1 h 20 min". */
+function waitInWords(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `here that takes ${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `here that takes ${min} min` : `here that takes ${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
 /** Options of {@link createExecutions}. */
 export interface ExecutionsOptions {
   readonly env: LocalEnvironment;
   readonly log: (line: string) => void;
   readonly retryIntervalMs?: number;
+  /** How many times faster Wait states pass (`--time-scale`). @default 1 */
+  readonly timeScale?: number;
 }
 
 /** How the message an execution delivered looks to the executive, found by the provider id it recorded. */
@@ -93,6 +103,13 @@ export function createExecutions(options: ExecutionsOptions): Executions {
         (async () => {
           const execution = await env.workflow.run(input, {
             executionName: name,
+            timeScale: options.timeScale ?? 1,
+            // A quiet-hours wait can last hours: say so when it starts, not only in the execution's final trace.
+            onEvent: (e) => {
+              if (e.type === 'WaitScheduled') {
+                log(`  Execution ${name} waits in ${e.state} until ${e.until} (${e.reason}): ${waitInWords(e.realMs ?? 0)}${(options.timeScale ?? 1) === 1 ? '; --time-scale N makes it pass N times faster' : ''}.`);
+              }
+            },
             ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
           });
           await report(execution, input);

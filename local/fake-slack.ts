@@ -30,8 +30,15 @@ export interface RateLimitedFailure {
   readonly times?: number;
 }
 
+/** The call is carried out (a post is stored), then the answer is held: the client times out on a done post. */
+export interface AcceptThenTimeoutFailure {
+  readonly kind: 'accept_then_timeout';
+  /** @default 1 */
+  readonly times?: number;
+}
+
 /** A failure the Slack fake can inject. */
-export type SlackFailureSpec = FailureSpec | SlackErrorFailure | RateLimitedFailure;
+export type SlackFailureSpec = FailureSpec | SlackErrorFailure | RateLimitedFailure | AcceptThenTimeoutFailure;
 
 /** Options of {@link startFakeSlack}. */
 export interface FakeSlackOptions {
@@ -118,8 +125,9 @@ const DEFAULT_TIME_ZONE = 'America/New_York';
 
 /**
  * Starts a fake Slack Web API on 127.0.0.1. Point `new WebClient(token, { slackApiUrl: fake.apiUrl })` at it.
- * Serves `POST /api/<method>` for `auth.test`, `chat.postMessage`, `chat.update`, `chat.postEphemeral`,
- * `conversations.open` and `users.info`, and `POST /response-url/<id>`.
+ * Serves `POST /api/<method>` for `auth.test`, `chat.postMessage` (with `metadata`), `chat.update`,
+ * `chat.postEphemeral`, `conversations.open`, `conversations.history` (`include_all_metadata`) and `users.info`,
+ * and `POST /response-url/<id>`.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const teamId = options.teamId ?? 'T05QX8K2M7N';
@@ -132,6 +140,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages: SlackSentMessage[] = [];
   const responseUrlPosts: SlackResponseUrlPost[] = [];
   const plan = new FailurePlan<SlackFailureSpec>();
+  const held = new Set<ServerResponse>();
   let lastTsMicros = 0;
 
   const nextTs = (): string => {
@@ -179,6 +188,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       messages.push({ method: 'chat.postEphemeral', channel, ts, user, text: args.text as string | undefined, blocks: args.blocks, args });
       return { ok: true, message_ts: ts };
     },
+    'conversations.history': (args) => {
+      if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      const oldest = Number(args.oldest ?? 0);
+      const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+      const found = messages
+        .filter((m) => m.method === 'chat.postMessage' && m.channel === args.channel && Number(m.ts) > oldest)
+        .reverse();
+      return {
+        ok: true,
+        messages: found.slice(0, limit).map((m) => ({
+          ...botMessage(m.ts, m.text, m.blocks),
+          ...(withMetadata && m.args.metadata !== undefined ? { metadata: m.args.metadata } : {}),
+        })),
+        has_more: found.length > limit,
+        pin_count: 0,
+        channel_actions_ts: null,
+        channel_actions_count: 0,
+      };
+    },
     'conversations.open': (args) => {
       const users = typeof args.users === 'string' ? args.users.split(',').map((u) => u.trim()).filter(Boolean) : [];
       if (typeof args.channel === 'string' && args.channel !== '') return { ok: true, channel: { id: args.channel } };
@@ -212,7 +241,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return accepted ? undefined : 'invalid_auth';
   };
 
-  const failWith = (res: ServerResponse, spec: SlackFailureSpec): void => {
+  const failWith = (res: ServerResponse, spec: Exclude<SlackFailureSpec, AcceptThenTimeoutFailure>): void => {
     if (spec.kind === 'slack_error') return sendJson(res, 200, { ok: false, error: spec.error });
     if (spec.kind === 'ratelimited') {
       return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(spec.retryAfterSeconds) });
@@ -228,12 +257,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const args = parseArgs(await readBody(req), headers['content-type'] ?? '', query);
     requests.push({ method, args: args ?? {}, headers, receivedAt: new Date() });
     const failure = plan.take(method);
-    if (failure) return failWith(res, failure);
+    const acceptThenTimeout = failure?.kind === 'accept_then_timeout';
+    if (failure && !acceptThenTimeout) return failWith(res, failure);
     if (args === undefined) return sendJson(res, 200, { ok: false, error: 'invalid_json' });
     const authError = authorise(headers, args);
     if (authError) return sendJson(res, 200, { ok: false, error: authError });
     const handler = methods[method];
-    sendJson(res, 200, handler ? handler(args) : { ok: false, error: 'unknown_method' });
+    const result = handler ? handler(args) : { ok: false, error: 'unknown_method' };
+    if (acceptThenTimeout) return void held.add(res);
+    sendJson(res, 200, result);
   };
 
   const handleResponseUrl = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
@@ -241,6 +273,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const body = parseJson(text);
     responseUrlPosts.push({ id, body: body ?? text, receivedAt: new Date() });
     const failure = plan.take('response_url');
+    if (failure?.kind === 'accept_then_timeout') return void held.add(res);
     if (failure) return failWith(res, failure);
     if (body === undefined) return sendJson(res, 400, { ok: false, error: 'invalid_payload' });
     sendJson(res, 200, { ok: true });
@@ -266,6 +299,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     clearFailures: () => plan.clear(),
     reset: () => {
       plan.clear();
+      for (const res of held) res.destroy();
+      held.clear();
       requests.length = 0;
       messages.length = 0;
       responseUrlPosts.length = 0;
@@ -273,6 +308,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrl: () => `${server.url}/response-url/${randomBytes(8).toString('hex')}`,
     setUserTimezone: (userId, timeZone) => {
       timeZones.set(userId, timeZone);
+    },
+    close: async () => {
+      for (const res of held) res.destroy();
+      await server.close();
     },
   };
 }

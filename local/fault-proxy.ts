@@ -20,6 +20,8 @@ export interface FaultProxyOptions<S extends ProxyFailure> {
   readonly answer: (spec: S) => { status: number; headers: Record<string, string>; body: string } | undefined;
   /** @default 0 (a free port) */
   readonly port?: number;
+  /** Told of each forwarded request and the emulator's answer, after the answer was sent. */
+  readonly onForwarded?: (request: { readonly url: string; readonly body: string }, response: { readonly status: number; readonly body: string }) => void;
 }
 
 /** The running proxy. */
@@ -51,8 +53,13 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
         { host: '127.0.0.1', port: options.targetPort, method: req.method, path: req.url, headers: flattenHeaders(req.headers) },
         (upstream) => {
           res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          const chunks: Buffer[] = [];
+          if (options.onForwarded) upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
           upstream.pipe(res);
-          upstream.on('end', resolve);
+          upstream.on('end', () => {
+            resolve();
+            options.onForwarded?.({ url: req.url ?? '/', body }, { status: upstream.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') });
+          });
         },
       );
       forward.on('error', reject);

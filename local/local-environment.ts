@@ -11,15 +11,21 @@ import { FaultProxy } from './fault-proxy';
 import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
 import { FakeSqs, startFakeSqs } from './fake-sqs';
 import { FakeSlack, startFakeSlack } from './fake-slack';
+import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
-import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
+import { deliverSesEvent, startReceiptsApi } from './receipts-api';
+import { TaskTokenBroker } from './task-tokens';
+import { CfnTemplate, localDefinition, routingEnvironment, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
 import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 import { LocalWorkflow } from './workflow-runner';
 import { SqsEventSource } from './sqs-event-source';
 import { LOCAL_WORK_QUEUE, attachWorker, createWorkQueues, workQueueSpec } from './work-queue';
 
 export { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
+
+/** The SES configuration set the prep emails are sent in locally. */
+export const LOCAL_CONFIGURATION_SET = 'exec-assistant-prep-emails-local';
 
 /** Options of {@link startLocalEnvironment}. */
 export interface LocalEnvironmentOptions {
@@ -36,6 +42,8 @@ export interface LocalEnvironmentOptions {
    * (see {@link realIntegrationsFromEnv}). @default none: every integration uses its local stand-in
    */
   readonly real?: RealIntegrations;
+  /** Time the functions allow one provider call (`PROVIDER_TIMEOUT_MS`). @default the functions' own (8 s) */
+  readonly providerTimeoutMs?: number;
 }
 
 /** Which integrations talk to the real services. */
@@ -74,6 +82,12 @@ export interface LocalEnvironment {
   readonly ses: LocalSes;
   /** EventBridge Scheduler (the Slack bot's reminders); fire due schedules with `scheduler.fireDue`. */
   readonly scheduler: FakeScheduler;
+  /** Step Functions (StartExecution; SendTaskSuccess/Failure settle the workflow's waiting tasks). */
+  readonly sfn: FakeSfn;
+  /** The API's receipt route, `POST /twilio/status` (the Twilio stand-in posts its status callbacks there). */
+  readonly statusCallbackUrl: string;
+  /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
+  receiptsSettled(): Promise<void>;
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
   readonly sqs: FakeSqs;
   /** The work queue's URL and settings (from the template). */
@@ -132,6 +146,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
+  const tokens = new TaskTokenBroker();
+  const [sfn, receiptsApi] = await Promise.all([
+    // Executions started through the API are the local runtime's business (it sets onStart).
+    startFakeSfn(LOCAL_REMINDERS.stateMachineArn, () => undefined, tokens),
+    startReceiptsApi(),
+  ]);
+  ses.deliverEventsTo(deliverSesEvent);
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
   const real = options.real ?? {};
@@ -140,6 +161,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    AWS_ENDPOINT_URL_SFN: sfn.url,
+    TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
+    SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
+    ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     AWS_ENDPOINT_URL_SQS: sqs.url,
     WORK_QUEUE_URL: workQueueUrl,
     WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
@@ -166,6 +191,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
     POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
     ...tableEnv,
+    ...routingEnvironment(template),
   };
   Object.assign(process.env, env);
   const required = ['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME'];
@@ -176,7 +202,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
   return {
     template,
-    workflow: new LocalWorkflow(localDefinition(template)),
+    workflow: new LocalWorkflow(localDefinition(template), tokens),
     dynamo,
     dynamoFaults,
     db: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
@@ -185,6 +211,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     twilio,
     ses,
     scheduler,
+    sfn,
+    statusCallbackUrl: receiptsApi.statusCallbackUrl,
     sqs,
     workQueue: { url: workQueueUrl, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
@@ -192,6 +220,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       return worker;
     },
     env,
+    async receiptsSettled() {
+      await Promise.all([twilio.settled(), ses.settled()]);
+    },
     endpoints: [
       { name: 'DynamoDB (dynalite)', url: dynamo.endpoint },
       { name: "DynamoDB for the functions (fault proxy)", url: dynamoFaults.url },
@@ -199,10 +230,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       { name: 'Twilio stand-in', url: twilio.url },
       { name: 'SES (aws-ses-v2-local)', url: ses.url },
       { name: 'EventBridge Scheduler stand-in', url: scheduler.url },
+      { name: 'Step Functions API stand-in', url: sfn.url },
+      { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
     ],
     async resetFakes() {
       slack.reset();
       twilio.reset();
+      sfn.reset();
       scheduler.reset();
       sqs.reset();
       dynamoFaults.clearFailures();
@@ -210,7 +244,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     },
     async close() {
       await worker?.stop();
-      await Promise.all([sqs.close(), slack.close(), twilio.close(), ses.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await Promise.all([sqs.close(), slack.close(), twilio.close(), ses.close(), sfn.close(), receiptsApi.close(), scheduler.stopFiring().then(() => scheduler.close())]);
       await dynamoFaults.close();
       await dynamo.close();
     },

@@ -4,7 +4,7 @@
  */
 import { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
-import { FakeHttpServer } from './fake-http';
+import { ANY_REQUEST, FailurePlan, FakeHttpServer } from './fake-http';
 import { startFaultProxy } from './fault-proxy';
 
 /** How the proxy fails a request. `rejected` answers SES's own `MessageRejected` (a permanent error). */
@@ -12,6 +12,25 @@ export type SesFailureSpec =
   | { readonly kind: 'status'; readonly status: number; readonly times?: number }
   | { readonly kind: 'rejected'; readonly times?: number }
   | { readonly kind: 'timeout'; readonly times?: number };
+
+/**
+ * What the configuration set reports for the next emails sent in one: a delivery, a hard bounce, or nothing
+ * (`never`: the event never comes).
+ */
+export type SesEventScript = { readonly kind: 'delivered' | 'bounce' | 'never'; readonly times?: number };
+
+/** An SES event as the configuration set's EventBridge destination puts it on the bus. */
+export interface SesEventBridgeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': 'Email Delivered' | 'Email Bounced';
+  readonly source: 'aws.ses';
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Record<string, unknown>;
+}
 
 /** A mail the emulator received. */
 export interface StoredEmail {
@@ -28,6 +47,14 @@ export interface LocalSes extends FakeHttpServer {
   /** Mail accepted so far. */
   emails(): Promise<StoredEmail[]>;
   fail(spec: SesFailureSpec): void;
+  /** Scripts the events of the next emails sent in a configuration set (default: delivered). */
+  scriptEvents(script: SesEventScript): void;
+  /** Where events go (the local stand-in of the EventBridge rule); events before this is set are dropped. */
+  deliverEventsTo(listener: ((event: SesEventBridgeEvent) => Promise<void>) | undefined): void;
+  /** Events emitted so far. */
+  readonly events: readonly SesEventBridgeEvent[];
+  /** Resolves when every event emitted so far has been handled. */
+  settled(): Promise<void>;
   clearFailures(): void;
   /** Clears the failures and the stored mail. */
   reset(): Promise<void>;
@@ -43,6 +70,55 @@ function sesError(code: string, message: string, type: 'Sender' | 'Receiver'): s
 /** Starts the emulator and its proxy on 127.0.0.1 (ephemeral ports unless `port` is given for the proxy). */
 export async function startLocalSes(options: { port?: number } = {}): Promise<LocalSes> {
   const backend = await sesLocal({ host: '127.0.0.1', port: 0 });
+  const eventPlan = new FailurePlan<SesEventScript>();
+  const events: SesEventBridgeEvent[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let listener: ((event: SesEventBridgeEvent) => Promise<void>) | undefined;
+  /** SES v1 `SendEmail` in a configuration set: after the answer, the set's event for that mail. */
+  const onForwarded = (request: { url: string; body: string }, response: { status: number; body: string }): void => {
+    const form = new URLSearchParams(request.body);
+    const configurationSet = form.get('ConfigurationSetName');
+    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(response.body)?.[1];
+    if (form.get('Action') !== 'SendEmail' || response.status !== 200 || !configurationSet || !messageId) return;
+    const script = eventPlan.take(ANY_REQUEST) ?? { kind: 'delivered' };
+    if (script.kind === 'never') return;
+    const tags: Record<string, string[]> = { 'ses:configuration-set': [configurationSet] };
+    for (let i = 1; form.has(`Tags.member.${i}.Name`); i++) tags[form.get(`Tags.member.${i}.Name`) as string] = [form.get(`Tags.member.${i}.Value`) ?? ''];
+    const to = form.get('Destination.ToAddresses.member.1') ?? '';
+    const now = new Date();
+    const mail = { timestamp: now.toISOString(), source: form.get('Source') ?? '', messageId, destination: [to], tags };
+    const event: SesEventBridgeEvent = {
+      version: '0',
+      id: `local-${messageId}`,
+      'detail-type': script.kind === 'delivered' ? 'Email Delivered' : 'Email Bounced',
+      source: 'aws.ses',
+      account: '123456789012',
+      time: now.toISOString(),
+      region: 'us-east-1',
+      resources: [`arn:aws:ses:us-east-1:123456789012:configuration-set/${configurationSet}`],
+      detail:
+        script.kind === 'delivered'
+          ? { eventType: 'Delivery', mail, delivery: { timestamp: now.toISOString(), recipients: [to], smtpResponse: '250 2.6.0 Message received' } }
+          : {
+              eventType: 'Bounce',
+              mail,
+              bounce: {
+                bounceType: 'Permanent',
+                bounceSubType: 'General',
+                bouncedRecipients: [{ emailAddress: to, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+                timestamp: now.toISOString(),
+              },
+            },
+    };
+    events.push(event);
+    const deliver = listener;
+    if (!deliver) return;
+    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => deliver(event))
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
   const backendPort = (backend.address() as AddressInfo).port;
   const proxy = await startFaultProxy<SesFailureSpec>({
     targetPort: backendPort,
@@ -53,10 +129,15 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       const xml =
         failure.kind === 'rejected'
           ? sesError('MessageRejected', 'Email address is not verified.', 'Sender')
-          : sesError(failure.status >= 500 ? 'ServiceUnavailable' : 'BadRequest', `Local failure ${failure.status}`, failure.status >= 500 ? 'Receiver' : 'Sender');
+          : sesError(
+              failure.status === 503 ? 'ServiceUnavailable' : failure.status >= 500 ? 'InternalFailure' : 'BadRequest',
+              `Local failure ${failure.status}`,
+              failure.status >= 500 ? 'Receiver' : 'Sender',
+            );
       return { status: failure.kind === 'rejected' ? 400 : failure.status, headers: { 'content-type': 'text/xml' }, body: xml };
     },
     ...(options.port !== undefined ? { port: options.port } : {}),
+    onForwarded,
   });
 
   const storeUrl = `http://127.0.0.1:${backendPort}`;
@@ -69,9 +150,22 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       return json.emails;
     },
     fail: (spec) => proxy.fail('SendEmail', spec),
-    clearFailures: () => proxy.clearFailures(),
+    scriptEvents: (script) => eventPlan.add(ANY_REQUEST, script),
+    deliverEventsTo: (next) => {
+      listener = next;
+    },
+    events,
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    clearFailures: () => {
+      proxy.clearFailures();
+      eventPlan.clear();
+    },
     async reset() {
       proxy.clearFailures();
+      eventPlan.clear();
+      events.length = 0;
       await fetch(`${storeUrl}/clear-store`, { method: 'POST' });
     },
     async close() {

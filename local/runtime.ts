@@ -12,11 +12,12 @@ import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
+import { localNow, resetLocalClock, setLocalClock } from './clock';
 import { Executions, createExecutions } from './executions';
 import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
-import { FakeSfn, startFakeSfn } from './fake-sfn';
+import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
-import { LOCAL_REMINDERS, LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { localRoutes } from './local-routes';
 import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
@@ -33,6 +34,11 @@ export interface RuntimeOptions {
   readonly reset?: boolean;
   /** How much faster than real time the local scheduler's clock runs (120: two hours in a minute). @default 1 */
   readonly timeScale?: number;
+  /**
+   * Where the local clock starts (local/clock.ts): every handler reads it, so a drill can start in someone's night.
+   * @default real time
+   */
+  readonly now?: Date;
   /** How often the local scheduler looks for due reminders, in ms. @default 1000 */
   readonly schedulerPollMs?: number;
   /** Fallback drills by name (`slack`, `sms`… see local/fail-drills.ts): stand-ins that fail on purpose. @default none */
@@ -108,6 +114,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const drills = parseFailDrills((options.fail ?? []).join(','));
   const folder: DataFolder | undefined = options.dataDir ? openDataFolder(options.dataDir, { reset: options.reset ?? false }) : undefined;
   const cleanup: (() => Promise<void>)[] = [async () => folder?.release()];
+  if (options.now) {
+    setLocalClock(options.now);
+    cleanup.push(async () => resetLocalClock());
+  }
   const undo = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
@@ -122,7 +132,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   }
   cleanup.push(() => api.close());
   let env: LocalEnvironment;
-  let sfn: FakeSfn;
   try {
     env = await startLocalEnvironment({
       ...(folder ? { dynamoPath: folder.dynamoPath, schedulesFile: folder.schedulesFile } : {}),
@@ -132,18 +141,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       throw startupError(error, 'DynamoDB', '--dynamodb-port');
     });
     cleanup.push(() => env.close());
-    // The rule's target is the starter function: it starts each execution, named after its meeting, through the
-    // Step Functions API (a loopback fake here, which hands new executions to the local runner).
-    sfn = await startFakeSfn(LOCAL_REMINDERS.stateMachineArn, (name, input) => executions.start(input as Record<string, unknown>, name));
   } catch (error) {
     await undo();
     throw error;
   }
-  process.env['AWS_ENDPOINT_URL_SFN'] = sfn.url;
+  // The rule's target is the starter function: it starts each execution, named after its meeting, through the
+  // Step Functions API (the environment's loopback stand-in, which hands new executions to the local runner and
+  // settles the waiting tasks' tokens).
+  const sfn: FakeSfn = env.sfn;
+  sfn.onStart = (name, input) => executions.start(input as Record<string, unknown>, name);
   for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,
     log,
+    timeScale: options.timeScale ?? 1,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
   });
   const pattern = rulePattern(env.template);
@@ -192,7 +203,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sfn,
     data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
     seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
-    endpoints: [{ name: 'Webhook and events API', url: api.url }, ...env.endpoints, { name: 'Step Functions stand-in', url: sfn.url }],
+    endpoints: [{ name: 'Webhook and events API', url: api.url }, ...env.endpoints],
     executions: executions.all,
     publish,
     seed,
@@ -235,6 +246,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
+    now: localNow,
     pollMs: options.schedulerPollMs ?? 1000,
     onFire: async (schedule) => {
       // The schedule's target is StartExecution itself (a universal target): its input names the execution.
@@ -246,7 +258,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   if (runtime.seededDemo) {
     try {
-      const meetings = demoMeetings();
+      const meetings = demoMeetings(localNow());
       await seed({ users: [DEMO_USER], meetings });
       log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
       log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);

@@ -59,10 +59,15 @@ export function localFunctionArn(logicalId: string): string {
   return `arn:aws:lambda:us-east-1:123456789012:function:${logicalId}`;
 }
 
+/** The Resource of a Task that invokes a Lambda function and waits for its task token. */
+export const LAMBDA_WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
 /** The workflow as the local runner needs it. */
 export interface LocalDefinition {
   /** The ASL document with every substitution resolved. */
-  readonly definition: Record<string, unknown> & { States: Record<string, { Type: string; Resource?: string }> };
+  readonly definition: Record<string, unknown> & {
+    States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: unknown }; TimeoutSeconds?: number }>;
+  };
   /** Task state name → source entry of the function it invokes (e.g. `lambda/workflow/load-meeting.ts`). */
   readonly taskEntries: Readonly<Record<string, string>>;
 }
@@ -97,8 +102,10 @@ export function localDefinition(template: CfnTemplate): LocalDefinition {
   const taskEntries: Record<string, string> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
-    const entry = state.Resource ? arnToEntry.get(state.Resource) : undefined;
-    if (!entry) throw new Error(`task ${name} invokes an unknown resource ${state.Resource}`);
+    // The callback pattern names its function in Parameters; a plain Lambda task in Resource.
+    const arn = state.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN ? state.Parameters?.FunctionName : state.Resource;
+    const entry = typeof arn === 'string' ? arnToEntry.get(arn) : undefined;
+    if (!entry) throw new Error(`task ${name} invokes an unknown resource ${String(arn)}`);
     taskEntries[name] = entry;
   }
   return { definition, taskEntries };
@@ -143,4 +150,20 @@ export function tableEnvironment(template: CfnTemplate, localNames: Readonly<Rec
     }
   }
   return env;
+}
+
+/** The variables that route between channels (the stack's order, the quiet-hours lead), as the template sets them. */
+export const ROUTING_VARIABLES = ['NOTIFICATION_CHANNELS', 'MINIMUM_LEAD_MINUTES'] as const;
+
+/** The routing variables of the template's functions (LoadMeeting, RouteNextChannel, CheckStillDue share them). */
+export function routingEnvironment(template: CfnTemplate): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const variables = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    for (const name of ROUTING_VARIABLES) {
+      const value = variables[name];
+      if (typeof value === 'string') found[name] = value;
+    }
+  }
+  return found;
 }

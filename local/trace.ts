@@ -100,6 +100,9 @@ function causeText(cause: unknown): string {
 export function formatHistory(execution: LocalExecution): string[] {
   const lines: string[] = [];
   const started = new Map<string, number>();
+  const open = new Set<string>();
+  // The runner schedules a wait as the Wait state starts, which can be recorded just before its StateEntered.
+  const pendingWaits = new Map<string, string>();
   const first = execution.history[0]?.timestamp ?? 0;
   const at = (e: HistoryEvent) => `+${String(e.timestamp - first).padStart(5)} ms`;
   for (const e of execution.history) {
@@ -110,9 +113,13 @@ export function formatHistory(execution: LocalExecution): string[] {
         break;
       case 'StateEntered':
         started.set(state, e.timestamp);
+        open.add(state);
         lines.push(`${at(e)}  → ${state} (${e.stateType ?? 'State'})`);
+        if (pendingWaits.has(state)) lines.push(pendingWaits.get(state) as string);
+        pendingWaits.delete(state);
         break;
       case 'StateExited':
+        open.delete(state);
         lines.push(`${at(e)}  ← ${state}  ${e.timestamp - (started.get(state) ?? e.timestamp)} ms`);
         break;
       case 'StateRetried':
@@ -123,6 +130,24 @@ export function formatHistory(execution: LocalExecution): string[] {
         break;
       case 'StateFailed':
         lines.push(`${at(e)}  ✗ ${state} failed: ${e.error ?? 'Error'} ${causeText(e.cause)}`);
+        break;
+      case 'WaitScheduled': {
+        const line = `${at(e)}  ⏾ ${state} until ${e.until ?? '?'} (${e.reason ?? 'wait'}); here it passes in ${e.realMs ?? 0} ms`;
+        if (open.has(state)) lines.push(line);
+        else pendingWaits.set(state, line);
+        break;
+      }
+      case 'TaskSubmitted':
+        lines.push(`${at(e)}  ⏳ ${state} sent; waiting for the provider's receipt (task token)`);
+        break;
+      case 'TaskSucceeded':
+        lines.push(`${at(e)}  ✉ ${state} receipt: delivered (SendTaskSuccess)`);
+        break;
+      case 'TaskFailed':
+        lines.push(`${at(e)}  ✉ ${state} receipt: not delivered — ${e.error ?? 'Error'} ${causeText(e.cause)}`);
+        break;
+      case 'TaskTimedOut':
+        lines.push(`${at(e)}  ⌛ ${state} no receipt in time (States.Timeout): recorded unconfirmed, not resent`);
         break;
       case 'ExecutionSucceeded':
         lines.push(`${at(e)}  ExecutionSucceeded`);

@@ -24,8 +24,10 @@ export const WEBHOOK_OUTPUT_KEY = 'SlackWebhookUrl';
  * - `chat:write`: `chat.postMessage` (the prep notification, session DMs), `chat.update` (replacing a clicked
  *   message), `chat.postEphemeral` (replies only the clicker sees);
  * - `commands`: the `/meetings` slash command;
- * - `im:history`: receiving `message.im` events (the executive's DMs to the bot);
- * - `im:write`: direct messages the bot starts itself (`chat.postMessage` with a user id as the channel).
+ * - `im:history`: receiving `message.im` events (the executive's DMs to the bot), and `conversations.history` of
+ *   the DM, which a retried notification reads (with `include_all_metadata`) to find whether its post went through;
+ * - `im:write`: direct messages the bot starts itself (`chat.postMessage` with a user id as the channel), and
+ *   `conversations.open` to learn that DM's channel id.
  * Clicks (`block_actions`) and `response_url` replies need no scope.
  */
 export const BOT_SCOPES = ['chat:write', 'commands', 'im:history', 'im:write'] as const;

@@ -56,6 +56,18 @@ export interface ChatSession {
   readonly opening_ts?: string;
 }
 
+/**
+ * The most characters of a DM kept on the session. Slack allows 40,000; kept whole, a few such messages (up to
+ * 4 bytes a character) would pass DynamoDB's 400 KB item limit and the session could not be written at all.
+ */
+export const MAX_STORED_MESSAGE_CHARS = 4_000;
+
+/** A DM's text as stored: whole code points, cut to {@link MAX_STORED_MESSAGE_CHARS} with a marker. */
+export function storedMessageText(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= MAX_STORED_MESSAGE_CHARS ? text : `${chars.slice(0, MAX_STORED_MESSAGE_CHARS - 1).join('')}…`;
+}
+
 /** How long a session lives. */
 export const SESSION_TTL_SECONDS = 24 * 3600;
 
@@ -142,7 +154,7 @@ export class ChatSessionsRepository {
           ExpressionAttributeNames: { '#ctx': 'context', '#state': 'state' },
           ExpressionAttributeValues: {
             ':empty': [],
-            ':m': [message],
+            ':m': [{ ...message, text: storedMessageText(message.text) }],
             ':ts': new Set([message.ts]),
             ':tsValue': message.ts,
             ':to': to,

@@ -46,11 +46,36 @@ export const DEFAULT_TIMEZONE = 'America/New_York';
 /** One attempt at one channel, as recorded on the meeting. */
 export interface NotificationAttempt {
   readonly channel: Channel;
-  readonly outcome: 'delivered' | 'failed' | 'skipped' | 'retrying';
+  readonly outcome: 'delivered' | 'unconfirmed' | 'undelivered' | 'outcome_unknown' | 'failed' | 'skipped' | 'retrying';
   readonly error_code?: string;
   readonly notification_id?: string;
   readonly at: string;
   readonly execution?: string;
+}
+
+/**
+ * How a delivery ended: `DELIVERED` (a provider receipt, or Slack's `ok`), `UNCONFIRMED` (accepted, or the outcome
+ * is unknown, and no receipt came in time; never resent), `FAILED` (every channel failed).
+ */
+export type NotificationStatus = 'DELIVERED' | 'UNCONFIRMED' | 'FAILED';
+
+/**
+ * What a NotifyVia* task recorded on the meeting before sending (one per channel, the latest execution's), so a
+ * re-run of the task can tell "never sent" from "sent, outcome unknown".
+ */
+export interface DeliveryIntent {
+  readonly execution: string;
+  /** When the send started (ISO 8601). */
+  readonly at: string;
+  /**
+   * `sending`: recorded before the request, no outcome yet; `accepted`: the provider took it (its id is known);
+   * `delivered` / `undelivered`: a receipt came; `failed`: the send surely did not happen.
+   */
+  readonly state: 'sending' | 'accepted' | 'delivered' | 'undelivered' | 'failed';
+  readonly notification_id?: string;
+  /** The Step Functions task token of the waiting task (SMS, email). */
+  readonly task_token?: string;
+  readonly error_code?: string;
 }
 
 /** A meeting item (only the fields this service reads or writes are typed). */
@@ -71,8 +96,11 @@ export interface Meeting {
   readonly notification_id?: string;
   readonly notification_channel?: Channel;
   readonly notification_sent_at?: string;
-  readonly notification_status?: 'DELIVERED' | 'FAILED';
+  readonly notification_status?: NotificationStatus;
   readonly notification_attempts?: readonly NotificationAttempt[];
+  readonly notification_intent_slack?: DeliveryIntent;
+  readonly notification_intent_sms?: DeliveryIntent;
+  readonly notification_intent_email?: DeliveryIntent;
   readonly created_at?: string;
   readonly updated_at?: string;
 }

@@ -15,6 +15,7 @@ export const ErrorNames = {
   ChannelPermanentFailure: 'ChannelPermanentFailure',
   ChannelTransientFailure: 'ChannelTransientFailure',
   ChannelRateLimited: 'ChannelRateLimited',
+  ChannelOutcomeUnknown: 'ChannelOutcomeUnknown',
 } as const;
 
 /** The input is not a well-formed MeetingPrepRequired (or reminder) envelope. Never retried. */
@@ -61,7 +62,7 @@ export class PrepAlreadyScheduledError extends Error {
 }
 
 /** Why a channel could not even be tried. */
-export type UnavailableReason = 'no_phone_number' | 'no_email' | 'not_configured' | 'channel_disabled';
+export type UnavailableReason = 'no_phone_number' | 'invalid_phone_number' | 'no_email' | 'not_configured' | 'channel_disabled';
 
 /** The user cannot receive this channel: skipped at once, the next channel is tried. */
 export class ChannelUnavailableError extends Error {
@@ -98,12 +99,25 @@ export class ChannelRateLimitedError extends Error {
   }
 }
 
+/**
+ * The request reached the provider but no answer proves what it did (a timeout after sending, a dropped
+ * connection, a 5xx that does not say "rejected"). Never retried as transient: a retry first checks whether the
+ * send went through (Slack, Twilio), and SES, which has no lookup, records it unconfirmed and never resends.
+ */
+export class ChannelOutcomeUnknownError extends Error {
+  override readonly name = ErrorNames.ChannelOutcomeUnknown;
+  constructor(readonly channel: string, readonly code: string, options?: { cause?: unknown }) {
+    super(`${channel} outcome unknown: ${code}`, options);
+  }
+}
+
 /** Any of the channel errors, with the code recorded in the meeting's attempt list. */
 export type ChannelError =
   | ChannelUnavailableError
   | ChannelPermanentFailureError
   | ChannelTransientFailureError
-  | ChannelRateLimitedError;
+  | ChannelRateLimitedError
+  | ChannelOutcomeUnknownError;
 
 /** The error code recorded for a channel error. */
 export function channelErrorCode(error: ChannelError): string {
@@ -118,6 +132,7 @@ export function isChannelError(error: unknown): error is ChannelError {
     error instanceof ChannelUnavailableError ||
     error instanceof ChannelPermanentFailureError ||
     error instanceof ChannelTransientFailureError ||
-    error instanceof ChannelRateLimitedError
+    error instanceof ChannelRateLimitedError ||
+    error instanceof ChannelOutcomeUnknownError
   );
 }

@@ -5,11 +5,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
-const PHONE = /\+\d{6,14}(\d{2})/g;
+/** A run of digits with the separators people write phone numbers with; checked by {@link maskPhone}. */
+const PHONE_LIKE = /(?<![\w.+\-])(\+\s?)?(\(?\d[\d\s().\-]*\d)(?![\w]|\.\d)/g;
 
-/** Masks email addresses (`j***@example.com`) and E.164 numbers (`+***43`) in a string. */
+function maskPhone(match: string, plus: string | undefined, body: string): string {
+  const digits = body.replace(/\D/g, '');
+  const separated = /[\s().\-]/.test(body);
+  // With "+": E.164, however spaced. Without: a national number written with separators ((212) 555-0143,
+  // 07700 900123); a bare run of digits is an id or a timestamp, not a phone number.
+  const phone = plus ? digits.length >= 7 && digits.length <= 15 : separated && digits.length >= 10 && digits.length <= 11;
+  if (!phone) return match;
+  const trailing = /\s+$/.exec(body)?.[0] ?? '';
+  return `${plus ? '+' : ''}***${digits.slice(-2)}${trailing}`;
+}
+
+/**
+ * Masks email addresses (`j***@example.com`) and phone numbers (`+***43`) in a string: E.164 with or without
+ * spaces or dashes (`+1 212-555-0143`), and national numbers with separators (`(212) 555-0143`).
+ */
 export function maskContacts(text: string): string {
-  return text.replace(EMAIL, '$1***@$2').replace(PHONE, '+***$1');
+  return text.replace(EMAIL, '$1***@$2').replace(PHONE_LIKE, maskPhone);
 }
 
 /** A logger for one function; `service` names the function in every line. */

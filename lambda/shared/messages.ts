@@ -7,6 +7,8 @@ import { MeetingSummary, RecipientSummary, meetingTypeInWords } from './domain';
 import { escapeMrkdwn } from './mrkdwn';
 import { durationMinutes, formatDuration, formatLocalDateTime } from './time';
 
+export { renderSms } from './sms-text';
+
 /** Action ids of the two buttons; the Slack bot routes on them. */
 export const ActionIds = { StartPrep: 'start_prep', RemindLater: 'remind_later' } as const;
 
@@ -25,8 +27,6 @@ export interface PrepNotice {
 }
 
 const SLACK_HEADER_LIMIT = 150;
-/** One SMS segment in the GSM-7 alphabet. */
-const SMS_SEGMENT = 160;
 
 export { escapeMrkdwn };
 
@@ -107,18 +107,6 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
 export interface FallbackOptions {
   /** @default false: a fallback channel runs because the Slack message did not arrive */
   readonly slackDelivered?: boolean;
-}
-
-/**
- * A short SMS: title, local time, and how to start prep when the Slack message arrived. The title is cut (with
- * "...", which GSM-7 has, unlike "…") so the whole text fits one 160-character segment.
- */
-export function renderSms(notice: PrepNotice, options: FallbackOptions = {}): string {
-  const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
-  const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
-  const tail = options.slackDelivered ? `, ${when}. To prep, open Slack > Start Prep Session.` : `, ${when}.`;
-  const budget = SMS_SEGMENT - `${lead}: `.length - tail.length;
-  return `${lead}: ${truncate(notice.meeting.title, Math.max(budget, 10), '...')}${tail}`;
 }
 
 /** The email: subject, HTML and plain-text bodies. */

@@ -22,6 +22,14 @@ export const MetricNames = {
   AllChannelsFailed: 'AllChannelsFailed',
   /** A Slack request served; dimension Kind (meetings_command, start_prep, remind_later, direct_message). */
   SlackInteractions: 'SlackInteractions',
+  /** A provider's receipt said a message was not delivered; dimensions Channel, ErrorCode. */
+  UndeliveredReceipts: 'UndeliveredReceipts',
+  /** A delivery recorded UNCONFIRMED (accepted or outcome unknown, no receipt in time); dimension Channel. */
+  UnconfirmedDeliveries: 'UnconfirmedDeliveries',
+  /** A re-run asked the provider whether an earlier send went through; dimensions Channel, Found. */
+  EarlierSendsChecked: 'EarlierSendsChecked',
+  /** A bookkeeping write failed after the channel's outcome was known (logged, not thrown); dimension Write. */
+  BookkeepingFailures: 'BookkeepingFailures',
   /** A Remind Me in 2 Hours schedule created. */
   RemindersScheduled: 'RemindersScheduled',
   /** A signed Slack request answered 200 with nothing done; dimension Reason. */

@@ -11,11 +11,12 @@ export function slackApiUrl(): string | undefined {
   return url ? (url.endsWith('/') ? url : `${url}/`) : undefined;
 }
 
-/** A WebClient for a bot token with the house settings and the given per-call timeout. */
-export function createSlackWebClient(botToken: string, timeoutMs: number): WebClient {
+/** A WebClient for a bot token with the house settings, the given per-call timeout and, optionally, a fetch. */
+export function createSlackWebClient(botToken: string, timeoutMs: number, fetch?: typeof globalThis.fetch): WebClient {
   const apiUrl = slackApiUrl();
   return new WebClient(botToken, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    ...(fetch ? { fetch } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: timeoutMs,

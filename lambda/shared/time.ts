@@ -37,3 +37,16 @@ export function durationMinutes(startIso: string, endIso: string | undefined): n
 export function formatDuration(minutes: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
+
+/**
+ * The environment variable that shifts {@link now} by a number of milliseconds. Only the local runtime and the
+ * workflow tests set it (to start the clock in someone's night, or to let a Wait state's time pass at once); the
+ * stack never does, so deployed functions read real time.
+ */
+export const CLOCK_OFFSET_ENV = 'LOCAL_CLOCK_OFFSET_MS';
+
+/** The current time: real time, shifted by {@link CLOCK_OFFSET_ENV} when the local runtime set it. */
+export function now(): Date {
+  const offset = Number(process.env[CLOCK_OFFSET_ENV] ?? 0);
+  return new Date(Date.now() + (Number.isFinite(offset) ? offset : 0));
+}

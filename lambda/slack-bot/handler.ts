@@ -21,6 +21,7 @@ import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
 import { SdkReminderScheduler } from './reminders';
 import { handleWebhook } from './webhook';
 import { SqsWorkQueue } from './work-queue';
+import { now } from '../shared/time';
 
 const logger = createLogger('slack-bot');
 const db = dynamoDocumentClient();
@@ -39,7 +40,7 @@ const deps: BotDeps = {
   },
   queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
   newId: randomUUID,
-  now: () => new Date(),
+  now,
   logger,
 };
 
@@ -55,5 +56,5 @@ function boltFor(credentials: { botToken: string; signingSecret: string }): Bolt
 
 /** Lambda entry point. */
 export async function handler(event: ApiGatewayEvent, context: unknown): Promise<ApiGatewayResult> {
-  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now: () => new Date(), logger });
+  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now, logger });
 }

@@ -9,18 +9,19 @@ import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { Claim, MeetingsRepository } from '../shared/repositories';
 import { MarkInput } from './task-io';
+import { now } from '../shared/time';
 
 const logger = createLogger('mark-prep-scheduled');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 
 /** Lambda entry point. */
 export async function handler(input: MarkInput): Promise<Claim> {
-  const now = new Date();
+  const at = now();
   let claim: Claim;
   try {
     claim = input.reminder
-      ? await meetings.claimForReminder(input.meeting_id, input.event_id, input.execution, now)
-      : await meetings.claimForNotification(input.meeting_id, input.execution, now);
+      ? await meetings.claimForReminder(input.meeting_id, input.event_id, input.execution, at)
+      : await meetings.claimForNotification(input.meeting_id, input.execution, at);
   } catch (error) {
     if (error instanceof PrepAlreadyScheduledError) {
       countMetric(MetricNames.NotificationsSkipped, { Reason: 'claim_lost' });

@@ -1,5 +1,5 @@
-/** NotifyViaSlack: the interactive prep message in the user's DM with the app. */
-import { sendSlack, slackClient } from '../shared/channels/slack-sender';
+/** NotifyViaSlack: the interactive prep message in the user's DM with the app. Slack's `ok` is its receipt. */
+import { findSlackPost, sendSlack, slackClient } from '../shared/channels/slack-sender';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { ChannelUnavailableError } from '../shared/errors';
@@ -15,6 +15,13 @@ export async function handler(input: NotifyInput): Promise<NotifyResult> {
   return notifyViaChannel('slack', input, { meetings, ...realTime }, async () => {
     const credentials = await slackCredentials();
     if (!credentials) throw new ChannelUnavailableError('slack', 'not_configured');
-    return sendSlack(slackClient(credentials), input);
+    const client = slackClient(credentials);
+    return {
+      send: () => sendSlack(client, input),
+      findEarlier: async (since) => {
+        const ts = await findSlackPost(client, input, since);
+        return ts ? { notification_id: ts } : undefined;
+      },
+    };
   });
 }

@@ -1,25 +1,47 @@
-/** NotifyViaSms: a short text through Twilio to the user's phone number. */
-import { sendSms, twilioClient } from '../shared/channels/sms-sender';
+/**
+ * NotifyViaSms: a short text through Twilio to the user's phone number. The task waits for Twilio's status
+ * callback (`POST /twilio/status`, handled by twilio-status.ts), which completes it: delivered, or undelivered
+ * (the next channel is tried).
+ */
+import { findSms, sendSms, twilioMessages } from '../shared/channels/sms-sender';
+import { stepFunctionsTasks } from '../shared/channels/task-tokens';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { ChannelUnavailableError } from '../shared/errors';
 import { MeetingsRepository, UsersRepository } from '../shared/repositories';
 import { twilioCredentials } from '../shared/secrets';
+import { isE164 } from '../shared/sms-text';
 import { notifyViaChannel, realTime } from './notify';
 import { NotifyInput, NotifyResult } from './task-io';
 
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 const users = new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME'));
+/** The public URL of `POST /twilio/status`, exactly as Twilio will call it (its signature covers it). */
+const statusCallbackBase = requiredEnv('TWILIO_STATUS_CALLBACK_URL');
+
+/** The status callback URL of one execution's SMS: the receipt handler finds the waiting task by it. */
+export function statusCallbackUrl(base: string, meetingId: string, execution: string): string {
+  const url = new URL(base);
+  url.searchParams.set('meeting_id', meetingId);
+  url.searchParams.set('execution', execution);
+  return url.toString();
+}
 
 /** Lambda entry point. */
 export async function handler(input: NotifyInput): Promise<NotifyResult> {
-  return notifyViaChannel('sms', input, { meetings, ...realTime }, async () => {
+  return notifyViaChannel('sms', input, { meetings, ...realTime, tasks: stepFunctionsTasks }, async () => {
     if (!input.user.has_phone) throw new ChannelUnavailableError('sms', 'no_phone_number');
     const credentials = await twilioCredentials();
     if (!credentials) throw new ChannelUnavailableError('sms', 'not_configured');
     // The number is read here, not carried in the execution history.
     const phone = (await users.get(input.user.user_id))?.phone_number;
     if (!phone) throw new ChannelUnavailableError('sms', 'no_phone_number');
-    return sendSms(twilioClient(credentials), credentials.fromNumber, phone, input);
+    if (!isE164(phone)) throw new ChannelUnavailableError('sms', 'invalid_phone_number');
+    const messages = twilioMessages(credentials.accountSid, credentials.authToken);
+    const callback = statusCallbackUrl(statusCallbackBase, input.meeting.meeting_id, input.execution);
+    return {
+      send: () => sendSms(messages, credentials.fromNumber, phone, input, callback),
+      findEarlier: (since) => findSms(messages, credentials.fromNumber, phone, input, since),
+    };
   });
 }

@@ -5,6 +5,7 @@
 import { Channel, MeetingSummary, RecipientSummary } from '../shared/domain';
 import { Claim, Delivery } from '../shared/repositories';
 import { SkipReason } from '../shared/skip-rules';
+import type { RoutingPreferences, WorkflowRoute } from './routing';
 
 /** LoadMeeting's result, stored at `$.prep`. */
 export interface LoadedPrep {
@@ -15,6 +16,20 @@ export interface LoadedPrep {
   readonly user: RecipientSummary;
   /** Present when nothing is to be sent; `IsNotificationDue` routes on it. */
   readonly skip_reason?: SkipReason;
+  /** The user's channel order and quiet hours (absent when skipped). */
+  readonly preferences?: RoutingPreferences;
+  /** The first channel and its hold (absent when skipped); later routes replace it. PickChannel reads it. */
+  readonly route?: WorkflowRoute;
+}
+
+/** A prep that is being notified: preferences and route present. */
+export type RoutedPrep = LoadedPrep & { readonly preferences: RoutingPreferences; readonly route: WorkflowRoute };
+
+/** CheckStillDue's input, after a quiet-hours wait. */
+export interface CheckStillDueInput {
+  readonly prep: RoutedPrep;
+  readonly claim: Claim;
+  readonly execution: string;
 }
 
 /** MarkPrepScheduled's input. */
@@ -32,11 +47,14 @@ export interface NotifyInput {
   readonly user: RecipientSummary;
   readonly reminder: boolean;
   readonly execution: string;
+  /** The task token (`$$.Task.Token`) of a task that waits for the provider's receipt (SMS, email). */
+  readonly token?: string;
 }
 
-/** RecordDelivery / RecordAllChannelsFailed input. */
+/** RecordDelivery / RecordUnconfirmed / RecordAllChannelsFailed input. */
 export type RecordInput =
   | { readonly outcome: 'delivered'; readonly meeting_id: string; readonly delivery: Delivery; readonly execution: string }
+  | { readonly outcome: 'unconfirmed'; readonly meeting_id: string; readonly execution: string; readonly error?: { readonly Error?: string; readonly Cause?: string } }
   | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };
 
 /** What a NotifyVia* state returns on delivery (stored at `$.delivery`). */

@@ -10,7 +10,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
 import { acknowledgeWildcard } from '../nag';
-import { orderChannels, readPrepDefinition } from '../prep-definition';
+import { keepDeployedChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
+import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
 import { Tables } from './tables';
 
@@ -31,6 +32,27 @@ export interface PrepWorkflowProps {
   readonly notificationChannels: readonly ChannelName[];
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * How long NotifyViaSms and NotifyViaEmail wait for the provider's receipt before the send is recorded
+   * UNCONFIRMED (never resent), in seconds. @default sms 600, email 900
+   */
+  readonly receiptTimeouts?: Partial<ReceiptTimeouts>;
+  /**
+   * The least time before the meeting a notification held back by the user's quiet hours must still arrive, in
+   * minutes (from `config/agents.yaml`). @default 120
+   */
+  readonly minimumLeadMinutes?: number;
+}
+
+/** The receipt waits when none are given. */
+export const DEFAULT_RECEIPT_TIMEOUTS: ReceiptTimeouts = { sms: 600, email: 900 };
+
+/** Where the waiting tasks' receipts come from (see `DeliveryReceipts`). */
+export interface ReceiptSources {
+  /** The exact public URL of `POST /twilio/status`. */
+  readonly statusCallbackUrl: string;
+  /** The SES configuration set whose events reach the receipt rule. */
+  readonly configurationSetName: string;
 }
 
 /**
@@ -47,9 +69,12 @@ export class PrepWorkflow extends Construct {
   public readonly starter: HouseFunction;
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
-    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome', HouseFunction> &
+    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue', HouseFunction> &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
   >;
+
+  /** NotifyEmail's ses:SendEmail grant (present when a sender is configured). */
+  private readonly sendEmailStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: PrepWorkflowProps) {
     super(scope, id);
@@ -66,6 +91,19 @@ export class PrepWorkflow extends Construct {
     const loadMeeting = fn('LoadMeeting', 'lambda/workflow/load-meeting.ts', 'Validates the event, loads the meeting and user, applies the skip rules')
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem']);
+    // The tasks that route get the stack's channel order (the default) and the minimum lead of quiet hours.
+    const routing = {
+      NOTIFICATION_CHANNELS: props.notificationChannels.join(','),
+      MINIMUM_LEAD_MINUTES: String(props.minimumLeadMinutes ?? 120),
+    };
+    for (const [key, value] of Object.entries(routing)) loadMeeting.addEnvironment(key, value);
+    const routeNextChannel = fn('RouteNextChannel', 'lambda/workflow/route-next-channel.ts', "Picks the next channel in the user's order and whether quiet hours hold it back");
+    const checkStillDue = fn('CheckStillDue', 'lambda/workflow/check-still-due.ts', 'After a quiet-hours wait, re-checks that the meeting still needs prep, then routes again')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    for (const [key, value] of Object.entries(routing)) {
+      routeNextChannel.addEnvironment(key, value);
+      checkStillDue.addEnvironment(key, value);
+    }
     const markPrepScheduled = fn('MarkPrepScheduled', 'lambda/workflow/mark-prep-scheduled.ts', 'Claims the meeting (PREP_SCHEDULED) exactly once')
       .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
     // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
@@ -74,47 +112,51 @@ export class PrepWorkflow extends Construct {
     // Only the channels config/agents.yaml lists get a function (and its permissions).
     const notifySlack = channels.has('slack')
       ? fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useSecret('SLACK_SECRET_ARN', props.slackSecret)
       : undefined;
     const notifySms = channels.has('sms')
       ? fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useTable('USERS_TABLE_NAME', users, ['GetItem'])
           .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       : undefined;
     const notifyEmail = channels.has('email')
       ? fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
-          .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem'])
+          .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useTable('USERS_TABLE_NAME', users, ['GetItem'])
       : undefined;
     if (notifyEmail && props.sesFromEmail) {
       notifyEmail.addEnvironment('EMAIL_FROM_ADDRESS', props.sesFromEmail);
       const domain = props.sesFromEmail.split('@')[1] as string;
       const stack = notifyEmail.function.stack;
-      notifyEmail.function.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ses:SendEmail'],
-          resources: [
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesFromEmail }),
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
-          ],
-          conditions: { StringEquals: { 'ses:FromAddress': props.sesFromEmail } },
-        }),
-      );
+      this.sendEmailStatement = new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesFromEmail }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.sesFromEmail } },
+      });
+      notifyEmail.function.addToRolePolicy(this.sendEmailStatement);
     }
-    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery, or that every channel failed')
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
+    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery (delivered or unconfirmed), or that every channel failed')
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
     this.functions = {
       loadMeeting,
       markPrepScheduled,
       recordOutcome,
+      routeNextChannel,
+      checkStillDue,
       ...(notifySlack ? { notifySlack } : {}),
       ...(notifySms ? { notifySms } : {}),
       ...(notifyEmail ? { notifyEmail } : {}),
     };
 
-    const definition = orderChannels(readPrepDefinition(), props.notificationChannels);
+    const definition = setReceiptTimeouts(keepDeployedChannels(readPrepDefinition(), props.notificationChannels), {
+      ...DEFAULT_RECEIPT_TIMEOUTS,
+      ...props.receiptTimeouts,
+    });
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       // Under /aws/vendedlogs/ no CloudWatch Logs resource policy is needed; elsewhere each log group grows the
       // account's one policy (5,120 characters at most) until a deploy fails.
@@ -129,6 +171,8 @@ export class PrepWorkflow extends Construct {
         LoadMeetingFunctionArn: loadMeeting.function.functionArn,
         MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
         RecordOutcomeFunctionArn: recordOutcome.function.functionArn,
+        RouteNextChannelFunctionArn: routeNextChannel.function.functionArn,
+        CheckStillDueFunctionArn: checkStillDue.function.functionArn,
         ...(notifySlack ? { NotifySlackFunctionArn: notifySlack.function.functionArn } : {}),
         ...(notifySms ? { NotifySmsFunctionArn: notifySms.function.functionArn } : {}),
         ...(notifyEmail ? { NotifyEmailFunctionArn: notifyEmail.function.functionArn } : {}),
@@ -138,7 +182,7 @@ export class PrepWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     // Exactly the task functions, unqualified (grantInvoke would add every version and alias: `<arn>:*`).
-    const tasks = [loadMeeting, markPrepScheduled, recordOutcome, notifySlack, notifySms, notifyEmail].filter((t) => t !== undefined);
+    const tasks = [loadMeeting, markPrepScheduled, recordOutcome, routeNextChannel, checkStillDue, notifySlack, notifySms, notifyEmail].filter((t) => t !== undefined);
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }),
     );
@@ -146,6 +190,11 @@ export class PrepWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing and CloudWatch Logs delivery of a state machine (logs:CreateLogDelivery and the like) support no resource-level permissions.',
     });
+
+    // A task that found its receipt already known completes itself (SendTaskSuccess).
+    for (const waiting of [notifySms, notifyEmail]) {
+      if (waiting) grantTaskResponse(waiting.function.role as iam.IRole);
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -200,5 +249,21 @@ export class PrepWorkflow extends Construct {
         }),
       ],
     });
+  }
+
+  /**
+   * Points the waiting tasks at their receipts: the status callback URL Twilio is given, and the configuration set
+   * emails are sent in (with `ses:SendEmail` on it, which SES checks when a set is named).
+   */
+  useReceipts(sources: ReceiptSources): void {
+    this.functions.notifySms?.addEnvironment('TWILIO_STATUS_CALLBACK_URL', sources.statusCallbackUrl);
+    const email = this.functions.notifyEmail;
+    if (email) {
+      email.addEnvironment('SES_CONFIGURATION_SET', sources.configurationSetName);
+      // Same sender condition: the request's From address is checked whichever resource is evaluated.
+      this.sendEmailStatement?.addResources(
+        email.function.stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: sources.configurationSetName }),
+      );
+    }
   }
 }

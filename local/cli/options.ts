@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseClockStart } from '../clock';
+import { DEMO_USER } from '../demo';
 import { FAIL_DRILLS, parseFailDrills } from '../fail-drills';
 
 /** A mistake on the command line. */
@@ -27,7 +29,8 @@ export const OPTIONS = {
   'dynamodb-port': { type: 'string', arg: 'N', help: 'port of DynamoDB (dynalite) (default: a free one, printed at start)', for: 'serve' },
   data: { type: 'string', arg: 'DIR', help: 'keep tables and pending reminders in DIR across restarts (default: in memory)', for: 'serve' },
   reset: { type: 'boolean', help: 'empty the --data folder first, then seed the demo into it', for: 'serve' },
-  'time-scale': { type: 'string', arg: 'N', help: "run the reminder scheduler's clock N times faster (120: two hours in one minute)", for: 'serve' },
+  'time-scale': { type: 'string', arg: 'N', help: "run reminders and quiet-hours waits N times faster (120: two hours in one minute)", for: 'serve' },
+  now: { type: 'string', arg: 'TIME', help: "start the local clock at TIME: 2026-11-27T03:00 (the demo executive's zone, New York) or ISO with a zone", for: 'serve' },
   fail: { type: 'string', arg: 'DRILLS', help: `make stand-ins fail, e.g. --fail slack or --fail slack,sms (${Object.keys(FAIL_DRILLS).join(', ')})`, for: 'serve' },
   'no-demo': { type: 'boolean', help: 'start without the demo executive and meetings (seed your own: seed FILE)', for: 'serve' },
   url: { type: 'string', arg: 'URL', help: 'the running system (default http://localhost:3000)', for: 'client' },
@@ -109,6 +112,8 @@ export interface ServeOptions {
   readonly demo: boolean;
   readonly reset: boolean;
   readonly dataDir?: string;
+  /** Where the local clock starts. @default real time */
+  readonly now?: Date;
 }
 
 /** What `npm start` (serve) starts the runtime with, from its options; throws a UsageError on the first mistake. */
@@ -121,6 +126,12 @@ export function serveOptions(values: Values): ServeOptions {
     throw new UsageError((error as Error).message);
   }
   const dynamodbPort = portValue(values['dynamodb-port'], 'dynamodb-port');
+  let now: Date | undefined;
+  try {
+    now = values.now === undefined ? undefined : parseClockStart(values.now, DEMO_USER.timezone ?? 'America/New_York');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   if (values.reset && !values.data) throw new UsageError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway)');
   return {
     port: portValue(values.port, 'port', 3000) as number,
@@ -130,5 +141,6 @@ export function serveOptions(values: Values): ServeOptions {
     demo: !values['no-demo'],
     reset: values.reset ?? false,
     ...(values.data ? { dataDir: path.resolve(values.data) } : {}),
+    ...(now ? { now } : {}),
   };
 }

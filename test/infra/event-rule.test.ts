@@ -27,7 +27,9 @@ beforeAll(() => {
 describe('MeetingPrepRequired rule', () => {
   /** The rule's single target, as JSON. */
   const onlyTarget = (): Record<string, unknown> => {
-    const rules = resourcesOfType(built.json, 'AWS::Events::Rule');
+    const rules = resourcesOfType(built.json, 'AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties['EventPattern'] ?? {}).includes('exec-assistant.calendar-monitor'),
+    );
     expect(rules).toHaveLength(1);
     const targets = asArray(rules[0]?.[1].Properties['Targets'], 'Targets');
     expect(targets).toHaveLength(1);
@@ -39,7 +41,7 @@ describe('MeetingPrepRequired rule', () => {
     const { template } = built;
 
     // Act / Assert
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['exec-assistant.calendar-monitor'] } } }))).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.exact({
         source: ['exec-assistant.calendar-monitor'],
@@ -160,9 +162,9 @@ describe('dead-letter queue', () => {
     });
   });
 
-  it('accepts messages from EventBridge only on behalf of the prep rule', () => {
+  it('accepts messages from EventBridge only on behalf of the prep rule and the SES delivery events rule', () => {
     // Arrange
-    const ruleArn = renderToken(built.stack, workflowOf(built.stack).rule.ruleArn);
+    const ruleArns = [workflowOf(built.stack).rule.ruleArn, built.stack.receipts?.sesEventsRule.ruleArn ?? 'none'].map((arn) => renderToken(built.stack, arn));
     const policy = resourcesOfType(built.json, 'AWS::SQS::QueuePolicy')[0]?.[1];
 
     // Act
@@ -171,9 +173,9 @@ describe('dead-letter queue', () => {
       .filter((s) => s['Effect'] === 'Allow');
 
     // Assert
-    expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
-    const condition = asObject(asObject(allows[0]?.['Condition'], 'Condition')['ArnEquals'], 'ArnEquals');
-    expect(render(condition['aws:SourceArn'])).toBe(ruleArn);
+    expect(allows).toHaveLength(2);
+    for (const allow of allows) expect(allow).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
+    const sources = allows.map((allow) => render(asObject(asObject(allow['Condition'], 'Condition')['ArnEquals'], 'ArnEquals')['aws:SourceArn']));
+    expect(sources).toEqual(ruleArns);
   });
 });

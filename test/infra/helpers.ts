@@ -358,10 +358,22 @@ export function substitutedFunction(machine: SynthesizedStateMachine, placeholde
   return asString(id, 'substituted logical id');
 }
 
+/** The callback-pattern Lambda integration: the function is in `Parameters.FunctionName`. */
+export const LAMBDA_WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/** The placeholder of the function a Task invokes: its Resource, or FunctionName for the callback pattern. */
+export function taskFunctionPlaceholder(state: AslState): string | undefined {
+  if (state.Resource === LAMBDA_WAIT_FOR_TASK_TOKEN) {
+    const name = (state as { Parameters?: { FunctionName?: unknown } }).Parameters?.FunctionName;
+    return typeof name === 'string' ? placeholderOf(name) : undefined;
+  }
+  return placeholderOf(state.Resource);
+}
+
 /** The function logical ids the definition's Task states invoke. */
 export function invokedFunctions(machine: SynthesizedStateMachine): string[] {
   const ids = Object.values(machine.definition.States)
-    .map((state) => placeholderOf(state.Resource))
+    .map((state) => taskFunctionPlaceholder(state))
     .filter((p): p is string => p !== undefined)
     .map((p) => substitutedFunction(machine, p));
   return sortedUnique(ids);
@@ -375,25 +387,6 @@ export function transitionsOf(state: AslState): string[] {
     ...(state.Choices ?? []).map((c) => c.Next),
     ...(state.Catch ?? []).map((c) => c.Next),
   ];
-}
-
-/** Where a state's catch-all (`States.ALL`) goes. */
-export function catchAllTarget(state: AslState | undefined): string | undefined {
-  return state?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
-}
-
-/**
- * The fallback chain as a reader of the console sees it: the claim, then each channel state reached through the
- * previous one's catch-all, ending at the first state that is not a channel attempt.
- */
-export function channelChain(definition: AslDocument, channelStates: readonly string[]): string[] {
-  const chain = ['MarkPrepScheduled'];
-  let next = definition.States['MarkPrepScheduled']?.Next;
-  while (next !== undefined && !chain.includes(next)) {
-    chain.push(next);
-    next = channelStates.includes(next) ? catchAllTarget(definition.States[next]) : undefined;
-  }
-  return chain;
 }
 
 /** The error a function throws, failing the test when it returns. */
@@ -422,6 +415,8 @@ export type FunctionKey = keyof PrepWorkflow['functions'];
 export const FUNCTION_KEYS: readonly FunctionKey[] = [
   'loadMeeting',
   'markPrepScheduled',
+  'routeNextChannel',
+  'checkStillDue',
   'notifySlack',
   'notifySms',
   'notifyEmail',

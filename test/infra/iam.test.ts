@@ -38,6 +38,9 @@ const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSe
  * resource-level permissions.
  */
 const UNSCOPED_DELIVERY_ACTIONS = new Set([
+  // Completing a waiting task: the task token is the capability; these take no resource-level permission.
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
   'logs:CreateLogDelivery',
   'logs:GetLogDelivery',
   'logs:UpdateLogDelivery',
@@ -175,10 +178,10 @@ describe('task function roles', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('RecordOutcome may only update items of the meetings table', () => {
+  it('RecordOutcome may only read and update items of the meetings table', () => {
     // Arrange
     const expected = sortedUnique([
-      ...grantLines(['dynamodb:UpdateItem'], [arn.meetings]),
+      ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
       ...grantLines(KMS_WRITE, [arn.key]),
       ...LAMBDA_TRACING_GRANTS,
     ]);
@@ -190,10 +193,10 @@ describe('task function roles', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('NotifySlack may update meetings and read the Slack secret, not the Twilio one', () => {
+  it('NotifySlack may read and update meetings and read the Slack secret, not the Twilio one', () => {
     // Arrange
     const expected = sortedUnique([
-      ...grantLines(['dynamodb:UpdateItem'], [arn.meetings]),
+      ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
       ...grantLines(KMS_WRITE, [arn.key]),
       ...grantLines(SECRET_READ, [arn.slackSecret]),
       ...LAMBDA_TRACING_GRANTS,
@@ -207,13 +210,14 @@ describe('task function roles', () => {
     expect(actual.join('\n')).not.toContain(arn.twilioSecret);
   });
 
-  it('NotifySms may update meetings, read users and read the Twilio secret, not the Slack one', () => {
+  it('NotifySms may read and update meetings, read users, read the Twilio secret (not the Slack one) and complete its task', () => {
     // Arrange
     const expected = sortedUnique([
-      ...grantLines(['dynamodb:UpdateItem'], [arn.meetings]),
+      ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
       ...grantLines(['dynamodb:GetItem'], [arn.users]),
       ...grantLines(KMS_WRITE, [arn.key]),
       ...grantLines(SECRET_READ, [arn.twilioSecret]),
+      ...grantLines(['states:SendTaskFailure', 'states:SendTaskSuccess'], ['*']),
       ...LAMBDA_TRACING_GRANTS,
     ]);
 
@@ -225,12 +229,13 @@ describe('task function roles', () => {
     expect(actual.join('\n')).not.toContain(arn.slackSecret);
   });
 
-  it('NotifyEmail may update meetings and read users, and reads no secret nor sends email when no sender is configured', () => {
+  it('NotifyEmail may read and update meetings, read users and complete its task, and reads no secret nor sends email when no sender is configured', () => {
     // Arrange
     const expected = sortedUnique([
-      ...grantLines(['dynamodb:UpdateItem'], [arn.meetings]),
+      ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
       ...grantLines(['dynamodb:GetItem'], [arn.users]),
       ...grantLines(KMS_WRITE, [arn.key]),
+      ...grantLines(['states:SendTaskFailure', 'states:SendTaskSuccess'], ['*']),
       ...LAMBDA_TRACING_GRANTS,
     ]);
 
@@ -260,12 +265,13 @@ describe('NotifyEmail with context sesFromEmail', () => {
     expect(actions).toEqual(['ses:SendEmail']);
   });
 
-  it('may send only through the sender address or its domain identity', () => {
+  it('may send only through the sender address or its domain identity, in the prep emails configuration set', () => {
     // Arrange / Act
     const resources = sesStatements.flatMap((s) => s.Resource.map(render)).sort();
 
     // Assert
     expect(resources).toEqual([
+      expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:configuration-set\/\$\{DeliveryReceiptsPrepEmails[0-9A-F]+\}$/),
       expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/example\.com$/),
       expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/prep@example\.com$/),
     ]);
@@ -329,7 +335,8 @@ describe('state machine role', () => {
     const actual = grants(roleStatements).filter((g) => g.startsWith('lambda:'));
 
     // Assert
-    expect(invoked).toHaveLength(6);
+    expect(invoked).toHaveLength(8);
+    expect(invoked.some((id) => id.startsWith('PrepWorkflowNotifySms'))).toBe(true);
     expect(actual).toEqual(expected);
   });
 
@@ -367,7 +374,7 @@ describe('state machine role with notification_channels [email, slack]', () => {
     // Assert
     expect(functions.notifySms).toBeUndefined();
     expect(entries).not.toContain('lambda/workflow/notify-sms.ts');
-    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.notifySlack, functions.notifyEmail];
+    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.routeNextChannel, functions.checkStillDue, functions.notifySlack, functions.notifyEmail];
     const usedArns = used.map((f) => renderToken(reordered.stack, (f as NonNullable<typeof f>).function.functionArn));
     for (const arn of usedArns) expect(invokable.some((r) => r.startsWith(arn))).toBe(true);
     expect(invokable.every((r) => usedArns.some((arn) => r.startsWith(arn)))).toBe(true);

@@ -109,7 +109,8 @@ describe('the dashboard', () => {
 describe('enablePrepNotification', () => {
   it('is on by default: the workflow, its rule and the bot exist', () => {
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    dev.template.resourceCountIs('AWS::Events::Rule', 1);
+    // The MeetingPrepRequired rule and the SES delivery events rule.
+    dev.template.resourceCountIs('AWS::Events::Rule', 2);
     dev.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
   });
 

@@ -21,14 +21,16 @@ const botPolicyStatements = (): Record<string, unknown>[] => {
 const actionsOf = (s: Record<string, unknown>): string[] => ([] as string[]).concat(s['Action'] as string | string[]);
 
 describe('the webhook API', () => {
-  it('has exactly one method: POST /slack/webhook, proxied to the bot function', () => {
-    const methods = resourcesOfType(built.json, 'AWS::ApiGateway::Method');
+  it('has one method for the bot: POST /slack/webhook, proxied to the bot function', () => {
+    const methods = resourcesOfType(built.json, 'AWS::ApiGateway::Method').filter(([, m]) =>
+      render((m.Properties['Integration'] as Record<string, unknown>)['Uri']).includes(`\${${botFunctionId()}.Arn}`),
+    );
     expect(methods).toHaveLength(1);
     const [, method] = methods[0] as [string, { Properties: Record<string, unknown> }];
     expect(method.Properties['HttpMethod']).toBe('POST');
     expect(render((method.Properties['Integration'] as Record<string, unknown>)['Uri'])).toContain(`\${${botFunctionId()}.Arn}`);
     const paths = resourcesOfType(built.json, 'AWS::ApiGateway::Resource').map(([, r]) => r.Properties['PathPart']);
-    expect(paths.sort()).toEqual(['slack', 'webhook']);
+    expect(paths).toEqual(expect.arrayContaining(['slack', 'webhook']));
   });
 
   it('throttles the stage as the stage setting says (dev: 10 req/s, burst 20) and writes access logs', () => {

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { orderChannels, readPrepDefinition } from '../../lib/prep-definition';
+import { CLOCK_OFFSET_ENV } from '../../lambda/shared/time';
+import { keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
 import {
   AGENTS_PATH,
   AslDocument,
@@ -16,9 +17,9 @@ import {
   asObject,
   asString,
   buildStack,
-  channelChain,
+  environmentOf,
   functionLogicalId,
-  placeholderOf,
+  taskFunctionPlaceholder,
   readAslFile,
   resource,
   stateMachineOf,
@@ -42,24 +43,18 @@ function committedChannelOrder(): string[] {
   return asArray(coordinator['notification_channels'], 'notification_channels').map((c) => asString(c, 'channel'));
 }
 
-/** A state without the fallback wiring: the claim's Next, a channel's catch-all target. */
-function unwired(name: string, state: AslState): AslState {
-  if (name === 'MarkPrepScheduled') {
-    const { Next: _firstChannel, ...rest } = state;
-    return rest;
-  }
-  if (!CHANNEL_STATES.includes(name)) return state;
-  return {
-    ...state,
-    Catch: (state.Catch ?? []).map((c) => (c.ErrorEquals.includes('States.ALL') ? { ...c, Next: '<next channel>' } : c)),
-  };
+/** PickChannel without its rules for the given states (the channels the stack did not deploy). */
+function unwired(name: string, state: AslState, removed: readonly string[]): AslState {
+  if (name !== 'PickChannel') return state;
+  const rules = asArray(state['Choices'], 'Choices').map((rule) => asObject(rule, 'rule'));
+  return { ...state, Choices: rules.filter((rule) => !removed.includes(asString(rule['Next'], 'Next'))) as unknown as AslState['Choices'] };
 }
 
-/** The document's `keepStates`, without the fallback wiring: the only part the stack may change. */
+/** The document's `keepStates`, PickChannel reaching only those: the only part the stack may change. */
 function withoutChannelWiring(doc: AslDocument, keepStates: readonly string[]): AslDocument {
   const states = Object.entries(doc.States)
     .filter(([name]) => keepStates.includes(name))
-    .map(([name, state]) => [name, unwired(name, state)]);
+    .map(([name, state]) => [name, unwired(name, state, CHANNEL_STATES.filter((c) => !keepStates.includes(c)))]);
   return { ...doc, States: Object.fromEntries(states) };
 }
 
@@ -67,10 +62,13 @@ function withoutChannelWiring(doc: AslDocument, keepStates: readonly string[]): 
 const TASK_FUNCTIONS: Readonly<Record<string, FunctionKey>> = {
   LoadMeeting: 'loadMeeting',
   MarkPrepScheduled: 'markPrepScheduled',
+  RouteNextChannel: 'routeNextChannel',
+  CheckStillDue: 'checkStillDue',
   NotifyViaSlack: 'notifySlack',
   NotifyViaSms: 'notifySms',
   NotifyViaEmail: 'notifyEmail',
   RecordDelivery: 'recordOutcome',
+  RecordUnconfirmed: 'recordOutcome',
   RecordAllChannelsFailed: 'recordOutcome',
 };
 
@@ -132,15 +130,45 @@ describe('prep state machine (committed agents.yaml)', () => {
     expect(deployed).toEqual(withoutChannelWiring(file, allStates));
   });
 
-  it('tries the channels in the order config/agents.yaml lists them, then records that all failed', () => {
+  it("gives the routing tasks config/agents.yaml's channel order (the users' default) and the minimum lead", () => {
     // Arrange
-    const expected = ['MarkPrepScheduled', ...committedChannelOrder().map((c) => CHANNEL_STATE[c]), 'RecordAllChannelsFailed'];
+    const keys: FunctionKey[] = ['loadMeeting', 'routeNextChannel', 'checkStillDue'];
 
     // Act
-    const chain = channelChain(machine.definition, CHANNEL_STATES);
+    const environments = keys.map((key) => environmentOf(resource(built.json, functionLogicalId(built.stack, key))));
 
     // Assert
-    expect(chain).toEqual(expected);
+    for (const env of environments) {
+      expect(env).toMatchObject({ NOTIFICATION_CHANNELS: committedChannelOrder().join(','), MINIMUM_LEAD_MINUTES: '120' });
+    }
+  });
+
+  it('leaves every deployed function on real time: none sets the local clock offset', () => {
+    // Arrange
+    const functions = Object.values(built.json.Resources ?? {}).filter((r) => (r as { Type?: string }).Type === 'AWS::Lambda::Function');
+
+    // Act
+    const shifted = functions.filter((fn) => CLOCK_OFFSET_ENV in environmentOf(fn as Parameters<typeof environmentOf>[0]));
+
+    // Assert
+    expect(functions.length).toBeGreaterThan(8);
+    expect(shifted).toEqual([]);
+  });
+
+  it('routes every channel through PickChannel: the claim, each failed channel (RouteNextChannel) and the end of a wait (CheckStillDue)', () => {
+    // Arrange
+    const states = machine.definition.States;
+
+    // Act
+    const catchAll = CHANNEL_STATES.map((name) => states[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next);
+
+    // Assert
+    expect(states['MarkPrepScheduled']?.Next).toBe('PickChannel');
+    expect(catchAll).toEqual(CHANNEL_STATES.map(() => 'RouteNextChannel'));
+    expect(states['RouteNextChannel']?.Next).toBe('PickChannel');
+    expect(states['WaitForQuietHours']).toMatchObject({ Type: 'Wait', TimestampPath: '$.prep.route.hold.until', Next: 'CheckStillDue' });
+    expect(states['CheckStillDue']).toMatchObject({ ResultPath: '$.prep.route', Next: 'PickChannel' });
+    expect(states['PickChannel']).toMatchObject({ Type: 'Choice', Default: 'RecordAllChannelsFailed' });
   });
 
   it('substitutes every ${…} placeholder with the ARN of a Lambda function of the stack', () => {
@@ -165,7 +193,7 @@ describe('prep state machine (committed agents.yaml)', () => {
     const actual = Object.fromEntries(
       Object.entries(machine.definition.States)
         .filter(([, state]) => state.Type === 'Task')
-        .map(([name, state]) => [name, substitutedFunction(machine, placeholderOf(state.Resource) ?? `literal ${state.Resource}`)]),
+        .map(([name, state]) => [name, substitutedFunction(machine, taskFunctionPlaceholder(state) ?? `literal ${state.Resource}`)]),
     );
 
     // Assert
@@ -202,12 +230,15 @@ describe('prep state machine with notification_channels [email, slack]', () => {
     expect(states).not.toContain('NotifyViaSms');
   });
 
-  it('goes MarkPrepScheduled → NotifyViaEmail → NotifyViaSlack → RecordAllChannelsFailed', () => {
-    // Arrange / Act
-    const chain = channelChain(machine.definition, CHANNEL_STATES);
+  it('has PickChannel route to NotifyViaSlack and NotifyViaEmail only', () => {
+    // Arrange
+    const rules = asArray(machine.definition.States['PickChannel']?.['Choices'], 'Choices').map((rule) => asObject(rule, 'rule'));
+
+    // Act
+    const channelTargets = rules.map((rule) => asString(rule['Next'], 'Next')).filter((next) => CHANNEL_STATES.includes(next));
 
     // Assert
-    expect(chain).toEqual(['MarkPrepScheduled', 'NotifyViaEmail', 'NotifyViaSlack', 'RecordAllChannelsFailed']);
+    expect(channelTargets).toEqual(['NotifyViaSlack', 'NotifyViaEmail']);
   });
 
   it('still records a delivery from each channel that succeeds', () => {
@@ -245,13 +276,13 @@ describe('prep state machine with notification_channels [email, slack]', () => {
   });
 });
 
-describe('orderChannels', () => {
+describe('keepDeployedChannels', () => {
   it('throws when no channel is given', () => {
     // Arrange
     const definition = readPrepDefinition();
 
     // Act
-    const error = thrownBy(() => orderChannels(definition, []));
+    const error = thrownBy(() => keepDeployedChannels(definition, []));
 
     // Assert
     expect(error.message).toMatch(/at least one notification channel/);

@@ -45,7 +45,7 @@ describe('npm start', () => {
     expect(runtime.executions[0]?.name).toMatch(/^m-7f3a-[0-9a-f-]{36}$/);
     expect([...runtime.sfn.started.keys()]).toEqual([runtime.executions[0]?.name]);
     expect(statesEntered(runtime.executions[0] as (typeof runtime.executions)[number])).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery',
     ]);
     expect(slackPosts()).toHaveLength(1);
     expect((await meeting('m-7f3a')).status).toBe('PREP_SCHEDULED');
@@ -107,7 +107,7 @@ describe('npm start', () => {
 
     const reminder = all[before] as (typeof all)[number];
     expect(reminder.name).toMatch(/^m-1on1-reminder-\d+$/);
-    expect(statesEntered(reminder)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(reminder)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(runtime.env.scheduler.schedules.size).toBe(0);
     expect(trace.join('\n')).toContain('Scheduler: reminder prep-reminder-m-1on1 is due');
   });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AGENTS_CONFIG_PATH, STAGES, loadConfig, readNotificationChannels } from '../../lib/config';
+import { AGENTS_CONFIG_PATH, STAGES, loadConfig, readMinimumLeadMinutes, readNotificationChannels } from '../../lib/config';
 
 /** The error a call throws, failing the test when it returns. */
 function thrownBy(fn: () => unknown): Error {
@@ -84,6 +84,24 @@ describe('readNotificationChannels', () => {
   });
 });
 
+describe('readMinimumLeadMinutes', () => {
+  it.each<[string, number, number]>([
+    ['meeting_coordinator:\n  notification_channels: [slack]\n', 120, 0],
+    ['meeting_coordinator:\n  quiet_hours_minimum_lead_minutes: 45\n', 45, 0],
+    ['meeting_coordinator:\n  quiet_hours_minimum_lead_minutes: two hours\n', 120, 1],
+    ['meeting_coordinator:\n  quiet_hours_minimum_lead_minutes: 2000\n', 120, 1],
+  ])('reads %j as %d minutes with %d problem(s)', (yamlText, minutes, problemCount) => {
+    const problems: string[] = [];
+
+    expect(readMinimumLeadMinutes(yamlText, problems)).toBe(minutes);
+    expect(problems).toHaveLength(problemCount);
+  });
+
+  it('reads the committed agents.yaml: two hours', () => {
+    expect(readMinimumLeadMinutes(readFileSync(AGENTS_CONFIG_PATH, 'utf8'), [])).toBe(120);
+  });
+});
+
 describe('loadConfig', () => {
   const context = (values: Record<string, string>) => (key: string) => values[key];
 
@@ -97,6 +115,7 @@ describe('loadConfig', () => {
     expect(loadConfig(context({}), agents('[sms, email]'))).toEqual({
       stage: 'dev',
       notificationChannels: ['sms', 'email'],
+      minimumLeadMinutes: 120,
       enablePrepNotification: true,
       settings: {
         logRetentionDays: 7,

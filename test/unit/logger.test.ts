@@ -29,3 +29,24 @@ describe('maskContacts', () => {
     expect(maskContacts(line)).toBe(line);
   });
 });
+
+describe('maskContacts on phone numbers as people write them', () => {
+  it.each([
+    ['+1 212 555 0143', '+***43'],
+    ['+1-212-555-0143', '+***43'],
+    ['+1 (212) 555-0143', '+***43'],
+    ['+44 7700 900123', '+***23'],
+    ['(212) 555-0143', '***43'],
+    ['212-555-0143', '***43'],
+    ['212.555.0143', '***43'],
+    ['07700 900123', '***23'],
+  ])('masks %s as %s', (number, masked) => {
+    expect(maskContacts(`call ${number} now`)).toBe(`call ${masked} now`);
+  });
+
+  it('leaves epoch times, Slack timestamps, dates and counts alone', () => {
+    const line = 'at 1795701604 ts 1795701604.218309 on 2026-11-27 took 1234 ms, 12 of 20 attempts, segments 2';
+
+    expect(maskContacts(line)).toBe(line);
+  });
+});

@@ -1,5 +1,6 @@
 import type { ChannelName } from '../../lib/config';
-import { type AslDefinition, CHANNEL_STATES, orderChannels, readPrepDefinition } from '../../lib/prep-definition';
+import { MAX_QUIET_MINUTES } from '../../lambda/shared/preferences';
+import { type AslDefinition, LONGEST_QUIET_WAIT_SECONDS, setReceiptTimeouts, CHANNEL_STATES, keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
 
 /** The Next of a state's States.ALL catcher. */
 function catchAllNext(definition: AslDefinition, stateName: string): string | undefined {
@@ -19,26 +20,33 @@ function transitionTargets(definition: AslDefinition): string[] {
   return targets;
 }
 
-describe('orderChannels', () => {
+describe('keepDeployedChannels', () => {
+  /** The channel states PickChannel can route to, in its rules' order. */
+  function pickTargets(definition: AslDefinition): string[] {
+    return ((definition.States.PickChannel?.['Choices'] ?? []) as { Next: string }[]).map((rule) => rule.Next);
+  }
+
   it.each<[string, ChannelName[], string[]]>([
     ['slack, sms, email', ['slack', 'sms', 'email'], []],
     ['email, slack', ['email', 'slack'], ['NotifyViaSms']],
     ['sms', ['sms'], ['NotifyViaSlack', 'NotifyViaEmail']],
-  ])('chains %s: claim → first channel → … → RecordAllChannelsFailed', (_order, channels, removed) => {
+  ])('deploys %s: the claim goes to PickChannel, which reaches exactly those channels', (_order, channels, removed) => {
     const states = channels.map((channel) => CHANNEL_STATES[channel]);
 
-    const definition = orderChannels(readPrepDefinition(), channels);
+    const definition = keepDeployedChannels(readPrepDefinition(), channels);
 
-    expect(definition.States.MarkPrepScheduled.Next).toBe(states[0]);
-    expect(states.map((state) => catchAllNext(definition, state))).toEqual([...states.slice(1), 'RecordAllChannelsFailed']);
+    expect(definition.States.MarkPrepScheduled.Next).toBe('PickChannel');
+    expect(pickTargets(definition).filter((t) => t.startsWith('NotifyVia')).sort()).toEqual([...states].sort());
+    expect(states.map((state) => catchAllNext(definition, state))).toEqual(states.map(() => 'RouteNextChannel'));
     for (const state of removed) expect(definition.States).not.toHaveProperty(state);
     for (const state of states) expect(definition.States[state].Next).toBe('RecordDelivery');
+    expect(definition.States.PickChannel?.['Default']).toBe('RecordAllChannelsFailed');
   });
 
   it.each<ChannelName[][]>([[['slack', 'sms', 'email']], [['email', 'slack']], [['sms']]])(
     'leaves no transition to a missing state for %j',
     (channels) => {
-      const definition = orderChannels(readPrepDefinition(), channels);
+      const definition = keepDeployedChannels(readPrepDefinition(), channels);
 
       const dangling = transitionTargets(definition).filter((target) => !(target in definition.States));
 
@@ -47,7 +55,7 @@ describe('orderChannels', () => {
   );
 
   it('keeps the claim guard: a duplicate event still goes to NotificationSkipped', () => {
-    const definition = orderChannels(readPrepDefinition(), ['email', 'slack']);
+    const definition = keepDeployedChannels(readPrepDefinition(), ['email', 'slack']);
 
     expect(definition.States.MarkPrepScheduled.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['PrepAlreadyScheduled'], Next: 'NotificationSkipped' }),
@@ -58,12 +66,21 @@ describe('orderChannels', () => {
     const original = readPrepDefinition();
     const before = structuredClone(original);
 
-    orderChannels(original, ['sms']);
+    keepDeployedChannels(original, ['sms']);
 
     expect(original).toEqual(before);
   });
 
   it('refuses an empty channel list', () => {
-    expect(() => orderChannels(readPrepDefinition(), [])).toThrow('at least one notification channel is required');
+    expect(() => keepDeployedChannels(readPrepDefinition(), [])).toThrow('at least one notification channel is required');
+  });
+});
+
+describe('the execution timeout', () => {
+  it('lets the longest quiet hours pass without the execution timing out', () => {
+    const definition = setReceiptTimeouts(readPrepDefinition(), { sms: 600, email: 900 });
+
+    expect(LONGEST_QUIET_WAIT_SECONDS).toBe(MAX_QUIET_MINUTES * 60);
+    expect(definition['TimeoutSeconds']).toBeGreaterThanOrEqual(LONGEST_QUIET_WAIT_SECONDS + 600 + 900);
   });
 });

@@ -10,9 +10,9 @@ export { prepEvent };
 /** The fixture's executive. */
 export const USER_ID = 'U024BE7LH';
 
-/** A user who can receive every channel (the demo executive). */
+/** A user who can receive every channel (the demo executive), without quiet hours: the time of day does not matter. */
 export function aUser(overrides: Partial<User> = {}): User {
-  return { ...DEMO_USER, ...overrides };
+  return { ...DEMO_USER, notification_preferences: { prep_reminders: true }, ...overrides };
 }
 
 /** A classified meeting (`m-7f3a`) starting `hoursAhead` hours from now, on the hour. */

@@ -37,7 +37,7 @@ describe('a classified meeting whose user can receive Slack', () => {
     const execution = await run(prepEventFor(meeting));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     const posts = env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     const post = posts[0] as { channel: string; blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
@@ -68,7 +68,7 @@ describe('fallback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(2);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(3);
     expect(env.twilio.messages).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('fallback', () => {
 
     const execution = await run(prepEventFor(aMeeting()));
 
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(execution.history.some((e) => e.type === 'StateRetried')).toBe(false);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(env.twilio.messages).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('fallback', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
     ]);
     const emails = await env.ses.emails();
     expect(emails).toHaveLength(1);
@@ -121,8 +121,8 @@ describe('fallback', () => {
 
   it('fails with AllChannelsFailed when every channel is down, records every attempt, and leaves the meeting un-notified', async () => {
     await seed(env, aMeeting());
-    env.slack.fail('chat.postMessage', { kind: 'status', status: 500, times: Infinity });
-    env.twilio.fail({ kind: 'status', status: 500, times: Infinity });
+    env.slack.fail('chat.postMessage', { kind: 'status', status: 503, times: Infinity });
+    env.twilio.fail({ kind: 'status', status: 503, times: Infinity });
     env.ses.fail({ kind: 'rejected', times: Infinity });
 
     const execution = await run(prepEventFor(aMeeting()));
@@ -130,7 +130,7 @@ describe('fallback', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('AllChannelsFailed');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'NotifyViaEmail',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RouteNextChannel', 'PickChannel',
       'RecordAllChannelsFailed', 'AllChannelsFailed',
     ]);
     const stored = await readMeeting(env, 'm-7f3a');
@@ -138,12 +138,12 @@ describe('fallback', () => {
     expect(stored?.notification_status).toBe('FAILED');
     expect(stored?.status).toBe('CLASSIFIED');
     expect(stored?.notification_attempts?.map((a) => [a.channel, a.outcome, a.error_code])).toEqual([
-      ['slack', 'retrying', 'http_500'],
-      ['slack', 'retrying', 'http_500'],
-      ['slack', 'retrying', 'http_500'],
-      ['sms', 'retrying', '20500'],
-      ['sms', 'retrying', '20500'],
-      ['sms', 'retrying', '20500'],
+      ['slack', 'retrying', 'http_503'],
+      ['slack', 'retrying', 'http_503'],
+      ['slack', 'retrying', 'http_503'],
+      ['sms', 'retrying', '20503'],
+      ['sms', 'retrying', '20503'],
+      ['sms', 'retrying', '20503'],
       ['email', 'failed', 'MessageRejected'],
     ]);
     for (const attempt of stored?.notification_attempts ?? []) expect(Date.parse(attempt.at)).not.toBeNaN();
@@ -156,7 +156,7 @@ describe('fallback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
     ]);
     expect(env.twilio.requests).toHaveLength(0);
     expect(await env.ses.emails()).toHaveLength(1);
@@ -177,7 +177,7 @@ describe('rate limiting', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(1);
     const calls = env.slack.requests.filter((r) => r.method === 'chat.postMessage');
     expect(calls).toHaveLength(2);
@@ -292,7 +292,7 @@ describe('reminders (Remind Me in 2 Hours)', () => {
     const first = await run(reminder);
     const repeat = await run(reminder);
 
-    expect(statesEntered(first)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(first)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(statesEntered(repeat)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotificationSkipped']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
@@ -320,7 +320,7 @@ describe('DynamoDB failures', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.history.filter((e) => e.type === 'StateFailed' && e.state === 'LoadMeeting').map((e) => e.error)).toEqual(['TransientDataError']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'LoadMeeting')).toHaveLength(1);
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 

@@ -364,7 +364,7 @@ describe('Remind Me in 2 Hours', () => {
     expect(firings).toHaveLength(1);
     expect(firings[0]?.error).toBeUndefined();
     expect(executions[0]?.status).toBe('SUCCEEDED');
-    expect(statesEntered(executions[0] as LocalExecution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(executions[0] as LocalExecution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     const posts = env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.['blocks'])).toContain('Here is the reminder you asked for.');

@@ -1,10 +1,13 @@
-/** The email sender: SES `SendEmail` through `@aws-sdk/client-ses`. */
+/** The email sender: SES `SendEmail` through `@aws-sdk/client-ses`, in a configuration set that reports events. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { ChannelPermanentFailureError } from '../errors';
 import { PrepNotice, renderEmail } from '../messages';
 import { awsClientConfig } from '../aws-clients';
 import { classifySesError } from './classify';
 import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
+import { idToTagValue } from './ses-tags';
+
+export { idToTagValue, tagValueToId } from './ses-tags';
 
 let sesClient: SESClient | undefined;
 
@@ -14,8 +17,14 @@ export function ses(): SESClient {
   return sesClient;
 }
 
+/** Where SES reports the email's delivery, and what lets the receipt find its execution. */
+export interface EmailTracking {
+  readonly configurationSet: string;
+  readonly execution: string;
+}
+
 /** Sends the email in HTML and plain text; returns the SES MessageId. */
-export async function sendEmail(client: SESClient, from: string, to: string, notice: PrepNotice): Promise<string> {
+export async function sendEmail(client: SESClient, from: string, to: string, notice: PrepNotice, tracking?: EmailTracking): Promise<string> {
   const { subject, html, text } = renderEmail(notice);
   try {
     const out = await client.send(
@@ -26,6 +35,15 @@ export async function sendEmail(client: SESClient, from: string, to: string, not
           Subject: { Data: subject, Charset: 'UTF-8' },
           Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } },
         },
+        ...(tracking
+          ? {
+              ConfigurationSetName: tracking.configurationSet,
+              Tags: [
+                { Name: 'meeting_id', Value: idToTagValue(notice.meeting.meeting_id) },
+                { Name: 'execution', Value: idToTagValue(tracking.execution) },
+              ],
+            }
+          : {}),
       }),
     );
     if (!out.MessageId) throw new ChannelPermanentFailureError('email', 'no_message_id_in_response');

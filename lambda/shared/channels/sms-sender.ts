@@ -1,59 +1,58 @@
-/** The SMS sender: Twilio's REST API through the `twilio` client. */
-import twilio from 'twilio';
-import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
-import type TwilioResponse from 'twilio/lib/http/response';
-import { optionalEnv } from '../env';
-import { PrepNotice, renderSms } from '../messages';
-import { TwilioCredentials } from '../secrets';
+/** The SMS sender: Twilio's Messages API, with a status callback, and a lookup of earlier sends. */
+import { PrepNotice } from '../messages';
+import { renderSms } from '../sms-text';
 import { classifyTwilioError } from './classify';
-import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
+import { TwilioMessages } from './twilio-messages';
 
-/**
- * Twilio's HTTP client with its requests sent to `TWILIO_API_URL` when set (a loopback fake locally). The path,
- * query, auth and body are Twilio's own; only the origin changes.
- */
-class RedirectingRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super({ timeout: PROVIDER_TIMEOUT_MS });
-  }
+export { twilioMessages } from './twilio-messages';
 
-  override request<TData>(opts: TwilioRequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
-    const url = new URL(opts.uri);
-    const base = new URL(this.baseUrl);
-    url.protocol = base.protocol;
-    url.host = base.host;
-    return super.request<TData>({ ...opts, uri: url.toString() });
-  }
-}
-
-const twilioClients = new Map<string, twilio.Twilio>();
-
-/** A Twilio client for the credentials, redirected to `TWILIO_API_URL` when set; no automatic retries. */
-export function twilioClient(credentials: TwilioCredentials): twilio.Twilio {
-  const key = `${credentials.accountSid}:${credentials.authToken}`;
-  let client = twilioClients.get(key);
-  if (!client) {
-    const apiUrl = optionalEnv('TWILIO_API_URL');
-    client = twilio(credentials.accountSid, credentials.authToken, {
-      httpClient: apiUrl ? new RedirectingRequestClient(apiUrl) : new twilio.RequestClient({ timeout: PROVIDER_TIMEOUT_MS }),
-      autoRetry: false,
-    });
-    twilioClients.set(key, client);
-  }
-  return client;
-}
-
-/** Sends the SMS; returns the Twilio message SID. */
+/** Sends the SMS with Twilio's status callback to `statusCallback`; returns the Twilio message SID. */
 export async function sendSms(
-  client: twilio.Twilio,
+  messages: TwilioMessages,
   from: string,
   to: string,
   notice: PrepNotice,
+  statusCallback?: string,
 ): Promise<string> {
   try {
-    const message = await client.messages.create({ to, from, body: renderSms(notice) });
+    const message = await messages.create({ to, from, body: renderSms(notice), ...(statusCallback ? { statusCallback } : {}) });
     return message.sid;
   } catch (error) {
     throw classifyTwilioError(error);
   }
+}
+
+/** Statuses after which Twilio will not deliver the message. */
+const NOT_DELIVERED = new Set(['undelivered', 'failed', 'canceled']);
+
+/**
+ * The prep SMS sent to `to` from `from` since `since` (this text, created no earlier than a minute before), with
+ * how it ended when Twilio already knows; undefined when there is none. Throws when Twilio cannot be asked.
+ */
+export async function findSms(
+  messages: TwilioMessages,
+  from: string,
+  to: string,
+  notice: PrepNotice,
+  since: Date,
+): Promise<{ notification_id: string; receipt?: { status: 'delivered' | 'undelivered'; error_code?: string } } | undefined> {
+  const body = renderSms(notice);
+  const earliest = since.getTime() - 60_000;
+  let listed;
+  try {
+    listed = await messages.list({ to, from, limit: 20, pageSize: 20 });
+  } catch (error) {
+    throw classifyTwilioError(error);
+  }
+  // endsWith: a trial account's messages carry Twilio's prefix ("Sent from your Twilio trial account - ").
+  const match = listed.find((m) => (m.body === body || m.body?.endsWith(body)) && (m.dateCreated?.getTime() ?? 0) >= earliest);
+  if (!match) return undefined;
+  if (match.status === 'delivered') return { notification_id: match.sid, receipt: { status: 'delivered' } };
+  if (NOT_DELIVERED.has(match.status)) {
+    return {
+      notification_id: match.sid,
+      receipt: { status: 'undelivered', ...(match.errorCode ? { error_code: String(match.errorCode) } : {}) },
+    };
+  }
+  return { notification_id: match.sid };
 }

@@ -1,0 +1,57 @@
+/**
+ * `POST /twilio/status`: Twilio's message status callbacks. The request must carry a valid `X-Twilio-Signature`
+ * for the exact public URL it was sent to (403 otherwise, and nothing changes). `delivered` completes the waiting
+ * NotifyViaSms task, `undelivered` and `failed` fail it (the next channel is tried), other statuses are ignored.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { failTask, succeedTask } from '../shared/channels/task-tokens';
+import { dynamoDocumentClient } from '../shared/clients';
+import { requiredEnv } from '../shared/env';
+import { createLogger } from '../shared/logger';
+import { MeetingsRepository } from '../shared/repositories';
+import { twilioCredentials } from '../shared/secrets';
+import { applyReceipt } from './receipts';
+import { receiptOf, requestUrl } from './twilio-receipt';
+
+export { receiptOf, requestUrl } from './twilio-receipt';
+
+const logger = createLogger('twilio-status');
+const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
+/** The public URL of this route, as given to Twilio (the signature is computed over it). */
+const publicUrl = requiredEnv('TWILIO_STATUS_CALLBACK_URL');
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+const reply = (statusCode: number, body = ''): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': statusCode === 200 ? 'text/xml' : 'text/plain' },
+  body: statusCode === 200 ? EMPTY_TWIML : body,
+});
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return entry?.[1] ?? undefined;
+}
+
+/** Lambda entry point (API Gateway REST API, Lambda proxy integration). */
+export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const credentials = await twilioCredentials();
+  if (!credentials) {
+    logger.error('status callback received but Twilio is not configured');
+    return reply(503, 'not configured');
+  }
+  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const params = Object.fromEntries(new URLSearchParams(body));
+  const signature = header(event, 'x-twilio-signature');
+  const url = requestUrl(publicUrl, event.queryStringParameters);
+  if (!signature || !validateRequest(credentials.authToken, signature, url, params)) {
+    logger.warn('status callback with a missing or invalid X-Twilio-Signature; rejected', { url });
+    return reply(403, 'invalid signature');
+  }
+  const receipt = receiptOf(params, event.queryStringParameters ?? {}, new Date());
+  if (receipt === 'bad_request') return reply(400, 'MessageSid, MessageStatus and the callback query (meeting_id, execution) are required');
+  if (!receipt) return reply(200);
+  const outcome = await applyReceipt(receipt, { meetings, succeed: succeedTask, fail: failTask });
+  logger.info('status callback applied', { meeting_id: receipt.meetingId, status: receipt.status, outcome });
+  return reply(200);
+}

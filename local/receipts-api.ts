@@ -1,0 +1,73 @@
+/**
+ * The receipt routes of the project's API, locally: `POST /twilio/status` served by the real status-callback
+ * handler (given the REST API's Lambda proxy event), and the SES events rule's target (the real SES events
+ * handler, invoked as EventBridge invokes it). Used by the local environment (tests) and by `npm start`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
+import { FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
+import { loadHandler } from './workflow-runner';
+
+type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type EventHandler = (event: unknown) => Promise<unknown>;
+
+let twilioStatus: ProxyHandler | undefined;
+let sesEvents: EventHandler | undefined;
+
+/** The REST API (v1) Lambda proxy event for a request, as API Gateway builds it. */
+export function restProxyEvent(method: string, url: URL, headers: Readonly<Record<string, string>>, body: string): APIGatewayProxyEvent {
+  const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null;
+  const multiQuery = url.searchParams.size > 0 ? Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k)])) : null;
+  return {
+    resource: url.pathname,
+    path: url.pathname,
+    httpMethod: method,
+    headers: { ...headers },
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: query,
+    multiValueQueryStringParameters: multiQuery,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
+      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId: `local-${Date.now()}`,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: url.pathname,
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** Serves `POST /twilio/status` with the real handler; false when the request is for another route. */
+export async function serveTwilioStatus(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (req.method !== 'POST' || url.pathname !== TWILIO_STATUS_PATH) return false;
+  twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts');
+  const result = await twilioStatus(restProxyEvent('POST', url, flattenHeaders(req.headers), await readBody(req)));
+  res.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) }).end(result.body);
+  return true;
+}
+
+/** The SES events rule's target: the real handler, as EventBridge invokes it. */
+export async function deliverSesEvent(event: unknown): Promise<void> {
+  sesEvents ??= loadHandler<EventHandler>('lambda/workflow/ses-events.ts');
+  await sesEvents(event);
+}
+
+/** A loopback server with the receipt routes only (the workflow tests' stand-in of the API). */
+export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string }> {
+  const server = await startHttpServer(async (req, res) => {
+    if (!(await serveTwilioStatus(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}` };
+}
