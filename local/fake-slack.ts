@@ -110,6 +110,27 @@ export interface FakeSlack extends FakeHttpServer {
   responseUrl(): string;
   /** Sets the time zone `users.info` returns for a user. */
   setUserTimezone(userId: string, timeZone: string): void;
+  /** The Home tab last published for each user (`views.publish`). */
+  readonly homeTabs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Modals opened (`views.open`), in order. */
+  readonly openedViews: readonly { readonly triggerId: string; readonly view: Readonly<Record<string, unknown>> }[];
+}
+
+/** Slack's limits on a view: 100 blocks in a Home tab or modal, a modal title of 24 characters. */
+const VIEW_MAX_BLOCKS = 100;
+const MODAL_TITLE_MAX = 24;
+
+/** Why Slack would refuse a view, or undefined. */
+function viewProblem(view: unknown, type: 'home' | 'modal'): string | undefined {
+  if (typeof view !== 'object' || view === null) return 'invalid_arguments';
+  const v = view as Record<string, unknown>;
+  if (v['type'] !== type) return 'invalid_arguments';
+  if (!Array.isArray(v['blocks']) || v['blocks'].length > VIEW_MAX_BLOCKS) return 'invalid_arguments';
+  if (type === 'modal') {
+    const title = v['title'] as { text?: unknown } | undefined;
+    if (typeof title?.text !== 'string' || title.text.length === 0 || title.text.length > MODAL_TITLE_MAX) return 'invalid_arguments';
+  }
+  return undefined;
 }
 
 type SlackResult = { readonly ok: true; readonly [key: string]: unknown } | { readonly ok: false; readonly error: string };
@@ -119,7 +140,8 @@ const DEFAULT_TIME_ZONE = 'America/New_York';
 /**
  * Starts a fake Slack Web API on 127.0.0.1. Point `new WebClient(token, { slackApiUrl: fake.apiUrl })` at it.
  * Serves `POST /api/<method>` for `auth.test`, `chat.postMessage`, `chat.update`, `chat.postEphemeral`,
- * `conversations.open` and `users.info`, and `POST /response-url/<id>`.
+ * `conversations.open`, `users.info`, `views.publish` and `views.open` (validated as Slack does: the view's type,
+ * at most 100 blocks, a trigger id), and `POST /response-url/<id>`.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const teamId = options.teamId ?? 'T05QX8K2M7N';
@@ -132,7 +154,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages: SlackSentMessage[] = [];
   const responseUrlPosts: SlackResponseUrlPost[] = [];
   const plan = new FailurePlan<SlackFailureSpec>();
+  const homeTabs = new Map<string, Record<string, unknown>>();
+  const openedViews: { triggerId: string; view: Record<string, unknown> }[] = [];
+  let viewCount = 0;
   let lastTsMicros = 0;
+  const viewId = (): string => `V${String(++viewCount).padStart(10, '0')}`;
 
   const nextTs = (): string => {
     lastTsMicros = Math.max(now().getTime() * 1000, lastTsMicros + 1);
@@ -186,6 +212,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!users.every(isUserId)) return { ok: false, error: 'user_not_found' };
       const id = users.length === 1 ? dmOf(users[0]) : `G${users.map((u) => u.slice(1, 4)).join('')}`;
       return { ok: true, no_op: false, already_open: false, channel: { id } };
+    },
+    'views.publish': (args) => {
+      const view = typeof args.view === 'string' ? parseJson(args.view) : args.view;
+      if (typeof args.user_id !== 'string' || !isUserId(args.user_id)) return { ok: false, error: 'invalid_arguments' };
+      const problem = viewProblem(view, 'home');
+      if (problem) return { ok: false, error: problem };
+      homeTabs.set(args.user_id, view as Record<string, unknown>);
+      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
+    },
+    'views.open': (args) => {
+      const view = typeof args.view === 'string' ? parseJson(args.view) : args.view;
+      // Slack requires the interaction's trigger id (it expires 3 s after the click).
+      if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_arguments' };
+      const problem = viewProblem(view, 'modal');
+      if (problem) return { ok: false, error: problem };
+      openedViews.push({ triggerId: args.trigger_id, view: view as Record<string, unknown> });
+      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
     },
     'users.info': (args) => {
       const id = args.user;
@@ -261,6 +304,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     requests,
     messages,
     responseUrlPosts,
+    homeTabs,
+    openedViews,
     calls: (method) => requests.filter((r) => r.method === method).map((r) => r.args),
     fail: (method, spec) => plan.add(method, spec),
     clearFailures: () => plan.clear(),
@@ -268,6 +313,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       plan.clear();
       requests.length = 0;
       messages.length = 0;
+      homeTabs.clear();
+      openedViews.length = 0;
       responseUrlPosts.length = 0;
     },
     responseUrl: () => `${server.url}/response-url/${randomBytes(8).toString('hex')}`,

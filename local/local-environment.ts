@@ -128,7 +128,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     startFakeSqs(),
   ]);
   const queueSpec = workQueueSpec(template);
-  const workQueueUrl = createWorkQueues(sqs, queueSpec);
+  const { url: workQueueUrl, arn: workQueueArn } = createWorkQueues(sqs, queueSpec);
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
@@ -142,6 +142,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SQS: sqs.url,
     WORK_QUEUE_URL: workQueueUrl,
+    DIGEST_TARGET_ARN: workQueueArn,
     WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
