@@ -77,7 +77,7 @@ export interface LocalEnvironment {
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
   readonly sqs: FakeSqs;
   /** The work queue's URL and settings (from the template). */
-  readonly workQueue: { readonly url: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
+  readonly workQueue: { readonly url: string; readonly arn: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
   /**
    * The real worker handler attached to the work queue (loaded on first use, after the environment is set):
    * `worker().drain()` delivers until the queue is empty.
@@ -187,7 +187,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ses,
     scheduler,
     sqs,
-    workQueue: { url: workQueueUrl, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
+    workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
       worker ??= attachWorker(sqs);
       return worker;

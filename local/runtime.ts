@@ -5,10 +5,10 @@
  * Each execution is printed as a console-style trace with the message as a person would see it.
  */
 import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
@@ -18,6 +18,7 @@ import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LOCAL_REMINDERS, LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { localRoutes } from './local-routes';
+import { ScheduleTargets, invokeScheduleTarget } from './scheduler-targets';
 import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
 
@@ -233,14 +234,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }),
   );
 
+  const targets: ScheduleTargets = {
+    startExecution: (input, name) => {
+      executions.start(input, name);
+    },
+    queues: { [env.workQueue.arn]: env.workQueue.url },
+    sqs: new SQSClient({}),
+  };
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
     pollMs: options.schedulerPollMs ?? 1000,
-    onFire: async (schedule) => {
-      // The schedule's target is StartExecution itself (a universal target): its input names the execution.
-      const { name, input } = parseStartExecutionInput(schedule.Target.Input);
-      log(`Scheduler: reminder ${schedule.Name} is due; starting execution ${name}.`);
-      executions.start(input as Record<string, unknown>, name);
+    onFire: async (schedule, scheduledTime) => {
+      // A reminder's target is StartExecution itself (a universal target); a digest's is the bot's work queue.
+      const done = await invokeScheduleTarget(targets, schedule, scheduledTime);
+      log(`Scheduler: ${schedule.Name} is due (${scheduledTime.toISOString()}); ${done}.`);
     },
   });
 
