@@ -3,6 +3,7 @@
  * a pending reminder cancelled from it, the preferences modal opened before the answer and its submission
  * validated inline or saved with the digest schedule created, moved and deleted on the Scheduler fake.
  */
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AnyBlock } from '@slack/types';
 import { User } from '../../lambda/shared/domain';
@@ -14,6 +15,8 @@ import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
 import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { homeButtonBody, homeOpenedBody, homeSwitchesBody, preferencesSubmissionBody } from '../../local/slack-home-requests';
+import { nextCronRun } from '../../local/scheduler-cron';
+import { ScheduleTargets, invokeScheduleTarget, scheduledInput } from '../../local/scheduler-targets';
 import { blockKitViolations } from '../unit/block-kit-limits';
 import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, restEvent } from './bot-helpers';
 import { USER_ID, aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
@@ -195,5 +198,59 @@ describe('the preferences modal', () => {
     expect(digestSchedule()).toBeUndefined();
     expect((await readUser())?.notification_preferences).toMatchObject({ prep_reminders: true, digest: { enabled: false } });
     expect(env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule']);
+  });
+});
+
+describe('the morning digest', () => {
+  const prefs = defaultPreferences(DEFAULT_CHANNELS);
+  let sqs: SQSClient;
+  beforeAll(() => {
+    sqs = new SQSClient({});
+  });
+  afterAll(() => sqs.destroy());
+
+  const targets = (): ScheduleTargets => ({ startExecution: () => undefined, queues: { [env.workQueue.arn]: env.workQueue.url }, sqs });
+  /** Opts in and fires the digest schedule at its next run, as Scheduler would; returns the run's scheduled time. */
+  async function optInAndFire(): Promise<Date> {
+    await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));
+    await drain();
+    env.slack.reset();
+    const schedule = digestSchedule();
+    if (!schedule) throw new Error('no digest schedule');
+    const run = nextCronRun(schedule.ScheduleExpression, schedule.ScheduleExpressionTimezone, schedule.LastModificationDate);
+    if (!run) throw new Error('the digest cron never runs');
+    const firings = await env.scheduler.fireDue(run, (s, t) => invokeScheduleTarget(targets(), s, t).then(() => undefined));
+    expect(firings.map((f) => [f.schedule.Name, f.scheduledTime, f.error])).toEqual([[schedule.Name, run, undefined]]);
+    return run;
+  }
+  const dms = () => env.slack.messages.filter((m) => m.method === 'chat.postMessage');
+
+  it('DMs the meetings that still need prep, each with Start Prep, once per scheduled time', async () => {
+    await seed(env, aMeeting({ title: 'Budget review' }, 3));
+
+    const run = await optInAndFire();
+    await drain();
+
+    expect(dms()).toHaveLength(1);
+    expect(dms()[0]?.text).toContain('1 meeting to prepare');
+    expect(JSON.stringify(dms()[0]?.blocks)).toContain('digest_start_prep');
+    expect(blocksAsText((dms()[0]?.blocks ?? []) as AnyBlock[])).toContain('Budget review');
+
+    // Scheduler delivers again (a retry after a lost acknowledgement): the queue no longer deduplicates it.
+    const schedule = digestSchedule();
+    if (!schedule) throw new Error('no digest schedule');
+    await sqs.send(new SendMessageCommand({ QueueUrl: env.workQueue.url, MessageBody: scheduledInput(schedule, run), MessageGroupId: USER_ID, MessageDeduplicationId: 'redelivery-1' }));
+    await drain();
+    expect(dms()).toHaveLength(1);
+  });
+
+  it('sends nothing when nothing needs prep', async () => {
+    await seed(env, aMeeting({ status: 'PREP_COMPLETED' }, 3));
+
+    await optInAndFire();
+    const report = await drain();
+
+    expect(report.invocations.length).toBeGreaterThan(0);
+    expect(dms()).toHaveLength(0);
   });
 });
