@@ -114,6 +114,16 @@ export interface FakeSlack extends FakeHttpServer {
   readonly homeTabs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Modals opened (`views.open`), in order. */
   readonly openedViews: readonly { readonly triggerId: string; readonly view: Readonly<Record<string, unknown>> }[];
+  /** Every view accepted (`views.publish` and `views.open`), in order. */
+  readonly viewLog: readonly SlackViewShown[];
+}
+
+/** A view Slack showed: a user's Home tab published, or a modal opened. */
+export interface SlackViewShown {
+  readonly method: 'views.publish' | 'views.open';
+  readonly userId?: string;
+  readonly view: Readonly<Record<string, unknown>>;
+  readonly at: Date;
 }
 
 /** Slack's limits on a view: 100 blocks in a Home tab or modal, a modal title of 24 characters. */
@@ -156,6 +166,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const plan = new FailurePlan<SlackFailureSpec>();
   const homeTabs = new Map<string, Record<string, unknown>>();
   const openedViews: { triggerId: string; view: Record<string, unknown> }[] = [];
+  const viewLog: SlackViewShown[] = [];
   let viewCount = 0;
   let lastTsMicros = 0;
   const viewId = (): string => `V${String(++viewCount).padStart(10, '0')}`;
@@ -219,6 +230,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const problem = viewProblem(view, 'home');
       if (problem) return { ok: false, error: problem };
       homeTabs.set(args.user_id, view as Record<string, unknown>);
+      viewLog.push({ method: 'views.publish', userId: args.user_id, view: view as Record<string, unknown>, at: now() });
       return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
     },
     'views.open': (args) => {
@@ -228,6 +240,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const problem = viewProblem(view, 'modal');
       if (problem) return { ok: false, error: problem };
       openedViews.push({ triggerId: args.trigger_id, view: view as Record<string, unknown> });
+      viewLog.push({ method: 'views.open', view: view as Record<string, unknown>, at: now() });
       return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
     },
     'users.info': (args) => {
@@ -306,6 +319,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrlPosts,
     homeTabs,
     openedViews,
+    viewLog,
     calls: (method) => requests.filter((r) => r.method === method).map((r) => r.args),
     fail: (method, spec) => plan.add(method, spec),
     clearFailures: () => plan.clear(),
@@ -315,6 +329,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       messages.length = 0;
       homeTabs.clear();
       openedViews.length = 0;
+      viewLog.length = 0;
       responseUrlPosts.length = 0;
     },
     responseUrl: () => `${server.url}/response-url/${randomBytes(8).toString('hex')}`,

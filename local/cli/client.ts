@@ -1,16 +1,20 @@
 /**
- * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`): each sends what Slack
+ * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`, `home`, `prefs`): each sends what Slack
  * or EventBridge would send to the running system and prints what the executive would see: the bot's answer, the
  * messages it replaced, posted only for them, or sent as a DM, or its refusal.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
+import { submissionStateFor } from '../../lambda/slack-bot/app-home/preferences-modal';
+import { Preferences, defaultPreferences } from '../../lambda/shared/preferences';
 import { DEMO_USER } from '../demo';
 import { parseEventsRequest } from '../events';
 import { LOCAL_CREDENTIALS } from '../local-credentials';
 import { SLACK_CURSOR_HEADER } from '../local-routes';
 import { SeedError, parseSeed } from '../seed';
 import type { SlackFeedItem } from '../slack-feed';
+import { homeOpenedBody, preferencesSubmissionBody } from '../slack-home-requests';
 import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../slack-requests';
 import { blocksToText } from '../trace';
 import { CommandLine, UsageError, checkOptionsFor } from './options';
@@ -68,7 +72,9 @@ class Client {
       );
     }
     if (answer.status !== 200) throw new ClientError(`The webhook answered ${answer.status}: ${answer.text || '(no body)'}`);
-    const direct = this.directAnswer(answer.text);
+    const refused = modalErrors(answer.text);
+    if (refused) console.log(`The dialog stays open with these errors:\n${indent(refused)}`);
+    const direct = refused ? undefined : this.directAnswer(answer.text);
     if (direct) console.log(`The bot answered (only visible to you):\n${indent(direct)}`);
     const since = answer.headers.get(SLACK_CURSOR_HEADER) ?? feed.cursor;
     const after = await this.json<{ items: SlackFeedItem[]; realSlack: boolean }>('GET', `/local/slack?since=${encodeURIComponent(since)}`);
@@ -94,6 +100,47 @@ class Client {
     const ids = (JSON.parse(answer.text) as { Entries: { EventId: string }[] }).Entries.map((e) => e.EventId);
     console.log(`Published ${ids.length} event(s) (${ids.join(', ')}): the execution is printed by \`npm start\`.`);
   }
+}
+
+/** A `response_action: errors` answer in words, or undefined. */
+function modalErrors(text: string): string | undefined {
+  try {
+    const json = JSON.parse(text) as { response_action?: string; errors?: Record<string, string> };
+    if (json.response_action !== 'errors' || !json.errors) return undefined;
+    return Object.entries(json.errors).map(([field, message]) => `${field}: ${message}`).join('\n');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the user would enter in the preferences dialog, from `prefs '{...}'`: the given fields over the defaults,
+ * as entered (the bot validates them, as it does a real submission). Throws a usage error for text that is not a
+ * JSON object.
+ */
+function modalInput(json: string): Preferences {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`prefs needs a JSON object: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError('prefs needs a JSON object, e.g. {"quiet_hours":{"start":"21:00","end":"07:00"}}');
+  const given = raw as Record<string, unknown>;
+  const base = defaultPreferences(DEFAULT_CHANNELS);
+  const digest = (typeof given['digest'] === 'object' && given['digest'] !== null ? given['digest'] : {}) as Record<string, unknown>;
+  const quiet = given['quiet_hours'] as Record<string, unknown> | undefined;
+  const strings = (v: unknown, fallback: readonly string[]) => (Array.isArray(v) ? v.map(String) : fallback) as Preferences['channels'];
+  return {
+    prep_reminders: typeof given['prep_reminders'] === 'boolean' ? given['prep_reminders'] : base.prep_reminders,
+    channels: strings(given['channels'], base.channels),
+    ...(quiet && typeof quiet === 'object' ? { quiet_hours: { start: String(quiet['start'] ?? ''), end: String(quiet['end'] ?? '') } } : {}),
+    quiet_channels: strings(given['quiet_channels'], base.quiet_channels),
+    digest: {
+      enabled: typeof digest['enabled'] === 'boolean' ? digest['enabled'] : base.digest.enabled,
+      time: typeof digest['time'] === 'string' ? digest['time'] : base.digest.time,
+    },
+  };
 }
 
 function readFile(file: string): string {
@@ -145,6 +192,12 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
         throw new UsageError(`${first}: ${(error as Error).message}`);
       }
     }
+    case 'home':
+      return client.webhook(() => homeOpenedBody(userId), JSON_TYPE);
+    case 'prefs': {
+      if (!first) throw new UsageError(`prefs needs the preferences as JSON, e.g. npm start -- prefs '{"digest":{"enabled":true,"time":"07:30"}}'`);
+      return client.webhook(() => preferencesSubmissionBody(submissionStateFor(modalInput(first)), { userId }), FORM);
+    }
     case 'seed': {
       if (!first) throw new UsageError('seed needs a JSON or YAML file, e.g. npm start -- seed examples/seed.yaml');
       // Checked here first, so every problem is listed even with nothing running; the system checks again, with the
@@ -164,6 +217,6 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed)`);
+      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed, home, prefs)`);
   }
 }
