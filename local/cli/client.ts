@@ -59,7 +59,7 @@ class Client {
   }
 
   /** Sends a signed request to the webhook and prints the bot's answer and everything it showed because of it. */
-  async webhook(build: (responseUrl: string) => string, contentType: string): Promise<void> {
+  async webhook(build: (responseUrl: string) => string, contentType: string, options: { showHome?: boolean } = {}): Promise<void> {
     const feed = await this.json<{ cursor: string; responseUrl: string; realSlack: boolean }>('GET', '/local/slack');
     const body = build(feed.responseUrl);
     const clientSecret = process.env['SLACK_SIGNING_SECRET'];
@@ -78,9 +78,11 @@ class Client {
     if (direct) console.log(`The bot answered (only visible to you):\n${indent(direct)}`);
     const since = answer.headers.get(SLACK_CURSOR_HEADER) ?? feed.cursor;
     const after = await this.json<{ items: SlackFeedItem[]; realSlack: boolean }>('GET', `/local/slack?since=${encodeURIComponent(since)}`);
-    for (const item of after.items) console.log(`${item.shown}:\n${indent(item.text)}`);
+    // Every click refreshes the Home tab; printing it after each would drown what the click showed.
+    const items = after.items.filter((item) => options.showHome === true || item.via !== 'views.publish');
+    for (const item of items) console.log(`${item.shown}:\n${indent(item.text)}`);
     if (after.realSlack) console.log('Slack calls went to Slack itself: what the bot sent is in your Slack workspace.');
-    else if (!direct && after.items.length === 0) console.log('The bot accepted the request and showed nothing.');
+    else if (!direct && !refused && items.length === 0) console.log('The bot accepted the request and showed nothing.');
   }
 
   private directAnswer(text: string): string | undefined {
@@ -193,10 +195,10 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
       }
     }
     case 'home':
-      return client.webhook(() => homeOpenedBody(userId), JSON_TYPE);
+      return client.webhook(() => homeOpenedBody(userId), JSON_TYPE, { showHome: true });
     case 'prefs': {
       if (!first) throw new UsageError(`prefs needs the preferences as JSON, e.g. npm start -- prefs '{"digest":{"enabled":true,"time":"07:30"}}'`);
-      return client.webhook(() => preferencesSubmissionBody(submissionStateFor(modalInput(first)), { userId }), FORM);
+      return client.webhook(() => preferencesSubmissionBody(submissionStateFor(modalInput(first)), { userId }), FORM, { showHome: true });
     }
     case 'seed': {
       if (!first) throw new UsageError('seed needs a JSON or YAML file, e.g. npm start -- seed examples/seed.yaml');
