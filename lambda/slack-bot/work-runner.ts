@@ -47,11 +47,11 @@ async function runJob(batch: WorkBatchDeps, deps: WorkerDeps, job: WorkJob, last
       outcome = await batch.jobs.digest(deps, job, lastAttempt);
       break;
   }
-  if (job.kind === 'start_prep' || (job.kind === 'click_reply' && job.replace)) {
-    // After a click that changed something (a refusal only tells), the Home tab shows the new state; the click's
-    // own answer is already done, so this is best effort.
+  if (job.kind === 'start_prep' || (job.kind === 'click_reply' && job.replace) || (job.kind === 'dm_reply' && outcome === 'completed')) {
+    // After an action that changed something (a refusal only tells; a finished prep session is done), the Home tab
+    // shows the new state; the action's own answer is already given, so this is best effort.
     await batch.jobs.homeRefresh(deps, { user_id: job.user_id, reason: job.kind }).catch((error: unknown) => {
-      batch.logger.warn('Could not refresh the Home tab after a click', { error: error instanceof Error ? error.message : String(error) });
+      batch.logger.warn('Could not refresh the Home tab after an action', { error: error instanceof Error ? error.message : String(error) });
     });
   }
   const latencyMs = Date.now() - Date.parse(enqueuedAt(job));

@@ -18,7 +18,7 @@ import { homeButtonBody, homeOpenedBody, homeSwitchesBody, preferencesSubmission
 import { nextCronRun } from '../../local/scheduler-cron';
 import { ScheduleTargets, invokeScheduleTarget, scheduledInput } from '../../local/scheduler-targets';
 import { blockKitViolations } from '../unit/block-kit-limits';
-import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, restEvent } from './bot-helpers';
+import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, dmBody, restEvent } from './bot-helpers';
 import { USER_ID, aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
 
 jest.setTimeout(30_000);
@@ -88,6 +88,19 @@ describe('the Home tab', () => {
 
     expect(blockKitViolations(homeTab()?.blocks ?? [], { maxBlocks: 100 })).toEqual([]);
     expect(homeText()).toMatch(/and \d+ more meetings this week/);
+  });
+
+  it('is refreshed when a prep session is finished by DM', async () => {
+    await seed(env, aMeeting());
+    await answer(clickBody('start_prep'));
+    await drain();
+
+    for (const text of ['Agenda: budget', 'Why late?', 'Notes: decide']) {
+      await answer(dmBody(text), JSON_TYPE);
+      await drain();
+    }
+
+    expect(homeText()).toContain('Prep: done');
   });
 
   it('is refreshed after a click on a message button', async () => {
