@@ -241,13 +241,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     queues: { [env.workQueue.arn]: env.workQueue.url },
     sqs: new SQSClient({}),
   };
+  cleanup.push(async () => targets.sqs.destroy());
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
     pollMs: options.schedulerPollMs ?? 1000,
     onFire: async (schedule, scheduledTime) => {
       // A reminder's target is StartExecution itself (a universal target); a digest's is the bot's work queue.
+      const kind = schedule.Target.Arn === env.workQueue.arn ? 'digest' : 'reminder';
       const done = await invokeScheduleTarget(targets, schedule, scheduledTime);
-      log(`Scheduler: ${schedule.Name} is due (${scheduledTime.toISOString()}); ${done}.`);
+      log(`Scheduler: ${kind} ${schedule.Name} is due (${scheduledTime.toISOString()}); ${done}.`);
+      // The worker's digest DM counts as running work, like a click's.
+      if (kind === 'digest') executions.track(worker.idle());
     },
   });
 
