@@ -231,7 +231,7 @@ export class UsersRepository {
     return out.Item as User | undefined;
   }
 
-  /** Writes the user's `notification_preferences` (creating the item for a user who has none yet). */
+  /** Writes an existing user's `notification_preferences`; throws a conditional check failure for an unknown user. */
   async savePreferences(userId: string, stored: StoredPreferences, now: Date): Promise<void> {
     await guarded('UpdateItem users', () =>
       this.db.send(
@@ -239,6 +239,7 @@ export class UsersRepository {
           TableName: this.tableName,
           Key: { user_id: userId },
           UpdateExpression: 'SET notification_preferences = :p, preferences_updated_at = :now',
+          ConditionExpression: 'attribute_exists(user_id)',
           ExpressionAttributeValues: { ':p': stored, ':now': now.toISOString() },
         }),
       ),

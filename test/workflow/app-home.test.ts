@@ -200,6 +200,14 @@ describe('the preferences modal', () => {
     expect(homeText()).toContain('Morning digest: on, at 7:45');
   });
 
+  it('saves nothing for a Slack user the service does not know, and says so in the dialog', async () => {
+    const response = await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } }), { userId: 'U0STRANGER' }));
+
+    expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { prep_reminders: expect.stringContaining("I don't have you on file") } });
+    expect(await readUser('U0STRANGER')).toBeUndefined();
+    expect(env.scheduler.requests).toHaveLength(0);
+  });
+
   it('moves the digest when its time changes and deletes it when switched off from the Home tab', async () => {
     await seed(env, aMeeting());
     await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));

@@ -14,7 +14,10 @@ import { applyPreferenceSwitches } from './home-view';
 import { buildPreferencesModal } from './preferences-modal';
 
 /** What a Home tab action did, for logs and tests. */
-export type HomeActionOutcome = 'reminder_cancelled' | 'no_reminder' | 'invalid_value' | 'not_owner' | 'modal_opened' | 'preferences_saved';
+export type HomeActionOutcome = 'reminder_cancelled' | 'no_reminder' | 'invalid_value' | 'not_owner' | 'modal_opened' | 'preferences_saved' | 'unknown_user';
+
+/** Said in the dialog when the user has no users item: nothing would deliver to them, so nothing is saved. */
+export const UNKNOWN_USER_TEXT = "I don't have you on file as an executive yet, so there is nothing to save preferences for. Ask your assistant to add you.";
 
 /** Queues the user's Home tab refresh, deduplicated on the interaction. */
 export async function queueHomeRefresh(deps: Pick<BotDeps, 'queue' | 'now'>, userId: string, reason: string, interactionId: string): Promise<void> {
@@ -52,11 +55,13 @@ export async function openPreferences(deps: BotDeps, open: ViewOpener, userId: s
 }
 
 /**
- * Saves preferences: the digest schedule first (so a failed save leaves at worst a schedule the worker finds
+ * Saves preferences of a known user: the digest schedule first (so a failed save leaves at worst a schedule the worker finds
  * switched off, never an opted-in user without one), then the users item, then the Home tab refresh.
  */
 export async function savePreferences(deps: BotDeps, userId: string, after: Preferences, interactionId: string): Promise<HomeActionOutcome> {
   const user = await deps.users.get(userId);
+  // A Slack user the service does not know gets no users item made up here (it would look like a real executive).
+  if (!user) return 'unknown_user';
   const timeZone = timeZoneOf(user);
   const before = user?.notification_preferences === undefined ? undefined : { preferences: currentPreferences(deps, user), timeZone };
   const change = planDigestSchedule(userId, before, { preferences: after, timeZone });
@@ -70,5 +75,6 @@ export async function savePreferences(deps: BotDeps, userId: string, after: Pref
 /** The Home tab's switches: prep reminders and the digest on or off, the rest as stored. */
 export async function switchPreferences(deps: BotDeps, userId: string, selectedValues: readonly string[], interactionId: string): Promise<HomeActionOutcome> {
   const user = await deps.users.get(userId);
+  if (!user) return 'unknown_user';
   return savePreferences(deps, userId, applyPreferenceSwitches(currentPreferences(deps, user), selectedValues), interactionId);
 }

@@ -8,10 +8,10 @@ import { MetricNames, countMetric } from '../../shared/metrics';
 import { guarded } from '../bolt-app';
 import { BotDeps, ViewOpener } from '../deps';
 import { ClickOutcome, PrepClick, remindLater, startPrep } from '../prep-actions';
-import { HomeActionOutcome, cancelReminder, openPreferences, queueHomeRefresh, savePreferences, switchPreferences } from './home-actions';
+import { HomeActionOutcome, UNKNOWN_USER_TEXT, cancelReminder, openPreferences, queueHomeRefresh, savePreferences, switchPreferences } from './home-actions';
 import { DEFAULT_CHANNELS } from './home-tab';
 import { HomeActionIds } from './home-view';
-import { PREFERENCES_CALLBACK_ID, SubmittedState, parsePreferencesSubmission } from './preferences-modal';
+import { PREFERENCES_CALLBACK_ID, PreferenceBlocks, SubmittedState, parsePreferencesSubmission } from './preferences-modal';
 
 /** Registers the Home tab's listeners on the app. */
 export function registerHomeListeners(app: App, deps: BotDeps, openView: ViewOpener): void {
@@ -66,7 +66,11 @@ export function registerHomeListeners(app: App, deps: BotDeps, openView: ViewOpe
         return;
       }
       // The view's id is unique per modal; a resubmission of the same one is the same save.
-      await savePreferences(deps, body.user.id, result.preferences, `${view.id}:${view.hash ?? ''}`);
+      const outcome = await savePreferences(deps, body.user.id, result.preferences, `${view.id}:${view.hash ?? ''}`);
+      if (outcome === 'unknown_user') {
+        await ack({ response_action: 'errors', errors: { [PreferenceBlocks.PrepReminders]: UNKNOWN_USER_TEXT } });
+        return;
+      }
       await ack();
       countMetric(MetricNames.SlackInteractions, { Kind: 'preferences_saved' });
     }),
