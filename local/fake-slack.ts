@@ -11,6 +11,7 @@ import {
   startHttpServer,
   timeZoneOffsetSeconds,
 } from './fake-http';
+import { viewProblem } from './fake-slack-views';
 import { type Args, parseArgs, parseJson } from './slack-wire';
 
 /** HTTP 200 with `{ ok: false, error }`, the way Slack reports most failures. */
@@ -124,23 +125,6 @@ export interface SlackViewShown {
   readonly userId?: string;
   readonly view: Readonly<Record<string, unknown>>;
   readonly at: Date;
-}
-
-/** Slack's limits on a view: 100 blocks in a Home tab or modal, a modal title of 24 characters. */
-const VIEW_MAX_BLOCKS = 100;
-const MODAL_TITLE_MAX = 24;
-
-/** Why Slack would refuse a view, or undefined. */
-function viewProblem(view: unknown, type: 'home' | 'modal'): string | undefined {
-  if (typeof view !== 'object' || view === null) return 'invalid_arguments';
-  const v = view as Record<string, unknown>;
-  if (v['type'] !== type) return 'invalid_arguments';
-  if (!Array.isArray(v['blocks']) || v['blocks'].length > VIEW_MAX_BLOCKS) return 'invalid_arguments';
-  if (type === 'modal') {
-    const title = v['title'] as { text?: unknown } | undefined;
-    if (typeof title?.text !== 'string' || title.text.length === 0 || title.text.length > MODAL_TITLE_MAX) return 'invalid_arguments';
-  }
-  return undefined;
 }
 
 type SlackResult = { readonly ok: true; readonly [key: string]: unknown } | { readonly ok: false; readonly error: string };
