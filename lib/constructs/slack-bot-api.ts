@@ -74,7 +74,7 @@ export class SlackBotApi extends Construct {
     const stack = Stack.of(this);
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
-      description: 'Assumed by prep reminder schedules: starts the prep state machine, nothing else',
+      description: 'Assumed by prep reminder and digest schedules: starts the prep state machine, queues digests for the bot worker',
       // Scheduler presents the schedule *group's* ARN as aws:SourceArn (not the schedule's).
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
