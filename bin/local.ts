@@ -21,6 +21,8 @@ Usage:
   npm start -- notify MEETING_ID            publish MeetingPrepRequired for a meeting
   npm start -- publish FILE                 publish the events in a JSON file (an envelope or a PutEvents request)
   npm start -- seed FILE                    add your own users and meetings (JSON or YAML, see examples/seed.yaml)
+  npm start -- home                         open the app's Home tab: the week's meetings and the preferences
+  npm start -- prefs 'JSON'                 save preferences through the dialog, e.g. '{"digest":{"enabled":true}}'
   npm start -- --help                       this text
 
 Options of serve:

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { nextCronRun } from './scheduler-cron';
 import {
   ANY_REQUEST,
   applyFailure,
@@ -34,12 +35,14 @@ export interface SchedulerFiring {
   readonly schedule: StoredSchedule;
   /** The (possibly virtual) time at which it fired. */
   readonly firedAt: Date;
+  /** The run's scheduled time (`<aws.scheduler.scheduled-time>`). */
+  readonly scheduledTime: Date;
   /** What `onFire` threw, if it did; the schedule still completes, as Scheduler's retries would have given up. */
   readonly error?: unknown;
 }
 
 /** Invokes a schedule's target, e.g. starts the state machine with `schedule.Target.Input`. */
-export type FireHandler = (schedule: StoredSchedule) => Promise<void>;
+export type FireHandler = (schedule: StoredSchedule, scheduledTime: Date) => Promise<void>;
 
 /** Options of {@link FakeScheduler.startFiring}. */
 export interface FiringOptions {
@@ -93,7 +96,8 @@ export interface FakeScheduler extends FakeHttpServer {
   reset(): void;
   /**
    * Fires every enabled `at(...)` schedule due at `now` that has not fired yet, once, then deletes those with
-   * `ActionAfterCompletion: DELETE`.
+   * `ActionAfterCompletion: DELETE`; and every daily `cron(M H * * ? *)` schedule whose next run in its time zone
+   * (after its creation, last update or last run) is due, once for the latest such run.
    * @param onFire - defaults to the handler given to {@link FakeScheduler.startFiring}
    * @returns the firings of this call
    */
@@ -107,7 +111,7 @@ export interface FakeScheduler extends FakeHttpServer {
 /**
  * Starts a fake EventBridge Scheduler on 127.0.0.1 for `new SchedulerClient({ endpoint: fake.url })`:
  * CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule and ListSchedules, with a clock that fires
- * one-time `at(...)` schedules.
+ * one-time `at(...)` schedules and daily `cron(...)` ones in their time zone.
  */
 export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Promise<FakeScheduler> {
   const region = options.region ?? 'us-east-1';
@@ -223,24 +227,41 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
     }
   });
 
+  // The last run of each recurring schedule; an update replaces the entry, so its runs count from the update.
+  const lastRuns = new WeakMap<StoredSchedule, Date>();
+  /** The run due at `at`, if any: an `at(...)` not fired yet, or the latest daily cron run since the last one. */
+  const dueRun = (s: StoredSchedule, at: Date): Date | undefined => {
+    if (s.State !== 'ENABLED') return undefined;
+    if (s.fireAt !== undefined) return s.fireAt <= at && !fired.has(s) ? s.fireAt : undefined;
+    let run = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, lastRuns.get(s) ?? s.LastModificationDate);
+    if (!run || run > at) return undefined;
+    // Runs missed while nothing polled (a fast --time-scale) collapse into the latest one.
+    for (let next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, run); next && next <= at; next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, next)) run = next;
+    return run;
+  };
+
   const fireDue = async (at: Date, onFire?: FireHandler): Promise<SchedulerFiring[]> => {
     const handler = onFire ?? poller?.onFire;
     if (!handler) throw new Error('fireDue needs an onFire handler (argument or startFiring)');
     const due = [...schedules.values()]
-      .filter((s) => s.State === 'ENABLED' && s.fireAt !== undefined && s.fireAt <= at && !fired.has(s))
-      .sort((a, b) => (a.fireAt?.getTime() ?? 0) - (b.fireAt?.getTime() ?? 0));
-    due.forEach((s) => fired.add(s));
+      .map((schedule) => ({ schedule, run: dueRun(schedule, at) }))
+      .filter((d): d is { schedule: StoredSchedule; run: Date } => d.run !== undefined)
+      .sort((a, b) => a.run.getTime() - b.run.getTime());
+    for (const { schedule, run } of due) {
+      if (schedule.fireAt !== undefined) fired.add(schedule);
+      else lastRuns.set(schedule, run);
+    }
     const results: SchedulerFiring[] = [];
-    for (const schedule of due) {
-      const firing: SchedulerFiring = await handler(schedule).then(
-        () => ({ schedule, firedAt: at }),
-        (error: unknown) => ({ schedule, firedAt: at, error }),
+    for (const { schedule, run } of due) {
+      const firing: SchedulerFiring = await handler(schedule, run).then(
+        () => ({ schedule, firedAt: at, scheduledTime: run }),
+        (error: unknown) => ({ schedule, firedAt: at, scheduledTime: run, error }),
       );
       firings.push(firing);
       results.push(firing);
       const key = keyOf(schedule);
       // An UpdateSchedule while the target ran replaced the entry: that new schedule is not the one that completed.
-      if (schedule.ActionAfterCompletion === 'DELETE' && schedules.get(key) === schedule) schedules.delete(key);
+      if (schedule.ActionAfterCompletion === 'DELETE' && schedule.fireAt !== undefined && schedules.get(key) === schedule) schedules.delete(key);
     }
     if (due.length > 0) save();
     return results;

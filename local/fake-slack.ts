@@ -11,6 +11,7 @@ import {
   startHttpServer,
   timeZoneOffsetSeconds,
 } from './fake-http';
+import { viewProblem } from './fake-slack-views';
 import { type Args, parseArgs, parseJson } from './slack-wire';
 
 /** HTTP 200 with `{ ok: false, error }`, the way Slack reports most failures. */
@@ -117,6 +118,20 @@ export interface FakeSlack extends FakeHttpServer {
   responseUrl(): string;
   /** Sets the time zone `users.info` returns for a user. */
   setUserTimezone(userId: string, timeZone: string): void;
+  /** The Home tab last published for each user (`views.publish`). */
+  readonly homeTabs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Modals opened (`views.open`), in order. */
+  readonly openedViews: readonly { readonly triggerId: string; readonly view: Readonly<Record<string, unknown>> }[];
+  /** Every view accepted (`views.publish` and `views.open`), in order. */
+  readonly viewLog: readonly SlackViewShown[];
+}
+
+/** A view Slack showed: a user's Home tab published, or a modal opened. */
+export interface SlackViewShown {
+  readonly method: 'views.publish' | 'views.open';
+  readonly userId?: string;
+  readonly view: Readonly<Record<string, unknown>>;
+  readonly at: Date;
 }
 
 type SlackResult = { readonly ok: true; readonly [key: string]: unknown } | { readonly ok: false; readonly error: string };
@@ -126,7 +141,8 @@ const DEFAULT_TIME_ZONE = 'America/New_York';
 /**
  * Starts a fake Slack Web API on 127.0.0.1. Point `new WebClient(token, { slackApiUrl: fake.apiUrl })` at it.
  * Serves `POST /api/<method>` for `auth.test`, `chat.postMessage` (with `metadata`), `chat.update`,
- * `chat.postEphemeral`, `conversations.open`, `conversations.history` (`include_all_metadata`) and `users.info`,
+ * `chat.postEphemeral`, `conversations.open`, `conversations.history` (`include_all_metadata`), `users.info`,
+ * `views.publish` and `views.open` (validated as Slack does: the view's type, at most 100 blocks, a trigger id),
  * and `POST /response-url/<id>`.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -141,7 +157,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const responseUrlPosts: SlackResponseUrlPost[] = [];
   const plan = new FailurePlan<SlackFailureSpec>();
   const held = new Set<ServerResponse>();
+  const homeTabs = new Map<string, Record<string, unknown>>();
+  const openedViews: { triggerId: string; view: Record<string, unknown> }[] = [];
+  const viewLog: SlackViewShown[] = [];
+  let viewCount = 0;
   let lastTsMicros = 0;
+  const viewId = (): string => `V${String(++viewCount).padStart(10, '0')}`;
 
   const nextTs = (): string => {
     lastTsMicros = Math.max(now().getTime() * 1000, lastTsMicros + 1);
@@ -215,6 +236,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!users.every(isUserId)) return { ok: false, error: 'user_not_found' };
       const id = users.length === 1 ? dmOf(users[0]) : `G${users.map((u) => u.slice(1, 4)).join('')}`;
       return { ok: true, no_op: false, already_open: false, channel: { id } };
+    },
+    'views.publish': (args) => {
+      const view = typeof args.view === 'string' ? parseJson(args.view) : args.view;
+      if (typeof args.user_id !== 'string' || !isUserId(args.user_id)) return { ok: false, error: 'invalid_arguments' };
+      const problem = viewProblem(view, 'home');
+      if (problem) return { ok: false, error: problem };
+      homeTabs.set(args.user_id, view as Record<string, unknown>);
+      viewLog.push({ method: 'views.publish', userId: args.user_id, view: view as Record<string, unknown>, at: now() });
+      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
+    },
+    'views.open': (args) => {
+      const view = typeof args.view === 'string' ? parseJson(args.view) : args.view;
+      // Slack requires the interaction's trigger id (it expires 3 s after the click).
+      if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_arguments' };
+      const problem = viewProblem(view, 'modal');
+      if (problem) return { ok: false, error: problem };
+      openedViews.push({ triggerId: args.trigger_id, view: view as Record<string, unknown> });
+      viewLog.push({ method: 'views.open', view: view as Record<string, unknown>, at: now() });
+      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
     },
     'users.info': (args) => {
       const id = args.user;
@@ -294,6 +334,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     requests,
     messages,
     responseUrlPosts,
+    homeTabs,
+    openedViews,
+    viewLog,
     calls: (method) => requests.filter((r) => r.method === method).map((r) => r.args),
     fail: (method, spec) => plan.add(method, spec),
     clearFailures: () => plan.clear(),
@@ -303,6 +346,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       held.clear();
       requests.length = 0;
       messages.length = 0;
+      homeTabs.clear();
+      openedViews.length = 0;
+      viewLog.length = 0;
       responseUrlPosts.length = 0;
     },
     responseUrl: () => `${server.url}/response-url/${randomBytes(8).toString('hex')}`,

@@ -40,6 +40,8 @@ export interface FakeQueue {
   readonly url: string;
   readonly arn: string;
   readonly fifo: boolean;
+  /** A FIFO queue's messages without a deduplication id are deduplicated on a SHA-256 of the body. */
+  readonly contentBasedDeduplication: boolean;
   visibilityTimeoutSeconds: number;
   /** Redrive: after this many receives the next one moves the message to `deadLetterQueue` instead. */
   redrive?: { readonly deadLetterQueue: string; readonly maxReceiveCount: number };
@@ -118,6 +120,7 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
       url: `${baseUrl}/${FAKE_SQS_ACCOUNT}/${name}`,
       arn: `arn:aws:sqs:${region}:${FAKE_SQS_ACCOUNT}:${name}`,
       fifo,
+      contentBasedDeduplication: fifo && attributes['ContentBasedDeduplication'] === 'true',
       visibilityTimeoutSeconds: Number(attributes['VisibilityTimeout'] ?? 30),
       ...(redrive ? { redrive: { deadLetterQueue: redrive.deadLetterTargetArn.split(':').pop() ?? '', maxReceiveCount: Number(redrive.maxReceiveCount) } } : {}),
       messages: [],
@@ -138,7 +141,7 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
     if (typeof body !== 'string' || body.length === 0) throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
     if (Buffer.byteLength(body) > 256 * 1024) throw new SqsError('InvalidParameterValue', 'Message must be shorter than 262144 bytes.');
     const groupId = input['MessageGroupId'] as string | undefined;
-    const dedupId = input['MessageDeduplicationId'] as string | undefined;
+    const dedupId = (input['MessageDeduplicationId'] as string | undefined) ?? (queue.contentBasedDeduplication ? createHash('sha256').update(body).digest('hex') : undefined);
     if (queue.fifo && !groupId) throw new SqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
     if (queue.fifo && !dedupId) throw new SqsError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
     const at = now();

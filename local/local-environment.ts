@@ -91,7 +91,7 @@ export interface LocalEnvironment {
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
   readonly sqs: FakeSqs;
   /** The work queue's URL and settings (from the template). */
-  readonly workQueue: { readonly url: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
+  readonly workQueue: { readonly url: string; readonly arn: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
   /**
    * The real worker handler attached to the work queue (loaded on first use, after the environment is set):
    * `worker().drain()` delivers until the queue is empty.
@@ -142,7 +142,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     startFakeSqs(),
   ]);
   const queueSpec = workQueueSpec(template);
-  const workQueueUrl = createWorkQueues(sqs, queueSpec);
+  const { url: workQueueUrl, arn: workQueueArn } = createWorkQueues(sqs, queueSpec);
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
@@ -167,6 +167,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     AWS_ENDPOINT_URL_SQS: sqs.url,
     WORK_QUEUE_URL: workQueueUrl,
+    DIGEST_TARGET_ARN: workQueueArn,
     WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
@@ -214,7 +215,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     sfn,
     statusCallbackUrl: receiptsApi.statusCallbackUrl,
     sqs,
-    workQueue: { url: workQueueUrl, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
+    workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
       worker ??= attachWorker(sqs);
       return worker;

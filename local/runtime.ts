@@ -5,10 +5,10 @@
  * Each execution is printed as a console-style trace with the message as a person would see it.
  */
 import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
@@ -19,6 +19,7 @@ import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { localRoutes } from './local-routes';
+import { ScheduleTargets, invokeScheduleTarget } from './scheduler-targets';
 import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
 
@@ -244,15 +245,25 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }),
   );
 
+  const targets: ScheduleTargets = {
+    startExecution: (input, name) => {
+      executions.start(input, name);
+    },
+    queues: { [env.workQueue.arn]: env.workQueue.url },
+    sqs: new SQSClient({}),
+  };
+  cleanup.push(async () => targets.sqs.destroy());
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
     now: localNow,
     pollMs: options.schedulerPollMs ?? 1000,
-    onFire: async (schedule) => {
-      // The schedule's target is StartExecution itself (a universal target): its input names the execution.
-      const { name, input } = parseStartExecutionInput(schedule.Target.Input);
-      log(`Scheduler: reminder ${schedule.Name} is due; starting execution ${name}.`);
-      executions.start(input as Record<string, unknown>, name);
+    onFire: async (schedule, scheduledTime) => {
+      // A reminder's target is StartExecution itself (a universal target); a digest's is the bot's work queue.
+      const kind = schedule.Target.Arn === env.workQueue.arn ? 'digest' : 'reminder';
+      const done = await invokeScheduleTarget(targets, schedule, scheduledTime);
+      log(`Scheduler: ${kind} ${schedule.Name} is due (${scheduledTime.toISOString()}); ${done}.`);
+      // The worker's digest DM counts as running work, like a click's.
+      if (kind === 'digest') executions.track(worker.idle());
     },
   });
 

@@ -31,7 +31,7 @@ export interface StoredSchedule {
   readonly ClientToken?: string;
   readonly CreationDate: Date;
   readonly LastModificationDate: Date;
-  /** When an `at(...)` schedule fires; `undefined` for `rate(...)` and `cron(...)`, which the fake never fires. */
+  /** When an `at(...)` schedule fires; `undefined` for `rate(...)` and `cron(...)` (daily crons: `scheduler-cron.ts`). */
   readonly fireAt?: Date;
 }
 

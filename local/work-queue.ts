@@ -12,6 +12,8 @@ import { loadHandler } from './workflow-runner';
 export interface WorkQueueSpec {
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
+  /** Whether Scheduler's sends (no deduplication id of their own) are deduplicated on their content. */
+  readonly contentBasedDeduplication: boolean;
 }
 
 /** Local names of the two queues. */
@@ -26,17 +28,19 @@ export function workQueueSpec(template: CfnTemplate): WorkQueueSpec {
   return {
     visibilityTimeoutSeconds: Number(work.Properties?.['VisibilityTimeout'] ?? 30),
     maxReceiveCount: Number(redrive.maxReceiveCount ?? 5),
+    contentBasedDeduplication: work.Properties?.['ContentBasedDeduplication'] === true,
   };
 }
 
-/** Creates the queues on the fake; returns the work queue's URL. */
-export function createWorkQueues(sqs: FakeSqs, spec: WorkQueueSpec): string {
+/** Creates the queues on the fake; returns the work queue's URL and ARN. */
+export function createWorkQueues(sqs: FakeSqs, spec: WorkQueueSpec): { url: string; arn: string } {
   const dlq = sqs.createQueue(LOCAL_WORK_QUEUE.deadLetterQueue, { FifoQueue: 'true' });
   return sqs.createQueue(LOCAL_WORK_QUEUE.name, {
     FifoQueue: 'true',
     VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
-  }).url;
+    ...(spec.contentBasedDeduplication ? { ContentBasedDeduplication: 'true' } : {}),
+  });
 }
 
 /** Attaches the real worker (loaded now: it reads its environment at load) to the work queue. */

@@ -28,12 +28,13 @@ export const WEBHOOK_OUTPUT_KEY = 'SlackWebhookUrl';
  *   the DM, which a retried notification reads (with `include_all_metadata`) to find whether its post went through;
  * - `im:write`: direct messages the bot starts itself (`chat.postMessage` with a user id as the channel), and
  *   `conversations.open` to learn that DM's channel id.
- * Clicks (`block_actions`) and `response_url` replies need no scope.
+ * Clicks (`block_actions`), `response_url` replies, the Home tab (`views.publish`, the `app_home_opened` event) and
+ * modals (`views.open`, `view_submission`) need no scope.
  */
 export const BOT_SCOPES = ['chat:write', 'commands', 'im:history', 'im:write'] as const;
 
-/** Bot events the app subscribes to. */
-export const BOT_EVENTS = ['message.im'] as const;
+/** Bot events the app subscribes to: DMs to the bot, and the Home tab opened (publishes it; no scope needed). */
+export const BOT_EVENTS = ['app_home_opened', 'message.im'] as const;
 
 /** A Slack app manifest (the subset this app sets). */
 export interface SlackManifest {
@@ -97,7 +98,7 @@ export function buildSlackManifest(options: ManifestOptions): SlackManifest {
     },
     features: {
       // The Messages tab is where the bot's DMs (and the executive's replies) live.
-      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: `meeting-prep${stage === 'prod' ? '' : `-${stage}`}`, always_online: true },
       slash_commands: [
         { command: SLASH_COMMAND, url, description: 'Your meetings in the next 7 days, with prep status', should_escape: false },

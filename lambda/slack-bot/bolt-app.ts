@@ -12,7 +12,9 @@ import App from '@slack/bolt/dist/App';
 import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DIGEST_START_PREP_ACTION } from '../shared/digest';
 import { ActionIds } from '../shared/messages';
+import { registerHomeListeners } from './app-home/home-listeners';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { BotDeps } from './deps';
 import { meetingsCommand } from './meetings-command';
@@ -51,14 +53,15 @@ export function clickTarget(body: BlockAction): ClickTarget {
   };
 }
 
-type Ack<R> = (response?: R) => Promise<void>;
+/** Bolt's acknowledgement. */
+export type Ack<R> = (response?: R) => Promise<void>;
 
 /**
  * Runs a listener's work, recording its error in the request scope before Bolt sees it. The request is always
  * acknowledged (a failed one with an empty answer; the webhook writes the real one), so Bolt's receiver neither
  * waits nor leaves its unacknowledged-request timer behind.
  */
-async function guarded<R>(context: AllMiddlewareArgs['context'], ack: Ack<R>, work: (ack: Ack<R>) => Promise<void>): Promise<void> {
+export async function guarded<R>(context: AllMiddlewareArgs['context'], ack: Ack<R>, work: (ack: Ack<R>) => Promise<void>): Promise<void> {
   let acked = false;
   const once: Ack<R> = async (response) => {
     acked = true;
@@ -128,6 +131,8 @@ export function createBoltHandler(options: { readonly botToken: string; readonly
     );
   onButton(ActionIds.StartPrep, startPrep);
   onButton(ActionIds.RemindLater, remindLater);
+  onButton(DIGEST_START_PREP_ACTION, startPrep);
+  registerHomeListeners(app, deps, deps.views(options.botToken));
 
   app.event('message', async ({ event, body, context }) =>
     guarded(context, async () => undefined, async () => {

@@ -35,6 +35,8 @@ export async function replaceClicked(deps: WorkerDeps, target: ClickTarget, mess
 export async function tellClicker(deps: WorkerDeps, target: ClickTarget, message: BotMessage): Promise<void> {
   if (!target.ephemeral && target.channel_id) await deps.slack.postEphemeral(target.channel_id, target.user_id, message);
   else if (target.response_url) await deps.slack.respond(target.response_url, { response_type: 'ephemeral', replace_original: false, ...message });
+  // A click in the Home tab has neither: the user's DM with the app is where they hear back.
+  else await deps.slack.postMessage(target.user_id, message);
 }
 
 /** Text shown where the user clicked when their prep-kit DM could not be delivered. */

@@ -3,11 +3,13 @@
  * schedule) and queues work; the worker side talks to Slack.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { HomeView, ModalView } from '@slack/types';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { DEFAULT_TIMEZONE, User, isValidTimeZone } from '../shared/domain';
 import { PrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
+import type { DigestSchedules, ReminderSchedules } from './app-home/schedules';
 import { ReminderScheduler, ReminderTargetConfig } from './reminders';
 import { BotMessage } from './views';
 import { WorkQueue } from './work-queue';
@@ -28,15 +30,26 @@ export interface SlackPort {
   update(channel: string, ts: string, message: BotMessage): Promise<void>;
   /** Answers an interaction through its `response_url` (the only way to touch an ephemeral message). */
   respond(responseUrl: string, body: ResponseUrlBody): Promise<void>;
+  /** Publishes the user's Home tab (`views.publish`). */
+  publishHome(userId: string, view: HomeView): Promise<void>;
 }
 
-/** Dependencies of the webhook's decisions: nothing here calls Slack. */
+/** Opens a modal for an interaction. */
+export type ViewOpener = (triggerId: string, view: ModalView) => Promise<void>;
+
+/** Dependencies of the webhook's decisions: nothing here calls Slack but `views.open`, which cannot wait. */
 export interface BotDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepInProgress' | 'revertPrepStart'>;
-  readonly users: Pick<UsersRepository, 'get'>;
+  readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
   readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'get' | 'end'>;
   readonly reminders: ReminderScheduler;
   readonly reminderTarget: ReminderTargetConfig;
+  /** Cancelling a pending reminder from the Home tab. */
+  readonly reminderSchedules: Pick<ReminderSchedules, 'cancel'>;
+  /** The user's digest schedule, created, moved or deleted with the preferences. */
+  readonly digests: DigestSchedules;
+  /** `views.open` for a bot token (the webhook calls it before answering: the trigger id lasts 3 s). */
+  readonly views: (botToken: string) => ViewOpener;
   readonly queue: WorkQueue;
   readonly newId: () => string;
   readonly now: () => Date;
@@ -46,9 +59,11 @@ export interface BotDeps {
 /** Dependencies of the worker. */
 export interface WorkerDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
-  readonly users: Pick<UsersRepository, 'get'>;
+  readonly users: Pick<UsersRepository, 'get' | 'claimDigest' | 'releaseDigest'>;
   readonly sessions: Pick<ChatSessionsRepository, 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'>;
   readonly slack: SlackPort;
+  /** Pending reminders shown on the Home tab. */
+  readonly reminders: Pick<ReminderSchedules, 'pending'>;
   readonly kits: PrepKits;
   readonly now: () => Date;
   readonly logger: Logger;

@@ -15,6 +15,8 @@ import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { UsersRepository } from '../shared/repositories';
 import { slackCredentials } from '../shared/secrets';
+import { SdkDigestSchedules, SdkReminderSchedules } from './app-home/schedules';
+import { viewOpener } from './app-home/view-opener';
 import { BoltHandler, createBoltHandler } from './bolt-app';
 import { BotDeps } from './deps';
 import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
@@ -27,17 +29,26 @@ const logger = createLogger('slack-bot');
 const db = dynamoDocumentClient();
 // Calls before the answer share Slack's 3 s: short attempts, few of them.
 const fast = awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 800 });
+const scheduler = new SchedulerClient(fast);
 const deps: BotDeps = {
   meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
-  reminders: new SdkReminderScheduler(new SchedulerClient(fast)),
+  reminders: new SdkReminderScheduler(scheduler),
   reminderTarget: {
     groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
     stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
     deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
   },
+  reminderSchedules: new SdkReminderSchedules(scheduler, requiredEnv('SCHEDULE_GROUP_NAME')),
+  digests: new SdkDigestSchedules(scheduler, {
+    groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
+    targetArn: requiredEnv('DIGEST_TARGET_ARN'),
+    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
+  }),
+  views: viewOpener,
   queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
   newId: randomUUID,
   now,

@@ -6,7 +6,10 @@
  */
 // zod/mini: the same checks with a tree-shakable API; the full `zod` adds ~450 KB to the webhook's bundle.
 import * as z from 'zod/mini';
+import { DIGEST_START_PREP_ACTION } from '../shared/digest';
 import { ActionIds } from '../shared/messages';
+import { HomeActionIds } from './app-home/home-view';
+import { PREFERENCES_CALLBACK_ID } from './app-home/preferences-modal';
 
 /** The slash command the bot serves. */
 export const MEETINGS_COMMAND = '/meetings';
@@ -31,7 +34,7 @@ export type SlashCommand = z.infer<typeof slashCommandSchema>;
 
 const buttonActionSchema = z.object({
   type: z.literal('button'),
-  action_id: z.enum([ActionIds.StartPrep, ActionIds.RemindLater]),
+  action_id: z.enum([ActionIds.StartPrep, ActionIds.RemindLater, DIGEST_START_PREP_ACTION]),
   block_id: z.optional(text(255)),
   value: z.optional(text(2000)),
   action_ts: z.optional(slackTs),
@@ -88,6 +91,68 @@ export const messageEnvelopeSchema = z.object({
 });
 export type MessageEnvelope = z.infer<typeof messageEnvelopeSchema>;
 
+const HOME_BUTTONS = [HomeActionIds.StartPrep, HomeActionIds.RemindLater, HomeActionIds.CancelReminder, HomeActionIds.OpenPreferences] as const;
+
+/** A click in the Home tab: one of its buttons, or the preference switches (checkboxes). */
+export const homeActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: slackId, team_id: z.optional(slackId) }),
+  team: z.nullish(z.object({ id: slackId })),
+  api_app_id: z.optional(slackId),
+  trigger_id: z.string().check(z.minLength(1), z.maxLength(256)),
+  container: z.object({ type: z.literal('view'), view_id: z.optional(text(64)) }),
+  view: z.nullish(z.object({ id: text(64), type: z.literal('home') })),
+  actions: z.tuple([
+    z.union([
+      z.object({ type: z.literal('button'), action_id: z.enum(HOME_BUTTONS), block_id: z.optional(text(255)), value: z.optional(text(2000)), action_ts: z.optional(slackTs) }),
+      z.object({
+        type: z.literal('checkboxes'),
+        action_id: z.literal(HomeActionIds.PreferenceSwitches),
+        block_id: z.optional(text(255)),
+        selected_options: z.array(z.object({ value: text(150) })).check(z.maxLength(10)),
+        action_ts: z.optional(slackTs),
+      }),
+    ]),
+  ]),
+});
+export type HomeActions = z.infer<typeof homeActionsSchema>;
+
+const submittedValueSchema = z.object({
+  type: text(64),
+  selected_options: z.nullish(z.array(z.object({ value: text(150) })).check(z.maxLength(100))),
+  selected_option: z.nullish(z.object({ value: text(150) })),
+  selected_time: z.nullish(text(5)),
+});
+
+/** The preferences modal submitted. */
+export const preferencesSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: slackId, team_id: z.optional(slackId) }),
+  team: z.nullish(z.object({ id: slackId })),
+  api_app_id: z.optional(slackId),
+  trigger_id: z.optional(text(256)),
+  view: z.object({
+    id: text(64),
+    type: z.literal('modal'),
+    callback_id: z.literal(PREFERENCES_CALLBACK_ID),
+    private_metadata: z.optional(text(3000)),
+    hash: z.optional(text(128)),
+    state: z.object({ values: z.record(text(255), z.record(text(255), submittedValueSchema)) }),
+  }),
+});
+export type PreferencesSubmission = z.infer<typeof preferencesSubmissionSchema>;
+
+/** The user opened the app's Home tab. */
+export const homeOpenedEnvelopeSchema = z.object({
+  type: z.literal('event_callback'),
+  event_id: z.string().check(z.regex(/^Ev[A-Za-z0-9]{1,62}$/)),
+  team_id: z.optional(slackId),
+  api_app_id: z.optional(slackId),
+  event_time: z.optional(z.int().check(z.nonnegative())),
+  event: z.object({ type: z.literal('app_home_opened'), user: slackId, channel: z.optional(slackId), tab: z.literal('home'), event_ts: z.optional(slackTs) }),
+});
+export type HomeOpenedEnvelope = z.infer<typeof homeOpenedEnvelopeSchema>;
+
 /** Why a signed request is answered 200 with nothing done (the `Reason` of the metric). */
 export type IgnoreReason =
   | 'app_rate_limited'
@@ -106,6 +171,9 @@ export type ClassifiedPayload =
   | { readonly kind: 'command'; readonly payload: SlashCommand }
   | { readonly kind: 'action'; readonly payload: BlockActions }
   | { readonly kind: 'message'; readonly payload: MessageEnvelope }
+  | { readonly kind: 'home_opened'; readonly payload: HomeOpenedEnvelope }
+  | { readonly kind: 'home_action'; readonly payload: HomeActions }
+  | { readonly kind: 'view_submission'; readonly payload: PreferencesSubmission }
   | { readonly kind: 'ignore'; readonly reason: IgnoreReason; readonly detail?: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -114,17 +182,36 @@ const problem = (error: { readonly issues: readonly { readonly path: readonly Pr
 
 function classifyEvent(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
   const event = body['event'];
+  if (isRecord(event) && event['type'] === 'app_home_opened') {
+    if (event['tab'] !== 'home') return { kind: 'ignore', reason: 'unsupported_event', detail: `app_home_opened:${String(event['tab']).slice(0, 32)}` };
+    const parsed = homeOpenedEnvelopeSchema.safeParse(body);
+    return parsed.success ? { kind: 'home_opened', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
+  }
   if (!isRecord(event) || event['type'] !== 'message') return { kind: 'ignore', reason: 'unsupported_event', detail: isRecord(event) ? String(event['type']) : undefined };
   if (event['channel_type'] !== 'im' || event['subtype'] != null || event['bot_id'] != null) return { kind: 'ignore', reason: 'not_a_user_dm' };
   const parsed = messageEnvelopeSchema.safeParse(body);
   return parsed.success ? { kind: 'message', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
 }
 
+const HOME_ACTIONS: readonly string[] = [...HOME_BUTTONS, HomeActionIds.PreferenceSwitches];
+
+function classifySubmission(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
+  const view = body['view'];
+  const callbackId = isRecord(view) ? view['callback_id'] : undefined;
+  if (callbackId !== PREFERENCES_CALLBACK_ID) return { kind: 'ignore', reason: 'unsupported_interaction', detail: `view_submission:${String(callbackId).slice(0, 64)}` };
+  const parsed = preferencesSubmissionSchema.safeParse(body);
+  return parsed.success ? { kind: 'view_submission', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
+}
+
 function classifyAction(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
   const actions = body['actions'];
   const first: unknown = Array.isArray(actions) ? actions[0] : undefined;
   const actionId = isRecord(first) ? first['action_id'] : undefined;
-  if (actionId !== ActionIds.StartPrep && actionId !== ActionIds.RemindLater) {
+  if ((HOME_ACTIONS as readonly unknown[]).includes(actionId)) {
+    const parsed = homeActionsSchema.safeParse(body);
+    return parsed.success ? { kind: 'home_action', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
+  }
+  if (actionId !== ActionIds.StartPrep && actionId !== ActionIds.RemindLater && actionId !== DIGEST_START_PREP_ACTION) {
     return { kind: 'ignore', reason: 'unknown_action', detail: typeof actionId === 'string' ? actionId.slice(0, 64) : undefined };
   }
   const parsed = blockActionsSchema.safeParse(body);
@@ -146,6 +233,7 @@ export function classifyPayload(body: Readonly<Record<string, unknown>>): Classi
     case 'block_actions':
       return classifyAction(body);
     case 'view_submission':
+      return classifySubmission(body);
     case 'view_closed':
     case 'shortcut':
     case 'message_action':

@@ -26,6 +26,9 @@ export function createSlackPort(botToken: string, timeoutMs = WORKER_SLACK_TIMEO
     async update(channel, ts, message) {
       await client.chat.update({ channel, ts, ...blocksOf(message) });
     },
+    async publishHome(userId, view) {
+      await client.views.publish({ user_id: userId, view });
+    },
     async respond(responseUrl, body: ResponseUrlBody) {
       const response = await fetch(responseUrl, {
         method: 'POST',

@@ -6,7 +6,7 @@
  */
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { RetryableWorkError } from './click-work';
-import { WorkJob, workJobSchema } from './work-jobs';
+import { WorkJob, readWorkJob } from './work-jobs';
 
 /** The record fields the batch reads. */
 export type WorkRecord = Pick<SQSRecord, 'messageId' | 'receiptHandle' | 'body'> & {
@@ -55,7 +55,7 @@ function parseJob(body: string): WorkJob {
   } catch {
     throw new UnreadableJobError('the message body is not JSON');
   }
-  const parsed = workJobSchema.safeParse(json);
+  const parsed = readWorkJob(json);
   if (!parsed.success) throw new UnreadableJobError(`the message body is not a job: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }

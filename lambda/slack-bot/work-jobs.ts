@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import * as z from 'zod/mini';
+import { DIGEST_EVENT } from '../shared/digest';
 
 const text = z.string().check(z.maxLength(40_000));
 const id = z.string().check(z.minLength(1));
@@ -54,16 +55,60 @@ export const dmReplyJobSchema = z.object({
   received_at: z.iso.datetime(),
 });
 
+/** Publish the user's Home tab again (it was opened, or something on it changed). */
+export const homeRefreshJobSchema = z.object({
+  kind: z.literal('home_refresh'),
+  user_id: id,
+  /** What asked for it, for logs. */
+  reason: z.string().check(z.minLength(1), z.maxLength(64)),
+  requested_at: z.iso.datetime(),
+});
+
+/** The morning digest for one user, at one scheduled time (from the digest schedule's envelope, `digest.ts`). */
+export const digestJobSchema = z.object({
+  kind: z.literal('digest'),
+  user_id: id,
+  scheduled_at: z.iso.datetime(),
+});
+
 /** One unit of work. */
-export const workJobSchema = z.discriminatedUnion('kind', [startPrepJobSchema, clickReplyJobSchema, dmReplyJobSchema]);
+export const workJobSchema = z.discriminatedUnion('kind', [startPrepJobSchema, clickReplyJobSchema, dmReplyJobSchema, homeRefreshJobSchema, digestJobSchema]);
+
+/** The envelope a digest schedule sends to the queue (`digestScheduleRequest`), with Scheduler's time filled in. */
+export const digestEnvelopeSchema = z.object({
+  'detail-type': z.literal(DIGEST_EVENT.detailType),
+  source: z.literal(DIGEST_EVENT.source),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({ user_id: id }),
+});
+
+/** A queue message body as a job: a job the bot queued, or a digest schedule's envelope. */
+export function readWorkJob(json: unknown): ReturnType<typeof workJobSchema.safeParse> {
+  const envelope = digestEnvelopeSchema.safeParse(json);
+  if (envelope.success) {
+    return workJobSchema.safeParse({ kind: 'digest', user_id: envelope.data.detail.user_id, scheduled_at: new Date(envelope.data.time).toISOString() });
+  }
+  return workJobSchema.safeParse(json);
+}
 export type WorkJob = z.infer<typeof workJobSchema>;
 export type StartPrepJob = z.infer<typeof startPrepJobSchema>;
 export type ClickReplyJob = z.infer<typeof clickReplyJobSchema>;
 export type DmReplyJob = z.infer<typeof dmReplyJobSchema>;
+export type HomeRefreshJob = z.infer<typeof homeRefreshJobSchema>;
+export type DigestJob = z.infer<typeof digestJobSchema>;
 
 /** When the job was asked for (the start of the worker's latency). */
 export function enqueuedAt(job: WorkJob): string {
-  return job.kind === 'dm_reply' ? job.received_at : job.clicked_at;
+  switch (job.kind) {
+    case 'dm_reply':
+      return job.received_at;
+    case 'home_refresh':
+      return job.requested_at;
+    case 'digest':
+      return job.scheduled_at;
+    default:
+      return job.clicked_at;
+  }
 }
 
 const SQS_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;

@@ -7,6 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { runClickReply, runStartPrep } from './click-work';
 import { WorkerDeps } from './deps';
 import { handleDirectMessage } from './direct-message';
+import { runDigest, runHomeRefresh } from './app-home/home-work';
 import { processBatch } from './work-batch';
 import { WorkJob, enqueuedAt } from './work-jobs';
 
@@ -19,6 +20,8 @@ export interface WorkBatchDeps {
     readonly startPrep: typeof runStartPrep;
     readonly clickReply: typeof runClickReply;
     readonly directMessage: typeof handleDirectMessage;
+    readonly homeRefresh: typeof runHomeRefresh;
+    readonly digest: typeof runDigest;
   };
   readonly metric: (name: 'SlackWorkDone' | 'SlackWorkFailed' | 'SlackPrepStartsUndone', dimensions: Record<string, string>) => void;
   readonly logger: Logger;
@@ -37,6 +40,19 @@ async function runJob(batch: WorkBatchDeps, deps: WorkerDeps, job: WorkJob, last
     case 'dm_reply':
       outcome = await batch.jobs.directMessage(deps, job);
       break;
+    case 'home_refresh':
+      outcome = await batch.jobs.homeRefresh(deps, job);
+      break;
+    case 'digest':
+      outcome = await batch.jobs.digest(deps, job, lastAttempt);
+      break;
+  }
+  if (job.kind === 'start_prep' || (job.kind === 'click_reply' && job.replace) || (job.kind === 'dm_reply' && outcome === 'completed')) {
+    // After an action that changed something (a refusal only tells; a finished prep session is done), the Home tab
+    // shows the new state; the action's own answer is already given, so this is best effort.
+    await batch.jobs.homeRefresh(deps, { user_id: job.user_id, reason: job.kind }).catch((error: unknown) => {
+      batch.logger.warn('Could not refresh the Home tab after an action', { error: error instanceof Error ? error.message : String(error) });
+    });
   }
   const latencyMs = Date.now() - Date.parse(enqueuedAt(job));
   batch.logger.info('Work done', { kind: job.kind, outcome, latency_ms: latencyMs });

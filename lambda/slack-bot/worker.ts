@@ -3,6 +3,7 @@
  * answers a click or a DM happens here, after the webhook has answered Slack. The next sprint's prep agent (slow,
  * model-driven) plugs in at the DM job.
  */
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientConfig } from '../shared/aws-clients';
@@ -15,6 +16,8 @@ import { MetricNames, countMetric } from '../shared/metrics';
 import { loadPrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
 import { slackCredentials } from '../shared/secrets';
+import { runDigest, runHomeRefresh } from './app-home/home-work';
+import { SdkReminderSchedules } from './app-home/schedules';
 import { runClickReply, runStartPrep } from './click-work';
 import { SlackPort, WorkerDeps } from './deps';
 import { handleDirectMessage } from './direct-message';
@@ -31,6 +34,7 @@ const base: Omit<WorkerDeps, 'slack'> = {
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
   kits: loadPrepKits(),
+  reminders: new SdkReminderSchedules(new SchedulerClient(awsClientConfig()), requiredEnv('SCHEDULE_GROUP_NAME')),
   now: () => new Date(),
   logger,
 };
@@ -50,7 +54,7 @@ const batchDeps: WorkBatchDeps = {
   delay: async (receiptHandle, seconds) => {
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
   },
-  jobs: { startPrep: runStartPrep, clickReply: runClickReply, directMessage: handleDirectMessage },
+  jobs: { startPrep: runStartPrep, clickReply: runClickReply, directMessage: handleDirectMessage, homeRefresh: runHomeRefresh, digest: runDigest },
   metric: (name, dimensions) => countMetric(MetricNames[name], dimensions),
   logger,
 };

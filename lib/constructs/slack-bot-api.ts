@@ -74,7 +74,7 @@ export class SlackBotApi extends Construct {
     const stack = Stack.of(this);
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
-      description: 'Assumed by prep reminder schedules: starts the prep state machine, nothing else',
+      description: 'Assumed by prep reminder and digest schedules: starts the prep state machine, queues digests for the bot worker',
       // Scheduler presents the schedule *group's* ARN as aws:SourceArn (not the schedule's).
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
@@ -113,7 +113,8 @@ export class SlackBotApi extends Construct {
       },
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
-      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      // UpdateItem: the preferences saved from the Home tab (issue 14).
+      .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     const fn = this.function.function;
@@ -127,6 +128,21 @@ export class SlackBotApi extends Construct {
     });
     this.worker.grantEnqueue(this.function);
     // --- end of work after the answer ---
+
+    // --- App Home and the morning digest (issue 14) ---
+    // Digest schedules deliver to the work queue (message group = the user) with the reminders' role and DLQ.
+    // The queue is encrypted with an SQS-managed key: no KMS permission is needed to send.
+    this.function.addEnvironment('DIGEST_TARGET_ARN', this.worker.queue.queueArn);
+    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.worker.queue.queueArn] }));
+    // The worker reads pending reminders for the Home tab: GetSchedule in the group, nothing else.
+    this.worker.function.addEnvironment('SCHEDULE_GROUP_NAME', this.scheduleGroup.scheduleGroupName);
+    this.worker.function.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.scheduleArnPattern()] }));
+    acknowledgeWildcard(
+      this.worker.function.function.role as iam.IRole,
+      this.scheduleArnPattern(),
+      "Reminder schedules are named after meetings at run time; the worker only reads them, in the stack's own group.",
+    );
+    // --- end of App Home ---
 
     acknowledgeWildcard(
       fn.role as iam.IRole,

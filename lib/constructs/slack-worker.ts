@@ -57,7 +57,9 @@ export class SlackWorker extends Construct {
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       fifo: true,
-      contentBasedDeduplication: false,
+      // The bot's own sends carry the click's or event's id; Scheduler's digest sends carry none, and are
+      // deduplicated on their body (its id and time are the schedule's and the scheduled time).
+      contentBasedDeduplication: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Six times the function's timeout, as Lambda advises for SQS sources; failures set their own backoff.
@@ -78,7 +80,8 @@ export class SlackWorker extends Construct {
       environment: { WORK_QUEUE_URL: this.queue.queueUrl, WORK_MAX_RECEIVE_COUNT: String(maxReceiveCount) },
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
-      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      // UpdateItem: the digest's once-per-scheduled-time claim (issue 14).
+      .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'UpdateItem', 'Query'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     // Receive, delete and ChangeMessageVisibility (the worker's backoff) on this queue only.

@@ -1,16 +1,20 @@
 /**
- * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`): each sends what Slack
+ * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`, `home`, `prefs`): each sends what Slack
  * or EventBridge would send to the running system and prints what the executive would see: the bot's answer, the
  * messages it replaced, posted only for them, or sent as a DM, or its refusal.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
+import { submissionStateFor } from '../../lambda/slack-bot/app-home/preferences-modal';
+import { Preferences, defaultPreferences } from '../../lambda/shared/preferences';
 import { DEMO_USER } from '../demo';
 import { parseEventsRequest } from '../events';
 import { LOCAL_CREDENTIALS } from '../local-credentials';
 import { SLACK_CURSOR_HEADER } from '../local-routes';
 import { SeedError, parseSeed } from '../seed';
 import type { SlackFeedItem } from '../slack-feed';
+import { homeOpenedBody, preferencesSubmissionBody } from '../slack-home-requests';
 import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../slack-requests';
 import { blocksToText } from '../trace';
 import { CommandLine, UsageError, checkOptionsFor } from './options';
@@ -55,7 +59,7 @@ class Client {
   }
 
   /** Sends a signed request to the webhook and prints the bot's answer and everything it showed because of it. */
-  async webhook(build: (responseUrl: string) => string, contentType: string): Promise<void> {
+  async webhook(build: (responseUrl: string) => string, contentType: string, options: { showHome?: boolean } = {}): Promise<void> {
     const feed = await this.json<{ cursor: string; responseUrl: string; realSlack: boolean }>('GET', '/local/slack');
     const body = build(feed.responseUrl);
     const clientSecret = process.env['SLACK_SIGNING_SECRET'];
@@ -68,13 +72,17 @@ class Client {
       );
     }
     if (answer.status !== 200) throw new ClientError(`The webhook answered ${answer.status}: ${answer.text || '(no body)'}`);
-    const direct = this.directAnswer(answer.text);
+    const refused = modalErrors(answer.text);
+    if (refused) console.log(`The dialog stays open with these errors:\n${indent(refused)}`);
+    const direct = refused ? undefined : this.directAnswer(answer.text);
     if (direct) console.log(`The bot answered (only visible to you):\n${indent(direct)}`);
     const since = answer.headers.get(SLACK_CURSOR_HEADER) ?? feed.cursor;
     const after = await this.json<{ items: SlackFeedItem[]; realSlack: boolean }>('GET', `/local/slack?since=${encodeURIComponent(since)}`);
-    for (const item of after.items) console.log(`${item.shown}:\n${indent(item.text)}`);
+    // Every click refreshes the Home tab; printing it after each would drown what the click showed.
+    const items = after.items.filter((item) => options.showHome === true || item.via !== 'views.publish');
+    for (const item of items) console.log(`${item.shown}:\n${indent(item.text)}`);
     if (after.realSlack) console.log('Slack calls went to Slack itself: what the bot sent is in your Slack workspace.');
-    else if (!direct && after.items.length === 0) console.log('The bot accepted the request and showed nothing.');
+    else if (!direct && !refused && items.length === 0) console.log('The bot accepted the request and showed nothing.');
   }
 
   private directAnswer(text: string): string | undefined {
@@ -94,6 +102,47 @@ class Client {
     const ids = (JSON.parse(answer.text) as { Entries: { EventId: string }[] }).Entries.map((e) => e.EventId);
     console.log(`Published ${ids.length} event(s) (${ids.join(', ')}): the execution is printed by \`npm start\`.`);
   }
+}
+
+/** A `response_action: errors` answer in words, or undefined. */
+function modalErrors(text: string): string | undefined {
+  try {
+    const json = JSON.parse(text) as { response_action?: string; errors?: Record<string, string> };
+    if (json.response_action !== 'errors' || !json.errors) return undefined;
+    return Object.entries(json.errors).map(([field, message]) => `${field}: ${message}`).join('\n');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the user would enter in the preferences dialog, from `prefs '{...}'`: the given fields over the defaults,
+ * as entered (the bot validates them, as it does a real submission). Throws a usage error for text that is not a
+ * JSON object.
+ */
+function modalInput(json: string): Preferences {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`prefs needs a JSON object: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError('prefs needs a JSON object, e.g. {"quiet_hours":{"start":"21:00","end":"07:00"}}');
+  const given = raw as Record<string, unknown>;
+  const base = defaultPreferences(DEFAULT_CHANNELS);
+  const digest = (typeof given['digest'] === 'object' && given['digest'] !== null ? given['digest'] : {}) as Record<string, unknown>;
+  const quiet = given['quiet_hours'] as Record<string, unknown> | undefined;
+  const strings = (v: unknown, fallback: readonly string[]) => (Array.isArray(v) ? v.map(String) : fallback) as Preferences['channels'];
+  return {
+    prep_reminders: typeof given['prep_reminders'] === 'boolean' ? given['prep_reminders'] : base.prep_reminders,
+    channels: strings(given['channels'], base.channels),
+    ...(quiet && typeof quiet === 'object' ? { quiet_hours: { start: String(quiet['start'] ?? ''), end: String(quiet['end'] ?? '') } } : {}),
+    quiet_channels: strings(given['quiet_channels'], base.quiet_channels),
+    digest: {
+      enabled: typeof digest['enabled'] === 'boolean' ? digest['enabled'] : base.digest.enabled,
+      time: typeof digest['time'] === 'string' ? digest['time'] : base.digest.time,
+    },
+  };
 }
 
 function readFile(file: string): string {
@@ -145,6 +194,12 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
         throw new UsageError(`${first}: ${(error as Error).message}`);
       }
     }
+    case 'home':
+      return client.webhook(() => homeOpenedBody(userId), JSON_TYPE, { showHome: true });
+    case 'prefs': {
+      if (!first) throw new UsageError(`prefs needs the preferences as JSON, e.g. npm start -- prefs '{"digest":{"enabled":true,"time":"07:30"}}'`);
+      return client.webhook(() => preferencesSubmissionBody(submissionStateFor(modalInput(first)), { userId }), FORM, { showHome: true });
+    }
     case 'seed': {
       if (!first) throw new UsageError('seed needs a JSON or YAML file, e.g. npm start -- seed examples/seed.yaml');
       // Checked here first, so every problem is listed even with nothing running; the system checks again, with the
@@ -164,6 +219,6 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed)`);
+      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed, home, prefs)`);
   }
 }

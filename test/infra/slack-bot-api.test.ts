@@ -87,8 +87,9 @@ describe('the bot function', () => {
     expect(dynamo.sort()).toEqual([
       // Sessions: created, linked, undone; the webhook no longer looks a user's sessions up (the worker does).
       'dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem',
-      'dynamodb:GetItem',
       'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
+      // Users: read, and the preferences saved from the Home tab.
+      'dynamodb:GetItem,dynamodb:UpdateItem',
       'dynamodb:Query',
     ]);
   });
@@ -105,7 +106,7 @@ describe('reminder schedules', () => {
     built.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
   });
 
-  it('use a role only EventBridge Scheduler can assume, allowed only to start the prep state machine and dead-letter', () => {
+  it('use a role only EventBridge Scheduler can assume, allowed only to start the prep state machine, queue digests and dead-letter', () => {
     const roleId = logicalIdOf(slackBotOf(built.stack).schedulerRole);
     const role = built.json.Resources[roleId];
     const trust = (role?.Properties['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
@@ -115,9 +116,13 @@ describe('reminder schedules', () => {
       (p.Properties['Roles'] as unknown[]).some((r) => render(r) === `\${${roleId}}`),
     );
     const statements = policies.flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
-    expect(statements.map((s) => [actionsOf(s), render(s['Resource'])])).toEqual([
-      [['states:StartExecution'], renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn)],
-      [['sqs:SendMessage'], renderToken(built.stack, slackBotOf(built.stack).reminderDeadLetterQueue.queueArn)],
+    expect(statements.map((s) => actionsOf(s))).toEqual([['states:StartExecution'], ['sqs:SendMessage']]);
+    expect(render(statements[0]?.['Resource'])).toBe(renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn));
+    // Dead-lettering, and the digest schedules' target: the bot's work queue (issue 14).
+    const bot = slackBotOf(built.stack);
+    expect(statements[1]?.['Resource']).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf(bot.reminderDeadLetterQueue), 'Arn'] },
+      { 'Fn::GetAtt': [logicalIdOf(bot.worker.queue), 'Arn'] },
     ]);
   });
 });

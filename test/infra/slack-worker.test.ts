@@ -16,9 +16,9 @@ const dlqId = () => logicalIdOf(worker().deadLetterQueue);
 const sqsGrants = (functionId: string) => grants(statementsOfRole(built.json, roleOfFunction(built.json, functionId))).filter((g) => g.startsWith('sqs:'));
 
 describe('the work queue', () => {
-  it('is FIFO, deduplicated by the sender, encrypted, TLS-only, and redrives to a FIFO dead-letter queue after 5 receives', () => {
+  it('is FIFO, deduplicated by the sender id or (Scheduler digests) the content, encrypted, TLS-only, and redrives to a FIFO dead-letter queue after 5 receives', () => {
     const queue = resource(built.json, queueId()).Properties;
-    expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false, SqsManagedSseEnabled: true, VisibilityTimeout: 180 });
+    expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true, SqsManagedSseEnabled: true, VisibilityTimeout: 180 });
     expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] }, maxReceiveCount: 5 });
     expect(resource(built.json, dlqId()).Properties).toMatchObject({ FifoQueue: true, SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
     const tlsOnly = resourcesOfType(built.json, 'AWS::SQS::QueuePolicy').filter(([, p]) =>

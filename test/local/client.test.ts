@@ -57,6 +57,38 @@ describe('client commands', () => {
     expect(stdout).toContain('Step 1 of 3: agenda.');
   }, 60_000);
 
+  it('home: the Home tab as text, with the week’s meetings, their buttons and the preferences', async () => {
+    const { code, stdout } = await client(['home']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Your Home tab in the app:\n/);
+    expect(stdout).toContain('Your meeting prep');
+    expect(stdout).toContain('[Start Prep]');
+    expect(stdout).toContain('Morning digest: off');
+  }, 60_000);
+
+  it('prefs: quiet hours with no channel to hold back are refused as the dialog shows it, and nothing is saved', async () => {
+    const { code, stdout } = await client(['prefs', '{"quiet_hours":{"start":"21:00","end":"07:00"},"quiet_channels":[]}']);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe('The dialog stays open with these errors:\n  │ quiet_channels: Choose at least one channel to hold back, or clear the quiet hours.\n');
+  }, 60_000);
+
+  it('prefs: saved, and the refreshed Home tab shows the morning digest on', async () => {
+    const { code, stdout } = await client(['prefs', '{"digest":{"enabled":true,"time":"07:30"}}']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Your Home tab in the app:\n/);
+    expect(stdout).toContain('Morning digest: on, at 7:30');
+  }, 60_000);
+
+  it('prefs: text that is not a JSON object is a usage error', async () => {
+    const { code, stderr } = await client(['prefs', 'digest on']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('prefs needs a JSON object');
+  }, 60_000);
+
   it('dm: the next step of the session', async () => {
     const { stdout } = await client(['dm', 'ready']);
 

@@ -155,6 +155,31 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
     expect(fake.schedules.has(key)).toBe(true);
   });
 
+  it('fires a daily cron() in the schedule time zone, every day, and keeps the schedule', async () => {
+    // Created at 14:30 UTC (15:30 in Paris): the next 07:45 in Paris is 06:45 UTC the next morning.
+    await client.send(new CreateScheduleCommand({ ...scheduleRequest, ScheduleExpression: 'cron(45 7 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris', ActionAfterCompletion: 'NONE' }));
+    const onFire = async (): Promise<void> => undefined;
+
+    const early = await fake.fireDue(new Date('2026-11-27T06:44:59Z'), onFire);
+    const first = await fake.fireDue(new Date('2026-11-27T06:45:00Z'), onFire);
+    const again = await fake.fireDue(new Date('2026-11-27T12:00:00Z'), onFire);
+    const nextDay = await fake.fireDue(new Date('2026-11-28T06:46:00Z'), onFire);
+
+    expect(early).toHaveLength(0);
+    expect(first.map((f) => f.scheduledTime.toISOString())).toEqual(['2026-11-27T06:45:00.000Z']);
+    expect(again).toHaveLength(0);
+    expect(nextDay.map((f) => f.scheduledTime.toISOString())).toEqual(['2026-11-28T06:45:00.000Z']);
+    expect(fake.schedules.has(key)).toBe(true);
+  });
+
+  it('runs a cron() missed for days once, for the latest run', async () => {
+    await client.send(new CreateScheduleCommand({ ...scheduleRequest, ScheduleExpression: 'cron(0 8 * * ? *)', ScheduleExpressionTimezone: 'UTC', ActionAfterCompletion: 'NONE' }));
+
+    const firings = await fake.fireDue(new Date('2026-11-30T09:00:00Z'), async () => undefined);
+
+    expect(firings.map((f) => f.scheduledTime.toISOString())).toEqual(['2026-11-30T08:00:00.000Z']);
+  });
+
   it('fires in the background on a scaled clock', async () => {
     await client.send(new CreateScheduleCommand(scheduleRequest));
     const realStart = Date.now();

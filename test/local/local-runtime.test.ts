@@ -7,12 +7,24 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
 import { demoEntry, demoMeetings } from '../../local/demo';
 import { Runtime, startRuntime } from '../../local/runtime';
+import { defaultPreferences } from '../../lambda/shared/preferences';
+import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
+import { submissionStateFor } from '../../lambda/slack-bot/app-home/preferences-modal';
+import { preferencesSubmissionBody } from '../../local/slack-home-requests';
 import { FORM, clickBody, signedHeaders } from '../../local/slack-requests';
 import { statesEntered } from '../../local/workflow-runner';
 
 let runtime: Runtime;
 let closed = false;
 const trace: string[] = [];
+const traceWaiters: { pattern: RegExp; resolve: () => void }[] = [];
+/** Resolves when the runtime logs a line matching `pattern` (or has already). */
+const logged = (pattern: RegExp): Promise<void> =>
+  trace.some((l) => pattern.test(l)) ? Promise.resolve() : new Promise((resolve) => traceWaiters.push({ pattern, resolve }));
+const onLog = (line: string): void => {
+  trace.push(line);
+  for (const w of traceWaiters.filter((w) => w.pattern.test(line))) w.resolve();
+};
 const countResources = () =>
   process.getActiveResourcesInfo().reduce<Record<string, number>>((acc, type) => ({ ...acc, [type]: (acc[type] ?? 0) + 1 }), {});
 let baseline: Record<string, number>;
@@ -21,7 +33,7 @@ beforeAll(async () => {
   baseline = countResources();
   runtime = await startRuntime({
     port: 0,
-    log: (line) => trace.push(line),
+    log: onLog,
     retryIntervalMs: 0,
     // Two hours pass in about a second on the local scheduler's clock.
     timeScale: 7200,
@@ -121,6 +133,22 @@ describe('npm start', () => {
     expect(res.status).toBe(200);
     expect(slackPosts().filter((m) => m.args['channel'] === 'U024BE7LH').map((m) => m.text)).toContainEqual(expect.stringMatching(/^Let's prep for /));
     expect(trace.join('\n')).toMatch(/Worker: 1 job\(s\) delivered in 1 invocation\(s\)/);
+  });
+
+  it('fires the morning digest on the local scheduler, in the user’s zone and on its scaled clock: one DM', async () => {
+    // A digest an hour from now in the executive's zone: due within a second at 7200x.
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + 3_600_000));
+    const body = preferencesSubmissionBody(submissionStateFor({ ...defaultPreferences(DEFAULT_CHANNELS), digest: { enabled: true, time: local } }));
+    const before = slackPosts().length;
+
+    const res = await fetch(runtime.webhookUrl, { method: 'POST', body, headers: signedHeaders(body, FORM) });
+    expect(res.status).toBe(200);
+    await logged(/Scheduler: digest prep-digest-U024BE7LH is due/);
+    await runtime.idle();
+
+    const digest = runtime.env.scheduler.schedules.get(`meeting-prep-reminders-local/prep-digest-U024BE7LH`);
+    expect(digest).toMatchObject({ ScheduleExpressionTimezone: 'America/New_York', ScheduleExpression: expect.stringMatching(/^cron\(\d+ \d+ \* \* \? \*\)$/) });
+    expect(slackPosts().slice(before).filter((m) => m.text?.startsWith('Meeting prep digest'))).toHaveLength(1);
   });
 
   it('refuses an unsigned request on the webhook', async () => {

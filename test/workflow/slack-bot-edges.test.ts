@@ -46,6 +46,7 @@ beforeEach(async () => {
 const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
 const sends = () => env.sqs.requests.filter((r) => r.operation === 'SendMessage');
 const payloadBody = (payload: unknown) => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const otherModal = () => ({ ...viewSubmission, view: { ...viewSubmission.view, callback_id: 'feedback' } });
 const withoutKeys = (object: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
 
 describe('signed requests the bot does not serve get 200 and nothing done', () => {
@@ -56,11 +57,11 @@ describe('signed requests the bot does not serve get 200 and nothing done', () =
     ['block_actions without container and channel', () => restEvent(payloadBody(withoutKeys({ ...startPrepPayload, response_url: undefined }, 'container', 'channel', 'response_url')), FORM)],
     ['block_actions without user', () => restEvent(payloadBody(withoutKeys(startPrepPayload, 'user')), FORM)],
     ['an unknown action_id', () => restEvent(payloadBody({ ...startPrepPayload, actions: [{ ...startPrepPayload.actions[0], action_id: 'open_settings' }] }), FORM)],
-    ['a view_submission', () => restEvent(payloadBody(viewSubmission), FORM)],
+    ['a view_submission of a modal that is not ours', () => restEvent(payloadBody(otherModal()), FORM)],
     ['an event_callback whose event has null fields', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: null, channel: null, ts: null } }), JSON_TYPE)],
     ['an event_callback with a null event', () => restEvent(JSON.stringify({ ...messageIm, event: null }), JSON_TYPE)],
     ['message.im with user ""', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: '' } }), JSON_TYPE)],
-    ['app_home_opened (not subscribed to)', () => restEvent(JSON.stringify(appHomeOpened), JSON_TYPE)],
+    ['app_home_opened on the Messages tab', () => restEvent(JSON.stringify({ ...appHomeOpened, event: { ...appHomeOpened.event, tab: 'messages' } }), JSON_TYPE)],
     ['app_rate_limited', () => restEvent(JSON.stringify(appRateLimited), JSON_TYPE)],
     ['a JSON body of no known type', () => restEvent(JSON.stringify({ hello: 'world' }), JSON_TYPE)],
   ];
@@ -86,7 +87,7 @@ describe('signed requests the bot does not serve get 200 and nothing done', () =
     });
     try {
       await answer(restEvent(JSON.stringify(appRateLimited), JSON_TYPE));
-      await answer(restEvent(payloadBody(viewSubmission), FORM));
+      await answer(restEvent(payloadBody(otherModal()), FORM));
     } finally {
       write.mockRestore();
       process.env.POWERTOOLS_METRICS_DISABLED = 'true';
