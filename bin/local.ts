@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHANNELS, Channel } from '../lambda/shared/domain';
+import { DRILLS, isDrill } from '../local/drills';
 import { LOCAL_CREDENTIALS, realIntegrationsFromEnv } from '../local/local-environment';
 import { parseEventsRequest } from '../local/events';
 import { startRuntime } from '../local/runtime';
@@ -26,7 +26,8 @@ Options of serve:
   --port N           port of the webhook and events endpoint (default 3000)
   --data DIR         keep DynamoDB data in DIR (default: in memory)
   --time-scale N     run the reminder scheduler's clock N times faster (120: two hours in one minute)
-  --fail CHANNELS    make channels fail, e.g. --fail slack or --fail slack,sms (fallback drill)
+  --fail DRILLS      failure drills, comma-separated, e.g. --fail slack,sms-undelivered:
+${Object.entries(DRILLS).map(([name, what]) => `                       ${name.padEnd(17)} ${what}`).join('\n')}
   --no-demo          start empty: no demo data, no first event
 
 Options of the client commands:
@@ -35,6 +36,7 @@ Options of the client commands:
 
 Endpoints of the running system:
   POST /slack/webhook   Slack's request URL (signed requests only)
+  POST /twilio/status   Twilio's status callbacks (signed: X-Twilio-Signature for this exact URL)
   POST /events          EventBridge PutEvents-shaped JSON: {"Entries":[{"Source","DetailType","Detail"}]}
 
 Real integrations: with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment, Slack calls go to Slack
@@ -95,12 +97,12 @@ async function sendToWebhook(body: string, contentType: string): Promise<void> {
 
 async function serve(): Promise<void> {
   const failing = (values.fail ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of failing) if (!(CHANNELS as readonly string[]).includes(c)) fail(`--fail: unknown channel ${c} (known: ${CHANNELS.join(', ')})`);
+  for (const c of failing) if (!isDrill(c)) fail(`--fail: unknown drill ${c} (known: ${Object.keys(DRILLS).join(', ')})`);
   const real = realIntegrationsFromEnv();
   const runtime = await startRuntime({
     port: values.port === undefined ? 3000 : positiveNumber(values.port, 'port', 3000),
     timeScale: positiveNumber(values['time-scale'], 'time-scale', 1),
-    fail: failing as Channel[],
+    fail: failing.filter(isDrill),
     real,
     demo: !values['no-demo'],
     ...(values.data ? { dataDir: path.resolve(values.data) } : {}),

@@ -6,14 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Channel, Meeting } from '../lambda/shared/domain';
+import { Meeting } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
 import { BadEventsRequest, PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
-import { FakeSfn, startFakeSfn } from './fake-sfn';
+import { applyDrills, Drill } from './drills';
+import { FakeSfn } from './fake-sfn';
 import { fromApiGatewayResult, jsonResponse, startLocalApi, toApiGatewayEvent } from './local-api';
-import { LOCAL_REMINDERS, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { twilioStatusRoute } from './receipts-api';
 import { blocksToText, formatHistory } from './trace';
 import { LocalExecution, loadHandler } from './workflow-runner';
 
@@ -27,8 +29,8 @@ export interface RuntimeOptions {
   readonly timeScale?: number;
   /** How often the local scheduler looks for due reminders, in ms. @default 1000 */
   readonly schedulerPollMs?: number;
-  /** Channels whose local stand-in fails every call (a fallback drill). @default none */
-  readonly fail?: readonly Channel[];
+  /** Failure drills armed on the stand-ins (`local/drills.ts`). @default none */
+  readonly fail?: readonly Drill[];
   /** Integrations that use the real services. @default none */
   readonly real?: RealIntegrations;
   /** Seed demo data and publish one event at start. @default true */
@@ -67,11 +69,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.real ? { real: options.real } : {}),
   });
-  for (const channel of options.fail ?? []) {
-    if (channel === 'slack') env.slack.fail('chat.postMessage', { kind: 'status', status: 500, times: Infinity });
-    if (channel === 'sms') env.twilio.fail({ kind: 'status', status: 500, times: Infinity });
-    if (channel === 'email') env.ses.fail({ kind: 'status', status: 500, times: Infinity });
-  }
+  applyDrills(env, options.fail ?? []);
   const pattern = rulePattern(env.template);
   const executions: LocalExecution[] = [];
   const running = new Set<Promise<void>>();
@@ -100,8 +98,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const meeting = out.Item as Meeting | undefined;
     if (!meeting) return;
     const id = meeting.notification_id;
-    if (meeting.notification_status === 'DELIVERED' && id) {
-      log(`  Delivered via ${meeting.notification_channel} (id ${id}) at ${meeting.notification_sent_at}`);
+    if ((meeting.notification_status === 'DELIVERED' || meeting.notification_status === 'UNCONFIRMED') && id) {
+      const how = meeting.notification_status === 'DELIVERED' ? 'Delivered' : 'Sent, delivery UNCONFIRMED (no receipt in time; not resent),';
+      log(`  ${how} via ${meeting.notification_channel} (id ${id}) at ${meeting.notification_sent_at}`);
       if (meeting.notification_channel === 'sms') {
         const sms = env.twilio.messages.find((m) => m.sid === id);
         if (sms) log(`    │ SMS to ${sms.to}: ${sms.body}`);
@@ -120,6 +119,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const work = (async () => {
       const execution = await env.workflow.run(input, {
         executionName: name,
+        // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
+        waitTimeScale: options.timeScale ?? 1,
         ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       });
       log('');
@@ -138,8 +139,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   // The rule's target is the starter function: it starts each execution, named after its meeting, through the
   // Step Functions API (a loopback fake here, which hands new executions to the local runner).
-  const sfn = await startFakeSfn(LOCAL_REMINDERS.stateMachineArn, (name, input) => runExecution(input as Record<string, unknown>, name));
-  process.env['AWS_ENDPOINT_URL_SFN'] = sfn.url;
+  const sfn = env.sfn;
+  sfn.onStart = (name, input) => runExecution(input as Record<string, unknown>, name);
   let starter: ((event: unknown) => Promise<unknown>) | undefined;
   const startExecution = (event: unknown) => {
     starter ??= loadHandler<(e: unknown) => Promise<unknown>>('lambda/workflow/start-execution.ts');
@@ -192,11 +193,19 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           throw error;
         }
       },
+      'POST /twilio/status': async (request) => {
+        const answer = await twilioStatusRoute(request);
+        log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
+        return answer;
+      },
       'GET /': async () => jsonResponse(200, { webhook: '/slack/webhook', events: '/events', executions: executions.length }),
     },
     (error) => log(`Request failed: ${error.stack ?? String(error)}`),
   );
   const url = api.url;
+  // Twilio's status callbacks come to this API, as they come to API Gateway: the SMS names this exact URL, and the
+  // receipt handler checks the signature against it.
+  process.env['TWILIO_STATUS_CALLBACK_URL'] = `${url}/twilio/status`;
 
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
@@ -228,7 +237,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await env.scheduler.stopFiring();
       await runtime.idle();
       await api.close();
-      await sfn.close();
       await env.close();
     },
   };
