@@ -15,10 +15,12 @@ import {
   ERROR_TYPES,
   NAME,
   type StoredSchedule,
-  epochSeconds,
   groupOf,
   invalid,
+  listSchedules,
+  loadSchedules,
   parseScheduleBody,
+  saveSchedules,
   toWire,
 } from './scheduler-schedules';
 
@@ -60,6 +62,8 @@ export interface FakeSchedulerOptions {
   readonly groups?: readonly string[];
   /** Clock for creation and modification dates. @default the system clock */
   readonly now?: () => Date;
+  /** Keep the schedules in this JSON file across restarts (loaded at start, written on every change). @default memory */
+  readonly file?: string;
 }
 
 /** One HTTP request as the fake received it. */
@@ -111,6 +115,17 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
   const now = options.now ?? (() => new Date());
   const schedules = new Map<string, StoredSchedule>();
   const fired = new WeakSet<StoredSchedule>();
+  const keyOf = (s: StoredSchedule): string => `${s.GroupName}/${s.Name}`;
+  if (options.file) {
+    const saved = loadSchedules(options.file);
+    for (const s of saved.schedules) schedules.set(keyOf(s), s);
+    for (const s of saved.schedules) if (saved.fired.includes(keyOf(s))) fired.add(s);
+  }
+  const save = (): void => {
+    if (!options.file) return;
+    const all = [...schedules.values()];
+    saveSchedules(options.file, { schedules: all, fired: all.filter((s) => fired.has(s)).map(keyOf) });
+  };
   const requests: SchedulerApiRequest[] = [];
   const firings: SchedulerFiring[] = [];
   const plan = new FailurePlan<FailureSpec>();
@@ -157,25 +172,7 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       schedules.delete(key);
       return {};
     },
-    ListSchedules: (_name: string, _body: unknown, query: URLSearchParams) => {
-      const group = query.get('ScheduleGroup');
-      const prefix = query.get('NamePrefix') ?? '';
-      const state = query.get('State');
-      const max = Number(query.get('MaxResults') ?? 100);
-      if (!(Number.isInteger(max) && max >= 1 && max <= 100)) throw invalid(max, 'maxResults', 'Member must be between 1 and 100');
-      const start = Number(query.get('NextToken') ?? 0);
-      const matching = [...schedules.values()]
-        .filter((s) => (group === null || s.GroupName === group) && s.Name.startsWith(prefix) && (state === null || s.State === state))
-        .sort((a, b) => a.Name.localeCompare(b.Name));
-      const page = matching.slice(start, start + max);
-      return {
-        Schedules: page.map((s) => ({
-          Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target.Arn },
-          CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
-        })),
-        NextToken: start + max < matching.length ? String(start + max) : undefined,
-      };
-    },
+    ListSchedules: (_name: string, _body: unknown, query: URLSearchParams) => listSchedules([...schedules.values()], query),
   } satisfies Record<SchedulerOperation, (name: string, body: unknown, query: URLSearchParams) => unknown>;
 
   const route = (method: string, path: string): { operation: SchedulerOperation | 'Unknown'; name: string } => {
@@ -217,7 +214,9 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
     }
     if (body === undefined) return sendError(res, new ApiError(400, 'SerializationException', 'Request body is not valid JSON'));
     try {
-      sendJson(res, 200, operations[operation](name, body, url.searchParams));
+      const answer = operations[operation](name, body, url.searchParams);
+      if (operation !== 'GetSchedule' && operation !== 'ListSchedules') save();
+      sendJson(res, 200, answer);
     } catch (error) {
       if (error instanceof ApiError) return sendError(res, error);
       throw error;
@@ -239,10 +238,11 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       );
       firings.push(firing);
       results.push(firing);
-      const key = `${schedule.GroupName}/${schedule.Name}`;
+      const key = keyOf(schedule);
       // An UpdateSchedule while the target ran replaced the entry: that new schedule is not the one that completed.
       if (schedule.ActionAfterCompletion === 'DELETE' && schedules.get(key) === schedule) schedules.delete(key);
     }
+    if (due.length > 0) save();
     return results;
   };
 
@@ -266,6 +266,7 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       requests.length = 0;
       firings.length = 0;
       schedules.clear();
+      save();
     },
     fireDue,
     startFiring: (firing) => {

@@ -16,35 +16,24 @@ import { LocalSes, startLocalSes } from './local-ses';
 import { deliverSesEvent, startReceiptsApi } from './receipts-api';
 import { TaskTokenBroker } from './task-tokens';
 import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
+import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 import { LocalWorkflow } from './workflow-runner';
 
-/** Local credentials of the fake integrations (not secrets: they only open loopback fakes). */
-export const LOCAL_CREDENTIALS = {
-  slackBotToken: 'xoxb-local-0000000000-0000000000000-localtokenlocaltoken',
-  slackSigningSecret: '8f742231b10e8888abcd99yyyzzz85a5',
-  twilioAccountSid: 'AC00000000000000000000000000000000',
-  twilioAuthToken: 'local-twilio-auth-token',
-  twilioFromNumber: '+15005550006',
-  sesFromEmail: 'assistant@exec-assistant.local',
-} as const;
+export { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 
 /** The SES configuration set the prep emails are sent in locally. */
 export const LOCAL_CONFIGURATION_SET = 'exec-assistant-prep-emails-local';
-
-/** What the Slack bot's reminders target locally (the stack gives real ARNs on AWS). */
-export const LOCAL_REMINDERS = {
-  scheduleGroupName: 'meeting-prep-reminders-local',
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:PrepNotificationLocal',
-  schedulerRoleArn: 'arn:aws:iam::123456789012:role/PrepReminderSchedulerLocal',
-  deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:PrepReminderDeadLetterLocal',
-} as const;
 
 /** Options of {@link startLocalEnvironment}. */
 export interface LocalEnvironmentOptions {
   /** CDK context for the synthesized stack. */
   readonly context?: Record<string, unknown>;
-  /** Persist DynamoDB data in this folder. @default in memory */
-  readonly dataDir?: string;
+  /** Keep DynamoDB's tables in this folder (dynalite's files). @default in memory */
+  readonly dynamoPath?: string;
+  /** Port of DynamoDB (dynalite) on 127.0.0.1. @default a free one */
+  readonly dynamodbPort?: number;
+  /** Keep the scheduler's schedules (pending reminders) in this file. @default in memory */
+  readonly schedulesFile?: string;
   /**
    * Integrations to leave pointed at the real services, with the credentials already in the environment
    * (see {@link realIntegrationsFromEnv}). @default none: every integration uses its local stand-in
@@ -98,20 +87,46 @@ export interface LocalEnvironment {
   receiptsSettled(): Promise<void>;
   /** The variables set on `process.env`. */
   readonly env: Readonly<Record<string, string>>;
+  /** Every endpoint it serves on loopback, named, in the order a person would look for them. */
+  readonly endpoints: readonly LocalEndpoint[];
   /** Clears recorded requests and queued failures of every fake. */
   resetFakes(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** One local endpoint: what it stands in for, and its URL. */
+export interface LocalEndpoint {
+  readonly name: string;
+  readonly url: string;
+}
+
+/**
+ * Starts servers together; if one fails (a busy port), closes those that started before rethrowing, so a failed
+ * start leaves no port taken.
+ */
+async function allOrNone<T extends readonly { close(): Promise<void> }[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starting);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  await Promise.allSettled(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.close()] : [])));
+  throw failed.reason;
+}
+
 /** Starts the environment and points `process.env` at it. */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const { template } = synthesizeTemplate(options.context);
-  const [dynamo, slack, twilio, ses, scheduler] = await Promise.all([
-    startDynalite(options.dataDir ? { path: options.dataDir } : {}),
+  const [dynamo, slack, twilio, ses, scheduler] = await allOrNone([
+    startDynalite({
+      ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+      ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
+    }),
     startFakeSlack({ token: LOCAL_CREDENTIALS.slackBotToken }),
     startFakeTwilio({ accountSid: LOCAL_CREDENTIALS.twilioAccountSid, authToken: LOCAL_CREDENTIALS.twilioAuthToken }),
     startLocalSes(),
-    startFakeScheduler({ groups: [LOCAL_REMINDERS.scheduleGroupName] }),
+    startFakeScheduler({
+      groups: [LOCAL_REMINDERS.scheduleGroupName],
+      ...(options.schedulesFile ? { file: options.schedulesFile } : {}),
+    }),
   ]);
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
@@ -182,6 +197,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     async receiptsSettled() {
       await Promise.all([twilio.settled(), ses.settled()]);
     },
+    endpoints: [
+      { name: 'DynamoDB (dynalite)', url: dynamo.endpoint },
+      { name: "DynamoDB for the functions (fault proxy)", url: dynamoFaults.url },
+      { name: 'Slack Web API stand-in', url: slack.url },
+      { name: 'Twilio stand-in', url: twilio.url },
+      { name: 'SES (aws-ses-v2-local)', url: ses.url },
+      { name: 'EventBridge Scheduler stand-in', url: scheduler.url },
+      { name: 'Step Functions API stand-in', url: sfn.url },
+      { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
+    ],
     async resetFakes() {
       slack.reset();
       twilio.reset();

@@ -5,40 +5,55 @@
  * Each execution is printed as a console-style trace with the message as a person would see it.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Meeting } from '../lambda/shared/domain';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
+import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
-import { BadEventsRequest, PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
-import { applyDrills, Drill } from './drills';
+import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
+import { Executions, createExecutions } from './executions';
+import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
+import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
 import { FakeSfn } from './fake-sfn';
-import { fromApiGatewayResult, jsonResponse, startLocalApi, toApiGatewayEvent } from './local-api';
-import { LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
-import { twilioStatusRoute } from './receipts-api';
-import { blocksToText, formatHistory } from './trace';
+import { LocalApi, LocalRoute, startLocalApi } from './local-api';
+import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { localRoutes } from './local-routes';
+import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
 
 /** Options of {@link startRuntime}. */
 export interface RuntimeOptions {
   /** Port of the webhook and events endpoint on 127.0.0.1. @default 3000 (0 picks a free one) */
   readonly port?: number;
-  /** Persist DynamoDB data in this folder. @default in memory */
+  /** Port of DynamoDB (dynalite) on 127.0.0.1. @default a free one */
+  readonly dynamodbPort?: number;
+  /** Keep the tables and pending reminders in this folder across restarts. @default in memory */
   readonly dataDir?: string;
+  /** Empty the data folder first (and seed the demo into it). @default false */
+  readonly reset?: boolean;
   /** How much faster than real time the local scheduler's clock runs (120: two hours in a minute). @default 1 */
   readonly timeScale?: number;
   /** How often the local scheduler looks for due reminders, in ms. @default 1000 */
   readonly schedulerPollMs?: number;
-  /** Failure drills armed on the stand-ins (`local/drills.ts`). @default none */
-  readonly fail?: readonly Drill[];
+  /** Fallback drills by name (`slack`, `sms`… see local/fail-drills.ts): stand-ins that fail on purpose. @default none */
+  readonly fail?: readonly string[];
   /** Integrations that use the real services. @default none */
   readonly real?: RealIntegrations;
-  /** Seed demo data and publish one event at start. @default true */
+  /** Seed demo data and publish one event, when the data is new (always in memory). @default true */
   readonly demo?: boolean;
   /** Where the trace goes. @default console.log */
   readonly log?: (line: string) => void;
   /** Milliseconds between retries instead of the ASL's backoff. @default the ASL's */
   readonly retryIntervalMs?: number;
+}
+
+/** What the system holds. */
+export interface RuntimeContents {
+  readonly users: readonly User[];
+  readonly meetings: readonly Meeting[];
+  readonly chatSessions: number;
+  readonly pendingReminders: number;
 }
 
 /** The running system. */
@@ -49,98 +64,96 @@ export interface Runtime {
   readonly env: LocalEnvironment;
   /** The Step Functions API stand-in the starter function calls. */
   readonly sfn: FakeSfn;
+  /** Where the data lives: in memory, or a data folder that was new, kept from an earlier run, or reset. */
+  readonly data: { readonly dir?: string; readonly state: 'memory' | DataFolderState };
+  /** Whether the demo was seeded (and its event published) at this start. */
+  readonly seededDemo: boolean;
+  /** Every endpoint on loopback, the API first. */
+  readonly endpoints: readonly LocalEndpoint[];
   /** Every finished execution, in order. */
   readonly executions: readonly LocalExecution[];
   /** Publishes events as EventBridge would: each one matching the rule starts an execution. Throws on bad input. */
   publish(entries: readonly PutEventsEntry[]): Promise<PutEventsResult>;
-  /** Resolves when no execution is running. */
+  /** Writes users and meetings (replacing items with the same ids). */
+  seed(seed: Seed): Promise<void>;
+  /** What the tables and the scheduler hold. */
+  contents(): Promise<RuntimeContents>;
+  /**
+   * Counts `work` as running until it settles, so {@link Runtime.idle} (and a client waiting for the bot's replies)
+   * waits for it too: anything that can still send a message, e.g. a queued worker's delivery.
+   */
+  track(work: Promise<unknown>): void;
+  /** Resolves when no execution (or other tracked work) is running. */
   idle(): Promise<void>;
   /** Resolves once `count` executions have finished in all. */
   executionsFinished(count: number): Promise<readonly LocalExecution[]>;
+  /** Stops everything and frees every port (and the data folder). */
   close(): Promise<void>;
 }
 
 type BotHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;
 
-/** Starts everything and, unless `demo` is false, seeds demo data and publishes one event. */
+/** A listening error as the one line a user needs. */
+function startupError(error: unknown, what: string, option: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const port = (error as { port?: number }).port;
+  if (code === 'EADDRINUSE') return new StartupError(`Port ${port} (${what}) is already in use, by another npm start or another program: stop it, or choose another port with ${option}.`);
+  if (code === 'EACCES') return new StartupError(`Port ${port} (${what}) needs privileges this user does not have: choose a port above 1023 with ${option}.`);
+  return error;
+}
+
+/** Starts everything and, when the data is new and `demo` is not false, seeds demo data and publishes one event. */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const env = await startLocalEnvironment({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.real ? { real: options.real } : {}),
+  if (options.reset && !options.dataDir) throw new StartupError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway).');
+  const drills = parseFailDrills((options.fail ?? []).join(','));
+  const folder: DataFolder | undefined = options.dataDir ? openDataFolder(options.dataDir, { reset: options.reset ?? false }) : undefined;
+  const cleanup: (() => Promise<void>)[] = [async () => folder?.release()];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  // The API binds first: a busy port is the likeliest mistake, and is then reported before anything else starts.
+  const routes: Record<string, LocalRoute> = {};
+  let api: LocalApi;
+  try {
+    api = await startLocalApi(options.port ?? 3000, routes, (error) => log(`Request failed: ${error.stack ?? String(error)}`));
+  } catch (error) {
+    await undo();
+    throw startupError(error, 'the webhook and events API', '--port');
+  }
+  cleanup.push(() => api.close());
+  let env: LocalEnvironment;
+  let sfn: FakeSfn;
+  try {
+    env = await startLocalEnvironment({
+      ...(folder ? { dynamoPath: folder.dynamoPath, schedulesFile: folder.schedulesFile } : {}),
+      ...(options.dynamodbPort !== undefined ? { dynamodbPort: options.dynamodbPort } : {}),
+      ...(options.real ? { real: options.real } : {}),
+    }).catch((error: unknown) => {
+      throw startupError(error, 'DynamoDB', '--dynamodb-port');
+    });
+    cleanup.push(() => env.close());
+    // The rule's target is the starter function: it starts each execution, named after its meeting, through the
+    // Step Functions API (the environment's stand-in, which hands new executions to the local runner and settles
+    // the task tokens of waiting tasks).
+    sfn = env.sfn;
+    sfn.onStart = (name, input) => executions.start(input as Record<string, unknown>, name);
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  // Twilio's status callbacks come to this API, as they come to API Gateway: each SMS names this exact URL, and the
+  // receipt handler checks the signature against it.
+  process.env['TWILIO_STATUS_CALLBACK_URL'] = `${api.url}${TWILIO_STATUS_PATH}`;
+  for (const name of drills) FAIL_DRILLS[name]?.apply(env);
+  const executions: Executions = createExecutions({
+    env,
+    log,
+    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
+    waitTimeScale: options.timeScale ?? 1,
   });
-  applyDrills(env, options.fail ?? []);
   const pattern = rulePattern(env.template);
-  const executions: LocalExecution[] = [];
-  const running = new Set<Promise<void>>();
-  const waiters: { count: number; resolve: (all: readonly LocalExecution[]) => void }[] = [];
-  const finished = (execution: LocalExecution) => {
-    executions.push(execution);
-    for (const w of waiters.filter((x) => executions.length >= x.count)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(executions);
-    }
-  };
-  let slackSeen = 0;
-
-  /** Prints what the bot or the workflow sent on the Slack stand-in since last time. */
-  const printNewSlackMessages = () => {
-    for (const message of env.slack.messages.slice(slackSeen)) {
-      const shown = Array.isArray(message.blocks) ? blocksToText(message.blocks) : (message.text ?? '');
-      log(`  Slack ${message.method} → ${message.channel}${message.user ? ` (only ${message.user} sees it)` : ''}:`);
-      for (const line of shown.split('\n')) log(`    │ ${line}`);
-    }
-    slackSeen = env.slack.messages.length;
-  };
-
-  const describeDelivery = async (meetingId: string) => {
-    const out = await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId } }));
-    const meeting = out.Item as Meeting | undefined;
-    if (!meeting) return;
-    const id = meeting.notification_id;
-    if ((meeting.notification_status === 'DELIVERED' || meeting.notification_status === 'UNCONFIRMED') && id) {
-      const how = meeting.notification_status === 'DELIVERED' ? 'Delivered' : 'Sent, delivery UNCONFIRMED (no receipt in time; not resent),';
-      log(`  ${how} via ${meeting.notification_channel} (id ${id}) at ${meeting.notification_sent_at}`);
-      if (meeting.notification_channel === 'sms') {
-        const sms = env.twilio.messages.find((m) => m.sid === id);
-        if (sms) log(`    │ SMS to ${sms.to}: ${sms.body}`);
-      }
-      if (meeting.notification_channel === 'email') {
-        const mail = (await env.ses.emails()).find((m) => m.messageId === id);
-        if (mail) log(`    │ Email to ${mail.destination.to.join(', ')}, subject: ${mail.subject}`);
-      }
-    }
-    printNewSlackMessages();
-    log(`  Meeting ${meetingId} is now ${meeting.status}${meeting.notification_status ? ` (notification ${meeting.notification_status})` : ''}`);
-  };
-
-  const runExecution = (input: Record<string, unknown>, name: string) => {
-    const detail = (input['detail'] ?? {}) as Record<string, unknown>;
-    const work = (async () => {
-      const execution = await env.workflow.run(input, {
-        executionName: name,
-        // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
-        waitTimeScale: options.timeScale ?? 1,
-        ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-      });
-      log('');
-      log(`━━ Execution ${execution.name}: ${String(input['detail-type'])} for meeting ${String(detail['meeting_id'])} ━━`);
-      for (const line of formatHistory(execution)) log(`  ${line}`);
-      log(`  Status: ${execution.status}${execution.error ? ` (${execution.error})` : ''}`);
-      const output = execution.output as { prep?: { skip_reason?: string }; skip?: { Error?: string } } | undefined;
-      if (output?.prep?.skip_reason) log(`  Skipped: ${output.prep.skip_reason}`);
-      if (output?.skip?.Error) log(`  Skipped: ${output.skip.Error}`);
-      if (typeof detail['meeting_id'] === 'string') await describeDelivery(detail['meeting_id']);
-      finished(execution);
-    })().catch((error: unknown) => log(`  The execution could not run: ${(error as Error).message}`));
-    const tracked = work.finally(() => running.delete(tracked));
-    running.add(tracked);
-  };
-
-  // The rule's target is the starter function: it starts each execution, named after its meeting, through the
-  // Step Functions API (a loopback fake here, which hands new executions to the local runner).
-  const sfn = env.sfn;
-  sfn.onStart = (name, input) => runExecution(input as Record<string, unknown>, name);
   let starter: ((event: unknown) => Promise<unknown>) | undefined;
   const startExecution = (event: unknown) => {
     starter ??= loadHandler<(e: unknown) => Promise<unknown>>('lambda/workflow/start-execution.ts');
@@ -153,59 +166,73 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const results = valid.map((entry) => {
       const id = randomUUID();
       const matched = pattern.source.includes(entry.Source) && pattern.detailType.includes(entry.DetailType);
-      if (!matched) {
-        log(`Event ${id} (${entry.Source}/${entry.DetailType}) matched no rule: nothing started.`);
-        return { EventId: id };
-      }
-      started.push(startExecution(eventEnvelope(entry, id)));
+      if (!matched) log(`Event ${id} (${entry.Source}/${entry.DetailType}) matched no rule: nothing started.`);
+      else started.push(startExecution(eventEnvelope(entry, id)));
       return { EventId: id };
     });
     await Promise.all(started);
     return { FailedEntryCount: 0, Entries: results };
   };
 
-  let bot: BotHandler | undefined;
-  const botHandler = (): BotHandler => {
-    bot ??= loadHandler<BotHandler>('lambda/slack-bot/handler.ts');
-    return bot;
+  const seed = async (data: Seed): Promise<void> => {
+    for (const user of data.users) await env.db.send(new PutCommand({ TableName: env.tables.users, Item: user }));
+    for (const meeting of data.meetings) await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
   };
 
-  const api = await startLocalApi(
-    options.port ?? 3000,
-    {
-      'POST /slack/webhook': async (request) => {
-        const result = await botHandler()(toApiGatewayEvent(request), {});
-        log(`Slack webhook: ${request.headers['content-type'] ?? ''} → ${result.statusCode}`);
-        printNewSlackMessages();
-        return fromApiGatewayResult(result);
-      },
-      'POST /events': async (request) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(request.body);
-        } catch {
-          return jsonResponse(400, { message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}' });
-        }
-        try {
-          return jsonResponse(200, await publish(parseEventsRequest(parsed)));
-        } catch (error) {
-          if (error instanceof BadEventsRequest) return jsonResponse(400, { message: error.message });
-          throw error;
-        }
-      },
-      'POST /twilio/status': async (request) => {
-        const answer = await twilioStatusRoute(request);
-        log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
-        return answer;
-      },
-      'GET /': async () => jsonResponse(200, { webhook: '/slack/webhook', events: '/events', executions: executions.length }),
+  const scan = async <T>(table: string): Promise<T[]> => {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await env.db.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...((page.Items ?? []) as T[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  let bot: BotHandler | undefined;
+  const runtime: Runtime = {
+    url: api.url,
+    webhookUrl: `${api.url}/slack/webhook`,
+    eventsUrl: `${api.url}/events`,
+    env,
+    sfn,
+    data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
+    seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
+    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, ...env.endpoints],
+    executions: executions.all,
+    publish,
+    seed,
+    async contents() {
+      const [users, meetings, sessions] = await Promise.all([
+        scan<User>(env.tables.users),
+        scan<Meeting>(env.tables.meetings),
+        scan<{ user_id?: string }>(env.tables.chatSessions),
+      ]);
+      const pendingReminders = [...env.scheduler.schedules.values()].filter((s) => s.State === 'ENABLED').length;
+      meetings.sort((a, b) => a.start_time.localeCompare(b.start_time));
+      // The table also holds Slack event markers (no user_id): sessions are the items with an owner.
+      return { users, meetings, chatSessions: sessions.filter((s) => s.user_id).length, pendingReminders };
     },
-    (error) => log(`Request failed: ${error.stack ?? String(error)}`),
+    track: (work) => executions.track(work),
+    idle: () => executions.idle(),
+    executionsFinished: (count) => executions.finished(count),
+    async close() {
+      await env.scheduler.stopFiring();
+      await executions.idle();
+      await undo();
+    },
+  };
+  Object.assign(
+    routes,
+    localRoutes({
+      runtime,
+      executions,
+      log,
+      bot: () => (bot ??= loadHandler<BotHandler>('lambda/slack-bot/handler.ts')),
+      realSlack: options.real?.slack ?? false,
+    }),
   );
-  const url = api.url;
-  // Twilio's status callbacks come to this API, as they come to API Gateway: the SMS names this exact URL, and the
-  // receipt handler checks the signature against it.
-  process.env['TWILIO_STATUS_CALLBACK_URL'] = `${url}/twilio/status`;
 
   env.scheduler.startFiring({
     timeScale: options.timeScale ?? 1,
@@ -214,41 +241,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // The schedule's target is StartExecution itself (a universal target): its input names the execution.
       const { name, input } = parseStartExecutionInput(schedule.Target.Input);
       log(`Scheduler: reminder ${schedule.Name} is due; starting execution ${name}.`);
-      runExecution(input as Record<string, unknown>, name);
+      executions.start(input as Record<string, unknown>, name);
     },
   });
 
-  const runtime: Runtime = {
-    url,
-    webhookUrl: `${url}/slack/webhook`,
-    eventsUrl: `${url}/events`,
-    env,
-    sfn,
-    executions,
-    publish,
-    async idle() {
-      while (running.size > 0) await Promise.all([...running]);
-    },
-    executionsFinished(count) {
-      if (executions.length >= count) return Promise.resolve(executions);
-      return new Promise((resolve) => waiters.push({ count, resolve }));
-    },
-    async close() {
-      await env.scheduler.stopFiring();
+  if (runtime.seededDemo) {
+    try {
+      const meetings = demoMeetings();
+      await seed({ users: [DEMO_USER], meetings });
+      log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
+      log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
+      await publish([demoEntry(meetings[0] as Meeting)]);
       await runtime.idle();
-      await api.close();
-      await env.close();
-    },
-  };
-
-  if (options.demo ?? true) {
-    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: DEMO_USER }));
-    const meetings = demoMeetings();
-    for (const meeting of meetings) await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
-    log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
-    log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
-    await publish([demoEntry(meetings[0] as Meeting)]);
-    await runtime.idle();
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
   }
   return runtime;
 }

@@ -2,6 +2,7 @@
  * EventBridge Scheduler's schedules as the real API takes them: the request body validated with the service's own
  * error messages, the `at(...)` instant in the schedule's time zone, and a schedule written back on the wire.
  */
+import * as fs from 'node:fs';
 import { timeZoneOffsetSeconds } from './fake-http';
 
 /** A schedule's target as sent by the SDK (`Arn`, `RoleArn`, `Input`, `RetryPolicy`, …). */
@@ -144,5 +145,54 @@ export function toWire(s: StoredSchedule): Record<string, unknown> {
     StartDate: epochSeconds(s.StartDate), EndDate: epochSeconds(s.EndDate), FlexibleTimeWindow: s.FlexibleTimeWindow,
     Target: s.Target, ActionAfterCompletion: s.ActionAfterCompletion, KmsKeyArn: s.KmsKeyArn,
     CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+  };
+}
+
+/** What a scheduler keeps across restarts: its schedules, and which of the kept ones already fired. */
+export interface SavedSchedules {
+  readonly schedules: readonly StoredSchedule[];
+  /** `${GroupName}/${Name}` of schedules that fired and were kept (`ActionAfterCompletion: NONE`). */
+  readonly fired: readonly string[];
+}
+
+const DATE_FIELDS = ['CreationDate', 'LastModificationDate', 'StartDate', 'EndDate', 'fireAt'] as const;
+
+/** Reads what {@link saveSchedules} wrote; nothing when the file does not exist yet. */
+export function loadSchedules(file: string): SavedSchedules {
+  if (!fs.existsSync(file)) return { schedules: [], fired: [] };
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { schedules?: Record<string, unknown>[]; fired?: string[] };
+  const schedules = (saved.schedules ?? []).map((raw) => {
+    const revived: Record<string, unknown> = { ...raw };
+    for (const field of DATE_FIELDS) if (typeof raw[field] === 'string') revived[field] = new Date(raw[field]);
+    return revived as unknown as StoredSchedule;
+  });
+  return { schedules, fired: saved.fired ?? [] };
+}
+
+/** Writes the schedules to `file` (whole, through a temporary file, so a crash never leaves half a file). */
+export function saveSchedules(file: string, saved: SavedSchedules): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(saved, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+}
+
+/** ListSchedules over `all`: filtered by group, name prefix and state, sorted by name, paged by `NextToken`. */
+export function listSchedules(all: readonly StoredSchedule[], query: URLSearchParams): Record<string, unknown> {
+  const group = query.get('ScheduleGroup');
+  const prefix = query.get('NamePrefix') ?? '';
+  const state = query.get('State');
+  const max = Number(query.get('MaxResults') ?? 100);
+  if (!(Number.isInteger(max) && max >= 1 && max <= 100)) throw invalid(max, 'maxResults', 'Member must be between 1 and 100');
+  const start = Number(query.get('NextToken') ?? 0);
+  const matching = all
+    .filter((s) => (group === null || s.GroupName === group) && s.Name.startsWith(prefix) && (state === null || s.State === state))
+    .sort((a, b) => a.Name.localeCompare(b.Name));
+  const page = matching.slice(start, start + max);
+  return {
+    Schedules: page.map((s) => ({
+      Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target.Arn },
+      CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+    })),
+    NextToken: start + max < matching.length ? String(start + max) : undefined,
   };
 }

@@ -12,7 +12,7 @@ import remindLaterPayload from '../test/fixtures/slack/block-actions-remind-late
 import startPrepPayload from '../test/fixtures/slack/block-actions-start-prep.json';
 import messageIm from '../test/fixtures/slack/event-message-im.json';
 import slashCommand from '../test/fixtures/slack/slash-command-meetings.json';
-import { LOCAL_CREDENTIALS } from './local-environment';
+import { LOCAL_CREDENTIALS } from './local-credentials';
 
 /** The Lambda handler's type. */
 export type WebhookHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;

@@ -24,10 +24,19 @@ export interface CfnTemplate {
   Outputs?: Record<string, unknown>;
 }
 
-/** Synthesizes the stack for the given context (default: the dev stage, agents.yaml as committed). */
+/** cdk.json's context (feature flags, stage…), as `cdk synth` gives it to the app. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * Synthesizes the stack as `cdk synth` would with cdk.json's context (its feature flags included) and `context` on
+ * top (default: the dev stage, agents.yaml as committed).
+ */
 export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: CfnTemplate; config: AppConfig } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-prep-synth-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new MeetingPrepStack(app, 'MeetingPrepLocal', {
     config,

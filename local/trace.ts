@@ -2,14 +2,26 @@
  * Renders a local execution like the Step Functions console's event history, and the messages it sent as a
  * person would see them. Pure: strings in, strings out.
  */
-import { HistoryEvent, LocalExecution } from './workflow-runner';
+import { DEMO_USER } from './demo';
+import type { HistoryEvent, LocalExecution } from './workflow-runner';
+
+/** A Block Kit button, loosely typed. */
+interface ButtonLike {
+  type?: string;
+  action_id?: string;
+  text?: { text?: string } | string;
+  style?: string;
+  value?: string;
+}
 
 /** A Block Kit block, loosely typed: only what the renderer reads. */
 interface BlockLike {
   type: string;
+  block_id?: string;
   text?: { text?: string };
   fields?: { text?: string }[];
-  elements?: { type?: string; text?: { text?: string } | string; style?: string }[];
+  elements?: ButtonLike[];
+  accessory?: ButtonLike;
 }
 
 /** Slack's mrkdwn as plain text: `*bold*` kept readable, entities decoded. */
@@ -17,7 +29,34 @@ function plain(mrkdwn: string): string {
   return mrkdwn.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-/** Block Kit blocks as readable text: header, sections and fields, buttons in brackets. */
+function buttonLabel(button: ButtonLike): string {
+  const text = typeof button.text === 'object' ? (button.text?.text ?? '') : '';
+  return `[ ${text} ]${button.style === 'primary' ? '*' : ''}`;
+}
+
+/** The command that clicks this button locally, when its value names a meeting (the prep buttons do). */
+function clickCommand(button: ButtonLike): string | undefined {
+  if (!button.action_id || !button.value) return undefined;
+  try {
+    const value = JSON.parse(button.value) as { meeting_id?: unknown; user_id?: unknown };
+    if (typeof value.meeting_id !== 'string') return undefined;
+    // Only the owner may click: name them unless they are the client's default user.
+    const user = typeof value.user_id === 'string' && value.user_id !== DEMO_USER.user_id ? ` --user ${value.user_id}` : '';
+    return `click ${button.action_id} ${value.meeting_id}${user}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function buttonsLines(buttons: readonly ButtonLike[]): string[] {
+  const commands = buttons.map(clickCommand).filter((c): c is string => c !== undefined);
+  return [buttons.map(buttonLabel).join(' '), ...(commands.length ? [`  ↳ npm start -- ${commands.join('  |  npm start -- ')}`] : [])];
+}
+
+/**
+ * Block Kit blocks as readable text: header, sections and fields, buttons in brackets (`*` marks the primary one)
+ * followed by the `npm start -- click …` command that presses each.
+ */
 export function blocksToText(blocks: readonly unknown[]): string {
   const out: string[] = [];
   for (const raw of blocks) {
@@ -26,19 +65,18 @@ export function blocksToText(blocks: readonly unknown[]): string {
       case 'header':
         out.push(`== ${block.text?.text ?? ''} ==`);
         break;
-      case 'section':
-        if (block.text?.text) out.push(plain(block.text.text));
+      case 'section': {
+        const id = /^meeting_(.+)$/.exec(block.block_id ?? '')?.[1];
+        if (block.text?.text) out.push(`${id ? `(${id}) ` : ''}${plain(block.text.text)}`);
         if (block.fields?.length) out.push(block.fields.map((f) => plain(f.text ?? '').replace('\n', ': ')).join('   '));
+        if (block.accessory?.type === 'button') out.push(...buttonsLines([block.accessory]));
         break;
+      }
       case 'context':
         out.push((block.elements ?? []).map((e) => (typeof e.text === 'string' ? plain(e.text) : '')).join(' '));
         break;
       case 'actions':
-        out.push(
-          (block.elements ?? [])
-            .map((e) => `[ ${typeof e.text === 'object' ? e.text?.text ?? '' : ''} ]${e.style === 'primary' ? '*' : ''}`)
-            .join(' '),
-        );
+        out.push(...buttonsLines(block.elements ?? []));
         break;
       case 'divider':
         out.push('----');
@@ -107,6 +145,78 @@ export function formatHistory(execution: LocalExecution): string[] {
       default:
         lines.push(`${at(e)}  ${e.type} ${state}`);
     }
+  }
+  return lines;
+}
+
+const CHANNEL_OF_STATE: Readonly<Record<string, string>> = { NotifyViaSlack: 'slack', NotifyViaSms: 'sms', NotifyViaEmail: 'email' };
+
+/** What the runtime found about one finished execution, for {@link describeExecution}. */
+export interface ExecutionFacts {
+  readonly execution: LocalExecution;
+  /** The event's `detail-type`. */
+  readonly kind: string;
+  readonly meetingId?: string;
+  /** How the delivered message looks to the executive (from that execution's own delivery id), one line each. */
+  readonly deliveredMessage?: readonly string[];
+  /** The meeting as stored after the execution; `null` when there is no such meeting. */
+  readonly meetingAfter?: { readonly status?: string; readonly notification_status?: string } | null;
+}
+
+/** `$.delivery` of a succeeded execution: the channel that took the message, and the provider's id. */
+function deliveryOf(output: unknown): { channel: string; id: string; sentAt?: string } | undefined {
+  const delivery = (output as { delivery?: { channel?: unknown; notification_id?: unknown; sent_at?: unknown } } | undefined)?.delivery;
+  if (typeof delivery?.channel !== 'string' || typeof delivery.notification_id !== 'string') return undefined;
+  return { channel: delivery.channel, id: delivery.notification_id, ...(typeof delivery.sent_at === 'string' ? { sentAt: delivery.sent_at } : {}) };
+}
+
+/** Each channel tried without delivering in this execution: how many tries, and the last error. */
+function undelivered(execution: LocalExecution, delivered: string | undefined): string[] {
+  const tries = new Map<string, { count: number; error?: string }>();
+  for (const e of execution.history) {
+    const channel = CHANNEL_OF_STATE[e.state ?? ''];
+    if (!channel || channel === delivered) continue;
+    const entry = tries.get(channel) ?? { count: 0 };
+    if (e.type === 'StateEntered' || e.type === 'StateRetried') entry.count += 1;
+    if (e.error) entry.error = e.error;
+    tries.set(channel, entry);
+  }
+  return [...tries].map(([channel, t]) => `Not delivered via ${channel}: ${t.error ?? 'failed'}${t.count > 1 ? ` (${t.count} tries)` : ''}`);
+}
+
+/** Whether this execution wrote to the meeting: it claimed it, or recorded that every channel failed. */
+function changedMeeting(execution: LocalExecution): boolean {
+  return execution.history.some(
+    (e) => (e.type === 'StateExited' && e.state === 'MarkPrepScheduled') || (e.type === 'StateEntered' && e.state === 'RecordAllChannelsFailed'),
+  );
+}
+
+/**
+ * One execution as the local trace prints it: its history, how it ended, what it delivered (from its own output,
+ * never the meeting's latest state), what it tried without delivering, and what it changed on the meeting.
+ */
+export function describeExecution(facts: ExecutionFacts): string[] {
+  const { execution } = facts;
+  const lines = [
+    `━━ Execution ${execution.name}: ${facts.kind}${facts.meetingId ? ` for meeting ${facts.meetingId}` : ''} ━━`,
+    ...formatHistory(execution).map((line) => `  ${line}`),
+    `  Status: ${execution.status}${execution.error ? ` (${execution.error})` : ''}`,
+  ];
+  const output = execution.output as { prep?: { skip_reason?: string }; skip?: { Error?: string } } | undefined;
+  if (output?.prep?.skip_reason) lines.push(`  Skipped: ${output.prep.skip_reason}`);
+  if (output?.skip?.Error) lines.push(`  Skipped: ${output.skip.Error}`);
+  const delivery = execution.status === 'SUCCEEDED' ? deliveryOf(execution.output) : undefined;
+  for (const line of undelivered(execution, delivery?.channel)) lines.push(`  ${line}`);
+  if (delivery) {
+    lines.push(`  Delivered via ${delivery.channel} (id ${delivery.id})${delivery.sentAt ? ` at ${delivery.sentAt}` : ''}`);
+    for (const line of facts.deliveredMessage ?? []) lines.push(`    │ ${line}`);
+  }
+  if (facts.meetingId && facts.meetingAfter === null) lines.push(`  Meeting ${facts.meetingId} does not exist`);
+  else if (facts.meetingId && facts.meetingAfter && changedMeeting(execution)) {
+    const { status, notification_status: notification } = facts.meetingAfter;
+    lines.push(`  Meeting ${facts.meetingId} is now ${status ?? '?'}${notification ? ` (notification ${notification})` : ''}`);
+  } else if (facts.meetingId && facts.meetingAfter) {
+    lines.push(`  Meeting ${facts.meetingId} not changed by this execution (${facts.meetingAfter.status ?? 'no status'})`);
   }
   return lines;
 }

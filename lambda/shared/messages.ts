@@ -105,8 +105,14 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
   ];
 }
 
+/** Whether the Slack message with the buttons reached the user: only then may another channel point to it. */
+export interface FallbackOptions {
+  /** @default false: a fallback channel runs because the Slack message did not arrive */
+  readonly slackDelivered?: boolean;
+}
+
 /** The email: subject, HTML and plain-text bodies. */
-export function renderEmail(notice: PrepNotice): { subject: string; html: string; text: string } {
+export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): { subject: string; html: string; text: string } {
   const { meeting, user } = notice;
   const when = formatLocalDateTime(meeting.start_time, user.timezone);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
@@ -118,7 +124,9 @@ export function renderEmail(notice: PrepNotice): { subject: string; html: string
     ...(meeting.location ? [['Location', meeting.location] as [string, string]] : []),
   ];
   const greeting = user.name ? `Hi ${user.name},` : 'Hi,';
-  const closing = 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.';
+  const closing = options.slackDelivered
+    ? 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.'
+    : 'To start your prep session, send the assistant a direct message.';
   const text = [
     greeting,
     '',

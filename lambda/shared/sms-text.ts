@@ -5,7 +5,7 @@
  * with their GSM equivalents so a title pasted from a calendar does not triple the cost. Pure.
  */
 import { formatLocalDateTime } from './time';
-import type { PrepNotice } from './messages';
+import type { FallbackOptions, PrepNotice } from './messages';
 
 const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
@@ -83,13 +83,14 @@ function cutToFit(title: string, fits: (candidate: string) => boolean): string {
 }
 
 /**
- * The prep SMS: title, local time, how to start prep. One segment when the title allows it, never more than
- * {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…") to fit.
+ * The prep SMS: title, local time, and how to start prep when the Slack message arrived. One segment when the title
+ * allows it, never more than {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…").
  */
-export function renderSms(notice: PrepNotice): string {
+export function renderSms(notice: PrepNotice, options: FallbackOptions = {}): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
   const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
-  const compose = (title: string) => toGsmPunctuation(`${lead}: ${title}, ${when}. To prep, open Slack > Start Prep Session.`);
+  const tail = options.slackDelivered ? `, ${when}. To prep, open Slack > Start Prep Session.` : `, ${when}.`;
+  const compose = (title: string) => toGsmPunctuation(`${lead}: ${title}${tail}`);
   const title = toGsmPunctuation(notice.meeting.title);
   const gsm = isGsm7(title) ? title : gsmTitle(title);
   if (gsm !== undefined) {

@@ -3,7 +3,7 @@ import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cd
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -97,6 +97,8 @@ export class HouseFunction extends Construct {
         sourcesContent: false,
         target: 'node24',
         format: OutputFormat.CJS,
+        // esbuild's warnings and errors only: its per-file size summary buried the test and synth output.
+        logLevel: LogLevel.WARNING,
         // Bundle the SDK too: production runs exactly the versions the tests ran.
         externalModules: [],
         ...(props.bundleAliases

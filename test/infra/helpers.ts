@@ -13,6 +13,7 @@ import { ENTRY_METADATA_KEY } from '../../lib/constructs/house-function';
 import { PrepWorkflow } from '../../lib/constructs/prep-workflow';
 import { SlackBotApi } from '../../lib/constructs/slack-bot-api';
 import { MeetingPrepStack } from '../../lib/meeting-prep-stack';
+import { withoutBundlingBanner } from '../support/quiet-bundling';
 
 /** The stack's prep workflow (built with the flag on). */
 export function workflowOf(stack: MeetingPrepStack): PrepWorkflow {
@@ -118,7 +119,7 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
   const context = { ...cdkJsonContext(), ...(options.asDeployed ? {} : SKIP_BUNDLING), ...options.context };
   const app = new App({ context, builtinCloudFormationValidation: options.asDeployed === true });
   const config = loadConfig((key) => app.node.tryGetContext(key), options.agentsYaml, options.stagesDir);
-  const stack = new MeetingPrepStack(app, TEST_STACK_ID, { config });
+  const stack = withoutBundlingBanner(() => new MeetingPrepStack(app, TEST_STACK_ID, { config }));
   const template = Template.fromStack(stack);
   if (!options.asDeployed) removeTemporaryOutdir(app);
   return { app, config, stack, template, json: templateJson(template) };

@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
 import { DEMO_USER, demoEntry, demoMeetings } from '../../local/demo';
-import { applyDrills, Drill } from '../../local/drills';
+import { FAIL_DRILLS } from '../../local/fail-drills';
 import { Runtime, startRuntime } from '../../local/runtime';
 import { LocalExecution, statesEntered } from '../../local/workflow-runner';
 
@@ -22,9 +22,9 @@ afterAll(async () => {
 });
 
 /** Arms the drills, publishes MeetingPrepRequired for a fresh meeting, and returns its execution, trace and item. */
-async function drill(meetingId: string, drills: readonly Drill[], user = DEMO_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
+async function drill(meetingId: string, drills: readonly string[], user = DEMO_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
   await runtime.env.resetFakes();
-  applyDrills(runtime.env, drills);
+  for (const name of drills) FAIL_DRILLS[name]?.apply(runtime.env);
   const meeting = { ...(demoMeetings()[0] as Meeting), meeting_id: meetingId };
   await runtime.env.db.send(new PutCommand({ TableName: runtime.env.tables.users, Item: user }));
   await runtime.env.db.send(new PutCommand({ TableName: runtime.env.tables.meetings, Item: meeting }));
@@ -63,7 +63,7 @@ describe('npm start drills', () => {
 
     expect(statesEntered(execution).slice(-2)).toEqual(['NotifyViaSms', 'RecordUnconfirmed']);
     expect(trace).toMatch(/⌛ NotifyViaSms no receipt in time/);
-    expect(trace).toContain('delivery UNCONFIRMED');
+    expect(trace).toContain('(notification UNCONFIRMED)');
     expect(runtime.env.twilio.messages).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'sms', notification_status: 'UNCONFIRMED' });
   });

@@ -1,22 +1,13 @@
+/**
+ * The Slack Web API and Twilio stand-ins, driven through the providers' own SDKs: answers shaped like the real
+ * services', and the failures they can be scripted to give.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  type CreateScheduleCommandInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  InternalServerException,
-  ListSchedulesCommand,
-  ResourceNotFoundException,
-  SchedulerClient,
-  ValidationException,
-} from '@aws-sdk/client-scheduler';
 import { ErrorCode, type KnownBlock, LogLevel, WebClient } from '@slack/web-api';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
-import { type FakeScheduler, type StoredSchedule, startFakeScheduler } from '../../local/fake-scheduler';
 import { type FakeSlack, startFakeSlack } from '../../local/fake-slack';
 import { type FakeTwilio, startFakeTwilio } from '../../local/fake-twilio';
 
@@ -26,8 +17,6 @@ const fixture = <T>(relative: string): T => JSON.parse(readFileSync(path.join(FI
 const slackResponse = fixture<{ message: Record<string, unknown> } & Record<string, unknown>>('slack/chat-postMessage-response.json');
 const twilioCreated = fixture<Record<string, unknown>>('twilio/message-create-response.json');
 const twilioInvalidTo = fixture<{ code: number; message: string; status: number }>('twilio/error-21211.json');
-const scheduleRequest = fixture<CreateScheduleCommandInput>('scheduler/create-schedule-request.json');
-const scheduleResponse = fixture<{ ScheduleArn: string }>('scheduler/create-schedule-response.json');
 
 /** Rejection reason of a promise expected to fail. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {
@@ -229,141 +218,5 @@ describe('fake Twilio Messages API through twilio-node', () => {
     } finally {
       await strict.close();
     }
-  });
-});
-
-describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
-  let fake: FakeScheduler;
-  let client: SchedulerClient;
-  const key = `${scheduleRequest.GroupName}/${scheduleRequest.Name}`;
-
-  beforeAll(async () => {
-    fake = await startFakeScheduler({ now: () => new Date('2026-11-26T14:30:00Z') });
-    client = new SchedulerClient({
-      endpoint: fake.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-    });
-  });
-  afterEach(() => fake.reset());
-  afterAll(async () => {
-    client.destroy();
-    await fake.close();
-  });
-
-  it('creates a schedule and answers with its ARN', async () => {
-    const output = await client.send(new CreateScheduleCommand(scheduleRequest));
-
-    expect(output.ScheduleArn).toBe(scheduleResponse.ScheduleArn);
-    expect(fake.schedules.get(key)).toMatchObject({
-      ActionAfterCompletion: 'DELETE',
-      Target: { Input: scheduleRequest.Target?.Input, RetryPolicy: { MaximumRetryAttempts: 3 } },
-      fireAt: new Date('2026-11-26T16:30:00Z'),
-    });
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: `/schedules/${scheduleRequest.Name}` });
-  });
-
-  it('answers a duplicate create with ConflictException', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-
-    const error = await rejectionOf(client.send(new CreateScheduleCommand(scheduleRequest)));
-
-    expect(error).toBeInstanceOf(ConflictException);
-    expect(error.name).toBe('ConflictException');
-  });
-
-  it('gets a schedule with dates the SDK parses', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-
-    const schedule = await client.send(new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName }));
-
-    expect(schedule).toMatchObject({
-      Arn: scheduleResponse.ScheduleArn,
-      ScheduleExpression: 'at(2026-11-26T16:30:00)',
-      State: 'ENABLED',
-      CreationDate: new Date('2026-11-26T14:30:00Z'),
-      Target: expect.objectContaining({ Arn: scheduleRequest.Target?.Arn }),
-    });
-  });
-
-  it('deletes a schedule, after which get answers ResourceNotFoundException', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-
-    await client.send(new DeleteScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName }));
-
-    expect(fake.schedules.size).toBe(0);
-    await expect(client.send(new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName })))
-      .rejects.toBeInstanceOf(ResourceNotFoundException);
-  });
-
-  it('lists schedules filtered by group and name prefix', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-    await client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'meeting-prep-reminder-m-9b1c' }));
-    await client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'other-m-7f3a' }));
-    await client.send(new CreateScheduleCommand({ ...scheduleRequest, GroupName: 'default' }));
-
-    const listed = await client.send(new ListSchedulesCommand({ GroupName: 'meeting-prep-reminders', NamePrefix: 'meeting-prep-reminder-' }));
-
-    expect(listed.Schedules?.map((s) => s.Name)).toEqual(['meeting-prep-reminder-m-7f3a', 'meeting-prep-reminder-m-9b1c']);
-    expect(listed.Schedules?.[0].CreationDate).toEqual(new Date('2026-11-26T14:30:00Z'));
-  });
-
-  it('rejects an invalid name with ValidationException', async () => {
-    await expect(client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'reminder:m-7f3a' })))
-      .rejects.toBeInstanceOf(ValidationException);
-  });
-
-  it('answers a queued status failure as the matching AWS error', async () => {
-    fake.fail({ kind: 'status', status: 500 }, 'CreateSchedule');
-
-    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).rejects.toBeInstanceOf(InternalServerException);
-    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).resolves.toMatchObject({ ScheduleArn: scheduleResponse.ScheduleArn });
-  });
-
-  it('fires a due at() schedule once, then deletes it when ActionAfterCompletion is DELETE', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-    const fired: StoredSchedule[] = [];
-    const onFire = async (schedule: StoredSchedule): Promise<void> => {
-      fired.push(schedule);
-    };
-
-    await fake.fireDue(new Date('2026-11-26T16:29:59Z'), onFire);
-    expect(fired).toHaveLength(0);
-    await fake.fireDue(new Date('2026-11-26T16:30:00Z'), onFire);
-    await fake.fireDue(new Date('2026-11-26T16:31:00Z'), onFire);
-
-    expect(fired.map((s) => s.Target.Input)).toEqual([scheduleRequest.Target?.Input]);
-    expect(fake.schedules.has(key)).toBe(false);
-  });
-
-  it('reads at() in the schedule time zone and keeps a NONE schedule after it fired', async () => {
-    await client.send(new CreateScheduleCommand({
-      ...scheduleRequest,
-      ScheduleExpression: 'at(2026-11-26T11:30:00)',
-      ScheduleExpressionTimezone: 'America/New_York',
-      ActionAfterCompletion: 'NONE',
-    }));
-
-    const early = await fake.fireDue(new Date('2026-11-26T11:30:00Z'), async () => undefined);
-    const due = await fake.fireDue(new Date('2026-11-26T16:30:00Z'), async () => undefined);
-
-    expect(early).toHaveLength(0);
-    expect(due).toHaveLength(1);
-    expect(fake.schedules.has(key)).toBe(true);
-  });
-
-  it('fires in the background on a scaled clock', async () => {
-    await client.send(new CreateScheduleCommand(scheduleRequest));
-    const realStart = Date.now();
-    // One real millisecond is two virtual minutes: the 16:30 reminder is due ~60 ms after 14:30.
-    const now = (): Date => new Date(Date.parse('2026-11-26T14:30:00Z') + (Date.now() - realStart));
-    const fired = new Promise<StoredSchedule>((resolve) => {
-      fake.startFiring({ onFire: async (schedule) => resolve(schedule), now, timeScale: 120_000, pollMs: 5 });
-    });
-
-    await expect(fired).resolves.toMatchObject({ Name: scheduleRequest.Name });
-    await fake.stopFiring();
-    expect(fake.firings).toHaveLength(1);
   });
 });

@@ -146,12 +146,19 @@ describe('renderSms', () => {
     expect(reminder).toMatch(/^Reminder you asked for: Q4 Leadership Sync, /);
   });
 
-  it('says which meeting, when (local time) and how to start prep', () => {
-    const sms = renderSms(notice());
+  it('says which meeting, when (local time) and, when the Slack message arrived, how to start prep there', () => {
+    const sms = renderSms(notice(), { slackDelivered: true });
 
     expect(sms).toContain('Q4 Leadership Sync');
     expect(sms).toContain('Fri Nov 27 9:00 AM EST');
     expect(sms).toContain('Start Prep Session');
+  });
+
+  it('does not send the executive to a Slack message that never arrived (a fallback)', () => {
+    const sms = renderSms(notice());
+
+    expect(sms).toMatch(/^Meeting prep: Q4 Leadership Sync, Fri Nov 27 9:00 AM EST\.$/);
+    expect(sms).not.toMatch(/Slack|Start Prep Session/);
   });
 
   it('fits one 160-character GSM-7 segment for the fixture meeting', () => {
@@ -168,7 +175,7 @@ describe('renderSms', () => {
   });
 
   it('cuts a very long title so the text stays short', () => {
-    const sms = renderSms(notice({ meeting: { title: 'y'.repeat(300) } }));
+    const sms = renderSms(notice({ meeting: { title: 'y'.repeat(300) } }), { slackDelivered: true });
 
     expect(sms.length).toBeLessThanOrEqual(160);
     expect(sms).toMatch(/y\.\.\., /);
@@ -230,8 +237,17 @@ describe('renderEmail', () => {
     }
     expect(text).toContain('Q4 Leadership Sync');
     expect(html).toContain('<strong>Q4 Leadership Sync</strong>');
-    expect(text).toContain('Start Prep Session');
-    expect(html).toContain('Start Prep Session');
+  });
+
+  it('points to the Slack reminder only when it was delivered; otherwise to a direct message', () => {
+    const delivered = renderEmail(notice(), { slackDelivered: true });
+    const fallback = renderEmail(notice());
+
+    expect(delivered.text).toContain('click Start Prep Session');
+    expect(delivered.html).toContain('click Start Prep Session');
+    expect(fallback.text).not.toMatch(/open Slack|Start Prep Session/);
+    expect(fallback.html).not.toMatch(/open Slack|Start Prep Session/);
+    expect(fallback.text).toContain('send the assistant a direct message');
   });
 
   it('uses the user time zone in subject and bodies', () => {

@@ -112,7 +112,9 @@ describe('fallback', () => {
     expect(emails[0]?.destination.to).toEqual(['jordan.lee@acme-exec.example']);
     expect(emails[0]?.subject).toContain('Q4 Leadership Sync');
     expect(emails[0]?.body.html).toContain('<strong>Q4 Leadership Sync</strong>');
-    expect(emails[0]?.body.text).toContain('Start Prep Session');
+    // The Slack message never arrived: the email must not send the executive looking for it.
+    expect(emails[0]?.body.text).not.toContain('Start Prep Session');
+    expect(emails[0]?.body.text).toContain('send the assistant a direct message');
     const stored = await readMeeting(env, 'm-7f3a');
     expect(stored).toMatchObject({ notification_channel: 'email', notification_id: emails[0]?.messageId, status: 'PREP_SCHEDULED' });
   });

@@ -1,0 +1,100 @@
+/**
+ * The routes of the local API: the project's public routes as API Gateway would serve them (`POST /slack/webhook`,
+ * `POST /twilio/status`, and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
+ * client commands use: what the bot showed on the Slack stand-in since a cursor, and seeding users and meetings.
+ * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns.
+ */
+import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
+import { BadEventsRequest, parseEventsRequest } from './events';
+import type { Executions } from './executions';
+import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
+import type { Runtime } from './runtime';
+import { twilioStatusRoute } from './receipts-api';
+import { SeedError, parseSeed } from './seed';
+import { slackCursor, slackFeedSince } from './slack-feed';
+import { blocksToText } from './trace';
+
+/** A header the local API adds to webhook answers: the Slack feed's cursor before the request. */
+export const SLACK_CURSOR_HEADER = 'x-local-slack-cursor';
+
+/** What the routes need from the runtime. */
+export interface LocalRoutesDeps {
+  readonly runtime: Runtime;
+  readonly executions: Executions;
+  readonly log: (line: string) => void;
+  /** The bot's handler, loaded on first use (after the environment is set, as a cold start would). */
+  readonly bot: () => (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;
+  /** Whether Slack calls go to Slack itself (then nothing is recorded locally). */
+  readonly realSlack: boolean;
+}
+
+/** The route table of `npm start`. */
+export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
+  const { runtime, log } = deps;
+  const slack = runtime.env.slack;
+  return {
+    'POST /slack/webhook': async (request) => {
+      const cursor = slackCursor(slack);
+      const before = slack.messages.length;
+      const result = await deps.bot()(toApiGatewayEvent(request), {});
+      log(`Slack webhook: ${request.headers['content-type'] ?? ''} → ${result.statusCode}`);
+      for (const message of slack.messages.slice(before)) {
+        const shown = Array.isArray(message.blocks) ? blocksToText(message.blocks) : (message.text ?? '');
+        log(`  Slack ${message.method} → ${message.channel}${message.user ? ` (only ${message.user} sees it)` : ''}:`);
+        for (const line of shown.split('\n')) log(`    │ ${line}`);
+      }
+      const answer = fromApiGatewayResult(result);
+      return { ...answer, headers: { ...answer.headers, [SLACK_CURSOR_HEADER]: cursor } };
+    },
+    'POST /twilio/status': async (request) => {
+      const answer = await twilioStatusRoute(request);
+      log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
+      return answer;
+    },
+    'POST /events': async (request) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(request.body);
+      } catch {
+        return jsonResponse(400, { message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}' });
+      }
+      try {
+        return jsonResponse(200, await runtime.publish(parseEventsRequest(parsed)));
+      } catch (error) {
+        if (error instanceof BadEventsRequest) return jsonResponse(400, { message: error.message });
+        throw error;
+      }
+    },
+    'GET /': async () =>
+      jsonResponse(200, {
+        webhook: '/slack/webhook',
+        events: '/events',
+        executions: runtime.executions.length,
+        endpoints: runtime.endpoints,
+      }),
+    // Without `since`: where the feed is now and the response URL to put in a request. With it: once everything
+    // the request started has finished, what the executive was shown since then.
+    'GET /local/slack': async (request) => {
+      const since = request.url.searchParams.get('since');
+      if (since === null) return jsonResponse(200, { cursor: slackCursor(slack), responseUrl: slack.responseUrl(), realSlack: deps.realSlack });
+      await deps.executions.idle();
+      try {
+        return jsonResponse(200, { cursor: slackCursor(slack), items: slackFeedSince(slack, since), realSlack: deps.realSlack });
+      } catch (error) {
+        return jsonResponse(400, { message: (error as Error).message });
+      }
+    },
+    'POST /local/seed': async (request) => {
+      try {
+        const { users } = await runtime.contents();
+        const seed = parseSeed(request.body, 'the seed', { knownUserIds: users.map((u) => u.user_id) });
+        await runtime.seed(seed);
+        log(`Seeded ${seed.users.length} user(s) and ${seed.meetings.length} meeting(s): ${[...seed.users.map((u) => u.user_id), ...seed.meetings.map((m) => m.meeting_id)].join(', ')}.`);
+        return jsonResponse(200, { users: seed.users.map((u) => u.user_id), meetings: seed.meetings.map((m) => m.meeting_id) });
+      } catch (error) {
+        if (error instanceof SeedError) return jsonResponse(400, { message: error.message, problems: error.problems });
+        throw error;
+      }
+    },
+  };
+}
