@@ -3,10 +3,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AppConfig } from './config';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { HouseFunction } from './constructs/house-function';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
 import { PrepWorkflow } from './constructs/prep-workflow';
 import { SlackBotApi } from './constructs/slack-bot-api';
@@ -118,6 +118,7 @@ export class MeetingPrepStack extends Stack {
       SlackWebhook: slackBot.function,
       TwilioStatus: receipts.twilioStatusFunction,
       SesEvents: receipts.sesEventsFunction,
+      SlackWorker: slackBot.worker.function,
     };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
@@ -132,9 +133,9 @@ export class MeetingPrepStack extends Stack {
       reminders: { scheduleGroup: slackBot.scheduleGroup, deadLetterQueue: slackBot.reminderDeadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    for (const alarm of receipts.alarms) {
-      alarm.addAlarmAction(new actions.SnsAction(this.monitoring.alarmTopic));
-      alarm.addOkAction(new actions.SnsAction(this.monitoring.alarmTopic));
+    for (const alarm of [...slackBot.worker.alarms, ...receipts.alarms]) {
+      alarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
+      alarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
     }
     this.workflow = workflow;
     this.slackBot = slackBot;

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, DynamoFailureSpec, LocalDynamo, startDynalite, startDynamoFaultProxy } from './dynamo';
 import { FaultProxy } from './fault-proxy';
 import { FakeScheduler, startFakeScheduler } from './fake-scheduler';
+import { FakeSqs, startFakeSqs } from './fake-sqs';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { FakeSfn, startFakeSfn } from './fake-sfn';
 import { FakeTwilio, startFakeTwilio } from './fake-twilio';
@@ -18,6 +19,8 @@ import { TaskTokenBroker } from './task-tokens';
 import { CfnTemplate, localDefinition, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
 import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 import { LocalWorkflow } from './workflow-runner';
+import { SqsEventSource } from './sqs-event-source';
+import { LOCAL_WORK_QUEUE, attachWorker, createWorkQueues, workQueueSpec } from './work-queue';
 
 export { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 
@@ -85,6 +88,15 @@ export interface LocalEnvironment {
   readonly statusCallbackUrl: string;
   /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
   receiptsSettled(): Promise<void>;
+  /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
+  readonly sqs: FakeSqs;
+  /** The work queue's URL and settings (from the template). */
+  readonly workQueue: { readonly url: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
+  /**
+   * The real worker handler attached to the work queue (loaded on first use, after the environment is set):
+   * `worker().drain()` delivers until the queue is empty.
+   */
+  worker(): SqsEventSource;
   /** The variables set on `process.env`. */
   readonly env: Readonly<Record<string, string>>;
   /** Every endpoint it serves on loopback, named, in the order a person would look for them. */
@@ -115,7 +127,7 @@ async function allOrNone<T extends readonly { close(): Promise<void> }[]>(starti
 /** Starts the environment and points `process.env` at it. */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const { template } = synthesizeTemplate(options.context);
-  const [dynamo, slack, twilio, ses, scheduler] = await allOrNone([
+  const [dynamo, slack, twilio, ses, scheduler, sqs] = await allOrNone([
     startDynalite({
       ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
       ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
@@ -127,7 +139,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       groups: [LOCAL_REMINDERS.scheduleGroupName],
       ...(options.schedulesFile ? { file: options.schedulesFile } : {}),
     }),
+    startFakeSqs(),
   ]);
+  const queueSpec = workQueueSpec(template);
+  const workQueueUrl = createWorkQueues(sqs, queueSpec);
   // The functions reach dynalite through a fault proxy, so DynamoDB failures can be exercised; the harness's own
   // client (`db`) goes straight to dynalite.
   const dynamoFaults = await startDynamoFaultProxy(Number(new URL(dynamo.endpoint).port));
@@ -150,6 +165,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
     SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
     ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    WORK_QUEUE_URL: workQueueUrl,
+    WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
     SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
     STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
     SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
@@ -179,6 +197,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   for (const name of required) if (!env[name]) throw new Error(`the template gives no function ${name}`);
   const chatSessions = Object.entries(names).find(([id]) => id.includes('ChatSessions'))?.[1];
   if (!chatSessions) throw new Error('the template has no chat sessions table');
+  let worker: SqsEventSource | undefined;
 
   return {
     template,
@@ -193,6 +212,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     scheduler,
     sfn,
     statusCallbackUrl: receiptsApi.statusCallbackUrl,
+    sqs,
+    workQueue: { url: workQueueUrl, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
+    worker() {
+      worker ??= attachWorker(sqs);
+      return worker;
+    },
     env,
     async receiptsSettled() {
       await Promise.all([twilio.settled(), ses.settled()]);
@@ -212,11 +237,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       twilio.reset();
       sfn.reset();
       scheduler.reset();
+      sqs.reset();
       dynamoFaults.clearFailures();
       await ses.reset();
     },
     async close() {
-      await Promise.all([slack.close(), twilio.close(), ses.close(), sfn.close(), receiptsApi.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await worker?.stop();
+      await Promise.all([sqs.close(), slack.close(), twilio.close(), ses.close(), sfn.close(), receiptsApi.close(), scheduler.stopFiring().then(() => scheduler.close())]);
       await dynamoFaults.close();
       await dynamo.close();
     },

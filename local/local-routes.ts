@@ -11,6 +11,7 @@ import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } fro
 import type { Runtime } from './runtime';
 import { twilioStatusRoute } from './receipts-api';
 import { SeedError, parseSeed } from './seed';
+import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
 import { blocksToText } from './trace';
 
@@ -26,23 +27,43 @@ export interface LocalRoutesDeps {
   readonly bot: () => (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatewayResult>;
   /** Whether Slack calls go to Slack itself (then nothing is recorded locally). */
   readonly realSlack: boolean;
+  /** The bot's worker on the work queue: what the webhook queued is sent from there, after the answer. */
+  readonly worker: SqsEventSource;
 }
 
 /** The route table of `npm start`. */
 export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
   const { runtime, log } = deps;
   const slack = runtime.env.slack;
+  const printSlack = (from: number) => {
+    for (const message of slack.messages.slice(from)) {
+      const shown = Array.isArray(message.blocks) ? blocksToText(message.blocks) : (message.text ?? '');
+      log(`  Slack ${message.method} → ${message.channel}${message.user ? ` (only ${message.user} sees it)` : ''}:`);
+      for (const line of shown.split('\n')) log(`    │ ${line}`);
+    }
+  };
+  let workerSeen = deps.worker.invocations.length;
+  /** Once the work queue is empty: what the worker did, and what it sent since `from`. */
+  const reportWorker = async (from: number) => {
+    await deps.worker.idle();
+    const invocations = deps.worker.invocations.slice(workerSeen);
+    workerSeen = deps.worker.invocations.length;
+    if (invocations.length === 0) return;
+    const jobs = invocations.reduce((n, i) => n + i.messageIds.length, 0);
+    const failed = invocations.reduce((n, i) => n + i.failed.length, 0);
+    log(`Worker: ${jobs} job(s) delivered in ${invocations.length} invocation(s)${failed ? `, ${failed} failed and retried` : ''}`);
+    printSlack(from);
+  };
   return {
     'POST /slack/webhook': async (request) => {
       const cursor = slackCursor(slack);
       const before = slack.messages.length;
       const result = await deps.bot()(toApiGatewayEvent(request), {});
       log(`Slack webhook: ${request.headers['content-type'] ?? ''} → ${result.statusCode}`);
-      for (const message of slack.messages.slice(before)) {
-        const shown = Array.isArray(message.blocks) ? blocksToText(message.blocks) : (message.text ?? '');
-        log(`  Slack ${message.method} → ${message.channel}${message.user ? ` (only ${message.user} sees it)` : ''}:`);
-        for (const line of shown.split('\n')) log(`    │ ${line}`);
-      }
+      printSlack(before);
+      // The answer goes back now; the worker's Slack calls follow, and the client's wait includes them.
+      const afterAnswer = slack.messages.length;
+      deps.executions.track(reportWorker(afterAnswer));
       const answer = fromApiGatewayResult(result);
       return { ...answer, headers: { ...answer.headers, [SLACK_CURSOR_HEADER]: cursor } };
     },

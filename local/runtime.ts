@@ -223,12 +223,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await undo();
     },
   };
+  // The bot's worker, fed by the work queue on the SQS fake as the event source mapping would (polling in real time).
+  const worker = env.worker();
+  worker.start();
+  cleanup.push(() => worker.stop());
   Object.assign(
     routes,
     localRoutes({
       runtime,
       executions,
       log,
+      worker,
       bot: () => (bot ??= loadHandler<BotHandler>('lambda/slack-bot/handler.ts')),
       realSlack: options.real?.slack ?? false,
     }),

@@ -83,13 +83,23 @@ export function slashCommandBody(overrides: Partial<Record<keyof typeof slashCom
 
 type Payload = typeof startPrepPayload;
 
-/** A `payload=` body of a button click, for `actionId`, by `userId`, on the fixture's message. */
-export function clickBody(actionId: 'start_prep' | 'remind_later', options: { userId?: string; meetingId?: string; ownerId?: string; ephemeral?: boolean; responseUrl?: string } = {}): string {
+/** A fresh `trigger_id` in Slack's shape: each click gets its own, and the bot's queue deduplicates on it. */
+export function newTriggerId(): string {
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+  return `${digits(13)}.${digits(13)}.${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+}
+
+/** A `payload=` body of a button click, for `actionId`, by `userId`, on the fixture's message, with a fresh trigger id. */
+export function clickBody(
+  actionId: 'start_prep' | 'remind_later',
+  options: { userId?: string; meetingId?: string; ownerId?: string; ephemeral?: boolean; responseUrl?: string; triggerId?: string } = {},
+): string {
   const fixture = (actionId === 'start_prep' ? startPrepPayload : remindLaterPayload) as Payload;
   const value = JSON.stringify({ meeting_id: options.meetingId ?? 'm-7f3a', user_id: options.ownerId ?? 'U024BE7LH' });
   const payload = {
     ...fixture,
     user: { ...fixture.user, id: options.userId ?? fixture.user.id },
+    trigger_id: options.triggerId ?? newTriggerId(),
     container: { ...fixture.container, is_ephemeral: options.ephemeral ?? false },
     ...(options.responseUrl ? { response_url: options.responseUrl } : {}),
     actions: fixture.actions.map((a) => ({ ...a, value })),
@@ -97,11 +107,19 @@ export function clickBody(actionId: 'start_prep' | 'remind_later', options: { us
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** A DM event body with a fresh event id (or the one given). */
+let lastTsMicros = 0;
+
+/** A fresh Slack message ts: seconds, a dot and six digits, unique in this process (Slack's are unique per channel). */
+export function newMessageTs(): string {
+  lastTsMicros = Math.max(Date.now() * 1000, lastTsMicros + 1);
+  return `${Math.floor(lastTsMicros / 1_000_000)}.${String(lastTsMicros % 1_000_000).padStart(6, '0')}`;
+}
+
+/** A DM event body with a fresh event id and message ts (or the ones given). */
 export function dmBody(
   text: string,
   eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
-  ts = `${Date.now() / 1000}`,
+  ts = newMessageTs(),
   userId: string = messageIm.event.user,
 ): string {
   return JSON.stringify({ ...messageIm, event_id: eventId, event: { ...messageIm.event, user: userId, text, ts, event_ts: ts } });

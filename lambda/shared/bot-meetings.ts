@@ -76,20 +76,59 @@ export class BotMeetingsRepository {
 
   /**
    * Moves the meeting to PREP_IN_PROGRESS with its chat session, only if prep has not started and no session is
-   * linked yet: of two concurrent clicks exactly one wins.
+   * linked yet, or (with `replacing`) if the linked session is that one, which the caller found ended or expired:
+   * of two concurrent clicks exactly one wins.
    * @returns true when this call moved it; false when the condition failed
    */
-  async markPrepInProgress(meetingId: string, sessionId: string, now: Date): Promise<boolean> {
+  async markPrepInProgress(meetingId: string, sessionId: string, now: Date, replacing?: string): Promise<boolean> {
     const statusValues = Object.fromEntries(PREP_STARTABLE_STATUSES.map((s, i) => [`:s${i}`, s]));
+    const fresh = `#status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`;
+    const stale = '#status = :inProgress AND chat_session_id = :old';
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { meeting_id: meetingId },
           UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
-          ConditionExpression: `attribute_exists(meeting_id) AND #status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`,
+          // DynamoDB refuses redundant parentheses: the OR is wrapped only when there is one.
+          ConditionExpression: `attribute_exists(meeting_id) AND ${replacing ? `((${fresh}) OR (${stale}))` : `${fresh}`}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...statusValues, ':inProgress': MeetingStatus.PrepInProgress, ':sid': sessionId, ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ...statusValues,
+            ':inProgress': MeetingStatus.PrepInProgress,
+            ':sid': sessionId,
+            ':now': now.toISOString(),
+            ...(replacing ? { ':old': replacing } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a Start Prep whose DM could not be sent: back to PREP_SCHEDULED with no session linked, only if the
+   * meeting is still PREP_IN_PROGRESS with that session.
+   * @returns false when the meeting had moved on
+   */
+  async revertPrepStart(meetingId: string, sessionId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { meeting_id: meetingId },
+          UpdateExpression: 'SET #status = :scheduled, updated_at = :now REMOVE chat_session_id, prep_started_at',
+          ConditionExpression: '#status = :inProgress AND chat_session_id = :sid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':scheduled': MeetingStatus.PrepScheduled,
+            ':inProgress': MeetingStatus.PrepInProgress,
+            ':sid': sessionId,
+            ':now': now.toISOString(),
+          },
         }),
       );
       return true;

@@ -1,7 +1,6 @@
 /**
  * Chat sessions (the `chat_sessions` table): one per Start Prep, owned by a user, expiring through the table's TTL
- * (`expires_at`, epoch seconds). The same table also holds the Slack bot's event-dedupe markers, under keys
- * `event#<event_id>` with a one-hour TTL: they carry no `user_id`, so they never appear in the by-user index.
+ * (`expires_at`, epoch seconds). A session moves one step per DM, exactly once per Slack message (`ts`).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -51,6 +50,10 @@ export interface ChatSession {
   readonly updated_at?: string;
   /** TTL, epoch seconds. */
   readonly expires_at: number;
+  /** The ts of every message stored (a string set: the condition that makes advancing idempotent). */
+  readonly message_ts?: ReadonlySet<string>;
+  /** The ts of the opening DM, once sent. */
+  readonly opening_ts?: string;
 }
 
 /**
@@ -67,8 +70,6 @@ export function storedMessageText(text: string): string {
 
 /** How long a session lives. */
 export const SESSION_TTL_SECONDS = 24 * 3600;
-/** How long an event id is remembered (Slack retries within minutes). */
-export const EVENT_MARKER_TTL_SECONDS = 3600;
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -136,7 +137,8 @@ export class ChatSessionsRepository {
 
   /**
    * Stores a message and moves the session from `from` to the next step (COMPLETED after the last one), only if the
-   * session is still ACTIVE at `from`: two messages racing advance it once each, never twice from the same step.
+   * session is still ACTIVE at `from` and has not stored this message's `ts` yet: two messages racing advance it
+   * once each, and a redelivered message never advances it twice.
    * @returns the updated session, or undefined when the condition failed (re-read and try again)
    */
   async appendAndAdvance(session: ChatSession, message: ChatMessage, now: Date): Promise<ChatSession | undefined> {
@@ -146,12 +148,15 @@ export class ChatSessionsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { session_id: session.session_id },
-          UpdateExpression: 'SET messages = list_append(if_not_exists(messages, :empty), :m), #ctx.step = :to, #state = :state, updated_at = :now',
-          ConditionExpression: '#state = :active AND #ctx.step = :from',
+          UpdateExpression:
+            'SET messages = list_append(if_not_exists(messages, :empty), :m), #ctx.step = :to, #state = :state, updated_at = :now ADD message_ts :ts',
+          ConditionExpression: '#state = :active AND #ctx.step = :from AND NOT contains(message_ts, :tsValue)',
           ExpressionAttributeNames: { '#ctx': 'context', '#state': 'state' },
           ExpressionAttributeValues: {
             ':empty': [],
             ':m': [{ ...message, text: storedMessageText(message.text) }],
+            ':ts': new Set([message.ts]),
+            ':tsValue': message.ts,
             ':to': to,
             ':from': session.context.step,
             ':active': ChatSessionState.Active,
@@ -169,16 +174,46 @@ export class ChatSessionsRepository {
   }
 
   /**
-   * Remembers a Slack event id for an hour. True the first time, false for a retry of an event already taken.
+   * The session a DM belongs to: the one that already holds the message with this `ts` (a redelivery: `replay`),
+   * else the user's newest ACTIVE session that has not expired (the TTL deletes lazily), else undefined.
    */
-  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+  async findForMessage(userId: string, ts: string, now: Date): Promise<{ session: ChatSession; replay: boolean } | undefined> {
+    let active: ChatSession | undefined;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SESSIONS_BY_USER_INDEX,
+          KeyConditionExpression: 'user_id = :u',
+          ExpressionAttributeValues: { ':u': userId },
+          ScanIndexForward: false,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of (out.Items ?? []) as ChatSession[]) {
+        if (item.messages?.some((m) => m.ts === ts)) return { session: item, replay: true };
+        if (!active && item.state === ChatSessionState.Active && item.expires_at > epochSeconds(now)) active = item;
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return active ? { session: active, replay: false } : undefined;
+  }
+
+  /**
+   * Ends an ACTIVE session (Start Prep undone because its DM could not be sent).
+   * @returns false when it was not ACTIVE any more
+   */
+  async end(sessionId: string, state: typeof ChatSessionState.Cancelled | typeof ChatSessionState.TimedOut, now: Date): Promise<boolean> {
     try {
       await this.db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { session_id: eventMarkerKey(eventId), kind: 'slack_event', created_at: now.toISOString(), expires_at: epochSeconds(now) + EVENT_MARKER_TTL_SECONDS },
-          ConditionExpression: 'attribute_not_exists(session_id) OR expires_at < :now',
-          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+          Key: { session_id: sessionId },
+          UpdateExpression: 'SET #state = :to, updated_at = :now',
+          ConditionExpression: '#state = :active',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':to': state, ':active': ChatSessionState.Active, ':now': now.toISOString() },
         }),
       );
       return true;
@@ -188,13 +223,25 @@ export class ChatSessionsRepository {
     }
   }
 
-  /** Forgets an event id, so Slack's retry processes an event whose handling failed. */
-  async releaseEvent(eventId: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { session_id: eventMarkerKey(eventId) } }));
+  /**
+   * Records the ts of the session's opening DM, once.
+   * @returns false when it was already recorded (a redelivered job must not DM twice)
+   */
+  async recordOpening(sessionId: string, ts: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { session_id: sessionId },
+          UpdateExpression: 'SET opening_ts = :ts, updated_at = :now',
+          ConditionExpression: 'attribute_exists(session_id) AND attribute_not_exists(opening_ts)',
+          ExpressionAttributeValues: { ':ts': ts, ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
-}
-
-/** The key of an event's dedupe marker. */
-export function eventMarkerKey(eventId: string): string {
-  return `event#${eventId}`;
 }

@@ -4,12 +4,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from './aws-clients';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
 /** The shared DynamoDB document client (undefined attributes are dropped, not rejected). */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig({ maxAttempts: 3, requestTimeoutMs: 1000 })), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

@@ -4,6 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { MeetingSummary, RecipientSummary, meetingTypeInWords } from './domain';
+import { escapeMrkdwn } from './mrkdwn';
 import { durationMinutes, formatDuration, formatLocalDateTime } from './time';
 
 export { renderSms } from './sms-text';
@@ -27,13 +28,10 @@ export interface PrepNotice {
 
 const SLACK_HEADER_LIMIT = 150;
 
-/** Escapes the three characters Slack's mrkdwn reserves. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn };
 
 function escapeHtml(text: string): string {
-  return escapeMrkdwn(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Cuts to at most `max` characters (code points, so no emoji is split), ending with `ellipsis` when cut. */
@@ -58,7 +56,7 @@ const PREPARE_LIST = [
 /** The plain-text line Slack shows in notifications and where blocks cannot be shown. */
 export function slackFallbackText(notice: PrepNotice): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone);
-  return `Meeting prep reminder: ${notice.meeting.title} on ${when}`;
+  return `Meeting prep reminder: ${escapeMrkdwn(notice.meeting.title)} on ${when}`;
 }
 
 /** The interactive Block Kit message: header, meeting facts, what the assistant can prepare, two buttons. */

@@ -32,6 +32,16 @@ export const MetricNames = {
   BookkeepingFailures: 'BookkeepingFailures',
   /** A Remind Me in 2 Hours schedule created. */
   RemindersScheduled: 'RemindersScheduled',
+  /** A signed Slack request answered 200 with nothing done; dimension Reason. */
+  SlackRequestsIgnored: 'SlackRequestsIgnored',
+  /** A Slack request our side failed to serve; dimension Kind (transient: 5xx, Slack retries; deterministic: 200 + X-Slack-No-Retry). */
+  SlackRequestsFailed: 'SlackRequestsFailed',
+  /** A worker job finished; dimension Kind (start_prep, click_reply, dm_reply). */
+  SlackWorkDone: 'SlackWorkDone',
+  /** A worker job failed and will be retried (or dead-lettered); dimension Kind (the error's name). */
+  SlackWorkFailed: 'SlackWorkFailed',
+  /** A Start Prep undone because its DM could not be sent. */
+  SlackPrepStartsUndone: 'SlackPrepStartsUndone',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 

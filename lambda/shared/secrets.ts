@@ -5,6 +5,7 @@
  * skips the integration instead of crashing.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig } from './aws-clients';
 import { optionalEnv } from './env';
 
 /** Slack app credentials. */
@@ -27,7 +28,7 @@ const cache = new Map<string, { at: number; value: Record<string, unknown> | und
 async function readSecretJson(arn: string): Promise<Record<string, unknown> | undefined> {
   const hit = cache.get(arn);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  client ??= new SecretsManagerClient({});
+  client ??= new SecretsManagerClient(awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 1000 }));
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   let value: Record<string, unknown> | undefined;
   try {

@@ -1,106 +1,156 @@
 /**
- * The Bolt app: routes `/meetings`, the two buttons and DMs to the bot's logic. Built once per set of
- * credentials, with no network call at start-up: `authorize` hands Bolt the bot token directly (no `auth.test`),
- * and the receiver does not re-check signatures (the webhook has already verified them, on the decoded body).
+ * The Bolt app: routes `/meetings`, the two buttons and DMs, already validated by the webhook (`payload-schemas.ts`),
+ * to the bot's decisions. Built once per set of credentials, with no network call at start-up: `authorize` hands
+ * Bolt the bot token directly (no `auth.test`), and the receiver does not re-check signatures (the webhook has
+ * verified them on the raw body). Nothing here calls Slack: what the user sees next is queued for the worker.
+ * A listener's error is recorded in the request's scope, so the webhook can tell transient from deterministic.
  */
 // App and the Lambda receiver are imported from their own modules, not the package index: the index also loads the
 // Express and HTTP-server receivers (express, iconv-lite, mime-db…), which a Lambda never uses. Types only from the index.
-import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction } from '@slack/bolt';
 import App from '@slack/bolt/dist/App';
 import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { LogLevel } from '@slack/logger';
+import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ActionIds } from '../shared/messages';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { BotDeps, ClickReplies } from './deps';
-import { DirectMessageEvent, handleDirectMessage } from './direct-message';
+import { BotDeps } from './deps';
 import { meetingsCommand } from './meetings-command';
 import { ClickOutcome, PrepClick, remindLater, startPrep } from './prep-actions';
+import { MEETINGS_COMMAND } from './payload-schemas';
 import { BotMessage } from './views';
+import { ClickTarget } from './work-jobs';
 
-/** The slash command the bot serves. */
-export const MEETINGS_COMMAND = '/meetings';
+export { MEETINGS_COMMAND };
 
-/** Handles one (verified, normalised) API Gateway event. */
-export type BoltHandler = (event: AwsEvent, context: unknown) => Promise<AwsResponse>;
-
-/** Bot-only Slack calls besides {@link BotDeps.slack}: replacing a message in place. */
-export interface MessageUpdater {
-  update(channel: string, ts: string, message: BotMessage): Promise<void>;
+/** Per-request state shared between the webhook and the listeners (Bolt hands it over as a custom property). */
+export interface RequestScope {
+  /** The listener's error, if it failed. */
+  failure?: unknown;
 }
+
+/** An API Gateway event as the receiver takes it, with the request's scope. */
+export type ScopedAwsEvent = AwsEvent & { readonly requestScope: RequestScope };
+
+/** Handles one (verified, validated) event. */
+export type BoltHandler = (event: ScopedAwsEvent, context: unknown) => Promise<AwsResponse>;
 
 const withBlocks = (message: BotMessage) => ({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
 
-/**
- * How a click is answered: a normal message is replaced with `chat.update` (in its channel, by ts); an ephemeral
- * one (the `/meetings` list) can only be replaced through its `response_url`.
- */
-export function clickReplies(deps: BotDeps, updater: MessageUpdater, body: BlockAction, respond: RespondFn): ClickReplies {
-  const container = body.container as { channel_id?: unknown; message_ts?: unknown; is_ephemeral?: unknown };
-  const channel = body.channel?.id ?? (typeof container.channel_id === 'string' ? container.channel_id : undefined);
-  const ts = body.message?.ts ?? (typeof container.message_ts === 'string' ? container.message_ts : undefined);
-  const ephemeral = container.is_ephemeral === true;
+/** Where a click happened, from a validated `block_actions` payload. */
+export function clickTarget(body: BlockAction): ClickTarget {
+  const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+  const channel = body.channel?.id ?? container.channel_id;
+  const ts = body.message?.ts ?? container.message_ts;
   return {
-    async replaceOriginal(message) {
-      if (!ephemeral && channel && ts) await updater.update(channel, ts, message);
-      else await respond({ replace_original: true, ...withBlocks(message) });
+    user_id: body.user.id,
+    ephemeral: container.is_ephemeral === true,
+    ...(channel ? { channel_id: channel } : {}),
+    ...(ts ? { message_ts: ts } : {}),
+    ...(body.response_url ? { response_url: body.response_url } : {}),
+  };
+}
+
+type Ack<R> = (response?: R) => Promise<void>;
+
+/**
+ * Runs a listener's work, recording its error in the request scope before Bolt sees it. The request is always
+ * acknowledged (a failed one with an empty answer; the webhook writes the real one), so Bolt's receiver neither
+ * waits nor leaves its unacknowledged-request timer behind.
+ */
+async function guarded<R>(context: AllMiddlewareArgs['context'], ack: Ack<R>, work: (ack: Ack<R>) => Promise<void>): Promise<void> {
+  let acked = false;
+  const once: Ack<R> = async (response) => {
+    acked = true;
+    await ack(response);
+  };
+  try {
+    await work(once);
+  } catch (error) {
+    const scope = context['requestScope'] as RequestScope | undefined;
+    if (scope) scope.failure = error;
+    if (!acked) await ack();
+    throw error;
+  }
+}
+
+/** Bolt's own log lines, through the function's structured logger (errors only: the webhook logs the rest). */
+function boltLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.ERROR;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...msg: unknown[]) => logger.warn('Bolt', { bolt: msg.map(String) }),
+    error: (...msg: unknown[]) => logger.error('Bolt', { bolt: msg.map(String) }),
+    setLevel: (l) => {
+      level = l;
     },
-    async tellUser(message) {
-      if (channel) await deps.slack.postEphemeral(channel, body.user.id, message);
-      else await respond({ response_type: 'ephemeral', replace_original: false, ...withBlocks(message) });
-    },
+    getLevel: () => level,
+    setName: () => undefined,
   };
 }
 
 /** Builds the Bolt app and returns its Lambda handler. */
-export function createBoltHandler(options: {
-  readonly botToken: string;
-  readonly signingSecret: string;
-  readonly deps: BotDeps;
-  readonly updater: MessageUpdater;
-  readonly slackApiUrl?: string;
-}): BoltHandler {
+export function createBoltHandler(options: { readonly botToken: string; readonly signingSecret: string; readonly deps: BotDeps }): BoltHandler {
   const { deps } = options;
   const receiver = new AwsLambdaReceiver({
     signingSecret: options.signingSecret,
     signatureVerification: false,
-    logLevel: LogLevel.ERROR,
+    logger: boltLogger(deps.logger),
+    customPropertiesExtractor: (event) => ({ requestScope: (event as ScopedAwsEvent).requestScope }),
   });
   const app = new App({
     receiver,
     authorize: async () => ({ botToken: options.botToken }),
-    logLevel: LogLevel.ERROR,
-    clientOptions: {
-      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      timeout: 2500,
-    },
+    logger: boltLogger(deps.logger),
+    // The listeners make no Slack call; the client is never used, but Bolt builds one.
+    clientOptions: { retryConfig: { retries: 0 }, timeout: 1000 },
   });
 
-  app.command(MEETINGS_COMMAND, async ({ ack, command }) => {
-    const message = await meetingsCommand(deps, command.user_id);
-    await ack({ response_type: 'ephemeral', ...withBlocks(message) });
-    countMetric(MetricNames.SlackInteractions, { Kind: 'meetings_command' });
-  });
+  app.command(MEETINGS_COMMAND, async ({ ack, command, context }) =>
+    guarded(context, ack, async (ack) => {
+      const message = await meetingsCommand(deps, command.user_id);
+      await ack({ response_type: 'ephemeral', ...withBlocks(message) });
+      countMetric(MetricNames.SlackInteractions, { Kind: 'meetings_command' });
+    }),
+  );
 
-  const onButton = (actionId: string, run: (deps: BotDeps, click: PrepClick, replies: ClickReplies) => Promise<ClickOutcome>) =>
-    app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, respond }) => {
-      await ack();
-      const outcome = await run(deps, { userId: body.user.id, value: action.value }, clickReplies(deps, options.updater, body, respond));
-      deps.logger.info('Button handled', { action_id: actionId, outcome });
-      countMetric(MetricNames.SlackInteractions, { Kind: actionId });
-      if (outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
-    });
+  const onButton = (actionId: string, decide: (deps: BotDeps, click: PrepClick) => Promise<ClickOutcome>) =>
+    app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, context }) =>
+      guarded(context, ack, async (ack) => {
+        const click: PrepClick = { userId: body.user.id, value: action.value, target: clickTarget(body), interactionId: body.trigger_id };
+        const outcome = await decide(deps, click);
+        await ack();
+        deps.logger.info('Button handled', { action_id: actionId, outcome });
+        countMetric(MetricNames.SlackInteractions, { Kind: actionId });
+        if (outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
+      }),
+    );
   onButton(ActionIds.StartPrep, startPrep);
   onButton(ActionIds.RemindLater, remindLater);
 
-  app.event('message', async ({ event, body }) => {
-    const outcome = await handleDirectMessage(deps, body.event_id, event as unknown as DirectMessageEvent);
-    deps.logger.info('Message event handled', { event_id: body.event_id, outcome });
-    if (outcome !== 'ignored' && outcome !== 'duplicate') countMetric(MetricNames.SlackInteractions, { Kind: 'direct_message' });
-  });
+  app.event('message', async ({ event, body, context }) =>
+    guarded(context, async () => undefined, async () => {
+      // Validated as a person's DM by the webhook (payload-schemas.ts).
+      const dm = event as unknown as { user: string; channel: string; ts: string; text: string };
+      await deps.queue.enqueue(
+        {
+          kind: 'dm_reply',
+          user_id: dm.user,
+          channel_id: dm.channel,
+          message_ts: dm.ts,
+          text: dm.text,
+          event_id: body.event_id,
+          received_at: deps.now().toISOString(),
+        },
+        body.event_id,
+      );
+      deps.logger.info('Direct message queued', { event_id: body.event_id });
+      countMetric(MetricNames.SlackInteractions, { Kind: 'direct_message' });
+    }),
+  );
 
   app.error(async (error) => {
-    deps.logger.error('A Slack listener failed', { error });
     throw error;
   });
 

@@ -1,4 +1,7 @@
-/** What the bot's logic needs, passed in: repositories, Slack, the scheduler, the prep kits, a clock. */
+/**
+ * What the bot's logic needs, passed in. The webhook side decides (reads, conditional writes, the reminder
+ * schedule) and queues work; the worker side talks to Slack.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
@@ -7,31 +10,46 @@ import { PrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
 import { ReminderScheduler, ReminderTargetConfig } from './reminders';
 import { BotMessage } from './views';
+import { WorkQueue } from './work-queue';
 
-/** The Slack Web API calls the bot makes. */
+/** A body posted to an interaction's `response_url`. */
+export type ResponseUrlBody = BotMessage & {
+  readonly replace_original?: boolean;
+  readonly response_type?: 'ephemeral' | 'in_channel';
+};
+
+/** The Slack calls the worker makes. Each throws on failure (see `slack-failures.ts` for how they are read). */
 export interface SlackPort {
-  /** Posts to a channel, or to a user's DM with the app when given a user id. */
-  postMessage(channel: string, message: BotMessage): Promise<void>;
+  /** Posts to a channel, or to a user's DM with the app when given a user id; returns the message's ts. */
+  postMessage(channel: string, message: BotMessage): Promise<{ readonly ts?: string }>;
   /** Shows a message only `user` sees, in `channel`. */
   postEphemeral(channel: string, user: string, message: BotMessage): Promise<void>;
+  /** Replaces a message in place. */
+  update(channel: string, ts: string, message: BotMessage): Promise<void>;
+  /** Answers an interaction through its `response_url` (the only way to touch an ephemeral message). */
+  respond(responseUrl: string, body: ResponseUrlBody): Promise<void>;
 }
 
-/** How the bot answers a button click: replace the clicked message, or tell the clicker privately. */
-export interface ClickReplies {
-  replaceOriginal(message: BotMessage): Promise<void>;
-  tellUser(message: BotMessage): Promise<void>;
-}
-
-/** Dependencies of the bot's logic. */
+/** Dependencies of the webhook's decisions: nothing here calls Slack. */
 export interface BotDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepInProgress' | 'markPrepCompleted'>;
+  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepInProgress' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'findActive' | 'get' | 'appendAndAdvance' | 'claimEvent' | 'releaseEvent'>;
-  readonly slack: SlackPort;
+  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'get' | 'end'>;
   readonly reminders: ReminderScheduler;
   readonly reminderTarget: ReminderTargetConfig;
-  readonly kits: PrepKits;
+  readonly queue: WorkQueue;
   readonly newId: () => string;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** Dependencies of the worker. */
+export interface WorkerDeps {
+  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
+  readonly users: Pick<UsersRepository, 'get'>;
+  readonly sessions: Pick<ChatSessionsRepository, 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'>;
+  readonly slack: SlackPort;
+  readonly kits: PrepKits;
   readonly now: () => Date;
   readonly logger: Logger;
 }

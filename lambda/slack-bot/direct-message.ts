@@ -1,98 +1,54 @@
 /**
- * Direct messages to the bot (`message.im`): routed to the user's active chat session, which moves one step along
- * the prep flow (agenda → questions → notes → done) per message. Without a session: help and the next meetings.
+ * Direct messages to the bot, in the worker: the message moves the user's active chat session one step along the
+ * prep flow (agenda → questions → notes → done) and the bot replies. Advancing is idempotent on the message's
+ * `ts`: a redelivered message re-sends the reply for the step it led to and never advances twice. Without a
+ * session: help and the next meetings.
  */
-import { ChatMessage, ChatSession } from '../shared/chat-sessions';
+import { ChatMessage, ChatSession, ChatSessionState } from '../shared/chat-sessions';
 import { toMeetingType } from '../shared/domain';
 import { prepKitFor } from '../shared/prep-kits';
-import { BotDeps, timeZoneOf } from './deps';
+import { WorkerDeps, timeZoneOf } from './deps';
 import { upcomingMeetingsMessage } from './meetings-command';
 import { renderHelp, renderStepReply } from './views';
-
-/** The fields of a message event the bot reads. */
-export interface DirectMessageEvent {
-  readonly type: string;
-  readonly channel_type?: string;
-  readonly subtype?: string;
-  readonly bot_id?: string;
-  readonly user?: string;
-  readonly text?: string;
-  readonly ts?: string;
-  readonly channel?: string;
-}
+import { DmReplyJob } from './work-jobs';
 
 /** What happened to a DM, for logs and tests. */
-export type DirectMessageOutcome = 'ignored' | 'duplicate' | 'help' | 'advanced' | 'completed';
-
-/**
- * Whether a message event is a person's new DM to the bot. The bot's own posts (they carry `bot_id`, with no
- * subtype) and edits, deletions and other subtypes are not. Pure.
- */
-export function isUserDirectMessage(event: DirectMessageEvent): boolean {
-  return (
-    event.type === 'message' &&
-    event.channel_type === 'im' &&
-    event.subtype === undefined &&
-    event.bot_id === undefined &&
-    typeof event.user === 'string' &&
-    typeof event.channel === 'string' &&
-    typeof event.ts === 'string'
-  );
-}
+export type DirectMessageOutcome = 'help' | 'advanced' | 'completed' | 'replayed';
 
 const MAX_ADVANCE_ATTEMPTS = 3;
 
-async function advance(deps: BotDeps, session: ChatSession, message: Omit<ChatMessage, 'step'>): Promise<ChatSession | undefined> {
+/**
+ * Stores the message and advances the session; when another message moved it meanwhile, re-reads and goes on from
+ * there. Returns the session after this message, and whether this call did the advancing.
+ */
+async function advance(deps: WorkerDeps, session: ChatSession, message: Omit<ChatMessage, 'step'>): Promise<{ session: ChatSession; replay: boolean } | undefined> {
   let current: ChatSession | undefined = session;
   for (let attempt = 0; attempt < MAX_ADVANCE_ATTEMPTS && current; attempt++) {
     const updated = await deps.sessions.appendAndAdvance(current, { ...message, step: current.context.step }, deps.now());
-    if (updated) return updated;
-    // Another message moved the session meanwhile: re-read and go on from where it is now.
+    if (updated) return { session: updated, replay: false };
     current = await deps.sessions.get(current.session_id);
-    if (current && current.state !== 'ACTIVE') return undefined;
+    if (current?.messages.some((m) => m.ts === message.ts)) return { session: current, replay: true };
+    if (current && current.state !== ChatSessionState.Active) return undefined;
   }
   return undefined;
 }
 
-/**
- * Handles one Events API message event. `eventId` dedupes Slack's retries: an event is processed once; if its
- * processing fails the marker is released so Slack's next retry can try again.
- */
-export async function handleDirectMessage(deps: BotDeps, eventId: string | undefined, event: DirectMessageEvent): Promise<DirectMessageOutcome> {
-  if (!isUserDirectMessage(event)) return 'ignored';
-  if (eventId && !(await deps.sessions.claimEvent(eventId, deps.now()))) {
-    deps.logger.info('Dropped a retried event', { event_id: eventId });
-    return 'duplicate';
-  }
-  try {
-    return await processDirectMessage(deps, event as Required<Pick<DirectMessageEvent, 'user' | 'channel' | 'ts'>> & DirectMessageEvent);
-  } catch (error) {
-    if (eventId) await deps.sessions.releaseEvent(eventId).catch(() => undefined);
-    throw error;
-  }
-}
-
-async function processDirectMessage(
-  deps: BotDeps,
-  event: Required<Pick<DirectMessageEvent, 'user' | 'channel' | 'ts'>> & DirectMessageEvent,
-): Promise<DirectMessageOutcome> {
+/** Handles one queued DM. Throws when a Slack or AWS call fails, so the queue retries it. */
+export async function handleDirectMessage(deps: WorkerDeps, job: DmReplyJob): Promise<DirectMessageOutcome> {
   const now = deps.now();
-  const session = await deps.sessions.findActive(event.user, now);
-  if (!session) {
-    await deps.slack.postMessage(event.channel, renderHelp(await upcomingMeetingsMessage(deps, event.user)));
+  const found = await deps.sessions.findForMessage(job.user_id, job.message_ts, now);
+  const result = found?.replay
+    ? found
+    : found && (await advance(deps, found.session, { ts: job.message_ts, text: job.text, at: now.toISOString() }));
+  if (!result) {
+    await deps.slack.postMessage(job.channel_id, renderHelp(await upcomingMeetingsMessage(deps, job.user_id)));
     return 'help';
   }
-  const updated = await advance(deps, session, { ts: event.ts, text: event.text ?? '', at: now.toISOString() });
-  if (!updated) {
-    await deps.slack.postMessage(event.channel, renderHelp(await upcomingMeetingsMessage(deps, event.user)));
-    return 'help';
-  }
-  const [meeting, user] = await Promise.all([deps.meetings.get(updated.meeting_id), deps.users.get(event.user)]);
-  const kit = prepKitFor(deps.kits, toMeetingType(meeting?.meeting_type ?? updated.context.meeting_type));
-  await deps.slack.postMessage(event.channel, renderStepReply(updated, meeting, kit, timeZoneOf(user)));
-  if (updated.context.step === 'done') {
-    await deps.meetings.markPrepCompleted(updated.meeting_id, updated.session_id, now);
-    return 'completed';
-  }
-  return 'advanced';
+  const { session } = result;
+  const [meeting, user] = await Promise.all([deps.meetings.get(session.meeting_id), deps.users.get(job.user_id)]);
+  const kit = prepKitFor(deps.kits, toMeetingType(meeting?.meeting_type ?? session.context.meeting_type));
+  await deps.slack.postMessage(job.channel_id, renderStepReply(session, meeting, kit, timeZoneOf(user)));
+  if (session.context.step === 'done') await deps.meetings.markPrepCompleted(session.meeting_id, session.session_id, now);
+  if (result.replay) return 'replayed';
+  return session.context.step === 'done' ? 'completed' : 'advanced';
 }

@@ -1,83 +1,54 @@
 /**
- * The Slack bot's Lambda (API Gateway `POST /slack/webhook`, REST or HTTP API events). Clients, repositories and
- * prep kits are set up at cold start with no network call; the Bolt app is built on the first request, once the
+ * The Slack bot's webhook Lambda (API Gateway `POST /slack/webhook`, REST or HTTP API events). It decides and
+ * answers; Slack calls happen in the worker (`worker.ts`), fed through the work queue. Clients, repositories and the
+ * queue are set up at cold start with no network call; the Bolt app is built on the first request, once the
  * credentials are read (Secrets Manager, cached five minutes), and rebuilt if they rotate.
  */
 import { randomUUID } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '../shared/aws-clients';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
-import { loadPrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
 import { slackCredentials } from '../shared/secrets';
-import { createSlackWebClient, slackApiUrl } from '../shared/slack-web-client';
-import { BoltHandler, MessageUpdater, createBoltHandler } from './bolt-app';
-import { BotDeps, SlackPort } from './deps';
+import { BoltHandler, createBoltHandler } from './bolt-app';
+import { BotDeps } from './deps';
 import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
 import { SdkReminderScheduler } from './reminders';
-import { BotMessage } from './views';
 import { handleWebhook } from './webhook';
-
-/** Time allowed for one Slack Web API call: every request must be answered inside Slack's 3 seconds. */
-export const SLACK_CALL_TIMEOUT_MS = 2500;
+import { SqsWorkQueue } from './work-queue';
 
 const logger = createLogger('slack-bot');
 const db = dynamoDocumentClient();
-const apiUrl = slackApiUrl();
-const baseDeps: Omit<BotDeps, 'slack'> = {
+// Calls before the answer share Slack's 3 s: short attempts, few of them.
+const fast = awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 800 });
+const deps: BotDeps = {
   meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
-  reminders: new SdkReminderScheduler(new SchedulerClient({ maxAttempts: 2 })),
+  reminders: new SdkReminderScheduler(new SchedulerClient(fast)),
   reminderTarget: {
     groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
     stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
     deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
   },
-  kits: loadPrepKits(),
+  queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
   newId: randomUUID,
   now: () => new Date(),
   logger,
 };
-
-const blocksOf = (message: BotMessage) => ({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
-
-/** The Slack port and updater over one WebClient: no retries of its own, short timeout, rate limits fail fast. */
-function slackAdapters(botToken: string): SlackPort & MessageUpdater {
-  const client = createSlackWebClient(botToken, SLACK_CALL_TIMEOUT_MS);
-  return {
-    async postMessage(channel, message) {
-      await client.chat.postMessage({ channel, ...blocksOf(message), unfurl_links: false });
-    },
-    async postEphemeral(channel, user, message) {
-      await client.chat.postEphemeral({ channel, user, ...blocksOf(message) });
-    },
-    async update(channel, ts, message) {
-      await client.chat.update({ channel, ts, ...blocksOf(message) });
-    },
-  };
-}
 
 let bolt: { key: string; handle: BoltHandler } | undefined;
 
 function boltFor(credentials: { botToken: string; signingSecret: string }): BoltHandler {
   const key = `${credentials.botToken}\u0000${credentials.signingSecret}`;
   if (bolt?.key !== key) {
-    const slack = slackAdapters(credentials.botToken);
-    bolt = {
-      key,
-      handle: createBoltHandler({
-        botToken: credentials.botToken,
-        signingSecret: credentials.signingSecret,
-        deps: { ...baseDeps, slack },
-        updater: slack,
-        ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-      }),
-    };
+    bolt = { key, handle: createBoltHandler({ botToken: credentials.botToken, signingSecret: credentials.signingSecret, deps }) };
   }
   return bolt.handle;
 }

@@ -5,7 +5,8 @@
 import type { KnownBlock } from '@slack/types';
 import { ChatSession, PrepStep } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
-import { ActionIds, PrepButtonValue, escapeMrkdwn } from '../shared/messages';
+import { ActionIds, PrepButtonValue } from '../shared/messages';
+import { escapeMrkdwn, escapeMrkdwnCode } from '../shared/mrkdwn';
 import { PrepKit } from '../shared/prep-kits';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
 import { canStartPrep } from '../shared/bot-meetings';
@@ -31,7 +32,8 @@ export function prepStatusInWords(status: string | undefined): string {
   return STATUS_WORDS[status ?? ''] ?? 'Status unknown';
 }
 
-const title = (m: Pick<Meeting, 'title'>): string => m.title?.trim() || 'Untitled meeting';
+/** The meeting's title as it may appear in mrkdwn (escaped: anyone who invites the executive sets it). */
+const title = (m: Pick<Meeting, 'title'>): string => escapeMrkdwn(m.title?.trim() || 'Untitled meeting');
 
 function buttonValue(m: Meeting): string {
   return JSON.stringify({ meeting_id: m.meeting_id, user_id: m.user_id } satisfies PrepButtonValue);
@@ -44,21 +46,27 @@ export const UNKNOWN_USER_TEXT =
 /** The line for a user with nothing in the next seven days. */
 export const NO_MEETINGS_TEXT = 'You have no meetings in the next 7 days. Enjoy the breathing room! :palm_tree:';
 
-/** The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started. */
-export function renderMeetingList(meetings: readonly Meeting[], timeZone: string): BotMessage {
+/** Status line of a meeting whose prep session ended or expired unfinished. */
+export const STALLED_PREP_WORDS = 'Prep not finished (the session ended)';
+
+/**
+ * The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started, or where
+ * its session ended unfinished (`stalled`, by meeting id).
+ */
+export function renderMeetingList(meetings: readonly Meeting[], timeZone: string, stalled: ReadonlySet<string> = new Set()): BotMessage {
   if (meetings.length === 0) return { text: NO_MEETINGS_TEXT };
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*Your upcoming meetings (next 7 days)*` } },
   ];
   for (const m of meetings) {
     const line =
-      `*${escapeMrkdwn(title(m))}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ` +
-      `${formatLocalDateTime(m.start_time, timeZone)}\n${prepStatusInWords(m.status)}`;
+      `*${title(m)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ` +
+      `${formatLocalDateTime(m.start_time, timeZone)}\n${stalled.has(m.meeting_id) ? STALLED_PREP_WORDS : prepStatusInWords(m.status)}`;
     blocks.push({
       type: 'section',
       block_id: `meeting_${m.meeting_id}`.slice(0, 255),
       text: { type: 'mrkdwn', text: line },
-      ...(canStartPrep(m)
+      ...(canStartPrep(m) || stalled.has(m.meeting_id)
         ? {
             accessory: {
               type: 'button',
@@ -85,7 +93,7 @@ export function prepStartedReplacement(meeting: Meeting, timeZone: string): BotM
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:white_check_mark: *${text}* for *${escapeMrkdwn(title(meeting))}* (${formatLocalDateTime(meeting.start_time, timeZone)}). I've sent you a direct message.`,
+          text: `:white_check_mark: *${text}* for *${title(meeting)}* (${formatLocalDateTime(meeting.start_time, timeZone)}). I've sent you a direct message.`,
         },
       },
     ],
@@ -100,7 +108,7 @@ export function reminderReplacement(meeting: Meeting, at: Date, timeZone: string
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `:alarm_clock: ${text} to prep for *${escapeMrkdwn(title(meeting))}*.` },
+        text: { type: 'mrkdwn', text: `:alarm_clock: ${text} to prep for *${title(meeting)}*.` },
       },
     ],
   };
@@ -111,7 +119,11 @@ const numbered = (items: readonly string[]): string => items.map((i, n) => `${n 
 
 /** The note-taking template with the meeting's title and time filled in. */
 export function notesTemplate(kit: PrepKit, meeting: Meeting, timeZone: string): string {
-  return kit.notes_template.replace(/\{title\}/g, title(meeting)).replace(/\{when\}/g, formatLocalDateTime(meeting.start_time, timeZone));
+  const name = meeting.title?.trim() || 'Untitled meeting';
+  // Replacer functions: a title holding `$&` or `$1` must be inserted as written.
+  return escapeMrkdwnCode(kit.notes_template)
+    .replace(/\{title\}/g, () => escapeMrkdwnCode(name))
+    .replace(/\{when\}/g, () => formatLocalDateTime(meeting.start_time, timeZone));
 }
 
 /** The first DM of a session: the meeting summary and the whole prep kit, then the first step's prompt. */
@@ -130,7 +142,7 @@ export function renderSessionOpening(meeting: Meeting, kit: PrepKit, timeZone: s
     text: `Let's prep for ${title(meeting)} (${when})`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Prep Session', emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(title(meeting))}*\n${facts}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${title(meeting)}*\n${facts}` } },
       ...(meeting.description ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(meeting.description.slice(0, 500)) }] }] : []),
       { type: 'divider' },
       { type: 'section', text: { type: 'mrkdwn', text: `*Agenda outline*\n${numbered(kit.agenda)}` } },
@@ -166,7 +178,7 @@ export function renderStepReply(session: ChatSession, meeting: Meeting | undefin
     case 'questions':
       return { text: `Noted for the agenda of ${name}.\n\n*Question bank*\n${bullets(kit.questions)}\n\n${stepPrompt('questions')}` };
     case 'notes': {
-      const template = meeting ? notesTemplate(kit, meeting, timeZone) : kit.notes_template;
+      const template = meeting ? notesTemplate(kit, meeting, timeZone) : escapeMrkdwnCode(kit.notes_template);
       return { text: `Got your questions.\n\n*Note-taking template*\n\`\`\`${template}\`\`\`\n\n${stepPrompt('notes')}` };
     }
     case 'done':

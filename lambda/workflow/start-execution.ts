@@ -7,13 +7,14 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsClientConfig } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { executionNameFor } from '../shared/execution-name';
 import { createLogger } from '../shared/logger';
 
 const logger = createLogger('start-execution');
 const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
-const sfn = new SFNClient({});
+const sfn = new SFNClient(awsClientConfig());
 
 /** What became of the event. */
 export type StartOutcome = 'started' | 'redelivered' | 'name-conflict';

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcard } from '../nag';
 import * as lambdaIndexes from '../../lambda/shared/table-indexes';
 import { HouseFunction } from './house-function';
+import { SlackWorker } from './slack-worker';
 import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables';
 
 /** The webhook's path (Slack's Request URLs end with it). */
@@ -56,6 +57,8 @@ export class SlackBotApi extends Construct {
   /** Where Scheduler puts a reminder it could not deliver (encrypted; the reminder role may send to it). */
   public readonly reminderDeadLetterQueue: sqs.Queue;
   public readonly function: HouseFunction;
+  /** The work after the answer: queue, dead-letter queue, worker function, alarms (issue 9). */
+  public readonly worker: SlackWorker;
 
   constructor(scope: Construct, id: string, props: SlackBotApiProps) {
     super(scope, id);
@@ -111,9 +114,20 @@ export class SlackBotApi extends Construct {
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem'])
-      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'])
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     const fn = this.function.function;
+
+    // --- Work after the answer (issue 9): the webhook queues, the worker calls Slack. ---
+    this.worker = new SlackWorker(this, 'Worker', {
+      tables: props.tables,
+      slackSecret: props.slackSecret,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.worker.grantEnqueue(this.function);
+    // --- end of work after the answer ---
+
     acknowledgeWildcard(
       fn.role as iam.IRole,
       this.scheduleArnPattern(),

@@ -115,6 +115,8 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
     callers.set('role:state-machine', policies.roleCaller(policies.roleIdOfArn(stateMachineRole)));
   }
   if (slackBot) {
+    set('queue:slack-work', token(slackBot.worker.queue.queueArn));
+    set('queue:slack-work-dlq', token(slackBot.worker.deadLetterQueue.queueArn));
     const stage = slackBot.api.deploymentStage.stageName;
     set('api-webhook', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/slack/webhook`);
   }

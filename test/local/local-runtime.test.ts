@@ -112,6 +112,17 @@ describe('npm start', () => {
     expect(trace.join('\n')).toContain('Scheduler: reminder prep-reminder-m-1on1 is due');
   });
 
+  it('serves Start Prep through the work queue: the worker DMs the prep kit after the answer', async () => {
+    const body = clickBody('start_prep', { meetingId: 'm-qbr4' });
+
+    const res = await fetch(runtime.webhookUrl, { method: 'POST', body, headers: signedHeaders(body, FORM) });
+    await runtime.idle();
+
+    expect(res.status).toBe(200);
+    expect(slackPosts().filter((m) => m.args['channel'] === 'U024BE7LH').map((m) => m.text)).toContainEqual(expect.stringMatching(/^Let's prep for /));
+    expect(trace.join('\n')).toMatch(/Worker: 1 job\(s\) delivered in 1 invocation\(s\)/);
+  });
+
   it('refuses an unsigned request on the webhook', async () => {
     const res = await fetch(runtime.webhookUrl, { method: 'POST', body: 'payload=%7Bbroken', headers: { 'content-type': FORM } });
 

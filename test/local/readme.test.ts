@@ -13,11 +13,12 @@ import { startRuntime } from '../../local/runtime';
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
-/** What varies between runs: times, durations, ids, dates and weekdays. */
+/** What varies between runs: times (half of the day included), durations, ids, dates and weekdays. */
 function shape(text: string): string {
   return text
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
     .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/g, '<name>')
+    .replace(/\b(AM|PM)\b/g, '<half-day>')
     .replace(/\d+/g, '0')
     .replace(/ +/g, ' ')
     .trim();

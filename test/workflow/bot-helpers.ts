@@ -27,10 +27,10 @@ export {
   slashCommandBody,
 } from '../../local/slack-requests';
 
-/** The chat sessions (event markers left out). */
+/** The chat sessions. */
 export async function readSessions(env: LocalEnvironment): Promise<ChatSession[]> {
   const out = await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions, ConsistentRead: true }));
-  return ((out.Items ?? []) as ChatSession[]).filter((item) => !item.session_id.startsWith('event#'));
+  return (out.Items ?? []) as ChatSession[];
 }
 
 /** Writes meetings. */

@@ -3,6 +3,7 @@
  * built from the fixtures and signed with the local signing secret, against dynalite, the Slack fake and the
  * Scheduler fake; a reminder schedule is then fired into the locally run prep workflow.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { LOCAL_REMINDERS } from '../../local/local-environment';
 import { statesEntered, type LocalExecution } from '../../local/workflow-runner';
@@ -45,7 +46,14 @@ beforeEach(async () => {
   await clearTables(env);
 });
 
-const call = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+/** The webhook's answer alone: the worker has not run yet. */
+const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+/** The answer, then the worker drains the queue (as the event source mapping would, right after). */
+const call = async (event: Parameters<WebhookHandler>[0]) => {
+  const response = await answer(event);
+  await env.worker().drain();
+  return response;
+};
 const startPrepClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('start_prep', options), FORM));
 const remindClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('remind_later', options), FORM));
 const sent = (method: string) => env.slack.messages.filter((m) => m.method === method);
@@ -113,6 +121,13 @@ describe('/meetings', () => {
       aMeeting({ meeting_id: 'm-past', title: 'Already over', start_time: startingIn(-120) }),
       aMeeting({ meeting_id: 'm-other', user_id: 'U0OTHER01', title: 'Not yours', start_time: startingIn(60) }),
     ]);
+    // The 1:1's prep session is live (one that ended would be offered again).
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.chatSessions,
+        Item: { session_id: 's-1', user_id: 'U024BE7LH', meeting_id: 'm-soon', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'one_on_one' }, created_at: new Date().toISOString(), expires_at: Math.floor(Date.now() / 1000) + 3600 },
+      }),
+    );
 
     const response = await call(httpEvent(slashCommandBody(), FORM));
 

@@ -2,7 +2,9 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { ChannelPermanentFailureError } from '../errors';
 import { PrepNotice, renderEmail } from '../messages';
+import { awsClientConfig } from '../aws-clients';
 import { classifySesError } from './classify';
+import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
 import { idToTagValue } from './ses-tags';
 
 export { idToTagValue, tagValueToId } from './ses-tags';
@@ -11,7 +13,7 @@ let sesClient: SESClient | undefined;
 
 /** The SES client (endpoint from `AWS_ENDPOINT_URL_SES` when set). */
 export function ses(): SESClient {
-  sesClient ??= new SESClient({ maxAttempts: 1 });
+  sesClient ??= new SESClient(awsClientConfig({ maxAttempts: 1, requestTimeoutMs: PROVIDER_TIMEOUT_MS }));
   return sesClient;
 }
 

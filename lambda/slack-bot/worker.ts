@@ -1,0 +1,61 @@
+/**
+ * The Slack bot's worker Lambda, fed by the work queue (SQS FIFO, ReportBatchItemFailures): every Slack call that
+ * answers a click or a DM happens here, after the webhook has answered Slack. The next sprint's prep agent (slow,
+ * model-driven) plugs in at the DM job.
+ */
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { awsClientConfig } from '../shared/aws-clients';
+import { BotMeetingsRepository } from '../shared/bot-meetings';
+import { ChatSessionsRepository } from '../shared/chat-sessions';
+import { dynamoDocumentClient } from '../shared/clients';
+import { optionalEnv, requiredEnv } from '../shared/env';
+import { createLogger } from '../shared/logger';
+import { MetricNames, countMetric } from '../shared/metrics';
+import { loadPrepKits } from '../shared/prep-kits';
+import { UsersRepository } from '../shared/repositories';
+import { slackCredentials } from '../shared/secrets';
+import { runClickReply, runStartPrep } from './click-work';
+import { SlackPort, WorkerDeps } from './deps';
+import { handleDirectMessage } from './direct-message';
+import { createSlackPort } from './slack-port';
+import { WorkBatchDeps, runWorkBatch } from './work-runner';
+
+const logger = createLogger('slack-worker');
+const db = dynamoDocumentClient();
+const queueUrl = requiredEnv('WORK_QUEUE_URL');
+const maxReceiveCount = Number(optionalEnv('WORK_MAX_RECEIVE_COUNT') ?? '5');
+const sqs = new SQSClient(awsClientConfig());
+const base: Omit<WorkerDeps, 'slack'> = {
+  meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
+  users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
+  sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
+  kits: loadPrepKits(),
+  now: () => new Date(),
+  logger,
+};
+
+let port: { token: string; slack: SlackPort } | undefined;
+
+async function workerDeps(): Promise<WorkerDeps> {
+  const credentials = await slackCredentials();
+  if (!credentials) throw new Error('Slack is not configured: no bot token (SLACK_SECRET_ARN secret or SLACK_BOT_TOKEN)');
+  if (port?.token !== credentials.botToken) port = { token: credentials.botToken, slack: createSlackPort(credentials.botToken) };
+  return { ...base, slack: port.slack };
+}
+
+const batchDeps: WorkBatchDeps = {
+  deps: workerDeps,
+  maxReceiveCount,
+  delay: async (receiptHandle, seconds) => {
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  },
+  jobs: { startPrep: runStartPrep, clickReply: runClickReply, directMessage: handleDirectMessage },
+  metric: (name, dimensions) => countMetric(MetricNames[name], dimensions),
+  logger,
+};
+
+/** Lambda entry point (SQS event source mapping, partial batch responses). */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  return runWorkBatch(event, batchDeps);
+}

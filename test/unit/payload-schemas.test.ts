@@ -1,0 +1,54 @@
+/** Which signed payloads the bot serves, and why the others are ignored. */
+import { classifyPayload } from '../../lambda/slack-bot/payload-schemas';
+import { fixture } from './fixture';
+
+type Obj = Record<string, unknown>;
+const startPrep = fixture<Obj>('slack/block-actions-start-prep.json');
+const messageIm = fixture<Obj & { event: Obj }>('slack/event-message-im.json');
+const command = fixture<Obj>('slack/slash-command-meetings.json');
+const without = (o: Obj, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+
+describe('served', () => {
+  it('/meetings, keeping only the fields the bot reads', () => {
+    const out = classifyPayload(command);
+    expect(out).toMatchObject({ kind: 'command', payload: { command: '/meetings', user_id: 'U024BE7LH' } });
+    expect(Object.keys((out as { payload: Obj }).payload)).not.toContain('token');
+  });
+
+  it('a Start Prep click', () => {
+    expect(classifyPayload(startPrep)).toMatchObject({ kind: 'action', payload: { user: { id: 'U024BE7LH' }, actions: [{ action_id: 'start_prep' }] } });
+  });
+
+  it("a person's DM, its text defaulting to empty", () => {
+    expect(classifyPayload({ ...messageIm, event: without(messageIm.event, 'text') })).toMatchObject({ kind: 'message', payload: { event: { text: '' } } });
+  });
+
+  it('a click on an ephemeral message with only a response_url to answer through', () => {
+    const body = { ...without(startPrep, 'channel', 'message'), container: { type: 'message', is_ephemeral: true }, response_url: 'https://hooks.slack.com/actions/T/1/abc' };
+    expect(classifyPayload(body).kind).toBe('action');
+  });
+});
+
+describe('ignored, with a reason', () => {
+  it.each([
+    ['app_rate_limited', { type: 'app_rate_limited', team_id: 'T05QX8K2M7N', minute_rate_limited: 1 }, 'app_rate_limited'],
+    ['an empty user_id', { ...command, user_id: '' }, 'invalid_command'],
+    ['a missing user_id', without(command, 'user_id'), 'invalid_command'],
+    ['another command', { ...command, command: '/agenda' }, 'unknown_command'],
+    ['a click with no user', without(startPrep, 'user'), 'invalid_action'],
+    ['a click with nowhere to answer', without(startPrep, 'container', 'channel', 'message', 'response_url'), 'invalid_action'],
+    ['a click on another button', { ...startPrep, actions: [{ type: 'button', action_id: 'open_settings' }] }, 'unknown_action'],
+    ['two actions at once', { ...startPrep, actions: [...(startPrep['actions'] as unknown[]), ...(startPrep['actions'] as unknown[])] }, 'invalid_action'],
+    ['a view_submission', { type: 'view_submission' }, 'unsupported_interaction'],
+    ['a DM with null fields', { ...messageIm, event: { ...messageIm.event, user: null, ts: null } }, 'invalid_event'],
+    ['a DM by user ""', { ...messageIm, event: { ...messageIm.event, user: '' } }, 'invalid_event'],
+    ['an edit', { ...messageIm, event: { ...messageIm.event, subtype: 'message_changed' } }, 'not_a_user_dm'],
+    ["the bot's own post", { ...messageIm, event: { ...messageIm.event, bot_id: 'B07H2M3K9TX' } }, 'not_a_user_dm'],
+    ['a channel message', { ...messageIm, event: { ...messageIm.event, channel_type: 'channel' } }, 'not_a_user_dm'],
+    ['a null event', { ...messageIm, event: null }, 'unsupported_event'],
+    ['app_home_opened', { ...messageIm, event: { type: 'app_home_opened' } }, 'unsupported_event'],
+    ['an unknown body', { hello: 'world' }, 'unknown_payload'],
+  ])('%s', (_name, body, reason) => {
+    expect(classifyPayload(body as Obj)).toMatchObject({ kind: 'ignore', reason });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Signed requests the bot cannot serve, and our own failures: never a 5xx for a request we simply do not serve (200,
+ * nothing written, no work queued, no Slack call, a metric by reason); 503 only for our own transient failure, where
+ * Slack's retry helps; `X-Slack-No-Retry: 1` where a retry would fail the same way.
+ */
+import type { LocalEnvironment } from '../../local/local-environment';
+import appHomeOpened from '../fixtures/slack/event-app-home-opened.json';
+import appRateLimited from '../fixtures/slack/event-callback-app-rate-limited.json';
+import viewSubmission from '../fixtures/slack/view-submission-preferences.json';
+import { aMeeting, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
+import {
+  FORM,
+  JSON_TYPE,
+  WebhookHandler,
+  clearTables,
+  clickBody,
+  httpEvent,
+  messageIm,
+  readSessions,
+  restEvent,
+  slashCommandBody,
+  startPrepPayload,
+} from './bot-helpers';
+
+// Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
+
+let env: LocalEnvironment;
+let handler: WebhookHandler;
+
+beforeAll(async () => {
+  env = await startEnvironment();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, after the environment is set
+  ({ handler } = require('../../lambda/slack-bot/handler') as { handler: WebhookHandler });
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+beforeEach(async () => {
+  await env.resetFakes();
+  await clearTables(env);
+});
+
+const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+const sends = () => env.sqs.requests.filter((r) => r.operation === 'SendMessage');
+const payloadBody = (payload: unknown) => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const withoutKeys = (object: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
+
+describe('signed requests the bot does not serve get 200 and nothing done', () => {
+  const cases: [string, () => Parameters<WebhookHandler>[0]][] = [
+    ['/meetings with an empty user_id', () => httpEvent(slashCommandBody({ user_id: '' }), FORM)],
+    ['/meetings with no user_id', () => httpEvent(new URLSearchParams(withoutKeys(Object.fromEntries(new URLSearchParams(slashCommandBody())), 'user_id') as Record<string, string>).toString(), FORM)],
+    ['an unknown command', () => httpEvent(slashCommandBody({ command: '/agenda' }), FORM)],
+    ['block_actions without container and channel', () => restEvent(payloadBody(withoutKeys({ ...startPrepPayload, response_url: undefined }, 'container', 'channel', 'response_url')), FORM)],
+    ['block_actions without user', () => restEvent(payloadBody(withoutKeys(startPrepPayload, 'user')), FORM)],
+    ['an unknown action_id', () => restEvent(payloadBody({ ...startPrepPayload, actions: [{ ...startPrepPayload.actions[0], action_id: 'open_settings' }] }), FORM)],
+    ['a view_submission', () => restEvent(payloadBody(viewSubmission), FORM)],
+    ['an event_callback whose event has null fields', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: null, channel: null, ts: null } }), JSON_TYPE)],
+    ['an event_callback with a null event', () => restEvent(JSON.stringify({ ...messageIm, event: null }), JSON_TYPE)],
+    ['message.im with user ""', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: '' } }), JSON_TYPE)],
+    ['app_home_opened (not subscribed to)', () => restEvent(JSON.stringify(appHomeOpened), JSON_TYPE)],
+    ['app_rate_limited', () => restEvent(JSON.stringify(appRateLimited), JSON_TYPE)],
+    ['a JSON body of no known type', () => restEvent(JSON.stringify({ hello: 'world' }), JSON_TYPE)],
+  ];
+
+  it.each(cases)('%s', async (_name, build) => {
+    await seed(env, aMeeting());
+    const before = await snapshotTables(env);
+
+    const response = await answer(build());
+
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    expect(await snapshotTables(env)).toEqual(before);
+    expect(sends()).toHaveLength(0);
+    expect(env.slack.requests).toHaveLength(0);
+  });
+
+  it('counts each in a metric by reason', async () => {
+    const lines: string[] = [];
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await answer(restEvent(JSON.stringify(appRateLimited), JSON_TYPE));
+      await answer(restEvent(payloadBody(viewSubmission), FORM));
+    } finally {
+      write.mockRestore();
+      process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    }
+    const metrics = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('SlackRequestsIgnored')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(metrics.map((m) => [m['Reason'], m['SlackRequestsIgnored']])).toEqual([
+      ['app_rate_limited', 1],
+      ['unsupported_interaction', 1],
+    ]);
+  });
+});
+
+describe('failures', () => {
+  it('a signed body that does not parse gets 400 with X-Slack-No-Retry', async () => {
+    const response = await answer(restEvent('payload=%7Bbroken', FORM));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers).toMatchObject({ 'X-Slack-No-Retry': '1' });
+  });
+
+  it('a throttled table (every attempt) gets 503 without X-Slack-No-Retry, so Slack retries; nothing is queued', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('GetItem', { kind: 'throttled', times: 10 });
+
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['X-Slack-No-Retry']).toBeUndefined();
+    expect(sends()).toHaveLength(0);
+  });
+
+  it('a table that does not answer gets 503 once the deadline passes', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('GetItem', { kind: 'timeout', times: 10 });
+
+    const response = await answer(httpEvent(slashCommandBody(), FORM));
+
+    expect(response.statusCode).toBe(503);
+  });
+
+  it('a deterministic failure (the scheduler refuses the request) gets 200 with X-Slack-No-Retry', async () => {
+    await seed(env, aMeeting());
+    env.scheduler.fail({ kind: 'status', status: 400, body: { message: 'Invalid request' } }, 'CreateSchedule');
+
+    const response = await answer(restEvent(clickBody('remind_later'), FORM));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'X-Slack-No-Retry': '1' });
+    expect(sends()).toHaveLength(0);
+  });
+
+  it('when the session cannot be saved, the meeting is given back before answering 503', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('PutItem', { kind: 'throttled', times: 10 });
+
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+
+    expect(response.statusCode).toBe(503);
+    const meeting = await readMeeting(env, 'm-7f3a');
+    expect(meeting?.status).not.toBe('PREP_IN_PROGRESS');
+    expect(meeting?.chat_session_id).toBeUndefined();
+    expect(sends()).toHaveLength(0);
+  });
+
+  it('when the work cannot be queued, Start Prep is undone before answering 503, and the next click works', async () => {
+    await seed(env, aMeeting());
+    env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
+
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+
+    expect(response.statusCode).toBe(503);
+    expect((await readMeeting(env, 'm-7f3a'))?.chat_session_id).toBeUndefined();
+    expect((await readSessions(env)).map((s) => s.state)).toEqual(['CANCELLED']);
+
+    await answer(restEvent(clickBody('start_prep'), FORM));
+    await env.worker().drain();
+
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+  });
+});
