@@ -104,6 +104,9 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-reminder-scheduler',
     REMINDER_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:bench-reminder-dead-letter',
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench-prep',
+    TWILIO_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-twilio-AbCdEf',
+    TWILIO_STATUS_CALLBACK_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/twilio/status',
+    SES_CONFIGURATION_SET: 'bench-prep-emails',
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-slack-work.fifo',
     WORK_MAX_RECEIVE_COUNT: '5',
   };

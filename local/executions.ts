@@ -38,6 +38,8 @@ export interface ExecutionsOptions {
   readonly retryIntervalMs?: number;
   /** How many times faster Wait states pass (`--time-scale`). @default 1 */
   readonly timeScale?: number;
+  /** How much faster than real time a waiting task's receipt wait runs. @default 1 */
+  readonly waitTimeScale?: number;
 }
 
 /** How the message an execution delivered looks to the executive, found by the provider id it recorded. */
@@ -111,6 +113,7 @@ export function createExecutions(options: ExecutionsOptions): Executions {
               }
             },
             ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+            ...(options.waitTimeScale !== undefined ? { waitTimeScale: options.waitTimeScale } : {}),
           });
           await report(execution, input);
           all.push(execution);

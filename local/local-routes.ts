@@ -1,6 +1,6 @@
 /**
  * The routes of the local API: the project's public routes as API Gateway would serve them (`POST /slack/webhook`,
- * and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
+ * `POST /twilio/status`, and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
  * client commands use: what the bot showed on the Slack stand-in since a cursor, and seeding users and meetings.
  * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns.
  */
@@ -9,6 +9,7 @@ import { BadEventsRequest, parseEventsRequest } from './events';
 import type { Executions } from './executions';
 import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
 import type { Runtime } from './runtime';
+import { twilioStatusRoute } from './receipts-api';
 import { SeedError, parseSeed } from './seed';
 import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
@@ -65,6 +66,11 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       deps.executions.track(reportWorker(afterAnswer));
       const answer = fromApiGatewayResult(result);
       return { ...answer, headers: { ...answer.headers, [SLACK_CURSOR_HEADER]: cursor } };
+    },
+    'POST /twilio/status': async (request) => {
+      const answer = await twilioStatusRoute(request);
+      log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
+      return answer;
     },
     'POST /events': async (request) => {
       let parsed: unknown;

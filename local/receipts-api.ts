@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
 import { FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
+import type { LocalRequest, LocalResponse } from './local-api';
 import { loadHandler } from './workflow-runner';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -56,6 +57,13 @@ export async function serveTwilioStatus(req: IncomingMessage, res: ServerRespons
   const result = await twilioStatus(restProxyEvent('POST', url, flattenHeaders(req.headers), await readBody(req)));
   res.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) }).end(result.body);
   return true;
+}
+
+/** `POST /twilio/status` as a route of the local API (`npm start`). */
+export async function twilioStatusRoute(request: LocalRequest): Promise<LocalResponse> {
+  twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts');
+  const result = await twilioStatus(restProxyEvent('POST', request.url, request.headers, request.body));
+  return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
 }
 
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */

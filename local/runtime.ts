@@ -15,6 +15,7 @@ import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rul
 import { localNow, resetLocalClock, setLocalClock } from './clock';
 import { Executions, createExecutions } from './executions';
 import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
+import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
 import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
@@ -151,12 +152,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // settles the waiting tasks' tokens).
   const sfn: FakeSfn = env.sfn;
   sfn.onStart = (name, input) => executions.start(input as Record<string, unknown>, name);
+  // Twilio's status callbacks come to this API, as they come to API Gateway: each SMS names this exact URL, and the
+  // receipt handler checks the signature against it.
+  process.env['TWILIO_STATUS_CALLBACK_URL'] = `${api.url}${TWILIO_STATUS_PATH}`;
   for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,
     log,
     timeScale: options.timeScale ?? 1,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
+    waitTimeScale: options.timeScale ?? 1,
   });
   const pattern = rulePattern(env.template);
   let starter: ((event: unknown) => Promise<unknown>) | undefined;
@@ -204,7 +210,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sfn,
     data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
     seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
-    endpoints: [{ name: 'Webhook and events API', url: api.url }, ...env.endpoints],
+    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, ...env.endpoints],
     executions: executions.all,
     publish,
     seed,
@@ -228,7 +234,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await undo();
     },
   };
-  cleanup.push(() => sfn.close());
   // The bot's worker, fed by the work queue on the SQS fake as the event source mapping would (polling in real time).
   const worker = env.worker();
   worker.start();

@@ -49,6 +49,8 @@ export interface RunOptions {
    * `TimeoutSeconds` (tests use a short wait for the "no receipt" case). @default the state's TimeoutSeconds
    */
   readonly waitTimeoutMs?: number;
+  /** How much faster than real time a waiting task's `TimeoutSeconds` runs (ignored with `waitTimeoutMs`). @default 1 */
+  readonly waitTimeScale?: number;
   /**
    * Per state, how many of its invocations report `Lambda.ServiceException` after the function ran (as a Lambda
    * service failure after the handler finished would): the state's Retry then runs the handler again.
@@ -163,7 +165,7 @@ export class LocalWorkflow {
       }
       record({ type: 'TaskSubmitted', timestamp: Date.now(), state, stateType: 'Task' });
       const seconds = this.local.definition.States[state]?.TimeoutSeconds;
-      const waitMs = options.waitTimeoutMs ?? (seconds === undefined ? undefined : seconds * 1000);
+      const waitMs = options.waitTimeoutMs ?? (seconds === undefined ? undefined : (seconds * 1000) / (options.waitTimeScale ?? 1));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         if (waitMs !== undefined) timer = setTimeout(() => resolve('timeout'), waitMs);

@@ -83,8 +83,8 @@ function cutToFit(title: string, fits: (candidate: string) => boolean): string {
 }
 
 /**
- * The prep SMS: title, local time, and how to start prep when the Slack message arrived. One segment when the title allows it, never more than
- * {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…") to fit.
+ * The prep SMS: title, local time, and how to start prep when the Slack message arrived. One segment when the title
+ * allows it, never more than {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…").
  */
 export function renderSms(notice: PrepNotice, options: FallbackOptions = {}): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');

@@ -3,6 +3,7 @@
  * signal a user or a supervisor would send; afterwards every port the banner printed is free. Start-up mistakes are
  * one line on stderr and a non-zero exit code.
  */
+import { FAIL_DRILLS } from '../../local/fail-drills';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -133,7 +134,7 @@ describe('start-up mistakes: one line, a non-zero exit, no stack trace', () => {
     ['a port out of range', () => ['--port', '70000'], 2, () => '--port must be a port number from 0 to 65535, got 70000 (npm start -- --help lists the commands and options)'],
     ['a port that is not a number', () => ['--port', 'http'], 2, () => '--port must be a port number from 0 to 65535, got http (npm start -- --help lists the commands and options)'],
     ['an option of another command', () => ['meetings', '--port', '3001'], 2, () => '--port is an option of npm start itself (serve), not of this command (npm start -- --help lists the commands and options)'],
-    ['an unknown drill', () => ['--fail', 'pigeon'], 2, () => '--fail: unknown drill pigeon (known: slack, sms, email) (npm start -- --help lists the commands and options)'],
+    ['an unknown drill', () => ['--fail', 'pigeon'], 2, () => `--fail: unknown drill pigeon (known: ${Object.keys(FAIL_DRILLS).join(', ')}) (npm start -- --help lists the commands and options)`],
     ['--reset without --data', () => ['--reset'], 2, () => '--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway) (npm start -- --help lists the commands and options)'],
     ['a busy port', () => ['--port', String(busyPort), '--no-demo'], 1, () => `Port ${busyPort} (the webhook and events API) is already in use, by another npm start or another program: stop it, or choose another port with --port.`],
     ['a busy DynamoDB port', () => ['--port', '0', '--dynamodb-port', String(busyPort), '--no-demo'], 1, () => `Port ${busyPort} (DynamoDB) is already in use, by another npm start or another program: stop it, or choose another port with --dynamodb-port.`],

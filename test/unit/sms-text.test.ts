@@ -48,7 +48,7 @@ describe('renderSms with titles as calendars write them', () => {
   });
 
   it('keeps a title GSM-7 cannot write (Japanese) in UCS-2, in at most two segments', () => {
-    const sms = renderSms(notice({ meeting: { title: '四半期事業レビュー'.repeat(10) } }));
+    const sms = renderSms(notice({ meeting: { title: '四半期事業レビュー'.repeat(10) } }), { slackDelivered: true });
 
     expect(smsSegments(sms)).toMatchObject({ encoding: 'UCS-2' });
     expect(smsSegments(sms).segments).toBeLessThanOrEqual(2);
@@ -57,7 +57,7 @@ describe('renderSms with titles as calendars write them', () => {
   });
 
   it('never exceeds one GSM-7 segment for a long Latin title', () => {
-    const sms = renderSms(notice({ meeting: { title: 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities' } }));
+    const sms = renderSms(notice({ meeting: { title: 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities' } }), { slackDelivered: true });
 
     expect(smsSegments(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(sms).toMatch(/\.\.\., /);

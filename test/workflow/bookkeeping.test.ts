@@ -34,7 +34,7 @@ describe('attempts on a meeting', () => {
     expect(stored?.notification_attempts?.at(-2)?.error_code).toBe('http_99');
     expect(stored?.notification_attempts?.at(-1)).toMatchObject({ channel: 'sms', outcome: 'delivered', notification_id: 'SM1' });
     expect(stored).toMatchObject({ notification_channel: 'sms', notification_status: 'DELIVERED' });
-  });
+  }, 60_000); // 100 appends, one after another, on a busy machine
 });
 
 describe('DMs stored on a chat session', () => {
@@ -55,5 +55,5 @@ describe('DMs stored on a chat session', () => {
     expect(stored?.state).toBe('COMPLETED');
     expect(stored?.messages.length).toBeGreaterThanOrEqual(3);
     for (const message of stored?.messages ?? []) expect(Array.from(message.text)).toHaveLength(MAX_STORED_MESSAGE_CHARS);
-  });
+  }, 30_000);
 });
