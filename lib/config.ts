@@ -30,6 +30,11 @@ export interface StageSettings {
   readonly retainData: boolean;
   /** Steady-state requests per second and burst of the webhook's API stage. */
   readonly apiThrottle: { readonly rate: number; readonly burst: number };
+  /**
+   * How long NotifyViaSms and NotifyViaEmail wait for the provider's receipt, in seconds; none in time → the send is
+   * recorded UNCONFIRMED, never resent.
+   */
+  readonly receiptWaitSeconds: { readonly sms: number; readonly email: number };
   /** Alarm thresholds: how many in one 5-minute period raise the alarm. */
   readonly alarms: {
     /** Failed or timed-out executions (AllChannelsFailed included). */
@@ -92,6 +97,8 @@ export const CONTEXT_KEYS = {
   retainData: 'retainData',
   apiThrottleRate: 'apiThrottleRate',
   apiThrottleBurst: 'apiThrottleBurst',
+  smsReceiptWaitSeconds: 'smsReceiptWaitSeconds',
+  emailReceiptWaitSeconds: 'emailReceiptWaitSeconds',
   alarmFailedExecutions: 'alarmFailedExecutions',
   alarmLambdaErrors: 'alarmLambdaErrors',
   alarmWebhook5xx: 'alarmWebhook5xx',
@@ -104,6 +111,8 @@ export const REQUIRED_STAGE_KEYS = [
   'retainData',
   'apiThrottleRate',
   'apiThrottleBurst',
+  'smsReceiptWaitSeconds',
+  'emailReceiptWaitSeconds',
   'alarmFailedExecutions',
   'alarmLambdaErrors',
   'alarmWebhook5xx',
@@ -285,12 +294,19 @@ export function loadConfig(
   const alarmEmail = str(CONTEXT_KEYS.alarmEmail, EMAIL, 'an email address');
   const enablePrepNotification = bool(CONTEXT_KEYS.enablePrepNotification, true);
   const positive = (n: number) => n > 0;
+  // A receipt wait is a task timeout: at least a minute (Twilio's and SES's receipts take seconds to minutes), at most
+  // the execution's own day.
+  const receiptWait = (n: number) => n >= 60 && n <= 86_400;
   const settings: StageSettings = {
     logRetentionDays: int(CONTEXT_KEYS.logRetentionDays, (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')})`),
     retainData: bool(CONTEXT_KEYS.retainData, true),
     apiThrottle: {
       rate: int(CONTEXT_KEYS.apiThrottleRate, positive, 'a positive whole number of requests per second'),
       burst: int(CONTEXT_KEYS.apiThrottleBurst, positive, 'a positive whole number of requests'),
+    },
+    receiptWaitSeconds: {
+      sms: int(CONTEXT_KEYS.smsReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),
+      email: int(CONTEXT_KEYS.emailReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),
     },
     alarms: {
       failedExecutions: int(CONTEXT_KEYS.alarmFailedExecutions, positive, 'a positive whole number'),

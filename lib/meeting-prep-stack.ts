@@ -88,6 +88,7 @@ export class MeetingPrepStack extends Stack {
       twilioSecret: this.twilioSecret,
       notificationChannels: config.notificationChannels,
       ...(config.minimumLeadMinutes !== undefined ? { minimumLeadMinutes: config.minimumLeadMinutes } : {}),
+      receiptTimeouts: settings.receiptWaitSeconds,
       logRetention: retention,
       logRemovalPolicy: removal,
       ...(config.sesFromEmail ? { sesFromEmail: config.sesFromEmail } : {}),

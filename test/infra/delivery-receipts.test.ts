@@ -68,8 +68,8 @@ describe('Twilio status callbacks', () => {
 });
 
 describe('waiting tasks', () => {
-  const states = () => {
-    const [, machine] = resourcesOfType(built.json, 'AWS::StepFunctions::StateMachine')[0] as [string, { Properties: Record<string, unknown> }];
+  const states = (stack: BuiltStack = built) => {
+    const [, machine] = resourcesOfType(stack.json, 'AWS::StepFunctions::StateMachine')[0] as [string, { Properties: Record<string, unknown> }];
     const text = render(machine.Properties['DefinitionString']);
     return (JSON.parse(text) as { TimeoutSeconds: number; States: Record<string, Record<string, unknown>> });
   };
@@ -85,6 +85,15 @@ describe('waiting tasks', () => {
     }
     expect(States['NotifyViaSlack']?.['Resource']).toMatch(/^\$\{NotifySlackFunctionArn\}$|^arn:/);
     expect(TimeoutSeconds).toBeGreaterThanOrEqual(600 + 900);
+  });
+
+  it('wait as long as the stage file says (smsReceiptWaitSeconds, emailReceiptWaitSeconds), overridable with -c', () => {
+    const overridden = buildStack({ context: { smsReceiptWaitSeconds: '120', emailReceiptWaitSeconds: '3600' } });
+
+    const { States } = states(overridden);
+
+    expect(States['NotifyViaSms']?.['TimeoutSeconds']).toBe(120);
+    expect(States['NotifyViaEmail']?.['TimeoutSeconds']).toBe(3600);
   });
 
   it('record a missing receipt as unconfirmed, never retrying or falling back on it', () => {

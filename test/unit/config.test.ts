@@ -121,6 +121,7 @@ describe('loadConfig', () => {
         logRetentionDays: 7,
         retainData: false,
         apiThrottle: { rate: 10, burst: 20 },
+        receiptWaitSeconds: { sms: 600, email: 900 },
         alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 },
       },
     });
@@ -137,6 +138,8 @@ describe('stage files', () => {
     'retainData: true',
     'apiThrottleRate: 5',
     'apiThrottleBurst: 10',
+    'smsReceiptWaitSeconds: 600',
+    'emailReceiptWaitSeconds: 900',
     'alarmFailedExecutions: 1',
     'alarmLambdaErrors: 2',
     'alarmWebhook5xx: 3',
@@ -182,7 +185,7 @@ describe('stage files', () => {
   });
 
   it('reports each mistake in the file on its own line, naming the file and the setting', () => {
-    write('prod', ['enablePrepNotification: maybe', 'logRetentionDays: 10', 'retainData: true', 'apiThrottleRate: -1', 'apiThrottleBurst: 10', 'alarmFailedExecutions: 1', 'alarmLambdaErrors: 1', 'sesFromEmail: nobody', 'slackSecretArn: arn:aws:s3:::bucket', 'alarmEmial: oncall@exec.example.com'].join('\n'));
+    write('prod', ['enablePrepNotification: maybe', 'logRetentionDays: 10', 'retainData: true', 'apiThrottleRate: -1', 'apiThrottleBurst: 10', 'smsReceiptWaitSeconds: 600', 'emailReceiptWaitSeconds: 30', 'alarmFailedExecutions: 1', 'alarmLambdaErrors: 1', 'sesFromEmail: nobody', 'slackSecretArn: arn:aws:s3:::bucket', 'alarmEmial: oncall@exec.example.com'].join('\n'));
 
     const error = thrownBy(() => loadConfig(context({ stage: 'prod' }), agents('[slack]'), dir));
 
@@ -195,6 +198,7 @@ describe('stage files', () => {
       '  - config/stages/prod.yaml: enablePrepNotification must be true or false, got "maybe"',
       expect.stringMatching(/^ {2}- config\/stages\/prod\.yaml: logRetentionDays must be one of CloudWatch Logs' retention periods \(1, 3, .*\), got 10$/),
       '  - config/stages/prod.yaml: apiThrottleRate must be a positive whole number of requests per second, got -1',
+      '  - config/stages/prod.yaml: emailReceiptWaitSeconds must be a whole number of seconds from 60 to 86400, got 30',
     ]);
   });
 
