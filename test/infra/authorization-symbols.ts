@@ -120,6 +120,13 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
     const stage = slackBot.api.deploymentStage.stageName;
     set('api-webhook', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/slack/webhook`);
   }
+  const { receipts } = built.stack;
+  if (receipts && slackBot) {
+    const stage = slackBot.api.deploymentStage.stageName;
+    set('api-twilio-status', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/status`);
+    set('ses-rule', token(receipts.sesEventsRule.ruleArn));
+    set('configuration-set', arn('ses', `configuration-set/${token(receipts.configurationSet.configurationSetName)}`));
+  }
   const reminderRole = values.get('role:reminder');
   if (reminderRole) callers.set('role:reminder', policies.roleCaller(policies.roleIdOfArn(reminderRole)));
   if (monitoring) {
