@@ -141,7 +141,9 @@ describe('failures', () => {
 
   it('when the session cannot be saved, the meeting is given back before answering 503', async () => {
     await seed(env, aMeeting());
-    env.dynamoFaults.fail('PutItem', { kind: 'throttled', times: 10 });
+    // Server errors, not throttling: the SDK's throttling backoff (500 ms base, full jitter) can outlast the answer's
+    // deadline, and the give-back would then finish after the answer (and, here, inside the next test).
+    env.dynamoFaults.fail('PutItem', { kind: 'internal_error', times: 10 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
