@@ -21,8 +21,14 @@ afterAll(async () => {
   await runtime?.close();
 });
 
+/**
+ * The demo executive without quiet hours: these drills are about receipts, and the demo's quiet hours (21:00-07:00
+ * New York) would hold the SMS and email back whenever the suite runs at night there.
+ */
+const DAYTIME_USER = { ...DEMO_USER, notification_preferences: { prep_reminders: true } };
+
 /** Arms the drills, publishes MeetingPrepRequired for a fresh meeting, and returns its execution, trace and item. */
-async function drill(meetingId: string, drills: readonly string[], user = DEMO_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
+async function drill(meetingId: string, drills: readonly string[], user = DAYTIME_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
   await runtime.env.resetFakes();
   for (const name of drills) FAIL_DRILLS[name]?.apply(runtime.env);
   const meeting = { ...(demoMeetings()[0] as Meeting), meeting_id: meetingId };

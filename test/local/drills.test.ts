@@ -21,8 +21,14 @@ afterAll(async () => {
   await runtime?.close();
 });
 
+/**
+ * The demo executive without quiet hours: these drills are about receipts, and the demo's quiet hours (21:00-07:00
+ * New York) would hold the SMS and email back whenever the suite runs at night there.
+ */
+const DAYTIME_USER = { ...DEMO_USER, notification_preferences: { prep_reminders: true } };
+
 /** Arms the drills, publishes MeetingPrepRequired for a fresh meeting, and returns its execution, trace and item. */
-async function drill(meetingId: string, drills: readonly string[], user = DEMO_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
+async function drill(meetingId: string, drills: readonly string[], user = DAYTIME_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
   await runtime.env.resetFakes();
   for (const name of drills) FAIL_DRILLS[name]?.apply(runtime.env);
   const meeting = { ...(demoMeetings()[0] as Meeting), meeting_id: meetingId };
@@ -42,7 +48,8 @@ describe('npm start drills', () => {
     const { execution, trace, meeting } = await drill('m-drill-1', ['slack', 'sms-undelivered']);
 
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'NotifyViaSms', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel',
+      'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
     ]);
     expect(trace).toMatch(/⏳ NotifyViaSms sent; waiting for the provider's receipt/);
     expect(trace).toMatch(/✉ NotifyViaSms receipt: not delivered — ChannelPermanentFailure .*30034/);
@@ -61,7 +68,7 @@ describe('npm start drills', () => {
   it('--fail slack-timeout: Slack takes the post but never answers; the post is found in the DM history, sent once', async () => {
     const { execution, meeting } = await drill('m-drill-4', ['slack-timeout']);
 
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(runtime.env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'slack', notification_status: 'DELIVERED' });
   }, 30_000); // the functions' own 8-second provider timeout runs out first
