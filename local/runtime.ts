@@ -37,6 +37,11 @@ export interface RuntimeOptions {
   /** How much faster than real time the local scheduler's clock runs (120: two hours in a minute). @default 1 */
   readonly timeScale?: number;
   /**
+   * How much faster the waits for SMS and email receipts pass, when it should differ from `timeScale` (a test that
+   * skips hours of quiet-hours wait at once still lets the stand-ins' receipts arrive). @default timeScale
+   */
+  readonly receiptTimeScale?: number;
+  /**
    * Where the local clock starts (local/clock.ts): every handler reads it, so a drill can start in someone's night.
    * @default real time
    */
@@ -162,7 +167,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     timeScale: options.timeScale ?? 1,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
-    waitTimeScale: options.timeScale ?? 1,
+    waitTimeScale: options.receiptTimeScale ?? options.timeScale ?? 1,
   });
   const pattern = rulePattern(env.template);
   let starter: ((event: unknown) => Promise<unknown>) | undefined;
