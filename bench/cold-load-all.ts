@@ -25,9 +25,11 @@ function deployedFunctions(): { entry: string; logicalId: string; aliases?: Read
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.[ENTRY_METADATA_KEY] === 'string')
     .map(([logicalId, r]) => {
       const entry = r.Metadata?.[ENTRY_METADATA_KEY] as string;
-      return entry === 'lambda/slack-bot/webhook.ts' || entry === 'lambda/slack-bot/handler.ts'
-        ? { entry, logicalId, aliases: WEBHOOK_BUNDLE_ALIASES, copyFiles: ['config/meeting_types.yaml'] }
-        : { entry, logicalId };
+      // As their constructs bundle them: the webhook with Bolt's stubs, and both bot functions with the prep kits.
+      if (entry === 'lambda/slack-bot/webhook.ts' || entry === 'lambda/slack-bot/handler.ts') {
+        return { entry, logicalId, aliases: WEBHOOK_BUNDLE_ALIASES, copyFiles: ['config/meeting_types.yaml'] };
+      }
+      return entry === 'lambda/slack-bot/worker.ts' ? { entry, logicalId, copyFiles: ['config/meeting_types.yaml'] } : { entry, logicalId };
     })
     .sort((a, b) => a.entry.localeCompare(b.entry));
 }
