@@ -11,6 +11,7 @@ import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
 import { ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
 import { UsersRepository } from '../shared/repositories';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
 import { timeZoneOf } from '../slack-bot/deps';
 import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from '../slack-bot/reminders';
@@ -217,7 +218,13 @@ async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Pr
   return { outcome: 'reminder_scheduled', text, meeting, timeZone, reminderAt: outcome.at };
 }
 
-/** Decides and does the action: conditional writes, the reminder's schedule, the kit queued for the worker. */
-export function runPrepAction(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
-  return request.action === 'start_prep' ? startPrep(deps, request) : remindLater(deps, request);
+/**
+ * Decides and does the action: conditional writes, the reminder's schedule, the kit queued for the worker. Every
+ * decision is counted the same way whatever the channel (`PrepActions` by action, channel and outcome).
+ */
+export async function runPrepAction(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
+  const result = request.action === 'start_prep' ? await startPrep(deps, request) : await remindLater(deps, request);
+  countMetric(MetricNames.PrepActions, { Action: request.action, Via: request.via, Outcome: result.outcome });
+  if (result.outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
+  return result;
 }
