@@ -5,6 +5,9 @@
 import { LocalEnvironment } from '../../local/local-environment';
 import { aMeeting, prepEventFor, seed, startEnvironment } from './helpers';
 
+// Whole executions against loopback stand-ins: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
+
 let env: LocalEnvironment;
 
 beforeAll(async () => {
