@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { nextCronRun } from './scheduler-cron';
 import {
   ANY_REQUEST,
   applyFailure,
@@ -24,36 +23,13 @@ import {
   saveSchedules,
   toWire,
 } from './scheduler-schedules';
+import { type FireHandler, type FiringOptions, type SchedulerFiring, scheduleFiring } from './scheduler-firing';
 
 export type { StoredSchedule, StoredTarget } from './scheduler-schedules';
+export type { FireHandler, FiringOptions, SchedulerFiring } from './scheduler-firing';
 
 /** The Scheduler operations the fake serves. */
 export type SchedulerOperation = 'CreateSchedule' | 'GetSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'ListSchedules';
-
-/** One invocation of a schedule's target by the fake. */
-export interface SchedulerFiring {
-  readonly schedule: StoredSchedule;
-  /** The (possibly virtual) time at which it fired. */
-  readonly firedAt: Date;
-  /** The run's scheduled time (`<aws.scheduler.scheduled-time>`). */
-  readonly scheduledTime: Date;
-  /** What `onFire` threw, if it did; the schedule still completes, as Scheduler's retries would have given up. */
-  readonly error?: unknown;
-}
-
-/** Invokes a schedule's target, e.g. starts the state machine with `schedule.Target.Input`. */
-export type FireHandler = (schedule: StoredSchedule, scheduledTime: Date) => Promise<void>;
-
-/** Options of {@link FakeScheduler.startFiring}. */
-export interface FiringOptions {
-  readonly onFire: FireHandler;
-  /** @default the system clock */
-  readonly now?: () => Date;
-  /** How much faster than `now` the fake's clock runs from the moment firing starts. @default 1 */
-  readonly timeScale?: number;
-  /** How often due schedules are looked for. @default 1000 */
-  readonly pollMs?: number;
-}
 
 /** Options of {@link startFakeScheduler}. */
 export interface FakeSchedulerOptions {
@@ -132,8 +108,8 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
   };
   const requests: SchedulerApiRequest[] = [];
   const firings: SchedulerFiring[] = [];
+  const { fireDue, startFiring, stopFiring } = scheduleFiring({ schedules, fired, firings, keyOf, save });
   const plan = new FailurePlan<FailureSpec>();
-  let poller: { timer: NodeJS.Timeout; onFire: FireHandler; tick?: Promise<void> } | undefined;
 
   const locate = (name: string, group: string | undefined): { key: string; group: string } => {
     const groupName = group ?? 'default';
@@ -227,54 +203,6 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
     }
   });
 
-  // The last run of each recurring schedule; an update replaces the entry, so its runs count from the update.
-  const lastRuns = new WeakMap<StoredSchedule, Date>();
-  /** The run due at `at`, if any: an `at(...)` not fired yet, or the latest daily cron run since the last one. */
-  const dueRun = (s: StoredSchedule, at: Date): Date | undefined => {
-    if (s.State !== 'ENABLED') return undefined;
-    if (s.fireAt !== undefined) return s.fireAt <= at && !fired.has(s) ? s.fireAt : undefined;
-    let run = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, lastRuns.get(s) ?? s.LastModificationDate);
-    if (!run || run > at) return undefined;
-    // Runs missed while nothing polled (a fast --time-scale) collapse into the latest one.
-    for (let next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, run); next && next <= at; next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, next)) run = next;
-    return run;
-  };
-
-  const fireDue = async (at: Date, onFire?: FireHandler): Promise<SchedulerFiring[]> => {
-    const handler = onFire ?? poller?.onFire;
-    if (!handler) throw new Error('fireDue needs an onFire handler (argument or startFiring)');
-    const due = [...schedules.values()]
-      .map((schedule) => ({ schedule, run: dueRun(schedule, at) }))
-      .filter((d): d is { schedule: StoredSchedule; run: Date } => d.run !== undefined)
-      .sort((a, b) => a.run.getTime() - b.run.getTime());
-    for (const { schedule, run } of due) {
-      if (schedule.fireAt !== undefined) fired.add(schedule);
-      else lastRuns.set(schedule, run);
-    }
-    const results: SchedulerFiring[] = [];
-    for (const { schedule, run } of due) {
-      const firing: SchedulerFiring = await handler(schedule, run).then(
-        () => ({ schedule, firedAt: at, scheduledTime: run }),
-        (error: unknown) => ({ schedule, firedAt: at, scheduledTime: run, error }),
-      );
-      firings.push(firing);
-      results.push(firing);
-      const key = keyOf(schedule);
-      // An UpdateSchedule while the target ran replaced the entry: that new schedule is not the one that completed.
-      if (schedule.ActionAfterCompletion === 'DELETE' && schedule.fireAt !== undefined && schedules.get(key) === schedule) schedules.delete(key);
-    }
-    if (due.length > 0) save();
-    return results;
-  };
-
-  const stopFiring = async (): Promise<void> => {
-    const current = poller;
-    poller = undefined;
-    if (!current) return;
-    clearInterval(current.timer);
-    await current.tick;
-  };
-
   return {
     ...server,
     schedules,
@@ -290,27 +218,7 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       save();
     },
     fireDue,
-    startFiring: (firing) => {
-      if (poller) throw new Error('Firing already started');
-      const clock = firing.now ?? (() => new Date());
-      const scale = firing.timeScale ?? 1;
-      const origin = clock().getTime();
-      const virtualNow = (): Date => new Date(origin + (clock().getTime() - origin) * scale);
-      const state: { timer: NodeJS.Timeout; onFire: FireHandler; tick?: Promise<void> } = {
-        onFire: firing.onFire,
-        timer: setInterval(() => {
-          if (state.tick) return;
-          state.tick = fireDue(virtualNow(), firing.onFire).then(
-            () => undefined,
-            () => undefined, // fireDue records handler errors in `firings`; it only throws without a handler.
-          ).finally(() => {
-            state.tick = undefined;
-          });
-        }, firing.pollMs ?? 1000),
-      };
-      state.timer.unref();
-      poller = state;
-    },
+    startFiring,
     stopFiring,
     close: async () => {
       await stopFiring();

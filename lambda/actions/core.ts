@@ -10,7 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
 import { ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
-import { UsersRepository } from '../shared/repositories';
+import { UsersRepository } from '../shared/users-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
 import { timeZoneOf } from '../slack-bot/deps';

@@ -12,7 +12,7 @@ import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
-import { UsersRepository } from '../shared/repositories';
+import { UsersRepository } from '../shared/users-repository';
 import { now } from '../shared/time';
 import { ReminderTargetConfig, SdkReminderScheduler } from '../slack-bot/reminders';
 import { SqsWorkQueue } from '../slack-bot/work-queue';

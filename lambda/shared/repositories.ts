@@ -1,11 +1,10 @@
 /**
- * DynamoDB access for meetings and users. Every write is a single-item conditional update (no transactions:
- * they are not needed, and dynalite, the local emulator, has none). Transient DynamoDB failures become
+ * DynamoDB access for meetings (users: `users-repository.ts`). Every write is a single-item conditional update (no
+ * transactions: they are not needed, and dynalite, the local emulator, has none). Transient DynamoDB failures become
  * {@link TransientDataError} so the state machine retries them.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransientAwsError } from './aws-errors';
 import {
   CLAIMABLE_STATUSES,
   Channel,
@@ -15,20 +14,9 @@ import {
   NotificationAttempt,
   NotificationStatus,
   REMINDABLE_STATUSES,
-  User,
 } from './domain';
+import { guarded } from './dynamo-guard';
 import { PrepAlreadyScheduledError, TransientDataError } from './errors';
-import type { StoredPreferences } from './preferences';
-
-async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw error;
-    if (isTransientAwsError(error)) throw new TransientDataError(`${what}: ${(error as Error).name}`, { cause: error });
-    throw error;
-  }
-}
 
 /** What a claim returns: the status the meeting had, so a failed delivery can give it back. */
 export interface Claim {
@@ -318,76 +306,6 @@ export class MeetingsRepository {
       // The user moved the meeting on meanwhile (e.g. started prep from /meetings): record the failure, keep the status.
       if (!restore || !(error instanceof ConditionalCheckFailedException)) throw error;
       await this.recordAllChannelsFailed(meetingId, { ...claim, previous_status: MeetingStatus.PrepScheduled }, now);
-    }
-  }
-}
-
-/** Reads user items. */
-export class UsersRepository {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  /** The user, or undefined. */
-  async get(userId: string): Promise<User | undefined> {
-    const out = await guarded('GetItem users', () =>
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: { user_id: userId } })),
-    );
-    return out.Item as User | undefined;
-  }
-
-  /** Writes an existing user's `notification_preferences`; throws a conditional check failure for an unknown user. */
-  async savePreferences(userId: string, stored: StoredPreferences, now: Date): Promise<void> {
-    await guarded('UpdateItem users', () =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { user_id: userId },
-          UpdateExpression: 'SET notification_preferences = :p, preferences_updated_at = :now',
-          ConditionExpression: 'attribute_exists(user_id)',
-          ExpressionAttributeValues: { ':p': stored, ':now': now.toISOString() },
-        }),
-      ),
-    );
-  }
-
-  /**
-   * Claims the digest of one scheduled time: true once per user and time (a later time also wins over an earlier
-   * one); false for a repeat delivery or an unknown user.
-   */
-  async claimDigest(userId: string, scheduledAt: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { user_id: userId },
-          UpdateExpression: 'SET last_digest_at = :t',
-          ConditionExpression: 'attribute_exists(user_id) AND (attribute_not_exists(last_digest_at) OR last_digest_at < :t)',
-          ExpressionAttributeValues: { ':t': scheduledAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  /** Gives back a claim whose digest could not be sent, so the retried delivery sends it. */
-  async releaseDigest(userId: string, scheduledAt: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { user_id: userId },
-          UpdateExpression: 'REMOVE last_digest_at',
-          ConditionExpression: 'last_digest_at = :t',
-          ExpressionAttributeValues: { ':t': scheduledAt },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

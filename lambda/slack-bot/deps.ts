@@ -8,7 +8,7 @@ import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { DEFAULT_TIMEZONE, User, isValidTimeZone } from '../shared/domain';
 import { PrepKits } from '../shared/prep-kits';
-import { UsersRepository } from '../shared/repositories';
+import { UsersRepository } from '../shared/users-repository';
 import type { DigestSchedules, ReminderSchedules } from './app-home/schedules';
 import { ReminderScheduler, ReminderTargetConfig } from './reminders';
 import type { KitMailer } from './kit-email';

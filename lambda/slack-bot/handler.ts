@@ -14,7 +14,7 @@ import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
-import { UsersRepository } from '../shared/repositories';
+import { UsersRepository } from '../shared/users-repository';
 import { slackCredentials } from '../shared/secrets';
 import { SdkDigestSchedules, SdkReminderSchedules } from './app-home/schedules';
 import { viewOpener } from './app-home/view-opener';

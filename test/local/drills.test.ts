@@ -2,50 +2,18 @@
  * `npm start -- --fail …` drills on one running system (in-process, free port): what each drill makes the
  * stand-ins do, and what the trace shows — the wait for the receipt, the receipt, and where the workflow went.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Meeting } from '../../lambda/shared/domain';
-import { DEMO_USER, demoEntry, demoMeetings } from '../../local/demo';
-import { FAIL_DRILLS } from '../../local/fail-drills';
-import { Runtime, startRuntime } from '../../local/runtime';
-import { LocalExecution, statesEntered } from '../../local/workflow-runner';
+import { statesEntered } from '../../local/workflow-runner';
+import { useDrillRuntime } from './drill-helpers';
 
-let runtime: Runtime;
-const lines: string[] = [];
+// Each drill is a whole execution against loopback stand-ins: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
 
-beforeAll(async () => {
-  // Receipts come at once here; the receipt wait runs in real time, so a busy machine cannot make it expire.
-  runtime = await startRuntime({ port: 0, demo: false, log: (line) => lines.push(line), retryIntervalMs: 0 });
-}, 60_000);
-
-afterAll(async () => {
-  await runtime?.close();
-});
-
-/**
- * The demo executive without quiet hours: these drills are about receipts, and the demo's quiet hours (21:00-07:00
- * New York) would hold the SMS and email back whenever the suite runs at night there.
- */
-const DAYTIME_USER = { ...DEMO_USER, notification_preferences: { prep_reminders: true } };
-
-/** Arms the drills, publishes MeetingPrepRequired for a fresh meeting, and returns its execution, trace and item. */
-async function drill(meetingId: string, drills: readonly string[], user = DAYTIME_USER): Promise<{ execution: LocalExecution; trace: string; meeting: Meeting }> {
-  await runtime.env.resetFakes();
-  for (const name of drills) FAIL_DRILLS[name]?.apply(runtime.env);
-  const meeting = { ...(demoMeetings()[0] as Meeting), meeting_id: meetingId };
-  await runtime.env.db.send(new PutCommand({ TableName: runtime.env.tables.users, Item: user }));
-  await runtime.env.db.send(new PutCommand({ TableName: runtime.env.tables.meetings, Item: meeting }));
-  const before = runtime.executions.length;
-  lines.length = 0;
-  await runtime.publish([demoEntry(meeting)]);
-  const [execution] = (await runtime.executionsFinished(before + 1)).slice(before);
-  await runtime.idle();
-  const stored = (await runtime.env.db.send(new GetCommand({ TableName: runtime.env.tables.meetings, Key: { meeting_id: meetingId } }))).Item as Meeting;
-  return { execution: execution as LocalExecution, trace: lines.join('\n'), meeting: stored };
-}
+// Receipts come at once here; the receipt wait runs in real time, so a busy machine cannot make it expire.
+const drills = useDrillRuntime();
 
 describe('npm start drills', () => {
   it('--fail slack,sms-undelivered: the SMS is reported undelivered (30034) by a signed callback, and email is sent', async () => {
-    const { execution, trace, meeting } = await drill('m-drill-1', ['slack', 'sms-undelivered']);
+    const { execution, trace, meeting } = await drills.drill('m-drill-1', ['slack', 'sms-undelivered']);
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel',
@@ -59,17 +27,17 @@ describe('npm start drills', () => {
   });
 
   it('--fail slack,sms,email-bounce: the bounce fails the last channel (AllChannelsFailed)', async () => {
-    const { execution, trace } = await drill('m-drill-2', ['slack', 'sms', 'email-bounce']);
+    const { execution, trace } = await drills.drill('m-drill-2', ['slack', 'sms', 'email-bounce']);
 
     expect(execution.error).toBe('AllChannelsFailed');
     expect(trace).toMatch(/✉ NotifyViaEmail receipt: not delivered — ChannelPermanentFailure .*bounce_Permanent_General/);
   });
 
   it('--fail slack-timeout: Slack takes the post but never answers; the post is found in the DM history, sent once', async () => {
-    const { execution, meeting } = await drill('m-drill-4', ['slack-timeout']);
+    const { execution, meeting } = await drills.drill('m-drill-4', ['slack-timeout']);
 
     expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
-    expect(runtime.env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(drills.runtime.env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'slack', notification_status: 'DELIVERED' });
   }, 30_000); // the functions' own 8-second provider timeout runs out first
 });

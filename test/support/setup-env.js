@@ -1,18 +1,13 @@
 /**
- * Runs before every test file. npm scripts run on Node 24 (the `node` devDependency), which has
- * Promise.withResolvers; aws-local-stepfunctions needs it, and on Node 20 (a plain `npx jest`) every Task
- * would fail with a TypeError that a `Catch: States.ALL` would silently route onwards.
+ * Runs before every test file. Tests run on the project's Node 24 (the `node` devDependency, first on the PATH of
+ * npm scripts and npx). Started by an older Node (an editor's runner, `node node_modules/.bin/jest`), the workflow
+ * tests would not fail but mislead: aws-local-stepfunctions calls Promise.withResolvers (Node 22), every Task would
+ * throw a TypeError, and a `Catch: States.ALL` would route it onwards. So that is refused here, in one line.
  */
 if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers() {
-    let resolve;
-    let reject;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
+  throw new Error(
+    `Tests need Node 22 or later (the project's Node 24 from node_modules/.bin), not ${process.version}: run them through npm test or npx jest.`,
+  );
 }
 // Tests never reach AWS: fake credentials and region so no SDK client looks for real ones.
 process.env.AWS_REGION = process.env.AWS_REGION || 'us-east-1';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AGENTS_CONFIG_PATH, STAGES, loadConfig, readMinimumLeadMinutes, readNotificationChannels } from '../../lib/config';
+import { AGENTS_CONFIG_PATH, readMinimumLeadMinutes, readNotificationChannels } from '../../lib/agents-config';
+import { STAGES, loadConfig } from '../../lib/config';
 
 /** The error a call throws, failing the test when it returns. */
 function thrownBy(fn: () => unknown): Error {

@@ -13,51 +13,34 @@ import { reminderScheduleName } from '../../lambda/slack-bot/reminders';
 import { defaultPreferences } from '../../lambda/shared/preferences';
 import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
 import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
-import type { LocalEnvironment } from '../../local/local-environment';
 import { homeButtonBody, homeOpenedBody, homeSwitchesBody, preferencesSubmissionBody } from '../../local/slack-home-requests';
 import { nextCronRun } from '../../local/scheduler-cron';
 import { ScheduleTargets, invokeScheduleTarget, scheduledInput } from '../../local/scheduler-targets';
 import { blockKitViolations } from '../unit/block-kit-limits';
-import { FORM, JSON_TYPE, WebhookHandler, clearTables, clickBody, dmBody, restEvent } from './bot-helpers';
-import { USER_ID, aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
+import { FORM, JSON_TYPE, clickBody, dmBody, restEvent, useBotEnvironment } from './bot-helpers';
+import { USER_ID, aMeeting, aUser, readMeeting, seed } from './helpers';
 
 jest.setTimeout(30_000);
 
-let env: LocalEnvironment;
-let handler: WebhookHandler;
+const bot = useBotEnvironment();
 
-beforeAll(async () => {
-  env = await startEnvironment();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, after the environment is set
-  ({ handler } = require('../../lambda/slack-bot/handler') as { handler: WebhookHandler });
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-beforeEach(async () => {
-  await env.resetFakes();
-  await clearTables(env);
-});
-
-const answer = (body: string, type = FORM) => handler(restEvent(body, type), {});
-const drain = () => env.worker().drain();
-const homeTab = (userId = USER_ID) => env.slack.homeTabs.get(userId) as { type: string; blocks: AnyBlock[] } | undefined;
+const answer = (body: string, type = FORM) => bot.handler(restEvent(body, type), {});
+const drain = () => bot.env.worker().drain();
+const homeTab = (userId = USER_ID) => bot.env.slack.homeTabs.get(userId) as { type: string; blocks: AnyBlock[] } | undefined;
 const homeText = (userId = USER_ID) => blocksAsText(homeTab(userId)?.blocks ?? []);
 const value = (meetingId = 'm-7f3a') => JSON.stringify({ meeting_id: meetingId, user_id: USER_ID });
 const readUser = async (userId = USER_ID) =>
-  (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: userId }, ConsistentRead: true }))).Item as User | undefined;
-const digestSchedule = () => [...env.scheduler.schedules.values()].find((s) => s.Name.startsWith('prep-digest-'));
+  (await bot.env.db.send(new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: userId }, ConsistentRead: true }))).Item as User | undefined;
+const digestSchedule = () => [...bot.env.scheduler.schedules.values()].find((s) => s.Name.startsWith('prep-digest-'));
 
 describe('the Home tab', () => {
   it('is published by the worker when the user opens it, listing the week with the actions that apply, within Block Kit limits', async () => {
-    await seed(env, aMeeting({ title: 'Board prep' }));
+    await seed(bot.env, aMeeting({ title: 'Board prep' }));
 
     const response = await answer(homeOpenedBody(), JSON_TYPE);
 
     expect(response).toMatchObject({ statusCode: 200 });
-    expect(env.slack.requests).toHaveLength(0);
+    expect(bot.env.slack.requests).toHaveLength(0);
     await drain();
     const tab = homeTab();
     expect(tab?.type).toBe('home');
@@ -68,7 +51,7 @@ describe('the Home tab', () => {
   });
 
   it('tells a user with no meetings so, with the preferences still there', async () => {
-    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: aUser() }));
+    await bot.env.db.send(new PutCommand({ TableName: bot.env.tables.users, Item: aUser() }));
 
     await answer(homeOpenedBody(), JSON_TYPE);
     await drain();
@@ -78,9 +61,9 @@ describe('the Home tab', () => {
   });
 
   it('stays within 100 blocks for a week of 80 meetings', async () => {
-    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: aUser() }));
+    await bot.env.db.send(new PutCommand({ TableName: bot.env.tables.users, Item: aUser() }));
     for (let i = 0; i < 80; i += 1) {
-      await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: aMeeting({ meeting_id: `m-${i}`, title: `Meeting ${i}` }, 2 + i) }));
+      await bot.env.db.send(new PutCommand({ TableName: bot.env.tables.meetings, Item: aMeeting({ meeting_id: `m-${i}`, title: `Meeting ${i}` }, 2 + i) }));
     }
 
     await answer(homeOpenedBody(), JSON_TYPE);
@@ -91,7 +74,7 @@ describe('the Home tab', () => {
   });
 
   it('is refreshed when a prep session is finished by DM', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await answer(clickBody('start_prep'));
     await drain();
 
@@ -104,7 +87,7 @@ describe('the Home tab', () => {
   });
 
   it('is refreshed after a click on a message button', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
 
     await answer(clickBody('start_prep'));
     await drain();
@@ -115,51 +98,51 @@ describe('the Home tab', () => {
 
 describe('Home tab actions', () => {
   it('Start Prep from the Home tab goes through the same core: session started, kit DMed, tab refreshed', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
 
     const response = await answer(homeButtonBody(HomeActionIds.StartPrep, value()));
 
     expect(response.statusCode).toBe(200);
-    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     await drain();
-    expect(env.slack.messages.filter((m) => m.method === 'chat.postMessage')).toHaveLength(1);
+    expect(bot.env.slack.messages.filter((m) => m.method === 'chat.postMessage')).toHaveLength(1);
     expect(homeText()).toContain('Prep: in progress');
   });
 
   it('Cancel reminder deletes the pending schedule and the tab no longer offers it', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await answer(homeButtonBody(HomeActionIds.RemindLater, value()));
     await drain();
-    expect(env.scheduler.schedules.has(`meeting-prep-reminders-local/${reminderScheduleName('m-7f3a')}`)).toBe(true);
+    expect(bot.env.scheduler.schedules.has(`meeting-prep-reminders-local/${reminderScheduleName('m-7f3a')}`)).toBe(true);
     expect(homeText()).toContain('[Cancel reminder]');
 
     await answer(homeButtonBody(HomeActionIds.CancelReminder, value()));
     await drain();
 
-    expect([...env.scheduler.schedules.keys()]).toEqual([]);
-    expect(env.scheduler.requests.filter((r) => r.operation === 'DeleteSchedule')).toHaveLength(1);
+    expect([...bot.env.scheduler.schedules.keys()]).toEqual([]);
+    expect(bot.env.scheduler.requests.filter((r) => r.operation === 'DeleteSchedule')).toHaveLength(1);
     expect(homeText()).not.toContain('[Cancel reminder]');
     expect(homeText()).toContain('[Remind Me in 2 Hours]');
   });
 
   it("refuses to cancel a reminder on someone else's meeting", async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await answer(homeButtonBody(HomeActionIds.RemindLater, value()));
 
     await answer(homeButtonBody(HomeActionIds.CancelReminder, value(), { userId: 'U0OTHER01' }));
 
-    expect(env.scheduler.schedules.size).toBe(1);
-    expect(env.scheduler.requests.filter((r) => r.operation === 'DeleteSchedule')).toHaveLength(0);
+    expect(bot.env.scheduler.schedules.size).toBe(1);
+    expect(bot.env.scheduler.requests.filter((r) => r.operation === 'DeleteSchedule')).toHaveLength(0);
   });
 
   it('Edit preferences opens the modal before the webhook answers, on the click’s trigger id', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     const body = homeButtonBody(HomeActionIds.OpenPreferences, USER_ID, { triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab' });
 
     const response = await answer(body);
 
     expect(response.statusCode).toBe(200);
-    expect(env.slack.openedViews).toEqual([
+    expect(bot.env.slack.openedViews).toEqual([
       { triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab', view: expect.objectContaining({ type: 'modal', callback_id: 'preferences' }) },
     ]);
   });
@@ -169,7 +152,7 @@ describe('the preferences modal', () => {
   const prefs = defaultPreferences(DEFAULT_CHANNELS);
 
   it('answers an end time with no start time inline, and saves nothing', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     const values = submissionStateFor({ ...prefs, quiet_hours: { start: '21:00', end: '07:00' } });
     const broken = { ...values, quiet_hours_start: { quiet_hours_start: { type: 'timepicker', selected_time: null } } };
     const before = (await readUser())?.notification_preferences;
@@ -179,11 +162,11 @@ describe('the preferences modal', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { quiet_hours_start: expect.stringContaining('Set when quiet hours start') } });
     expect((await readUser())?.notification_preferences).toEqual(before);
-    expect(env.scheduler.requests).toHaveLength(0);
+    expect(bot.env.scheduler.requests).toHaveLength(0);
   });
 
   it('saves valid preferences, creates the digest schedule in the user’s zone on the work queue, and refreshes the tab', async () => {
-    await seed(env, aMeeting(), aUser({ timezone: 'Europe/Paris' }));
+    await seed(bot.env, aMeeting(), aUser({ timezone: 'Europe/Paris' }));
 
     const response = await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:45' } })));
 
@@ -194,7 +177,7 @@ describe('the preferences modal', () => {
       GroupName: 'meeting-prep-reminders-local',
       ScheduleExpression: 'cron(45 7 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
-      Target: expect.objectContaining({ Arn: env.workQueue.arn, SqsParameters: { MessageGroupId: USER_ID } }),
+      Target: expect.objectContaining({ Arn: bot.env.workQueue.arn, SqsParameters: { MessageGroupId: USER_ID } }),
     });
     await drain();
     expect(homeText()).toContain('Morning digest: on, at 7:45');
@@ -205,11 +188,11 @@ describe('the preferences modal', () => {
 
     expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { prep_reminders: expect.stringContaining("I don't have you on file") } });
     expect(await readUser('U0STRANGER')).toBeUndefined();
-    expect(env.scheduler.requests).toHaveLength(0);
+    expect(bot.env.scheduler.requests).toHaveLength(0);
   });
 
   it('moves the digest when its time changes and deletes it when switched off from the Home tab', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));
 
     await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '06:15' } })));
@@ -218,7 +201,7 @@ describe('the preferences modal', () => {
     await answer(homeSwitchesBody(['prep_reminders']));
     expect(digestSchedule()).toBeUndefined();
     expect((await readUser())?.notification_preferences).toMatchObject({ prep_reminders: true, digest: { enabled: false } });
-    expect(env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule']);
+    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule']);
   });
 });
 
@@ -230,24 +213,24 @@ describe('the morning digest', () => {
   });
   afterAll(() => sqs.destroy());
 
-  const targets = (): ScheduleTargets => ({ startExecution: () => undefined, queues: { [env.workQueue.arn]: env.workQueue.url }, sqs });
+  const targets = (): ScheduleTargets => ({ startExecution: () => undefined, queues: { [bot.env.workQueue.arn]: bot.env.workQueue.url }, sqs });
   /** Opts in and fires the digest schedule at its next run, as Scheduler would; returns the run's scheduled time. */
   async function optInAndFire(): Promise<Date> {
     await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));
     await drain();
-    env.slack.reset();
+    bot.env.slack.reset();
     const schedule = digestSchedule();
     if (!schedule) throw new Error('no digest schedule');
     const run = nextCronRun(schedule.ScheduleExpression, schedule.ScheduleExpressionTimezone, schedule.LastModificationDate);
     if (!run) throw new Error('the digest cron never runs');
-    const firings = await env.scheduler.fireDue(run, (s, t) => invokeScheduleTarget(targets(), s, t).then(() => undefined));
+    const firings = await bot.env.scheduler.fireDue(run, (s, t) => invokeScheduleTarget(targets(), s, t).then(() => undefined));
     expect(firings.map((f) => [f.schedule.Name, f.scheduledTime, f.error])).toEqual([[schedule.Name, run, undefined]]);
     return run;
   }
-  const dms = () => env.slack.messages.filter((m) => m.method === 'chat.postMessage');
+  const dms = () => bot.env.slack.messages.filter((m) => m.method === 'chat.postMessage');
 
   it('DMs the meetings that still need prep, each with Start Prep, once per scheduled time', async () => {
-    await seed(env, aMeeting({ title: 'Budget review' }, 3));
+    await seed(bot.env, aMeeting({ title: 'Budget review' }, 3));
 
     const run = await optInAndFire();
     await drain();
@@ -260,13 +243,13 @@ describe('the morning digest', () => {
     // Scheduler delivers again (a retry after a lost acknowledgement): the queue no longer deduplicates it.
     const schedule = digestSchedule();
     if (!schedule) throw new Error('no digest schedule');
-    await sqs.send(new SendMessageCommand({ QueueUrl: env.workQueue.url, MessageBody: scheduledInput(schedule, run), MessageGroupId: USER_ID, MessageDeduplicationId: 'redelivery-1' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: bot.env.workQueue.url, MessageBody: scheduledInput(schedule, run), MessageGroupId: USER_ID, MessageDeduplicationId: 'redelivery-1' }));
     await drain();
     expect(dms()).toHaveLength(1);
   });
 
   it('sends nothing when nothing needs prep', async () => {
-    await seed(env, aMeeting({ status: 'PREP_COMPLETED' }, 3));
+    await seed(bot.env, aMeeting({ status: 'PREP_COMPLETED' }, 3));
 
     await optInAndFire();
     const report = await drain();

@@ -6,6 +6,7 @@ import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Meeting } from '../../lambda/shared/domain';
 import { ChatSession } from '../../lambda/shared/chat-sessions';
 import { LocalEnvironment } from '../../local/local-environment';
+import type { WebhookHandler } from '../../local/slack-requests';
 import remindLaterPayload from '../fixtures/slack/block-actions-remind-later.json';
 import startPrepPayload from '../fixtures/slack/block-actions-start-prep.json';
 import messageChanged from '../fixtures/slack/event-message-changed.json';
@@ -13,6 +14,7 @@ import botEcho from '../fixtures/slack/event-message-im-bot-echo.json';
 import messageIm from '../fixtures/slack/event-message-im.json';
 import slashCommand from '../fixtures/slack/slash-command-meetings.json';
 import urlVerification from '../fixtures/slack/url-verification.json';
+import { startEnvironment } from './helpers';
 
 export { botEcho, messageChanged, messageIm, remindLaterPayload, startPrepPayload, slashCommand, urlVerification };
 export {
@@ -56,4 +58,47 @@ export async function clearTables(env: LocalEnvironment): Promise<void> {
 /** A meeting starting exactly `minutesAhead` minutes from now. */
 export function startingIn(minutesAhead: number): string {
   return new Date(Date.now() + minutesAhead * 60_000).toISOString();
+}
+
+/** The local environment and the webhook handler of a Slack bot test file. */
+export interface BotEnvironment {
+  readonly env: LocalEnvironment;
+  readonly handler: WebhookHandler;
+}
+
+/**
+ * Starts the local environment before the file's tests (closed after them) and loads the webhook handler once it is
+ * up (the handler reads its environment at load time); every test starts with fresh stand-ins and empty tables.
+ */
+export function useBotEnvironment(): BotEnvironment {
+  let started: { env: LocalEnvironment; handler: WebhookHandler } | undefined;
+  const current = () => {
+    if (!started) throw new Error('the bot environment is not started (call useBotEnvironment() at the top of the file)');
+    return started;
+  };
+
+  beforeAll(async () => {
+    const env = await startEnvironment();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, after the environment is set
+    const { handler } = require('../../lambda/slack-bot/handler') as { handler: WebhookHandler };
+    started = { env, handler };
+  }, 60_000);
+
+  afterAll(async () => {
+    await started?.env.close();
+  });
+
+  beforeEach(async () => {
+    await current().env.resetFakes();
+    await clearTables(current().env);
+  });
+
+  return {
+    get env() {
+      return current().env;
+    },
+    get handler() {
+      return current().handler;
+    },
+  };
 }

@@ -8,6 +8,9 @@ import { runPrepAction } from '../../lambda/actions/core';
 import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
 import { aMeeting, prepEventFor, seed, startEnvironment } from './helpers';
 
+// Whole executions against loopback stand-ins: generous under a loaded machine (no timing is asserted).
+jest.setTimeout(30_000);
+
 let env: LocalEnvironment;
 
 beforeAll(async () => {

@@ -3,16 +3,14 @@
  * nothing written, no work queued, no Slack call, a metric by reason); 503 only for our own transient failure, where
  * Slack's retry helps; `X-Slack-No-Retry: 1` where a retry would fail the same way.
  */
-import type { LocalEnvironment } from '../../local/local-environment';
 import appHomeOpened from '../fixtures/slack/event-app-home-opened.json';
 import appRateLimited from '../fixtures/slack/event-callback-app-rate-limited.json';
 import viewSubmission from '../fixtures/slack/view-submission-preferences.json';
-import { aMeeting, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
+import { aMeeting, readMeeting, seed, snapshotTables } from './helpers';
 import {
   FORM,
   JSON_TYPE,
   WebhookHandler,
-  clearTables,
   clickBody,
   httpEvent,
   messageIm,
@@ -20,31 +18,16 @@ import {
   restEvent,
   slashCommandBody,
   startPrepPayload,
+  useBotEnvironment,
 } from './bot-helpers';
 
 // Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
 jest.setTimeout(30_000);
 
-let env: LocalEnvironment;
-let handler: WebhookHandler;
+const bot = useBotEnvironment();
 
-beforeAll(async () => {
-  env = await startEnvironment();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, after the environment is set
-  ({ handler } = require('../../lambda/slack-bot/handler') as { handler: WebhookHandler });
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-beforeEach(async () => {
-  await env.resetFakes();
-  await clearTables(env);
-});
-
-const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
-const sends = () => env.sqs.requests.filter((r) => r.operation === 'SendMessage');
+const answer = (event: Parameters<WebhookHandler>[0]) => bot.handler(event, {});
+const sends = () => bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage');
 const payloadBody = (payload: unknown) => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 const otherModal = () => ({ ...viewSubmission, view: { ...viewSubmission.view, callback_id: 'feedback' } });
 const withoutKeys = (object: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
@@ -67,15 +50,15 @@ describe('signed requests the bot does not serve get 200 and nothing done', () =
   ];
 
   it.each(cases)('%s', async (_name, build) => {
-    await seed(env, aMeeting());
-    const before = await snapshotTables(env);
+    await seed(bot.env, aMeeting());
+    const before = await snapshotTables(bot.env);
 
     const response = await answer(build());
 
     expect(response).toMatchObject({ statusCode: 200, body: '' });
-    expect(await snapshotTables(env)).toEqual(before);
+    expect(await snapshotTables(bot.env)).toEqual(before);
     expect(sends()).toHaveLength(0);
-    expect(env.slack.requests).toHaveLength(0);
+    expect(bot.env.slack.requests).toHaveLength(0);
   });
 
   it('counts each in a metric by reason', async () => {
@@ -109,9 +92,9 @@ describe('failures', () => {
   });
 
   it('a throttled table (every attempt) gets 503 without X-Slack-No-Retry, so Slack retries; nothing is queued', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     // Every GetItem, however many the SDK's retries and the parallel reads (meeting and user) make.
-    env.dynamoFaults.fail('GetItem', { kind: 'throttled', times: 1000 });
+    bot.env.dynamoFaults.fail('GetItem', { kind: 'throttled', times: 1000 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
@@ -121,8 +104,8 @@ describe('failures', () => {
   });
 
   it('a table that does not answer gets 503 once the deadline passes', async () => {
-    await seed(env, aMeeting());
-    env.dynamoFaults.fail('GetItem', { kind: 'timeout', times: 10 });
+    await seed(bot.env, aMeeting());
+    bot.env.dynamoFaults.fail('GetItem', { kind: 'timeout', times: 10 });
 
     const response = await answer(httpEvent(slashCommandBody(), FORM));
 
@@ -130,8 +113,8 @@ describe('failures', () => {
   });
 
   it('a deterministic failure (the scheduler refuses the request) gets 200 with X-Slack-No-Retry', async () => {
-    await seed(env, aMeeting());
-    env.scheduler.fail({ kind: 'status', status: 400, body: { message: 'Invalid request' } }, 'CreateSchedule');
+    await seed(bot.env, aMeeting());
+    bot.env.scheduler.fail({ kind: 'status', status: 400, body: { message: 'Invalid request' } }, 'CreateSchedule');
 
     const response = await answer(restEvent(clickBody('remind_later'), FORM));
 
@@ -141,37 +124,37 @@ describe('failures', () => {
   });
 
   it('when the session cannot be saved, the meeting is given back before answering 503, and the queued job does nothing', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     // Server errors, not throttling: the SDK's throttling backoff (500 ms base, full jitter) can outlast the answer's
     // deadline, and the give-back would then finish after the answer (and, here, inside the next test).
-    env.dynamoFaults.fail('PutItem', { kind: 'internal_error', times: 10 });
+    bot.env.dynamoFaults.fail('PutItem', { kind: 'internal_error', times: 10 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
     expect(response.statusCode).toBe(503);
-    const meeting = await readMeeting(env, 'm-7f3a');
+    const meeting = await readMeeting(bot.env, 'm-7f3a');
     expect(meeting?.status).not.toBe('PREP_IN_PROGRESS');
     expect(meeting?.chat_session_id).toBeUndefined();
     // The job went out with the writes (one round trip); the worker finds no session for it and sends nothing.
     expect(sends()).toHaveLength(1);
-    await env.worker().drain();
-    expect(env.slack.calls('chat.postMessage')).toHaveLength(0);
+    await bot.env.worker().drain();
+    expect(bot.env.slack.calls('chat.postMessage')).toHaveLength(0);
   });
 
   it('when the work cannot be queued, Start Prep is undone before answering 503, and the next click works', async () => {
-    await seed(env, aMeeting());
-    env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
+    await seed(bot.env, aMeeting());
+    bot.env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
     expect(response.statusCode).toBe(503);
-    expect((await readMeeting(env, 'm-7f3a'))?.chat_session_id).toBeUndefined();
-    expect(await readSessions(env)).toEqual([]);
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id).toBeUndefined();
+    expect(await readSessions(bot.env)).toEqual([]);
 
     await answer(restEvent(clickBody('start_prep'), FORM));
-    await env.worker().drain();
+    await bot.env.worker().drain();
 
-    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
-    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect(bot.env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 });

@@ -4,17 +4,15 @@
  * Scheduler fake; a reminder schedule is then fired into the locally run prep workflow.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { LocalEnvironment } from '../../local/local-environment';
 import { LOCAL_REMINDERS } from '../../local/local-environment';
 import { statesEntered, type LocalExecution } from '../../local/workflow-runner';
 import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
-import { aMeeting, aUser, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
+import { aMeeting, aUser, readMeeting, seed, snapshotTables } from './helpers';
 import {
   FORM,
   JSON_TYPE,
   WebhookHandler,
   botEcho,
-  clearTables,
   clickBody,
   dmBody,
   httpEvent,
@@ -25,38 +23,22 @@ import {
   slashCommandBody,
   startingIn,
   urlVerification,
+  useBotEnvironment,
 } from './bot-helpers';
 
-let env: LocalEnvironment;
-let handler: WebhookHandler;
-
-beforeAll(async () => {
-  env = await startEnvironment();
-  // The handler reads its environment at load time: load it once the environment is up.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, after the environment is set
-  ({ handler } = require('../../lambda/slack-bot/handler') as { handler: WebhookHandler });
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-beforeEach(async () => {
-  await env.resetFakes();
-  await clearTables(env);
-});
+const bot = useBotEnvironment();
 
 /** The webhook's answer alone: the worker has not run yet. */
-const answer = (event: Parameters<WebhookHandler>[0]) => handler(event, {});
+const answer = (event: Parameters<WebhookHandler>[0]) => bot.handler(event, {});
 /** The answer, then the worker drains the queue (as the event source mapping would, right after). */
 const call = async (event: Parameters<WebhookHandler>[0]) => {
   const response = await answer(event);
-  await env.worker().drain();
+  await bot.env.worker().drain();
   return response;
 };
 const startPrepClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('start_prep', options), FORM));
 const remindClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('remind_later', options), FORM));
-const sent = (method: string) => env.slack.messages.filter((m) => m.method === method);
+const sent = (method: string) => bot.env.slack.messages.filter((m) => m.method === method);
 
 describe('the signature', () => {
   const cases: [string, () => Parameters<WebhookHandler>[0], string][] = [
@@ -70,23 +52,23 @@ describe('the signature', () => {
   ];
 
   it.each(cases)('refuses %s with 401, writes nothing and calls nobody', async (_name, build, reason) => {
-    await seed(env, aMeeting());
-    const before = await snapshotTables(env);
+    await seed(bot.env, aMeeting());
+    const before = await snapshotTables(bot.env);
 
     const response = await call(build());
 
     expect(response.statusCode).toBe(401);
     expect(JSON.parse(response.body)).toEqual({ error: reason });
-    expect(await snapshotTables(env)).toEqual(before);
-    expect(env.slack.requests).toHaveLength(0);
-    expect(env.scheduler.requests).toHaveLength(0);
+    expect(await snapshotTables(bot.env)).toEqual(before);
+    expect(bot.env.slack.requests).toHaveLength(0);
+    expect(bot.env.scheduler.requests).toHaveLength(0);
   });
 
   it('answers a signed body that does not parse with 400', async () => {
     const response = await call(restEvent('payload=%7Bbroken', FORM));
 
     expect(response.statusCode).toBe(400);
-    expect(env.slack.requests).toHaveLength(0);
+    expect(bot.env.slack.requests).toHaveLength(0);
   });
 
   it('answers url_verification with the challenge', async () => {
@@ -112,8 +94,8 @@ describe('/meetings', () => {
   const listed = (body: string): SectionBlock[] => (JSON.parse(body) as { blocks: SectionBlock[] }).blocks.slice(1);
 
   it('lists the next 7 days soonest first, with Start Prep only where prep has not started (HTTP API, base64 body)', async () => {
-    await seed(env, aMeeting({ meeting_id: 'm-later', title: 'Vendor review', meeting_type: 'vendor_meeting', start_time: startingIn(3 * 24 * 60), status: 'PREP_SCHEDULED' }));
-    await putMeetings(env, [
+    await seed(bot.env, aMeeting({ meeting_id: 'm-later', title: 'Vendor review', meeting_type: 'vendor_meeting', start_time: startingIn(3 * 24 * 60), status: 'PREP_SCHEDULED' }));
+    await putMeetings(bot.env, [
       aMeeting({ meeting_id: 'm-soon', title: 'Weekly 1:1', meeting_type: 'one_on_one', start_time: startingIn(5 * 60), status: 'PREP_IN_PROGRESS', chat_session_id: 's-1' }),
       aMeeting({ meeting_id: 'm-mid', title: 'Q4 Leadership Sync', start_time: startingIn(30 * 60), status: 'CLASSIFIED' }),
       aMeeting({ meeting_id: 'm-cancelled', title: 'Cancelled sync', start_time: startingIn(10 * 60), status: 'CANCELLED' }),
@@ -122,9 +104,9 @@ describe('/meetings', () => {
       aMeeting({ meeting_id: 'm-other', user_id: 'U0OTHER01', title: 'Not yours', start_time: startingIn(60) }),
     ]);
     // The 1:1's prep session is live (one that ended would be offered again).
-    await env.db.send(
+    await bot.env.db.send(
       new PutCommand({
-        TableName: env.tables.chatSessions,
+        TableName: bot.env.tables.chatSessions,
         Item: { session_id: 's-1', user_id: 'U024BE7LH', meeting_id: 'm-soon', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'one_on_one' }, created_at: new Date().toISOString(), expires_at: Math.floor(Date.now() / 1000) + 3600 },
       }),
     );
@@ -140,12 +122,12 @@ describe('/meetings', () => {
     expect(sections[1]?.text?.text).toMatch(/Leadership team · \w{3}, \w{3} \d+, \d+:\d{2} [AP]M E[SD]T/);
     expect(sections.map((s) => s.accessory?.action_id)).toEqual([undefined, 'start_prep', 'start_prep']);
     expect(JSON.parse(sections[1]?.accessory?.value ?? '{}')).toEqual({ meeting_id: 'm-mid', user_id: 'U024BE7LH' });
-    expect(env.slack.requests).toHaveLength(0);
+    expect(bot.env.slack.requests).toHaveLength(0);
   });
 
   it('shows local times in the user\'s time zone (REST API, form body)', async () => {
-    await seed(env, aMeeting({ start_time: '2099-01-01T00:00:00Z' }), aUser({ timezone: 'Asia/Tokyo' }));
-    await putMeetings(env, [aMeeting({ meeting_id: 'm-tokyo', start_time: startingIn(120) })]);
+    await seed(bot.env, aMeeting({ start_time: '2099-01-01T00:00:00Z' }), aUser({ timezone: 'Asia/Tokyo' }));
+    await putMeetings(bot.env, [aMeeting({ meeting_id: 'm-tokyo', start_time: startingIn(120) })]);
 
     const response = await call(restEvent(slashCommandBody(), FORM));
 
@@ -153,7 +135,7 @@ describe('/meetings', () => {
   });
 
   it('says so in a friendly line when nothing is coming up', async () => {
-    await seed(env, aMeeting({ start_time: startingIn(10 * 24 * 60) }));
+    await seed(bot.env, aMeeting({ start_time: startingIn(10 * 24 * 60) }));
 
     const response = await call(httpEvent(slashCommandBody(), FORM));
 
@@ -170,19 +152,19 @@ describe('/meetings', () => {
 
 describe('Start Prep', () => {
   it('creates one ACTIVE session, moves the meeting to PREP_IN_PROGRESS, replaces the message and DMs the prep kit', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     const clickedAt = Date.now();
 
     const response = await startPrepClick();
 
     expect(response.statusCode).toBe(200);
-    const sessions = await readSessions(env);
+    const sessions = await readSessions(bot.env);
     expect(sessions).toHaveLength(1);
     const session = sessions[0];
     expect(session).toMatchObject({ user_id: 'U024BE7LH', meeting_id: 'm-7f3a', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'leadership_team' } });
     expect(session?.expires_at).toBeGreaterThanOrEqual(Math.floor(clickedAt / 1000) + 24 * 3600 - 1);
     expect(session?.expires_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 24 * 3600);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: session?.session_id });
+    expect(await readMeeting(bot.env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: session?.session_id });
 
     const updates = sent('chat.update');
     expect(updates).toHaveLength(1);
@@ -201,38 +183,38 @@ describe('Start Prep', () => {
   });
 
   it('a double click (two concurrent requests) creates one session and sends one DM', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
 
     const responses = await Promise.all([startPrepClick(), startPrepClick()]);
 
     expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
-    const sessions = await readSessions(env);
+    const sessions = await readSessions(bot.env);
     expect(sessions).toHaveLength(1);
-    expect((await readMeeting(env, 'm-7f3a'))?.chat_session_id).toBe(sessions[0]?.session_id);
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id).toBe(sessions[0]?.session_id);
     expect(sent('chat.postMessage')).toHaveLength(1);
     expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining('already in progress')]);
   });
 
   it('a second click later tells the user prep is already in progress and changes nothing', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await startPrepClick();
-    const before = await snapshotTables(env);
+    const before = await snapshotTables(bot.env);
 
     await startPrepClick();
 
-    expect(await snapshotTables(env)).toEqual(before);
+    expect(await snapshotTables(bot.env)).toEqual(before);
     expect(sent('chat.postMessage')).toHaveLength(1);
     expect(sent('chat.postEphemeral')).toHaveLength(1);
   });
 
   it("refuses another user's click with an ephemeral message and changes nothing", async () => {
-    await seed(env, aMeeting());
-    const before = await snapshotTables(env);
+    await seed(bot.env, aMeeting());
+    const before = await snapshotTables(bot.env);
 
     const response = await startPrepClick({ userId: 'U0OTHER01' });
 
     expect(response.statusCode).toBe(200);
-    expect(await snapshotTables(env)).toEqual(before);
+    expect(await snapshotTables(bot.env)).toEqual(before);
     const ephemeral = sent('chat.postEphemeral');
     expect(ephemeral).toHaveLength(1);
     expect(ephemeral[0]).toMatchObject({ user: 'U0OTHER01', channel: 'D07H3LQ8V2N' });
@@ -242,13 +224,13 @@ describe('Start Prep', () => {
   });
 
   it('from the ephemeral /meetings list, replaces the list through its response_url', async () => {
-    await seed(env, aMeeting());
-    const responseUrl = env.slack.responseUrl();
+    await seed(bot.env, aMeeting());
+    const responseUrl = bot.env.slack.responseUrl();
 
     await startPrepClick({ ephemeral: true, responseUrl });
 
-    expect(env.slack.responseUrlPosts).toHaveLength(1);
-    expect(env.slack.responseUrlPosts[0]?.body).toMatchObject({ replace_original: true, text: 'Prep session started' });
+    expect(bot.env.slack.responseUrlPosts).toHaveLength(1);
+    expect(bot.env.slack.responseUrlPosts[0]?.body).toMatchObject({ replace_original: true, text: 'Prep session started' });
     expect(sent('chat.update')).toHaveLength(0);
     expect(sent('chat.postMessage')).toHaveLength(1);
   });
@@ -256,14 +238,14 @@ describe('Start Prep', () => {
 
 describe('Remind Me in 2 Hours', () => {
   const only = () => {
-    const schedules = [...env.scheduler.schedules.values()];
+    const schedules = [...bot.env.scheduler.schedules.values()];
     expect(schedules).toHaveLength(1);
     return schedules[0] as NonNullable<(typeof schedules)[number]>;
   };
   const fireAt = (expression: string): Date => new Date(`${/^at\((.+)\)$/.exec(expression)?.[1]}Z`);
 
   it('creates a one-shot schedule two hours out that starts the prep workflow with the reminder input', async () => {
-    await seed(env, aMeeting({ status: 'PREP_SCHEDULED' }));
+    await seed(bot.env, aMeeting({ status: 'PREP_SCHEDULED' }));
     const before = Date.now();
 
     const response = await remindClick();
@@ -308,7 +290,7 @@ describe('Remind Me in 2 Hours', () => {
 
   it('clamps the reminder to 15 minutes before a meeting one hour away', async () => {
     const start = startingIn(60);
-    await seed(env, aMeeting({ start_time: start }));
+    await seed(bot.env, aMeeting({ start_time: start }));
 
     await remindClick();
 
@@ -317,19 +299,19 @@ describe('Remind Me in 2 Hours', () => {
   });
 
   it('schedules nothing for a meeting ten minutes away, and says so', async () => {
-    await seed(env, aMeeting({ start_time: startingIn(10) }));
+    await seed(bot.env, aMeeting({ start_time: startingIn(10) }));
 
     const response = await remindClick();
 
     expect(response.statusCode).toBe(200);
-    expect(env.scheduler.requests).toHaveLength(0);
-    expect(env.scheduler.schedules.size).toBe(0);
+    expect(bot.env.scheduler.requests).toHaveLength(0);
+    expect(bot.env.scheduler.schedules.size).toBe(0);
     expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining("too soon for a reminder")]);
     expect(sent('chat.update')).toHaveLength(0);
   });
 
   it('a second click reports the reminder already set and never creates two', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await remindClick();
     const first = only();
 
@@ -337,40 +319,40 @@ describe('Remind Me in 2 Hours', () => {
 
     expect(only()).toBe(first);
     // After each click the worker reads the meeting's reminder for the refreshed Home tab (GetSchedule).
-    expect(env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'GetSchedule', 'CreateSchedule', 'GetSchedule', 'GetSchedule']);
-    expect(env.scheduler.requests.filter((r) => r.operation === 'CreateSchedule')).toHaveLength(2);
+    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'GetSchedule', 'CreateSchedule', 'GetSchedule', 'GetSchedule']);
+    expect(bot.env.scheduler.requests.filter((r) => r.operation === 'CreateSchedule')).toHaveLength(2);
     expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining('already set for')]);
   });
 
   it("refuses another user's click and schedules nothing", async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
 
     await remindClick({ userId: 'U0OTHER01' });
 
-    expect(env.scheduler.requests).toHaveLength(0);
+    expect(bot.env.scheduler.requests).toHaveLength(0);
     expect(sent('chat.postEphemeral')).toMatchObject([{ user: 'U0OTHER01' }]);
   });
 
   it('when the schedule fires, the prep workflow sends the reminder on Slack and the schedule is deleted', async () => {
-    await seed(env, aMeeting({ status: 'PREP_SCHEDULED' }));
+    await seed(bot.env, aMeeting({ status: 'PREP_SCHEDULED' }));
     await remindClick();
     const schedule = only();
-    env.slack.reset();
+    bot.env.slack.reset();
     const executions: LocalExecution[] = [];
 
-    const firings = await env.scheduler.fireDue(new Date(fireAt(schedule.ScheduleExpression).getTime() + 1000), async (s) => {
+    const firings = await bot.env.scheduler.fireDue(new Date(fireAt(schedule.ScheduleExpression).getTime() + 1000), async (s) => {
       const { name, input } = parseStartExecutionInput(s.Target.Input);
-      executions.push(await env.workflow.run(input, { executionName: name, retryIntervalMs: 0 }));
+      executions.push(await bot.env.workflow.run(input, { executionName: name, retryIntervalMs: 0 }));
     });
 
     expect(firings).toHaveLength(1);
     expect(firings[0]?.error).toBeUndefined();
     expect(executions[0]?.status).toBe('SUCCEEDED');
     expect(statesEntered(executions[0] as LocalExecution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
-    const posts = env.slack.calls('chat.postMessage');
+    const posts = bot.env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.['blocks'])).toContain('Here is the reminder you asked for.');
-    expect(env.scheduler.schedules.size).toBe(0);
+    expect(bot.env.scheduler.schedules.size).toBe(0);
   });
 });
 
@@ -380,11 +362,11 @@ describe('direct messages', () => {
   const replies = () => sent('chat.postMessage').filter((m) => m.channel === 'D07H3LQ8V2N' && m.args['channel'] === 'D07H3LQ8V2N');
 
   it('walks the active session through agenda, questions and notes, storing each message', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await startPrepClick();
 
     await dm('Add budget variance to the agenda');
-    const afterAgenda = (await readSessions(env))[0];
+    const afterAgenda = (await readSessions(bot.env))[0];
     await dm('Why is the hiring plan late?');
     await dm('Notes: push for decision on Q1 budget');
 
@@ -397,14 +379,14 @@ describe('direct messages', () => {
     expect(texts[0]).toContain('Question bank');
     expect(texts[1]).toContain('Note-taking template');
     expect(texts[2]).toContain('complete');
-    const session = (await readSessions(env))[0];
+    const session = (await readSessions(bot.env))[0];
     expect(session).toMatchObject({ state: 'COMPLETED', context: { step: 'done' } });
     expect(session?.messages.map((m) => m.step)).toEqual(['agenda', 'questions', 'notes']);
-    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_COMPLETED');
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.status).toBe('PREP_COMPLETED');
   });
 
   it("processes a retried event (X-Slack-Retry-Num) once", async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await startPrepClick();
 
     const first = await dm('Add budget variance', 'Ev07HJ4Q2R8T');
@@ -412,11 +394,11 @@ describe('direct messages', () => {
 
     expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
     expect(replies()).toHaveLength(1);
-    expect((await readSessions(env))[0]?.messages).toHaveLength(1);
+    expect((await readSessions(bot.env))[0]?.messages).toHaveLength(1);
   });
 
   it('without an active session, answers with help and the next meetings', async () => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
 
     await dm('hello?');
 
@@ -430,15 +412,15 @@ describe('direct messages', () => {
     ["the bot's own message", botEcho],
     ['an edit (message_changed)', messageChanged],
   ])('ignores %s', async (_name, fixture) => {
-    await seed(env, aMeeting());
+    await seed(bot.env, aMeeting());
     await startPrepClick();
-    env.slack.reset();
-    const before = await snapshotTables(env);
+    bot.env.slack.reset();
+    const before = await snapshotTables(bot.env);
 
     const response = await call(restEvent(JSON.stringify(fixture), JSON_TYPE));
 
     expect(response.statusCode).toBe(200);
-    expect(env.slack.requests).toHaveLength(0);
-    expect(await snapshotTables(env)).toEqual(before);
+    expect(bot.env.slack.requests).toHaveLength(0);
+    expect(await snapshotTables(bot.env)).toEqual(before);
   });
 });

@@ -7,7 +7,7 @@ import type { HomeView } from '@slack/types';
 import { BotMeetingsRepository, canStartPrep } from '../../shared/bot-meetings';
 import { CHANNELS, Channel } from '../../shared/domain';
 import { readPreferences } from '../../shared/preferences';
-import { UsersRepository } from '../../shared/repositories';
+import { UsersRepository } from '../../shared/users-repository';
 import { timeZoneOf } from '../deps';
 import { buildHomeView } from './home-view';
 import { ReminderSchedules } from './schedules';
