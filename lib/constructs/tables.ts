@@ -8,6 +8,8 @@ import { ExistingTables } from '../config';
 export const MEETINGS_BY_USER_INDEX = 'user_id-start_time-index';
 /** Index of chat sessions by owner (a DM goes to the user's active session). */
 export const SESSIONS_BY_USER_INDEX = 'user_id-created_at-index';
+/** Index of users by phone number, keys only (an inbound SMS names its sender by number). */
+export const USERS_BY_PHONE_INDEX = 'phone_number-index';
 
 /** Props of {@link Tables}. */
 export interface TablesProps {
@@ -42,7 +44,7 @@ export class Tables extends Construct {
           ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
         });
       this.meetings = imported('Meetings', existing.meetingsTableName, [MEETINGS_BY_USER_INDEX]);
-      this.users = imported('Users', existing.usersTableName, []);
+      this.users = imported('Users', existing.usersTableName, [USERS_BY_PHONE_INDEX]);
       this.chatSessions = imported('ChatSessions', existing.chatSessionsTableName, [SESSIONS_BY_USER_INDEX]);
       return;
     }
@@ -74,6 +76,11 @@ export class Tables extends Construct {
     const users = new dynamodb.Table(this, 'Users', {
       ...common,
       partitionKey: { name: 'user_id', type: dynamodb.AttributeType.STRING },
+    });
+    users.addGlobalSecondaryIndex({
+      indexName: USERS_BY_PHONE_INDEX,
+      partitionKey: { name: 'phone_number', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     const chatSessions = new dynamodb.Table(this, 'ChatSessions', {
       ...common,
