@@ -5,7 +5,7 @@
  */
 import type { Meeting } from '../shared/domain';
 import { Preferences } from '../shared/preferences';
-import type { PrepActionRequest, PrepActionResult } from './prep-action-types';
+import type { PrepActionRequest, PrepActionResult } from './core';
 import { parseSmsCommand } from './sms-keywords';
 import { withSmsReminders } from './sms-preferences';
 import { EMPTY_TWIML, twimlMessage } from './twiml';
