@@ -80,10 +80,88 @@ describe('PREP and LATER by SMS', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message><\/Response>$/);
-    expect(answer.messages[0]).toMatch(/Meeting m-7f3a/);
+    expect(answer.messages).toEqual([expect.stringMatching(/^Prep started for "Meeting m-7f3a" \(.+\)\. Your prep kit is on its way to your email\.$/)]);
     expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     expect(queued()).toHaveLength(1);
-    expect(queued()[0]?.dedupId).toBe(fixture.params['MessageSid']);
+    expect(queued()[0]?.dedupId).toContain(fixture.params['MessageSid']);
+    expect(JSON.parse(queued()[0]?.body ?? '{}')).toMatchObject({ kind: 'start_prep', meeting_id: 'm-7f3a', via: 'sms', kit_via: 'email' });
+  });
+
+  it('a second PREP says prep is already under way, and starts nothing more', async () => {
+    await texted([pending('m-7f3a')]);
+    await text('PREP');
+
+    const answer = await text('prep.');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/^Prep is already in progress for "Meeting m-7f3a"\. Your prep kit is in your Slack direct messages with me, or in your email\.$/)]);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('LATER sets a reminder two hours on, said in the executive’s time; a second LATER reports it', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const first = await text(' Later ');
+    const second = await text('LATER');
+
+    expect(first.messages).toEqual([expect.stringMatching(/^I'll remind you about "Meeting m-7f3a" at .+ (EST|EDT)\.$/)]);
+    expect(reminders()).toHaveLength(1);
+    expect(second.messages).toEqual([expect.stringMatching(/^A reminder for this meeting is already set for .+ (EST|EDT)\.$/)]);
+    expect(reminders()).toHaveLength(1);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('LATER too close to the meeting says so and schedules nothing', async () => {
+    await texted([pending('m-soon', 0.25)]);
+
+    const answer = await text('LATER');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/too soon for a reminder, so I haven't scheduled one\. Reply PREP to prep now\.$/)]);
+    expect(reminders()).toHaveLength(0);
+  });
+
+  it('PREP for a meeting that has begun says so and starts nothing', async () => {
+    await texted([pending('m-begun', -0.25)]);
+
+    const answer = await text('PREP');
+
+    expect(answer.messages).toEqual(['This meeting has already started.']);
+    expect(queued()).toHaveLength(0);
+    expect((await readMeeting('m-begun'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('answers a retried request (same MessageSid) with the same TwiML and acts once', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const first = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
+    const retry = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
+
+    expect(retry.status).toBe(200);
+    expect(retry.twiml).toBe(first.twiml);
+    expect(first.messages[0]).toMatch(/^Prep started for/);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('"PREP 1" chooses the first texted meeting; a bare PREP the latest still awaiting prep', async () => {
+    await texted([pending('m-a', 30), pending('m-b', 28)]);
+
+    const named = await text('PREP 1');
+    const bare = await text('prep');
+
+    expect(named.messages[0]).toMatch(/^Prep started for "Meeting m-a"/);
+    expect(bare.messages[0]).toMatch(/^Prep started for "Meeting m-b"/);
+    expect(queued().map((m) => JSON.parse(m.body).meeting_id)).toEqual(['m-a', 'm-b']);
+  });
+
+  it('"PREP 2" chooses the second texted meeting, leaving the first awaiting prep', async () => {
+    await texted([pending('m-a', 30), pending('m-b', 28)]);
+
+    const answer = await text('PREP 2');
+
+    expect(answer.messages[0]).toMatch(/^Prep started for "Meeting m-b"/);
+    expect((await readMeeting('m-a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting('m-b'))?.status).toBe('PREP_IN_PROGRESS');
   });
 });
 
