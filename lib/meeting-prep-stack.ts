@@ -119,7 +119,6 @@ export class MeetingPrepStack extends Stack {
       tables: this.tables,
       twilioSecret: this.twilioSecret,
       slackBot,
-      retainData: settings.retainData,
       logRetention: retention,
       logRemovalPolicy: removal,
     });

@@ -2,7 +2,6 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -20,8 +19,6 @@ export interface SmsRepliesProps {
   readonly twilioSecret: secretsmanager.ISecret;
   /** The Slack bot: its REST API gets `POST /twilio/sms`, and its action core's grants go to the function. */
   readonly slackBot: SlackBotApi;
-  /** Keep the answers table and its key when the stack is deleted (prod), or destroy them (dev). */
-  readonly retainData: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -42,12 +39,12 @@ export function publicRouteUrl(api: apigateway.RestApi, path: string): string {
  * SMS replies: Twilio's incoming-message webhook, `POST /twilio/sms` on the project's API, served by one function
  * that checks Twilio's signature, finds the user by the sender's number (the users table's phone index), and runs
  * Start Prep or Remind Me through the shared action core, answering in TwiML. Its answers are kept by MessageSid
- * for two days (a small table with a TTL) so Twilio's retries get the same answer and act once.
+ * for two days (`Tables.smsReplies`, with a TTL) so Twilio's retries get the same answer and act once.
  */
 export class SmsReplies extends Construct {
   /** The exact public URL to give Twilio as the number's "A message comes in" webhook (HTTP POST). */
   public readonly webhookUrl: string;
-  /** The answers already given, by MessageSid (TTL `expires_at`). */
+  /** The answers already given, by MessageSid (TTL `expires_at`; owned by the tables construct, so it outlives the feature flag). */
   public readonly answersTable: dynamodb.Table;
   public readonly function: HouseFunction;
 
@@ -58,18 +55,7 @@ export class SmsReplies extends Construct {
     const api = props.slackBot.api;
     this.webhookUrl = publicRouteUrl(api, TWILIO_SMS_PATH);
 
-    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const key = props.tables.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the SMS replies table', enableKeyRotation: true, removalPolicy });
-    this.answersTable = new dynamodb.Table(this, 'Answers', {
-      partitionKey: { name: 'message_sid', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expires_at',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: props.retainData,
-      removalPolicy,
-    });
+    this.answersTable = props.tables.smsReplies;
 
     this.function = new HouseFunction(this, 'Function', {
       entry: 'lambda/actions/sms-reply.ts',

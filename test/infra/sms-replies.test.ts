@@ -34,6 +34,7 @@ describe('the users table', () => {
 
 describe('the answers table', () => {
   it('is keyed by MessageSid, expires its items, and is encrypted with the tables key, with point-in-time recovery', () => {
+    expect(sms().answersTable).toBe(built.stack.tables.smsReplies);
     const props = resource(built.json, answersId()).Properties;
     expect(props).toMatchObject({
       KeySchema: [{ AttributeName: 'message_sid', KeyType: 'HASH' }],
