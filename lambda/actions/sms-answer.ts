@@ -18,6 +18,7 @@ export const SmsTexts = {
     "This number is linked to more than one Exec Assistant account, so I can't tell whose meeting you mean. Please use Slack or the email instead.",
   help: 'To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.',
   noMeeting: 'There is no meeting from my texts awaiting prep right now, so there is nothing to start. Your next prep reminder will say how to reply.',
+  failed: "Sorry, I couldn't do that just now. Please try again in a minute.",
   noNumberedMeeting: (n: number) => `None of the meetings I texted you about is numbered ${n}. Reply PREP or LATER for the latest one, or use the number in its text.`,
 } as const;
 

@@ -2,7 +2,8 @@
  * `POST /twilio/sms`: Twilio's incoming-message webhook. The request must carry a valid `X-Twilio-Signature` for
  * the exact public URL it was sent to (403 otherwise, and nothing is read or written). The answer is TwiML in the
  * same response: the outcome of PREP / LATER in the user's own time, a short help text, or nothing for Twilio's
- * own keywords. Idempotent on `MessageSid` (sms-answer-store.ts).
+ * own keywords. Idempotent on `MessageSid` (sms-answer-store.ts). A failure on our side (a table unreachable)
+ * answers "try again" and leaves nothing claimed, so the sender's next text, or Twilio's retry, acts.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
@@ -19,17 +20,17 @@ import { now } from '../shared/time';
 import { requestUrl } from '../workflow/twilio-receipt';
 import { runPrepAction } from './core';
 import { prepActionDepsFromEnv } from './deps';
-import { SmsAnswerDeps, answerSms } from './sms-answer';
+import { SmsAnswer, SmsAnswerDeps, SmsTexts, answerSms } from './sms-answer';
 import { SmsAnswerStore } from './sms-answer-store';
 import { usersByPhone } from './sms-senders';
-import { TWIML_CONTENT_TYPE } from './twiml';
+import { TWIML_CONTENT_TYPE, twimlMessage } from './twiml';
 
 const logger = createLogger('sms-reply');
 const db = dynamoDocumentClient();
 const usersTable = requiredEnv('USERS_TABLE_NAME');
 const meetings = new MeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME'));
 const users = new UsersRepository(db, usersTable);
-const answers = new SmsAnswerStore(db, requiredEnv('SMS_REPLIES_TABLE_NAME'));
+const answers = new SmsAnswerStore(db, requiredEnv('SMS_REPLIES_TABLE_NAME'), { now });
 const replyBook = new SmsReplyBook(db, usersTable, meetings);
 /** The public URL of this route, as given to Twilio (the signature is computed over it). */
 const publicUrl = requiredEnv('TWILIO_SMS_WEBHOOK_URL');
@@ -77,13 +78,31 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const from = params['From'];
   if (!messageSid || !from) return plain(400, 'MessageSid and From are required');
 
-  const earlier = await answers.find(messageSid);
-  if (earlier !== undefined) {
+  const claim = await answers.claim(messageSid);
+  if (claim.kind === 'answered') {
     logger.info('incoming SMS already answered; the same answer is given again', { message_sid: messageSid });
-    return twiml(earlier);
+    return twiml(claim.twiml);
   }
-  const answer = await answerSms(deps, { messageSid, from, body: params['Body'] ?? '' });
-  const standing = await answers.record(messageSid, answer.twiml, now());
+  if (claim.kind === 'busy') {
+    // Another delivery of this very message is still acting: Twilio's next retry gets its answer.
+    logger.warn('incoming SMS still being answered by another request', { message_sid: messageSid });
+    return plain(503, 'this message is still being answered');
+  }
+  let answer: SmsAnswer;
+  try {
+    answer = await answerSms(deps, { messageSid, from, body: params['Body'] ?? '' });
+  } catch (error) {
+    await answers.release(messageSid, claim.claimedAt).catch((releaseError: unknown) =>
+      logger.error('could not give the claim back; a retry acts once it is stale', { message_sid: messageSid, error: String(releaseError) }),
+    );
+    countMetric(MetricNames.SmsReplies, { Outcome: 'failed' });
+    logger.error('incoming SMS could not be answered; the sender is asked to try again', {
+      message_sid: messageSid,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return twiml(twimlMessage(SmsTexts.failed));
+  }
+  const standing = await answers.answer(messageSid, claim.claimedAt, answer.twiml);
   countMetric(MetricNames.SmsReplies, { Outcome: answer.result?.outcome ?? answer.kind });
   logger.info('incoming SMS answered', {
     message_sid: messageSid,

@@ -63,7 +63,7 @@ export class SmsReplies extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     })
-      .useTable('SMS_REPLIES_TABLE_NAME', this.answersTable, ['GetItem', 'PutItem'])
+      .useTable('SMS_REPLIES_TABLE_NAME', this.answersTable, ['GetItem', 'PutItem', 'UpdateItem'])
       .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       .addEnvironment('TWILIO_SMS_WEBHOOK_URL', this.webhookUrl);
     props.slackBot.grantPrepActions(this.function);

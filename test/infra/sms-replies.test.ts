@@ -76,7 +76,7 @@ describe('POST /twilio/sms', () => {
     expect(lines.filter((g) => g.startsWith('dynamodb:') && g.endsWith(users)).map((g) => g.split(' ')[0])).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     );
-    expect(lines.filter((g) => g.endsWith(`\${${answersId()}.Arn}`)).map((g) => g.split(' ')[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(lines.filter((g) => g.endsWith(`\${${answersId()}.Arn}`)).map((g) => g.split(' ')[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(render(variables()['TWILIO_SECRET_ARN'])).toBe(`\${${logicalIdOf(built.stack.twilioSecret as never)}}`);
     expect(lines.some((g) => g.startsWith('secretsmanager:GetSecretValue') && g.includes(logicalIdOf(built.stack.slackSecret as never)))).toBe(false);
   });

@@ -143,6 +143,30 @@ describe('PREP and LATER by SMS', () => {
     expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
   });
 
+  it('answers two deliveries of one message arriving together with the first one’s words, acting once', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const [one, two] = await Promise.all([text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }), text('PREP', { messageSid: 'SMsame000000000000000000000000000001' })]);
+
+    expect(one.messages[0]).toMatch(/^Prep started for/);
+    expect(two.twiml).toBe(one.twiml);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('asks the sender to try again when the tables fail, and Twilio’s retry of that message then acts', async () => {
+    await texted([pending('m-7f3a')]);
+    env.dynamoFaults.fail('Query', { kind: 'internal_error', times: Infinity });
+
+    const failed = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+    env.dynamoFaults.clearFailures();
+    const retried = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+
+    expect(failed.messages).toEqual(["Sorry, I couldn't do that just now. Please try again in a minute."]);
+    expect(retried.messages[0]).toMatch(/^Prep started for "Meeting m-7f3a"/);
+    expect(queued()).toHaveLength(1);
+  });
+
   it('"PREP 1" chooses the first texted meeting; a bare PREP the latest still awaiting prep', async () => {
     await texted([pending('m-a', 30), pending('m-b', 28)]);
 
