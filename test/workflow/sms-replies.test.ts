@@ -178,6 +178,17 @@ describe('PREP and LATER by SMS', () => {
     expect(queued().map((m) => JSON.parse(m.body).meeting_id)).toEqual(['m-a', 'm-b']);
   });
 
+  it("refuses a numbered meeting that is someone else's (reassigned since it was texted), and starts nothing", async () => {
+    await texted([pending('m-7f3a')]);
+    await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: pending('m-7f3a', 26, { user_id: 'U0SOMEONE1' }) }));
+
+    const answer = await text('PREP');
+
+    expect(answer.messages).toEqual(["Sorry, only the meeting's owner can do that. This prep belongs to someone else."]);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect(queued()).toHaveLength(0);
+  });
+
   it('"PREP 2" chooses the second texted meeting, leaving the first awaiting prep', async () => {
     await texted([pending('m-a', 30), pending('m-b', 28)]);
 
