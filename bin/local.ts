@@ -23,6 +23,7 @@ Usage:
   npm start -- seed FILE                    add your own users and meetings (JSON or YAML, see examples/seed.yaml)
   npm start -- home                         open the app's Home tab: the week's meetings and the preferences
   npm start -- prefs 'JSON'                 save preferences through the dialog, e.g. '{"digest":{"enabled":true}}'
+  npm start -- sms "TEXT"                   text the assistant as the executive's phone would (PREP, LATER, STOP…)
   npm start -- --help                       this text
 
 Options of serve:
@@ -36,6 +37,7 @@ ${Object.entries(FAIL_DRILLS).map(([name, drill]) => `  ${name.padEnd(19)}${dril
 
 Endpoints of the running system (every port is printed at start):
   POST /slack/webhook   Slack's request URL (signed requests only)
+  POST /twilio/sms      Twilio's incoming-message webhook (signed requests only), answered in TwiML
   POST /events          EventBridge PutEvents-shaped JSON: {"Entries":[{"Source","DetailType","Detail"}]}
 
 Real integrations: with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment, Slack calls go to Slack

@@ -10,6 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
 import { PrepWorkflow } from './constructs/prep-workflow';
 import { SlackBotApi } from './constructs/slack-bot-api';
+import { SmsReplies } from './constructs/sms-replies';
 import { Tables } from './constructs/tables';
 
 /** Props of {@link MeetingPrepStack}. */
@@ -31,6 +32,8 @@ export class MeetingPrepStack extends Stack {
   public readonly slackBot?: SlackBotApi;
   /** Delivery receipts (Twilio status callbacks, SES events); absent when `enablePrepNotification` is false. */
   public readonly receipts?: DeliveryReceipts;
+  /** SMS replies (`POST /twilio/sms`); absent when `enablePrepNotification` is false. */
+  public readonly smsReplies?: SmsReplies;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
@@ -112,6 +115,13 @@ export class MeetingPrepStack extends Stack {
       logRetention: retention,
       logRemovalPolicy: removal,
     });
+    const smsReplies = new SmsReplies(this, 'SmsReplies', {
+      tables: this.tables,
+      twilioSecret: this.twilioSecret,
+      slackBot,
+      logRetention: retention,
+      logRemovalPolicy: removal,
+    });
     workflow.useReceipts({
       statusCallbackUrl: receipts.statusCallbackUrl,
       configurationSetName: receipts.configurationSet.configurationSetName,
@@ -122,6 +132,7 @@ export class MeetingPrepStack extends Stack {
       TwilioStatus: receipts.twilioStatusFunction,
       SesEvents: receipts.sesEventsFunction,
       SlackWorker: slackBot.worker.function,
+      SmsReply: smsReplies.function,
     };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
@@ -143,6 +154,7 @@ export class MeetingPrepStack extends Stack {
     this.workflow = workflow;
     this.slackBot = slackBot;
     this.receipts = receipts;
+    this.smsReplies = smsReplies;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,
@@ -151,6 +163,10 @@ export class MeetingPrepStack extends Stack {
     new CfnOutput(this, 'TwilioStatusCallbackUrl', {
       value: receipts.statusCallbackUrl,
       description: 'Where Twilio posts the prep SMS status callbacks (set per message by NotifyViaSms)',
+    });
+    new CfnOutput(this, 'TwilioSmsWebhookUrl', {
+      value: smsReplies.webhookUrl,
+      description: "The Twilio number's \"A message comes in\" webhook (HTTP POST): SMS replies PREP / LATER",
     });
     new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

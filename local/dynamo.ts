@@ -3,8 +3,9 @@
  * synthesized template so local key schemas and indexes are exactly the deployed ones.
  */
 import { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { StartupError } from './data-folder';
 import { FaultProxy, startFaultProxy } from './fault-proxy';
 import { LocalTableSpec } from './synth';
 
@@ -64,6 +65,13 @@ export async function createTables(client: DynamoDBClient, specs: readonly Local
       );
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      // A table kept in a data folder by an older version may lack an index added since (dynalite cannot add one).
+      const existing = await client.send(new DescribeTableCommand({ TableName: name }));
+      const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      const missing = (spec.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).filter((n) => !have.has(n));
+      if (missing.length > 0) {
+        throw new StartupError(`The kept table ${name} lacks the index ${missing.join(', ')} this version needs: start once with --reset (it empties the data folder) to recreate the tables.`);
+      }
     }
     await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
   }

@@ -86,6 +86,8 @@ export interface LocalEnvironment {
   readonly sfn: FakeSfn;
   /** The API's receipt route, `POST /twilio/status` (the Twilio stand-in posts its status callbacks there). */
   readonly statusCallbackUrl: string;
+  /** The API's incoming-SMS route, `POST /twilio/sms` (signatures are computed over this exact URL). */
+  readonly smsWebhookUrl: string;
   /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
   receiptsSettled(): Promise<void>;
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
@@ -163,6 +165,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
+    TWILIO_SMS_WEBHOOK_URL: receiptsApi.smsWebhookUrl,
     SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
     ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     AWS_ENDPOINT_URL_SQS: sqs.url,
@@ -214,6 +217,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     scheduler,
     sfn,
     statusCallbackUrl: receiptsApi.statusCallbackUrl,
+    smsWebhookUrl: receiptsApi.smsWebhookUrl,
     sqs,
     workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
@@ -233,6 +237,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       { name: 'EventBridge Scheduler stand-in', url: scheduler.url },
       { name: 'Step Functions API stand-in', url: sfn.url },
       { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
+      { name: 'SMS replies (POST /twilio/sms)', url: receiptsApi.smsWebhookUrl },
     ],
     async resetFakes() {
       slack.reset();

@@ -1,6 +1,6 @@
 /**
  * The routes of the local API: the project's public routes as API Gateway would serve them (`POST /slack/webhook`,
- * `POST /twilio/status`, and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
+ * `POST /twilio/status`, `POST /twilio/sms`, and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
  * client commands use: what the bot showed on the Slack stand-in since a cursor, and seeding users and meetings.
  * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns.
  */
@@ -9,7 +9,7 @@ import { BadEventsRequest, parseEventsRequest } from './events';
 import type { Executions } from './executions';
 import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
 import type { Runtime } from './runtime';
-import { twilioStatusRoute } from './receipts-api';
+import { twilioSmsRoute, twilioStatusRoute } from './receipts-api';
 import { SeedError, parseSeed } from './seed';
 import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
@@ -72,6 +72,14 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
       return answer;
     },
+    'POST /twilio/sms': async (request) => {
+      const before = slack.messages.length;
+      const answer = await twilioSmsRoute(request);
+      log(`Twilio incoming SMS: "${new URLSearchParams(request.body).get('Body') ?? ''}" → ${answer.status}`);
+      // A started prep queues the kit for the worker (a Slack DM, or an email): reported once it has run.
+      deps.executions.track(reportWorker(before));
+      return answer;
+    },
     'POST /events': async (request) => {
       let parsed: unknown;
       try {
@@ -90,6 +98,8 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       jsonResponse(200, {
         webhook: '/slack/webhook',
         events: '/events',
+        // The exact URL Twilio would sign an incoming SMS for (`npm start -- sms` signs for it).
+        smsWebhookUrl: process.env['TWILIO_SMS_WEBHOOK_URL'],
         executions: runtime.executions.length,
         endpoints: runtime.endpoints,
       }),

@@ -1,11 +1,13 @@
 /**
- * The receipt routes of the project's API, locally: `POST /twilio/status` served by the real status-callback
- * handler (given the REST API's Lambda proxy event), and the SES events rule's target (the real SES events
- * handler, invoked as EventBridge invokes it). Used by the local environment (tests) and by `npm start`.
+ * Twilio's routes of the project's API, locally: `POST /twilio/status` served by the real status-callback handler
+ * and `POST /twilio/sms` by the real SMS reply handler (each given the REST API's Lambda proxy event), and the SES
+ * events rule's target (the real SES events handler, invoked as EventBridge invokes it). Used by the local
+ * environment (tests) and by `npm start`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
+import { TWILIO_SMS_PATH } from '../lib/constructs/sms-replies';
 import { FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
 import type { LocalRequest, LocalResponse } from './local-api';
 import { loadHandler } from './workflow-runner';
@@ -14,7 +16,15 @@ type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
 type EventHandler = (event: unknown) => Promise<unknown>;
 
 let twilioStatus: ProxyHandler | undefined;
+let twilioSms: ProxyHandler | undefined;
 let sesEvents: EventHandler | undefined;
+
+/** The handler of a Twilio route, loaded on first use (after the environment is set, as a cold start would). */
+function twilioHandler(pathName: string): ProxyHandler | undefined {
+  if (pathName === TWILIO_STATUS_PATH) return (twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts'));
+  if (pathName === TWILIO_SMS_PATH) return (twilioSms ??= loadHandler<ProxyHandler>('lambda/actions/sms-reply.ts'));
+  return undefined;
+}
 
 /** The REST API (v1) Lambda proxy event for a request, as API Gateway builds it. */
 export function restProxyEvent(method: string, url: URL, headers: Readonly<Record<string, string>>, body: string): APIGatewayProxyEvent {
@@ -49,21 +59,31 @@ export function restProxyEvent(method: string, url: URL, headers: Readonly<Recor
   };
 }
 
-/** Serves `POST /twilio/status` with the real handler; false when the request is for another route. */
-export async function serveTwilioStatus(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/** Serves `POST /twilio/status` and `POST /twilio/sms` with the real handlers; false when the request is for another route. */
+export async function serveTwilioRoutes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.method !== 'POST' || url.pathname !== TWILIO_STATUS_PATH) return false;
-  twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts');
-  const result = await twilioStatus(restProxyEvent('POST', url, flattenHeaders(req.headers), await readBody(req)));
+  const handler = req.method === 'POST' ? twilioHandler(url.pathname) : undefined;
+  if (!handler) return false;
+  const result = await handler(restProxyEvent('POST', url, flattenHeaders(req.headers), await readBody(req)));
   res.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) }).end(result.body);
   return true;
 }
 
-/** `POST /twilio/status` as a route of the local API (`npm start`). */
-export async function twilioStatusRoute(request: LocalRequest): Promise<LocalResponse> {
-  twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts');
-  const result = await twilioStatus(restProxyEvent('POST', request.url, request.headers, request.body));
+async function twilioRoute(pathName: string, request: LocalRequest): Promise<LocalResponse> {
+  const handler = twilioHandler(pathName);
+  if (!handler) throw new Error(`no Twilio route ${pathName}`);
+  const result = await handler(restProxyEvent('POST', request.url, request.headers, request.body));
   return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
+}
+
+/** `POST /twilio/status` as a route of the local API (`npm start`). */
+export function twilioStatusRoute(request: LocalRequest): Promise<LocalResponse> {
+  return twilioRoute(TWILIO_STATUS_PATH, request);
+}
+
+/** `POST /twilio/sms` as a route of the local API (`npm start`). */
+export function twilioSmsRoute(request: LocalRequest): Promise<LocalResponse> {
+  return twilioRoute(TWILIO_SMS_PATH, request);
 }
 
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */
@@ -72,10 +92,10 @@ export async function deliverSesEvent(event: unknown): Promise<void> {
   await sesEvents(event);
 }
 
-/** A loopback server with the receipt routes only (the workflow tests' stand-in of the API). */
-export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string }> {
+/** A loopback server with Twilio's routes only (the workflow tests' stand-in of the API). */
+export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }> {
   const server = await startHttpServer(async (req, res) => {
-    if (!(await serveTwilioStatus(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (!(await serveTwilioRoutes(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
-  return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}` };
+  return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}`, smsWebhookUrl: `${server.url}${TWILIO_SMS_PATH}` };
 }

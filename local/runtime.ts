@@ -16,6 +16,7 @@ import { localNow, resetLocalClock, setLocalClock } from './clock';
 import { Executions, createExecutions } from './executions';
 import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
 import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
+import { TWILIO_SMS_PATH } from '../lib/constructs/sms-replies';
 import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
@@ -160,6 +161,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // Twilio's status callbacks come to this API, as they come to API Gateway: each SMS names this exact URL, and the
   // receipt handler checks the signature against it.
   process.env['TWILIO_STATUS_CALLBACK_URL'] = `${api.url}${TWILIO_STATUS_PATH}`;
+  // Likewise the number's incoming-message webhook: `npm start -- sms` signs its requests for this URL.
+  process.env['TWILIO_SMS_WEBHOOK_URL'] = `${api.url}${TWILIO_SMS_PATH}`;
   for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,

@@ -44,6 +44,8 @@ export const MetricNames = {
   SlackWorkFailed: 'SlackWorkFailed',
   /** A Start Prep undone because its DM could not be sent. */
   SlackPrepStartsUndone: 'SlackPrepStartsUndone',
+  /** An inbound SMS answered; dimension Outcome (the action's outcome, or unknown_sender, help, opted_out…). */
+  SmsReplies: 'SmsReplies',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 

@@ -82,14 +82,37 @@ function cutToFit(title: string, fits: (candidate: string) => boolean): string {
   return '...';
 }
 
+/** How the SMS may be answered (`POST /twilio/sms`). */
+export interface SmsReplyHint {
+  /** The meeting's number, shown when several of the user's meetings await a reply ("Reply PREP 2 …"). */
+  readonly number?: number;
+}
+
+/** Options of {@link renderSms}. */
+export interface SmsOptions extends FallbackOptions {
+  /** @default undefined: the SMS says nothing about replying */
+  readonly reply?: SmsReplyHint;
+}
+
+/** The closing line of an SMS that can be answered: "Reply PREP to start, LATER for a reminder in 2 hours." */
+export function replyInstruction(hint: SmsReplyHint): string {
+  const n = hint.number === undefined ? '' : ` ${hint.number}`;
+  return `Reply PREP${n} to start, LATER${n} for a reminder in 2 hours.`;
+}
+
 /**
- * The prep SMS: title, local time, and how to start prep when the Slack message arrived. One segment when the title
- * allows it, never more than {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…").
+ * The prep SMS: title, local time, and how to act on it: by replying (PREP / LATER, when `reply` is given), or in
+ * Slack when the Slack message arrived. One segment when the title allows it, never more than
+ * {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…"), never the instruction.
  */
-export function renderSms(notice: PrepNotice, options: FallbackOptions = {}): string {
+export function renderSms(notice: PrepNotice, options: SmsOptions = {}): string {
   const when = formatLocalDateTime(notice.meeting.start_time, notice.user.timezone).replace(/,/g, '');
   const lead = notice.reminder ? 'Reminder you asked for' : 'Meeting prep';
-  const tail = options.slackDelivered ? `, ${when}. To prep, open Slack > Start Prep Session.` : `, ${when}.`;
+  const tail = options.reply
+    ? `, ${when}. ${replyInstruction(options.reply)}`
+    : options.slackDelivered
+      ? `, ${when}. To prep, open Slack > Start Prep Session.`
+      : `, ${when}.`;
   const compose = (title: string) => toGsmPunctuation(`${lead}: ${title}${tail}`);
   const title = toGsmPunctuation(notice.meeting.title);
   const gsm = isGsm7(title) ? title : gsmTitle(title);

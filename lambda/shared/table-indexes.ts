@@ -9,3 +9,6 @@ export const MEETINGS_BY_USER_INDEX = 'user_id-start_time-index';
 
 /** Chat sessions by owner and creation time: `user_id` (hash), `created_at` (range). */
 export const SESSIONS_BY_USER_INDEX = 'user_id-created_at-index';
+
+/** Users by phone number (E.164): an inbound SMS names its sender by number. `phone_number` (hash), keys only. */
+export const USERS_BY_PHONE_INDEX = 'phone_number-index';

@@ -11,12 +11,15 @@ import { ChannelUnavailableError } from '../shared/errors';
 import { MeetingsRepository } from '../shared/repositories';
 import { UsersRepository } from '../shared/users-repository';
 import { twilioCredentials } from '../shared/secrets';
+import { SmsReplyBook } from '../shared/sms-reply-book';
 import { isE164 } from '../shared/sms-text';
 import { notifyViaChannel, realTime } from './notify';
+import { now } from '../shared/time';
 import { NotifyInput, NotifyResult } from './task-io';
 
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 const users = new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME'));
+const replyBook = new SmsReplyBook(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME'), meetings);
 /** The public URL of `POST /twilio/status`, exactly as Twilio will call it (its signature covers it). */
 const statusCallbackBase = requiredEnv('TWILIO_STATUS_CALLBACK_URL');
 
@@ -40,9 +43,13 @@ export async function handler(input: NotifyInput): Promise<NotifyResult> {
     if (!isE164(phone)) throw new ChannelUnavailableError('sms', 'invalid_phone_number');
     const messages = twilioMessages(credentials.accountSid, credentials.authToken);
     const callback = statusCallbackUrl(statusCallbackBase, input.meeting.meeting_id, input.execution);
+    // Numbered before the send, so a reply ("PREP 2") finds this meeting; a retry of this execution gets the same
+    // number and text, so findSms recognises an earlier send.
+    const { number, shown } = await replyBook.assign(input.user.user_id, input.meeting, input.execution, now());
+    const reply = shown ? { number } : {};
     return {
-      send: () => sendSms(messages, credentials.fromNumber, phone, input, callback),
-      findEarlier: (since) => findSms(messages, credentials.fromNumber, phone, input, since),
+      send: () => sendSms(messages, credentials.fromNumber, phone, input, callback, reply),
+      findEarlier: (since) => findSms(messages, credentials.fromNumber, phone, input, since, reply),
     };
   });
 }

@@ -118,7 +118,8 @@ export class PrepWorkflow extends Construct {
     const notifySms = channels.has('sms')
       ? fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
           .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
-          .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+          // UpdateItem on users: the number a reply names the meeting by (lambda/shared/sms-reply-book.ts).
+          .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
           .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       : undefined;
     const notifyEmail = channels.has('email')

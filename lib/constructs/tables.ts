@@ -8,6 +8,8 @@ import { ExistingTables } from '../config';
 export const MEETINGS_BY_USER_INDEX = 'user_id-start_time-index';
 /** Index of chat sessions by owner (a DM goes to the user's active session). */
 export const SESSIONS_BY_USER_INDEX = 'user_id-created_at-index';
+/** Index of users by phone number, keys only (an inbound SMS names its sender by number). */
+export const USERS_BY_PHONE_INDEX = 'phone_number-index';
 
 /** Props of {@link Tables}. */
 export interface TablesProps {
@@ -25,6 +27,11 @@ export class Tables extends Construct {
   public readonly meetings: dynamodb.ITable;
   public readonly users: dynamodb.ITable;
   public readonly chatSessions: dynamodb.ITable;
+  /**
+   * The answers given to SMS replies, by Twilio `MessageSid` (TTL `expires_at`): this service's own small table,
+   * created even when the others are imported.
+   */
+  public readonly smsReplies: dynamodb.Table;
   /** The tables' key, when known. */
   public readonly encryptionKey?: kms.IKey;
 
@@ -42,8 +49,9 @@ export class Tables extends Construct {
           ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
         });
       this.meetings = imported('Meetings', existing.meetingsTableName, [MEETINGS_BY_USER_INDEX]);
-      this.users = imported('Users', existing.usersTableName, []);
+      this.users = imported('Users', existing.usersTableName, [USERS_BY_PHONE_INDEX]);
       this.chatSessions = imported('ChatSessions', existing.chatSessionsTableName, [SESSIONS_BY_USER_INDEX]);
+      this.smsReplies = this.smsRepliesTable(props.retainData, this.encryptionKey);
       return;
     }
 
@@ -75,6 +83,11 @@ export class Tables extends Construct {
       ...common,
       partitionKey: { name: 'user_id', type: dynamodb.AttributeType.STRING },
     });
+    users.addGlobalSecondaryIndex({
+      indexName: USERS_BY_PHONE_INDEX,
+      partitionKey: { name: 'phone_number', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
     const chatSessions = new dynamodb.Table(this, 'ChatSessions', {
       ...common,
       partitionKey: { name: 'session_id', type: dynamodb.AttributeType.STRING },
@@ -88,5 +101,20 @@ export class Tables extends Construct {
     this.meetings = meetings;
     this.users = users;
     this.chatSessions = chatSessions;
+    this.smsReplies = this.smsRepliesTable(props.retainData, key);
+  }
+
+  /** The SMS answers table (lambda/actions/sms-answer-store.ts), with the tables' key when there is one. */
+  private smsRepliesTable(retainData: boolean, key: kms.IKey | undefined): dynamodb.Table {
+    const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    return new dynamodb.Table(this, 'SmsReplies', {
+      partitionKey: { name: 'message_sid', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expires_at',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: retainData,
+      removalPolicy,
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`, `home`, `prefs`): each sends what Slack
- * or EventBridge would send to the running system and prints what the executive would see: the bot's answer, the
- * messages it replaced, posted only for them, or sent as a DM, or its refusal.
+ * The client commands of `npm start` (`meetings`, `click`, `dm`, `notify`, `publish`, `seed`, `home`, `prefs`,
+ * `sms`): each sends what Slack, Twilio or EventBridge would send to the running system and prints what the
+ * executive would see: the bot's answer, the messages it replaced, posted only for them, or sent as a DM, the SMS
+ * answer, or its refusal.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ import { homeOpenedBody, preferencesSubmissionBody } from '../slack-home-request
 import { FORM, JSON_TYPE, clickBody, dmBody, signedHeaders, slashCommandBody } from '../slack-requests';
 import { blocksToText } from '../trace';
 import { CommandLine, UsageError, checkOptionsFor } from './options';
+import { inboundSmsParams, localTwilioAccount, sendInboundSms } from './sms-client';
 
 /** The running system could not be reached, or answered with an error: one line, exit code 1. */
 export class ClientError extends Error {
@@ -94,6 +96,31 @@ class Client {
     } catch {
       return text;
     }
+  }
+
+  /**
+   * Texts `body` from `from` to the system's Twilio number, signed as Twilio signs it for the URL the system checks,
+   * and prints the answer as the phone shows it, then what the worker sent because of it (the prep kit's DM).
+   */
+  async sms(body: string, from: string): Promise<void> {
+    const index = await this.json<{ smsWebhookUrl?: string }>('GET', '/');
+    const feed = await this.json<{ cursor: string }>('GET', '/local/slack');
+    const account = localTwilioAccount();
+    const signedUrl = index.smsWebhookUrl ?? `${this.base}/twilio/sms`;
+    let answer;
+    try {
+      answer = await sendInboundSms({ postUrl: `${this.base}/twilio/sms`, signedUrl, authToken: account.authToken, params: inboundSmsParams(from, account.number, body, account.accountSid) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      throw new ClientError(`Cannot reach ${this.base} (${cause?.code ?? (error as Error).message}): is \`npm start\` running?`);
+    }
+    if (answer.status === 403) throw new ClientError('The system refused the signature (403): TWILIO_AUTH_TOKEN in this shell is not the one the running system checks with.');
+    if (answer.status !== 200) throw new ClientError(`The SMS webhook answered ${answer.status}: ${answer.twiml || '(no body)'}`);
+    console.log(`TwiML answer:\n${indent(answer.twiml)}`);
+    if (answer.messages.length === 0) console.log('No SMS back from us (Twilio answers STOP, START and HELP itself).');
+    for (const text of answer.messages) console.log(`SMS back to ${from}:\n${indent(text)}`);
+    const after = await this.json<{ items: SlackFeedItem[] }>('GET', `/local/slack?since=${encodeURIComponent(feed.cursor)}`);
+    for (const item of after.items.filter((i) => i.via !== 'views.publish')) console.log(`${item.shown}:\n${indent(item.text)}`);
   }
 
   async publish(entries: unknown): Promise<void> {
@@ -200,6 +227,13 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
       if (!first) throw new UsageError(`prefs needs the preferences as JSON, e.g. npm start -- prefs '{"digest":{"enabled":true,"time":"07:30"}}'`);
       return client.webhook(() => preferencesSubmissionBody(submissionStateFor(modalInput(first)), { userId }), FORM, { showHome: true });
     }
+    case 'sms': {
+      const text = line.args.join(' ');
+      if (!text) throw new UsageError('sms needs the text to send, e.g. npm start -- sms "PREP"');
+      const from = line.values.from ?? DEMO_USER.phone_number ?? '';
+      if (!/^\+[1-9]\d{7,14}$/.test(from)) throw new UsageError(`--from must be an E.164 phone number such as +12125550143, got ${from}`);
+      return client.sms(text, from);
+    }
     case 'seed': {
       if (!first) throw new UsageError('seed needs a JSON or YAML file, e.g. npm start -- seed examples/seed.yaml');
       // Checked here first, so every problem is listed even with nothing running; the system checks again, with the
@@ -219,6 +253,6 @@ export async function runClientCommand(line: CommandLine): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed, home, prefs)`);
+      throw new UsageError(`Unknown command ${line.command} (commands: serve, meetings, click, dm, notify, publish, seed, home, prefs, sms)`);
   }
 }

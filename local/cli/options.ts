@@ -35,6 +35,7 @@ export const OPTIONS = {
   'no-demo': { type: 'boolean', help: 'start without the demo executive and meetings (seed your own: seed FILE)', for: 'serve' },
   url: { type: 'string', arg: 'URL', help: 'the running system (default http://localhost:3000)', for: 'client' },
   user: { type: 'string', arg: 'USER_ID', help: 'who clicks or types (default U024BE7LH, the demo executive)', for: 'client' },
+  from: { type: 'string', arg: 'PHONE', help: "who texts (sms): an E.164 number (default +12125550143, the demo executive's phone)", for: 'client' },
   help: { type: 'boolean', short: 'h', help: 'this text', for: 'all' },
 } as const satisfies Record<string, OptionSpec>;
 

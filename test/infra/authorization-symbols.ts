@@ -83,6 +83,8 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
   const index = (table: string | undefined, name: string) => (table ? `${table}/index/${name}` : undefined);
   set('index:meetings', index(values.get('table:meetings'), 'user_id-start_time-index'));
   set('index:chat-sessions', index(values.get('table:chat-sessions'), 'user_id-created_at-index'));
+  set('index:users-phone', index(values.get('table:users'), 'phone_number-index'));
+  set('table:sms-replies', tableArn(env('fn:actions/sms-reply', 'SMS_REPLIES_TABLE_NAME')));
   set('secret:slack', env(bot, 'SLACK_SECRET_ARN'));
   set('secret:twilio', env('fn:workflow/notify-sms', 'TWILIO_SECRET_ARN'));
   set('state-machine', env('fn:workflow/start-execution', 'STATE_MACHINE_ARN'));
@@ -126,6 +128,10 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
     set('api-twilio-status', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/status`);
     set('ses-rule', token(receipts.sesEventsRule.ruleArn));
     set('configuration-set', arn('ses', `configuration-set/${token(receipts.configurationSet.configurationSetName)}`));
+  }
+  if (built.stack.smsReplies && slackBot) {
+    const stage = slackBot.api.deploymentStage.stageName;
+    set('api-twilio-sms', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/sms`);
   }
   const reminderRole = values.get('role:reminder');
   if (reminderRole) callers.set('role:reminder', policies.roleCaller(policies.roleIdOfArn(reminderRole)));

@@ -28,13 +28,13 @@ beforeAll(() => {
 });
 
 describe('tables', () => {
-  it('are the three tables meetings, users and chat_sessions', () => {
+  it('are the three tables meetings, users and chat_sessions, and the SMS answers table', () => {
     // Arrange
     const { template } = dev;
 
     // Act / Assert
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
-    for (const key of ['meeting_id', 'user_id', 'session_id']) {
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
+    for (const key of ['meeting_id', 'user_id', 'session_id', 'message_sid']) {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
       });
@@ -52,6 +52,7 @@ describe('tables', () => {
 
     // Assert
     expect(tables.map(([, t]) => t.Properties['SSESpecification'])).toEqual([
+      { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
       { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
       { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
       { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
@@ -142,8 +143,8 @@ describe('stage dev', () => {
     const data = [...resourcesOfType(dev.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(dev.json, 'AWS::KMS::Key')];
 
     // Assert
-    // Three tables, the tables' key and the alarm topic's key.
-    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete', 'Delete']);
+    // Four tables, the tables' key and the alarm topic's key.
+    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete', 'Delete', 'Delete']);
   });
 
   it('has no deletion protection on the tables', () => {
@@ -151,7 +152,7 @@ describe('stage dev', () => {
     const tables = resourcesOfType(dev.json, 'AWS::DynamoDB::Table');
 
     // Assert
-    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'] ?? false)).toEqual([false, false, false]);
+    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'] ?? false)).toEqual([false, false, false, false]);
   });
 
   it('keeps logs for 7 days', () => {
@@ -191,8 +192,8 @@ describe('stage prod (context stage=prod)', () => {
     const data = [...resourcesOfType(prod.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(prod.json, 'AWS::KMS::Key')];
 
     // Assert
-    // Three tables, the tables' key and the alarm topic's key.
-    expect(data).toHaveLength(5);
+    // Four tables, the tables' key and the alarm topic's key.
+    expect(data).toHaveLength(6);
     for (const [, r] of data) expect([r.DeletionPolicy, r.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
@@ -201,7 +202,7 @@ describe('stage prod (context stage=prod)', () => {
     const tables = resourcesOfType(prod.json, 'AWS::DynamoDB::Table');
 
     // Assert
-    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'])).toEqual([true, true, true]);
+    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'])).toEqual([true, true, true, true]);
   });
 
   it('keeps logs for 30 days', () => {
@@ -229,12 +230,16 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     });
   });
 
-  it('creates no table and no key', () => {
+  it('creates no table but its own SMS answers table (encrypted with the given key), and no key', () => {
     // Arrange
     const { template } = imported;
 
     // Act / Assert
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'message_sid', KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY_ARN },
+    });
     // The only key left is the alarm topic's.
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the meeting-prep alarm topic' });
@@ -252,7 +257,7 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     expect(load).toEqual([`dynamodb:GetItem ${tableArn('ea-meetings')}`, `dynamodb:GetItem ${tableArn('ea-users')}`]);
   });
 
-  it('grants table access, in every policy, only on the given tables and their indexes', () => {
+  it('grants table access, in every policy, only on the given tables and their indexes, and the SMS answers table', () => {
     // Arrange
     const policies = resourcesOfType(imported.json, 'AWS::IAM::Policy').map(([id]) => id);
 
@@ -266,7 +271,10 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     // Assert
     expect(policies.length).toBeGreaterThan(0);
     expect(tableResources.length).toBeGreaterThan(0);
-    expect(tableResources.filter((r) => !/:table\/(ea-meetings|ea-users|ea-chat-sessions)(\/index\/\*)?$/.test(r))).toEqual([]);
+    const answers = `\${${logicalIdOf(imported.stack.tables.smsReplies)}.Arn}`;
+    expect(
+      tableResources.filter((r) => r !== answers && !/:table\/(ea-meetings|ea-users|ea-chat-sessions)(\/index\/(\*|phone_number-index))?$/.test(r)),
+    ).toEqual([]);
   });
 
   it('passes the given table names to the functions', () => {

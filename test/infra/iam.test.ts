@@ -210,11 +210,11 @@ describe('task function roles', () => {
     expect(actual.join('\n')).not.toContain(arn.twilioSecret);
   });
 
-  it('NotifySms may read and update meetings, read users, read the Twilio secret (not the Slack one) and complete its task', () => {
+  it('NotifySms may read and update meetings, read users and update them (the SMS reply numbers), read the Twilio secret (not the Slack one) and complete its task', () => {
     // Arrange
     const expected = sortedUnique([
       ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
-      ...grantLines(['dynamodb:GetItem'], [arn.users]),
+      ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.users]),
       ...grantLines(KMS_WRITE, [arn.key]),
       ...grantLines(SECRET_READ, [arn.twilioSecret]),
       ...grantLines(['states:SendTaskFailure', 'states:SendTaskSuccess'], ['*']),

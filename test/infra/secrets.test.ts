@@ -145,12 +145,12 @@ describe('secrets imported by context slackSecretArn and twilioSecretArn', () =>
     expect([slack, twilio]).toEqual([SLACK_ARN, TWILIO_ARN]);
   });
 
-  it('let NotifySms and the Twilio status callback (signature check) alone read the Twilio secret', () => {
+  it('let NotifySms, the Twilio status callback and the SMS reply function (signature checks) alone read the Twilio secret', () => {
     // Arrange / Act
     const readers = readersOf(imported, TWILIO_ARN);
 
     // Assert
-    expect(readers).toEqual(['lambda/workflow/notify-sms.ts', 'lambda/workflow/twilio-status.ts']);
+    expect(readers).toEqual(['lambda/actions/sms-reply.ts', 'lambda/workflow/notify-sms.ts', 'lambda/workflow/twilio-status.ts']);
   });
 
   it('let no workflow task but NotifySlack read the Slack secret', () => {

@@ -63,7 +63,7 @@ describe('the committed stage files reach the template', () => {
     expect(committedStage('prod')['enablePrepNotification']).toBe(true);
     expect(resourcesOfType(json, 'AWS::StepFunctions::StateMachine')).toEqual([]);
     expect(resourcesOfType(json, 'AWS::ApiGateway::RestApi')).toEqual([]);
-    expect(resourcesOfType(json, 'AWS::DynamoDB::Table')).toHaveLength(3);
+    expect(resourcesOfType(json, 'AWS::DynamoDB::Table')).toHaveLength(4);
   });
 });
 

@@ -96,6 +96,42 @@ describe('client commands', () => {
     expect(stdout).toContain('Step 2 of 3');
   }, 60_000);
 
+  it('sms: a text that is not PREP or LATER gets the help text, shown as TwiML and as the phone shows it', async () => {
+    const { code, stdout } = await client(['sms', 'what is this?']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^TwiML answer:\n {2}│ <\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>To act on the meeting/);
+    expect(stdout).toContain('SMS back to +12125550143:\n  │ To act on the meeting I last texted you about, reply PREP to start prep or LATER');
+  }, 60_000);
+
+  it('sms --from: a number nobody has gets the polite refusal', async () => {
+    const { code, stdout } = await client(['sms', 'PREP', '--from', '+14155550199']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain("SMS back to +14155550199:\n  │ Sorry, this number isn't linked to an Exec Assistant account");
+  }, 60_000);
+
+  it('sms: HELP is answered by Twilio, not us, and says so', async () => {
+    const { stdout } = await client(['sms', 'HELP']);
+
+    expect(stdout).toContain('<Response/>');
+    expect(stdout).toContain('No SMS back from us (Twilio answers STOP, START and HELP itself).');
+  }, 60_000);
+
+  it('sms: a --from that is not E.164 is a usage error', async () => {
+    const { code, stderr } = await client(['sms', 'PREP', '--from', '212-555-0143']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--from must be an E.164 phone number');
+  }, 60_000);
+
+  it('sms: a token the system does not check with is refused with 403, and says which variable', async () => {
+    const { code, stderr } = await client(['sms', 'PREP'], { TWILIO_AUTH_TOKEN: 'not-the-one' });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('The system refused the signature (403)');
+  }, 60_000);
+
   it('seed: writes the file’s user and meetings and says what to try with them', async () => {
     const { code, stdout } = await client(['seed', 'examples/seed.yaml']);
     const { users, meetings } = await runtime.contents();

@@ -73,3 +73,37 @@ describe('isE164', () => {
     expect(isE164(phone)).toBe(false);
   });
 });
+
+describe('renderSms with how to reply', () => {
+  it('ends with how to answer, and the fixture meeting still fits one GSM-7 segment', () => {
+    const sms = renderSms(notice(), { reply: {} });
+
+    expect(sms).toBe('Meeting prep: Q4 Leadership Sync, Fri Nov 27 9:00 AM EST. Reply PREP to start, LATER for a reminder in 2 hours.');
+    expect(smsSegments(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('names the meeting number when several meetings await a reply', () => {
+    const sms = renderSms(notice({ reminder: true }), { reply: { number: 2 } });
+
+    expect(sms).toMatch(/^Reminder you asked for: Q4 Leadership Sync, .* Reply PREP 2 to start, LATER 2 for a reminder in 2 hours\.$/);
+  });
+
+  it.each([
+    ['a long Latin title', 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities', 'GSM-7', 1],
+    ['a title GSM-7 cannot write', '四半期事業レビュー'.repeat(10), 'UCS-2', 2],
+    ['a title full of extension characters', '[{Budget}] ~ |€| ^'.repeat(8), 'GSM-7', 1],
+  ])('cuts %s, never the instruction, within the segment budget', (_what, title, encoding, segments) => {
+    const sms = renderSms(notice({ meeting: { title }, user: { timezone: 'Asia/Kolkata' } }), { reply: { number: 9 } });
+
+    expect(sms).toMatch(/Reply PREP 9 to start, LATER 9 for a reminder in 2 hours\.$/);
+    expect(smsSegments(sms)).toMatchObject({ encoding });
+    expect(smsSegments(sms).segments).toBeLessThanOrEqual(segments);
+  });
+
+  it('takes the reply instruction over the Slack pointer (replying works either way)', () => {
+    const sms = renderSms(notice(), { slackDelivered: true, reply: {} });
+
+    expect(sms).toContain('Reply PREP to start');
+    expect(sms).not.toContain('Slack');
+  });
+});

@@ -1,21 +1,25 @@
 /** The SMS sender: Twilio's Messages API, with a status callback, and a lookup of earlier sends. */
 import { PrepNotice } from '../messages';
-import { renderSms } from '../sms-text';
+import { SmsReplyHint, renderSms } from '../sms-text';
 import { classifyTwilioError } from './classify';
 import { TwilioMessages } from './twilio-messages';
 
 export { twilioMessages } from './twilio-messages';
 
-/** Sends the SMS with Twilio's status callback to `statusCallback`; returns the Twilio message SID. */
+/**
+ * Sends the SMS with Twilio's status callback to `statusCallback`; returns the Twilio message SID. With `reply`, the
+ * text ends with how to answer it.
+ */
 export async function sendSms(
   messages: TwilioMessages,
   from: string,
   to: string,
   notice: PrepNotice,
   statusCallback?: string,
+  reply?: SmsReplyHint,
 ): Promise<string> {
   try {
-    const message = await messages.create({ to, from, body: renderSms(notice), ...(statusCallback ? { statusCallback } : {}) });
+    const message = await messages.create({ to, from, body: renderSms(notice, reply ? { reply } : {}), ...(statusCallback ? { statusCallback } : {}) });
     return message.sid;
   } catch (error) {
     throw classifyTwilioError(error);
@@ -26,8 +30,9 @@ export async function sendSms(
 const NOT_DELIVERED = new Set(['undelivered', 'failed', 'canceled']);
 
 /**
- * The prep SMS sent to `to` from `from` since `since` (this text, created no earlier than a minute before), with
- * how it ended when Twilio already knows; undefined when there is none. Throws when Twilio cannot be asked.
+ * The prep SMS sent to `to` from `from` since `since` (this text, with the same `reply` as the send, created no
+ * earlier than a minute before), with how it ended when Twilio already knows; undefined when there is none. Throws
+ * when Twilio cannot be asked.
  */
 export async function findSms(
   messages: TwilioMessages,
@@ -35,8 +40,9 @@ export async function findSms(
   to: string,
   notice: PrepNotice,
   since: Date,
+  reply?: SmsReplyHint,
 ): Promise<{ notification_id: string; receipt?: { status: 'delivered' | 'undelivered'; error_code?: string } } | undefined> {
-  const body = renderSms(notice);
+  const body = renderSms(notice, reply ? { reply } : {});
   const earliest = since.getTime() - 60_000;
   let listed;
   try {

@@ -1,0 +1,314 @@
+/**
+ * SMS replies, end to end: Twilio's signed incoming-message webhook (`POST /twilio/sms`, the real handler behind the
+ * local API route) answered in TwiML, with the action core acting on dynalite, the Scheduler stand-in and the work
+ * queue. Requests are signed with the twilio SDK's own helper, for the exact URL the function checks.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Meeting, User } from '../../lambda/shared/domain';
+import { MeetingsRepository } from '../../lambda/shared/repositories';
+import { SmsReplyBook } from '../../lambda/shared/sms-reply-book';
+import { inboundSmsParams, sendInboundSms, SmsAnswer } from '../../local/cli/sms-client';
+import { sampleMeeting } from '../../local/demo';
+import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
+import { USER_ID, aUser, snapshotTables } from './helpers';
+
+const fixture = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'twilio', 'incoming-sms-prep.json'), 'utf8')) as {
+  params: Record<string, string>;
+};
+const PHONE = fixture.params['From'] as string;
+let env: LocalEnvironment;
+let sid = 0;
+
+beforeAll(async () => {
+  env = await startLocalEnvironment();
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  await env.resetFakes();
+  const keys: [string, string][] = [[env.tables.meetings, 'meeting_id'], [env.tables.users, 'user_id'], [env.tables.chatSessions, 'session_id']];
+  for (const [table, key] of keys) {
+    const scan = await env.db.send(new ScanCommand({ TableName: table }));
+    for (const item of scan.Items ?? []) await env.db.send(new DeleteCommand({ TableName: table, Key: { [key]: item[key] } }));
+  }
+});
+
+/** A meeting of the executive, PREP_SCHEDULED (notified), starting `hoursAhead` hours from now. */
+const pending = (meetingId: string, hoursAhead = 26, overrides: Partial<Meeting> = {}): Meeting => {
+  const start = new Date(Date.now() + hoursAhead * 3_600_000);
+  start.setUTCSeconds(0, 0);
+  return sampleMeeting(meetingId, start, { status: 'PREP_SCHEDULED', notification_channel: 'sms', title: `Meeting ${meetingId}`, ...overrides });
+};
+
+/** Seeds the user and the meetings, and numbers the meetings as NotifyViaSms does when it texts them (in order). */
+async function texted(meetings: readonly Meeting[], user: User = aUser()): Promise<void> {
+  await env.db.send(new PutCommand({ TableName: env.tables.users, Item: user }));
+  const book = new SmsReplyBook(env.db, env.tables.users, new MeetingsRepository(env.db, env.tables.meetings));
+  for (const [i, meeting] of meetings.entries()) {
+    await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
+    await book.assign(meeting.user_id, meeting, `exec-${meeting.meeting_id}`, new Date(Date.now() - (meetings.length - i) * 60_000));
+  }
+}
+
+/** Texts the assistant as Twilio posts it: signed for the function's URL with the account's auth token. */
+function text(body: string, options: { from?: string; messageSid?: string; authToken?: string; sign?: boolean } = {}): Promise<SmsAnswer> {
+  const params = inboundSmsParams(options.from ?? PHONE, LOCAL_CREDENTIALS.twilioFromNumber, body, LOCAL_CREDENTIALS.twilioAccountSid, options.messageSid ?? `SM${String(++sid).padStart(32, '0')}`);
+  if (options.sign === false) return postUnsigned(params);
+  return sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.smsWebhookUrl, authToken: options.authToken ?? LOCAL_CREDENTIALS.twilioAuthToken, params });
+}
+
+async function postUnsigned(params: Record<string, string>): Promise<SmsAnswer> {
+  const res = await fetch(env.smsWebhookUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  return { status: res.status, twiml: await res.text(), messages: [] };
+}
+
+const readMeeting = async (id: string) =>
+  (await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: id }, ConsistentRead: true }))).Item as Meeting | undefined;
+const readUser = async () => (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
+const queued = () => env.sqs.queue(env.workQueue.name).messages;
+const reminders = () => [...env.scheduler.schedules.keys()];
+
+describe('PREP and LATER by SMS', () => {
+  it('PREP starts prep for the texted meeting and queues the kit for the worker, answered in TwiML', async () => {
+    await texted([pending('m-7f3a')]);
+    const params = { ...fixture.params, To: LOCAL_CREDENTIALS.twilioFromNumber, AccountSid: LOCAL_CREDENTIALS.twilioAccountSid };
+
+    const answer = await sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.smsWebhookUrl, authToken: LOCAL_CREDENTIALS.twilioAuthToken, params });
+
+    expect(answer.status).toBe(200);
+    expect(answer.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message><\/Response>$/);
+    expect(answer.messages).toEqual([expect.stringMatching(/^Prep started for "Meeting m-7f3a" \(.+\)\. Your prep kit is on its way to your email\.$/)]);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect(queued()).toHaveLength(1);
+    expect(queued()[0]?.dedupId).toContain(fixture.params['MessageSid']);
+    expect(JSON.parse(queued()[0]?.body ?? '{}')).toMatchObject({ kind: 'start_prep', meeting_id: 'm-7f3a', via: 'sms', kit_via: 'email' });
+  });
+
+  it('a second PREP says prep is already under way, and starts nothing more', async () => {
+    await texted([pending('m-7f3a')]);
+    await text('PREP');
+
+    const answer = await text('prep.');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/^Prep is already in progress for "Meeting m-7f3a"\. Your prep kit is in your Slack direct messages with me, or in your email\.$/)]);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('LATER sets a reminder two hours on, said in the executive’s time; a second LATER reports it', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const first = await text(' Later ');
+    const second = await text('LATER');
+
+    expect(first.messages).toEqual([expect.stringMatching(/^I'll remind you about "Meeting m-7f3a" at .+ (EST|EDT)\.$/)]);
+    expect(reminders()).toHaveLength(1);
+    expect(second.messages).toEqual([expect.stringMatching(/^A reminder for this meeting is already set for .+ (EST|EDT)\.$/)]);
+    expect(reminders()).toHaveLength(1);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('LATER too close to the meeting says so and schedules nothing', async () => {
+    await texted([pending('m-soon', 0.25)]);
+
+    const answer = await text('LATER');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/too soon for a reminder, so I haven't scheduled one\. Reply PREP to prep now\.$/)]);
+    expect(reminders()).toHaveLength(0);
+  });
+
+  it('PREP for a meeting that has begun says so and starts nothing', async () => {
+    await texted([pending('m-begun', -0.25)]);
+
+    const answer = await text('PREP');
+
+    expect(answer.messages).toEqual(['This meeting has already started.']);
+    expect(queued()).toHaveLength(0);
+    expect((await readMeeting('m-begun'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('answers a retried request (same MessageSid) with the same TwiML and acts once', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const first = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
+    const retry = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
+
+    expect(retry.status).toBe(200);
+    expect(retry.twiml).toBe(first.twiml);
+    expect(first.messages[0]).toMatch(/^Prep started for/);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('answers two deliveries of one message arriving together with the first one’s words, acting once', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const [one, two] = await Promise.all([text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }), text('PREP', { messageSid: 'SMsame000000000000000000000000000001' })]);
+
+    expect(one.messages[0]).toMatch(/^Prep started for/);
+    expect(two.twiml).toBe(one.twiml);
+    expect(queued()).toHaveLength(1);
+    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+  });
+
+  it('asks the sender to try again when the tables fail, and Twilio’s retry of that message then acts', async () => {
+    await texted([pending('m-7f3a')]);
+    env.dynamoFaults.fail('Query', { kind: 'internal_error', times: Infinity });
+
+    const failed = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+    env.dynamoFaults.clearFailures();
+    const retried = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+
+    expect(failed.messages).toEqual(["Sorry, I couldn't do that just now. Please try again in a minute."]);
+    expect(retried.messages[0]).toMatch(/^Prep started for "Meeting m-7f3a"/);
+    expect(queued()).toHaveLength(1);
+  });
+
+  it('"PREP 1" chooses the first texted meeting; a bare PREP the latest still awaiting prep', async () => {
+    await texted([pending('m-a', 30), pending('m-b', 28)]);
+
+    const named = await text('PREP 1');
+    const bare = await text('prep');
+
+    expect(named.messages[0]).toMatch(/^Prep started for "Meeting m-a"/);
+    expect(bare.messages[0]).toMatch(/^Prep started for "Meeting m-b"/);
+    expect(queued().map((m) => JSON.parse(m.body).meeting_id)).toEqual(['m-a', 'm-b']);
+  });
+
+  it("refuses a numbered meeting that is someone else's (reassigned since it was texted), and starts nothing", async () => {
+    await texted([pending('m-7f3a')]);
+    await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: pending('m-7f3a', 26, { user_id: 'U0SOMEONE1' }) }));
+
+    const answer = await text('PREP');
+
+    expect(answer.messages).toEqual(["Sorry, only the meeting's owner can do that. This prep belongs to someone else."]);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('"PREP 2" chooses the second texted meeting, leaving the first awaiting prep', async () => {
+    await texted([pending('m-a', 30), pending('m-b', 28)]);
+
+    const answer = await text('PREP 2');
+
+    expect(answer.messages[0]).toMatch(/^Prep started for "Meeting m-b"/);
+    expect((await readMeeting('m-a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting('m-b'))?.status).toBe('PREP_IN_PROGRESS');
+  });
+});
+
+describe('what is not PREP or LATER', () => {
+  it('answers a number no user has with a polite reply, and changes nothing', async () => {
+    await texted([pending('m-7f3a')]);
+    const before = await snapshotTables(env);
+
+    const answer = await text('PREP', { from: '+14155550199' });
+
+    expect(answer.status).toBe(200);
+    expect(answer.messages).toEqual([expect.stringMatching(/isn't linked to an Exec Assistant account/)]);
+    expect(await snapshotTables(env)).toEqual(before);
+    expect(queued()).toHaveLength(0);
+    expect(reminders()).toHaveLength(0);
+  });
+
+  it('answers a number two users share with what is wrong, and acts for neither', async () => {
+    await texted([pending('m-7f3a')]);
+    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: aUser({ user_id: 'U0SECOND1', name: 'Sam' }) }));
+
+    const answer = await text('PREP');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/more than one Exec Assistant account/)]);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('answers anything else with a short help text', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const answer = await text('what is this?');
+
+    expect(answer.messages).toEqual(['To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.']);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('says there is nothing to start when no texted meeting exists', async () => {
+    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: aUser() }));
+
+    const answer = await text('prep');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/no meeting from my texts awaiting prep/)]);
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('says so when the number named is no meeting of the texts', async () => {
+    await texted([pending('m-7f3a')]);
+
+    const answer = await text('PREP 4');
+
+    expect(answer.messages).toEqual([expect.stringMatching(/numbered 4/)]);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+});
+
+describe("Twilio's keywords", () => {
+  it('STOP answers nothing of ours (Twilio confirms it) and takes SMS out of the prep channels', async () => {
+    await texted([pending('m-7f3a')], aUser({ notification_preferences: { prep_reminders: true, channels: ['slack', 'sms', 'email'] } }));
+
+    const answer = await text('Stop');
+
+    expect(answer).toMatchObject({ status: 200, twiml: '<?xml version="1.0" encoding="UTF-8"?><Response/>', messages: [] });
+    expect((await readUser()).notification_preferences).toMatchObject({ prep_reminders: true, channels: ['slack', 'email'] });
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it('START answers nothing of ours and puts SMS back', async () => {
+    await texted([], aUser({ notification_preferences: { prep_reminders: true, channels: ['slack', 'email'] } }));
+
+    const answer = await text('start');
+
+    expect(answer.messages).toEqual([]);
+    expect((await readUser()).notification_preferences).toMatchObject({ prep_reminders: true, channels: ['slack', 'sms', 'email'] });
+  });
+
+  it('HELP answers nothing of ours and changes nothing', async () => {
+    await texted([pending('m-7f3a')]);
+    const before = await snapshotTables(env);
+
+    const answer = await text('HELP');
+
+    expect(answer.twiml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(await snapshotTables(env)).toEqual(before);
+  });
+});
+
+describe('the signature', () => {
+  it.each([
+    ['signed with another auth token', { authToken: 'not-the-auth-token' }],
+    ['not signed at all', { sign: false }],
+  ])('refuses a request %s with 403, and reads or writes nothing', async (_what, options) => {
+    await texted([pending('m-7f3a')]);
+    const before = await snapshotTables(env);
+    const answersBefore = (await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items?.length;
+
+    const answer = await text('PREP', options);
+
+    expect(answer.status).toBe(403);
+    expect(answer.messages).toEqual([]);
+    expect(await snapshotTables(env)).toEqual(before);
+    expect((await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items?.length).toBe(answersBefore);
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('refuses a request signed for another URL (the status route) with 403', async () => {
+    await texted([pending('m-7f3a')]);
+    const params = inboundSmsParams(PHONE, LOCAL_CREDENTIALS.twilioFromNumber, 'PREP', LOCAL_CREDENTIALS.twilioAccountSid);
+
+    const answer = await sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.statusCallbackUrl, authToken: LOCAL_CREDENTIALS.twilioAuthToken, params });
+
+    expect(answer.status).toBe(403);
+    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+});
