@@ -86,6 +86,8 @@ export interface LocalEnvironment {
   readonly sfn: FakeSfn;
   /** The API's receipt route, `POST /twilio/status` (the Twilio stand-in posts its status callbacks there). */
   readonly statusCallbackUrl: string;
+  /** The API stand-in's base URL: also serves the email's links (`/act`, `/unsubscribe`). */
+  readonly apiUrl: string;
   /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
   receiptsSettled(): Promise<void>;
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
@@ -158,11 +160,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const real = options.real ?? {};
   const env: Record<string, string> = {
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
+    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url, AWS_ENDPOINT_URL_SESV2: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
+    // The email's links point at the API stand-in, which serves /act and /unsubscribe with the real handler.
+    PUBLIC_API_URL: receiptsApi.url,
+    ACTION_LINK_KEYS: LOCAL_CREDENTIALS.actionLinkKeys,
     SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
     ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     AWS_ENDPOINT_URL_SQS: sqs.url,
@@ -214,6 +219,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     scheduler,
     sfn,
     statusCallbackUrl: receiptsApi.statusCallbackUrl,
+    apiUrl: receiptsApi.url,
     sqs,
     workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
@@ -232,7 +238,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       { name: 'SES (aws-ses-v2-local)', url: ses.url },
       { name: 'EventBridge Scheduler stand-in', url: scheduler.url },
       { name: 'Step Functions API stand-in', url: sfn.url },
-      { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
+      { name: 'Delivery receipts (POST /twilio/status) and email links (/act, /unsubscribe)', url: receiptsApi.statusCallbackUrl },
     ],
     async resetFakes() {
       slack.reset();

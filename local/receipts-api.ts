@@ -1,7 +1,8 @@
 /**
  * The receipt routes of the project's API, locally: `POST /twilio/status` served by the real status-callback
  * handler (given the REST API's Lambda proxy event), and the SES events rule's target (the real SES events
- * handler, invoked as EventBridge invokes it). Used by the local environment (tests) and by `npm start`.
+ * handler, invoked as EventBridge invokes it); and the email's links (`GET|POST /act`, `/unsubscribe`) served by
+ * the real email-link handler. Used by the local environment (tests) and by `npm start`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -14,6 +15,10 @@ type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
 type EventHandler = (event: unknown) => Promise<unknown>;
 
 let twilioStatus: ProxyHandler | undefined;
+let emailLink: ProxyHandler | undefined;
+
+/** The email links' routes (lambda/actions/email-link.ts). */
+export const EMAIL_LINK_PATHS: readonly string[] = ['/act', '/unsubscribe'];
 let sesEvents: EventHandler | undefined;
 
 /** The REST API (v1) Lambda proxy event for a request, as API Gateway builds it. */
@@ -66,6 +71,13 @@ export async function twilioStatusRoute(request: LocalRequest): Promise<LocalRes
   return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
 }
 
+/** `GET|POST /act` and `/unsubscribe` with the real handler, as API Gateway's Lambda proxy integration would call it. */
+export async function emailLinkRoute(request: LocalRequest): Promise<LocalResponse> {
+  emailLink ??= loadHandler<ProxyHandler>('lambda/actions/email-link.ts');
+  const result = await emailLink(restProxyEvent(request.method, request.url, request.headers, request.body));
+  return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
+}
+
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */
 export async function deliverSesEvent(event: unknown): Promise<void> {
   sesEvents ??= loadHandler<EventHandler>('lambda/workflow/ses-events.ts');
@@ -75,7 +87,14 @@ export async function deliverSesEvent(event: unknown): Promise<void> {
 /** A loopback server with the receipt routes only (the workflow tests' stand-in of the API). */
 export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string }> {
   const server = await startHttpServer(async (req, res) => {
-    if (!(await serveTwilioStatus(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (await serveTwilioStatus(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if ((req.method === 'GET' || req.method === 'POST') && EMAIL_LINK_PATHS.includes(url.pathname)) {
+      const answer = await emailLinkRoute({ method: req.method, url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: '127.0.0.1' });
+      res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}` };
 }

@@ -160,6 +160,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // Twilio's status callbacks come to this API, as they come to API Gateway: each SMS names this exact URL, and the
   // receipt handler checks the signature against it.
   process.env['TWILIO_STATUS_CALLBACK_URL'] = `${api.url}${TWILIO_STATUS_PATH}`;
+  // Likewise the email's one-click links: they point at this API, which serves /act and /unsubscribe.
+  process.env['PUBLIC_API_URL'] = api.url;
   for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,
@@ -215,7 +217,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sfn,
     data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
     seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
-    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, ...env.endpoints],
+    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, { name: 'Emails sent (open in a browser; their links work)', url: `${api.url}/local/mail` }, ...env.endpoints],
     executions: executions.all,
     publish,
     seed,
