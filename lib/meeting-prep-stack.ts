@@ -103,6 +103,7 @@ export class MeetingPrepStack extends Stack {
       throttlingBurstLimit: settings.apiThrottle.burst,
       apiStageName: config.stage,
     });
+    if (config.sesFromEmail && workflow.sendEmailStatement) slackBot.worker.useEmailSender(config.sesFromEmail, workflow.sendEmailStatement);
     const receipts = new DeliveryReceipts(this, 'DeliveryReceipts', {
       tables: this.tables,
       twilioSecret: this.twilioSecret,

@@ -30,7 +30,7 @@ const SLACK_HEADER_LIMIT = 150;
 
 export { escapeMrkdwn };
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

@@ -4,9 +4,10 @@
  * clicks. A clicked ephemeral message (the `/meetings` list) is only reachable through its `response_url`.
  */
 import { ChatSessionState } from '../shared/chat-sessions';
-import { toMeetingType } from '../shared/domain';
+import { Meeting, User, toMeetingType } from '../shared/domain';
 import { prepKitFor } from '../shared/prep-kits';
 import { WorkerDeps, timeZoneOf } from './deps';
+import { renderKitEmail } from './kit-email';
 import { SlackFailure, classifySlackFailure } from './slack-failures';
 import { BotMessage, prepStartedReplacement, renderSessionOpening } from './views';
 import { ClickReplyJob, ClickTarget, StartPrepJob } from './work-jobs';
@@ -43,12 +44,29 @@ export async function tellClicker(deps: WorkerDeps, target: ClickTarget, message
 export const DM_FAILED_TEXT = "I couldn't send you a direct message, so your prep session hasn't started. Please click Start Prep again in a few minutes.";
 
 /**
- * Start Prep after the answer: DM the opening once (the session records its ts), then replace the clicked message
- * (a failure there is logged, not retried). A DM that fails for good, or on the last delivery, undoes the start.
+ * Sends the kit where the job says: the DM's opening (its ts recorded on the session), or the kit by email when
+ * Slack does not reach the user (issue 12) and a sender is configured. Throws what the provider threw.
+ */
+async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, sessionId: string, timeZone: string, user: User | undefined): Promise<void> {
+  const kit = prepKitFor(deps.kits, toMeetingType(meeting.meeting_type));
+  const now = deps.now();
+  if (job.kit_via === 'email' && deps.mailer && user?.email) {
+    const id = await deps.mailer.send(user.email, renderKitEmail(meeting, kit, timeZone, user.name));
+    // The opening's place: the kit went out (by email), so a retry of this job never sends it twice.
+    await deps.sessions.recordOpening(sessionId, `email:${id || now.toISOString()}`, now);
+    return;
+  }
+  const sent = await deps.slack.postMessage(job.user_id, renderSessionOpening(meeting, kit, timeZone));
+  await deps.sessions.recordOpening(sessionId, sent.ts ?? now.toISOString(), now);
+}
+
+/**
+ * Start Prep after the answer: send the kit once (the session records it), then replace the clicked message, if
+ * the action came from Slack (a failure there is logged, not retried). A kit that fails for good, or on the last
+ * delivery, undoes the start.
  * @param lastAttempt - true on the queue's last delivery of this job
  */
 export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAttempt: boolean): Promise<StartPrepWorkOutcome> {
-  const now = deps.now();
   const session = await deps.sessions.get(job.session_id);
   if (!session || session.state !== ChatSessionState.Active) {
     deps.logger.warn('Start Prep job for a session that is gone or ended', { session_id: job.session_id });
@@ -60,17 +78,16 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
   if (!session.opening_ts) {
     if (!meeting) return undo(deps, job, 'meeting_not_found');
     try {
-      const sent = await deps.slack.postMessage(job.user_id, renderSessionOpening(meeting, prepKitFor(deps.kits, toMeetingType(meeting.meeting_type)), timeZone));
-      await deps.sessions.recordOpening(session.session_id, sent.ts ?? now.toISOString(), now);
+      await sendKit(deps, job, meeting, session.session_id, timeZone, user);
       outcome = 'dm_sent';
     } catch (error) {
-      const failure = classifySlackFailure(error);
+      const failure = classifyKitFailure(job, error);
       if (failure.retry && !lastAttempt) throw new RetryableWorkError(failure, { cause: error });
-      deps.logger.error('The prep-kit DM could not be sent; undoing Start Prep', { session_id: session.session_id, code: failure.code });
+      deps.logger.error('The prep kit could not be sent; undoing Start Prep', { session_id: session.session_id, code: failure.code, kit_via: job.kit_via ?? 'slack' });
       return undo(deps, job, failure.code);
     }
   }
-  if (meeting) {
+  if (meeting && job.target) {
     await replaceClicked(deps, job.target, prepStartedReplacement(meeting, timeZone)).catch((error: unknown) => {
       deps.logger.warn('Could not replace the clicked message (best effort)', { code: classifySlackFailure(error).code });
     });
@@ -78,14 +95,29 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
   return outcome;
 }
 
+/**
+ * A Slack failure as Slack's rules read it; an email failure is retried unless SES refused the message itself. (A
+ * kit email whose answer was lost after SES accepted it can come twice; SES has no idempotency key, and a second kit
+ * is better than none.)
+ */
+function classifyKitFailure(job: StartPrepJob, error: unknown): SlackFailure {
+  if (job.kit_via !== 'email') return classifySlackFailure(error);
+  const name = error instanceof Error ? error.name : 'Error';
+  const permanent = ['MessageRejected', 'MailFromDomainNotVerifiedException', 'AccountSendingPausedException', 'ConfigurationSetDoesNotExistException'].includes(name);
+  return permanent ? { retry: false, code: `ses_${name}` } : { retry: true, code: `ses_${name}` };
+}
+
 async function undo(deps: WorkerDeps, job: StartPrepJob, reason: string): Promise<'undone'> {
   const now = deps.now();
   await deps.sessions.end(job.session_id, ChatSessionState.Cancelled, now);
   await deps.meetings.revertPrepStart(job.meeting_id, job.session_id, now);
   deps.logger.warn('Start Prep undone', { meeting_id: job.meeting_id, session_id: job.session_id, reason });
-  await tellClicker(deps, job.target, { text: DM_FAILED_TEXT }).catch((error: unknown) => {
-    deps.logger.error('Could not tell the user that Start Prep was undone', { code: classifySlackFailure(error).code });
-  });
+  // From SMS or email there is no click to answer: the meeting is back to awaiting prep, so the person can try again.
+  if (job.target) {
+    await tellClicker(deps, job.target, { text: DM_FAILED_TEXT }).catch((error: unknown) => {
+      deps.logger.error('Could not tell the user that Start Prep was undone', { code: classifySlackFailure(error).code });
+    });
+  }
   return 'undone';
 }
 

@@ -11,6 +11,7 @@ import { PrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
 import type { DigestSchedules, ReminderSchedules } from './app-home/schedules';
 import { ReminderScheduler, ReminderTargetConfig } from './reminders';
+import type { KitMailer } from './kit-email';
 import { BotMessage } from './views';
 import { WorkQueue } from './work-queue';
 
@@ -65,6 +66,8 @@ export interface WorkerDeps {
   /** Pending reminders shown on the Home tab. */
   readonly reminders: Pick<ReminderSchedules, 'pending'>;
   readonly kits: PrepKits;
+  /** Sends the prep kit by email when Slack does not reach the user (issue 12); absent when no sender is set up. */
+  readonly mailer?: KitMailer;
   readonly now: () => Date;
   readonly logger: Logger;
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { reminderTargetFromEnv } from '../actions/deps';
 import { awsClientConfig } from '../shared/aws-clients';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
@@ -35,12 +36,7 @@ const deps: BotDeps = {
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
   reminders: new SdkReminderScheduler(scheduler),
-  reminderTarget: {
-    groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
-    stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
-    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
-    deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
-  },
+  reminderTarget: reminderTargetFromEnv(),
   reminderSchedules: new SdkReminderSchedules(scheduler, requiredEnv('SCHEDULE_GROUP_NAME')),
   digests: new SdkDigestSchedules(scheduler, {
     groupName: requiredEnv('SCHEDULE_GROUP_NAME'),

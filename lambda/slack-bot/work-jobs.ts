@@ -24,13 +24,21 @@ export const clickTargetSchema = z.object({
 });
 export type ClickTarget = z.infer<typeof clickTargetSchema>;
 
-/** Start Prep won: DM the opening (what matters), then replace the clicked message (best effort). */
+/**
+ * Start Prep won: send the prep kit (what matters) — the DM's opening, or by email when Slack does not reach the
+ * user (issue 12) — then replace the clicked Slack message, if any (best effort).
+ */
 export const startPrepJobSchema = z.object({
   kind: z.literal('start_prep'),
   user_id: id,
   meeting_id: id,
   session_id: id,
-  target: clickTargetSchema,
+  /** Where the user acted from (absent in jobs queued before issue 12: Slack). */
+  via: z.optional(z.enum(['slack', 'sms', 'email'])),
+  /** Where the kit goes (absent: Slack). */
+  kit_via: z.optional(z.enum(['slack', 'email'])),
+  /** The Slack click, when the action came from Slack. */
+  target: z.optional(clickTargetSchema),
   clicked_at: z.iso.datetime(),
 });
 

@@ -15,11 +15,13 @@ import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { loadPrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/repositories';
-import { slackCredentials } from '../shared/secrets';
+import { ses } from '../shared/channels/email-sender';
+import { emailSender, slackCredentials } from '../shared/secrets';
 import { runDigest, runHomeRefresh } from './app-home/home-work';
 import { SdkReminderSchedules } from './app-home/schedules';
 import { runClickReply, runStartPrep } from './click-work';
 import { SlackPort, WorkerDeps } from './deps';
+import { SesKitMailer } from './kit-email';
 import { handleDirectMessage } from './direct-message';
 import { createSlackPort } from './slack-port';
 import { WorkBatchDeps, runWorkBatch } from './work-runner';
@@ -34,6 +36,7 @@ const base: Omit<WorkerDeps, 'slack'> = {
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
   kits: loadPrepKits(),
+  ...(emailSender() ? { mailer: new SesKitMailer(ses(), emailSender() as string) } : {}),
   reminders: new SdkReminderSchedules(new SchedulerClient(awsClientConfig()), requiredEnv('SCHEDULE_GROUP_NAME')),
   now: () => new Date(),
   logger,

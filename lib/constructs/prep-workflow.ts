@@ -74,7 +74,7 @@ export class PrepWorkflow extends Construct {
   >;
 
   /** NotifyEmail's ses:SendEmail grant (present when a sender is configured). */
-  private readonly sendEmailStatement?: iam.PolicyStatement;
+  public readonly sendEmailStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: PrepWorkflowProps) {
     super(scope, id);

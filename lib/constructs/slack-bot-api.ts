@@ -59,6 +59,8 @@ export class SlackBotApi extends Construct {
   public readonly function: HouseFunction;
   /** The work after the answer: queue, dead-letter queue, worker function, alarms (issue 9). */
   public readonly worker: SlackWorker;
+  private readonly tables: Tables;
+  private readonly stateMachineArn: string;
 
   constructor(scope: Construct, id: string, props: SlackBotApiProps) {
     super(scope, id);
@@ -72,6 +74,8 @@ export class SlackBotApi extends Construct {
     if (problems.length > 0) throw new Error(`SlackBotApi: ${problems.join('; ')}`);
 
     const stack = Stack.of(this);
+    this.tables = props.tables;
+    this.stateMachineArn = props.stateMachine.stateMachineArn;
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
       description: 'Assumed by prep reminder and digest schedules: starts the prep state machine, queues digests for the bot worker',
@@ -213,6 +217,34 @@ export class SlackBotApi extends Construct {
     this.webhookUrl = this.api.urlForPath(SLACK_WEBHOOK_PATH);
     // The API's default output names the stage root; the stack outputs the webhook URL itself (SlackWebhookUrl).
     this.api.node.tryRemoveChild('Endpoint');
+  }
+
+  /**
+   * Lets another entry point (SMS replies, email links: issue 12) run the action core (`lambda/actions/core.ts`):
+   * exactly the variables `prepActionDepsFromEnv` reads, and the webhook's permissions for those actions — the
+   * meeting's reads and conditional writes, the user's read, the session's writes, a reminder schedule in the
+   * stack's group (created with the reminder role, read back on a second request), and the worker's queue.
+   */
+  grantPrepActions(fn: HouseFunction): void {
+    const { meetings, users, chatSessions } = this.tables;
+    fn.useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
+      .useTable('USERS_TABLE_NAME', users, ['GetItem'])
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'])
+      .addEnvironment('SCHEDULE_GROUP_NAME', this.scheduleGroup.scheduleGroupName)
+      .addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn)
+      .addEnvironment('STATE_MACHINE_ARN', this.stateMachineArn)
+      .addEnvironment('REMINDER_DEAD_LETTER_QUEUE_ARN', this.reminderDeadLetterQueue.queueArn);
+    this.worker.grantEnqueue(fn);
+    const role = fn.function.role as iam.IRole;
+    acknowledgeWildcard(role, this.scheduleArnPattern(), "Reminder schedules are named after meetings at run time; the grant is limited to the stack's own schedule group.");
+    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'], resources: [this.scheduleArnPattern()] }));
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
   }
 
   private scheduleArnPattern(): string {

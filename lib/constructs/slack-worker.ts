@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
@@ -105,6 +106,15 @@ export class SlackWorker extends Construct {
       alarmDescription: 'Slack work has waited over two minutes: the worker is failing or throttled, and users wait for their answers.',
     });
     this.alarms = [dlqAlarm, ageAlarm];
+  }
+
+  /**
+   * Lets the worker send the prep kit by email when Slack does not reach the user (issue 12): the sender's address
+   * and the same `ses:SendEmail` statement the prep email's function has (this identity, this From address).
+   */
+  useEmailSender(from: string, sendEmail: iam.PolicyStatement): void {
+    this.function.addEnvironment('EMAIL_FROM_ADDRESS', from);
+    this.function.function.addToRolePolicy(sendEmail);
   }
 
   /** Lets a function queue work: `WORK_QUEUE_URL` and `sqs:SendMessage` on this queue, together. */

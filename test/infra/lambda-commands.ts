@@ -81,7 +81,11 @@ export function moduleGraph(entry: string): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     const source = fs.readFileSync(file, 'utf8');
-    const specifiers = [...source.matchAll(IMPORT)].map((m) => m[2] ?? '').concat([...source.matchAll(BARE_IMPORT)].map((m) => m[1] ?? ''));
+    // `import type … from` is erased by esbuild: it brings no code, so it is not followed.
+    const specifiers = [...source.matchAll(IMPORT)]
+      .filter((m) => !/^(?:import|export)\s+type\s/.test(m[0]))
+      .map((m) => m[2] ?? '')
+      .concat([...source.matchAll(BARE_IMPORT)].map((m) => m[1] ?? ''));
     for (const specifier of specifiers) {
       if (!specifier.startsWith('.')) continue;
       const resolved = resolveRelative(file, specifier);

@@ -1,0 +1,230 @@
+/**
+ * Start Prep and Remind Me in 2 Hours, whatever the channel the executive acts from: the Slack buttons, an SMS reply
+ * or an email link all come here, so the guards and the outcomes are the same everywhere — only the meeting's owner
+ * acts, one session per meeting (a double click, a retried SMS or a second tap has the effect of one), one reminder,
+ * never later than 15 minutes before the meeting. Every write is conditional. The prep kit itself is sent after the
+ * answer, by the bot's worker (`lambda/slack-bot/click-work.ts`): to the Slack DM when Slack works for the user, by
+ * email otherwise.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
+import { ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
+import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
+import { UsersRepository } from '../shared/repositories';
+import { formatLocalDateTime } from '../shared/time';
+import { timeZoneOf } from '../slack-bot/deps';
+import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from '../slack-bot/reminders';
+import { ClickTarget, StartPrepJob } from '../slack-bot/work-jobs';
+import { WorkQueue } from '../slack-bot/work-queue';
+
+/** The two actions. */
+export type PrepActionName = 'start_prep' | 'remind_later';
+/** Where the executive acted from. */
+export type ActionChannel = 'slack' | 'sms' | 'email';
+/** Where the prep kit goes once a session starts. */
+export type KitChannel = 'slack' | 'email';
+
+/** One action, as the entry point identified it. */
+export interface PrepActionRequest {
+  readonly action: PrepActionName;
+  readonly meetingId: string;
+  /** Who acts, as the channel identified them (the Slack user; the phone number's user; the link token's user). */
+  readonly userId: string;
+  readonly via: ActionChannel;
+  /** The request's own id (Slack trigger_id, Twilio MessageSid, the link token's id): the work queue drops a repeat. */
+  readonly requestId: string;
+  /** A Slack click: where it happened, so the worker can replace the clicked message. */
+  readonly slackTarget?: ClickTarget;
+}
+
+/** What an action did. */
+export type PrepActionOutcome =
+  | 'meeting_not_found'
+  | 'not_owner'
+  | 'not_startable'
+  | 'meeting_started'
+  | 'already_in_progress'
+  | 'session_started'
+  | 'too_late'
+  | 'reminder_scheduled'
+  | 'reminder_exists';
+
+/** The outcome, with what to tell the person. */
+export interface PrepActionResult {
+  readonly outcome: PrepActionOutcome;
+  /** One or two plain sentences, times in the user's own zone, no markup (an SMS body, a page, a Slack line). */
+  readonly text: string;
+  /** The meeting, when it exists and is the user's. */
+  readonly meeting?: Meeting;
+  /** The user's time zone (or the default). */
+  readonly timeZone: string;
+  /** `session_started`: where the prep kit goes (the worker sends it). */
+  readonly kitVia?: KitChannel;
+  /** `reminder_scheduled` / `reminder_exists`: when the reminder comes (unknown for an existing one that cannot be read). */
+  readonly reminderAt?: Date;
+}
+
+/** What the core needs, passed in (the Slack webhook's `BotDeps` is a superset). */
+export interface PrepActionDeps {
+  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'markPrepInProgress' | 'revertPrepStart'>;
+  readonly users: Pick<UsersRepository, 'get'>;
+  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'get' | 'end'>;
+  readonly reminders: ReminderScheduler;
+  readonly reminderTarget: ReminderTargetConfig;
+  readonly queue: WorkQueue;
+  readonly newId: () => string;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+type Checked =
+  | { ok: true; meeting: Meeting; user: User | undefined; timeZone: string; staleSessionId?: string }
+  | { ok: false; result: PrepActionResult };
+
+/** Whether the meeting's linked session still holds it: ACTIVE and not expired (the TTL deletes lazily). */
+async function sessionHoldsMeeting(deps: PrepActionDeps, sessionId: string | undefined, now: Date): Promise<boolean> {
+  if (!sessionId) return false;
+  const session = await deps.sessions.get(sessionId);
+  return session !== undefined && session.state === ChatSessionState.Active && session.expires_at > Math.floor(now.getTime() / 1000);
+}
+
+/** The meeting as a person names it in a plain sentence: its title, or "your meeting". */
+function named(meeting: Meeting): string {
+  const title = meeting.title?.trim();
+  return title ? `"${title.length > 60 ? `${title.slice(0, 59)}…` : title}"` : 'your meeting';
+}
+
+/** Where the person finds the session they already have. */
+function whereInProgress(via: ActionChannel): string {
+  return via === 'slack' ? 'Check your direct messages with me.' : 'Your prep kit is in your Slack direct messages with me, or in your email.';
+}
+
+/** How to start prep instead, in the channel's words. */
+function prepNowHint(via: ActionChannel): string {
+  if (via === 'sms') return 'Reply PREP to prep now.';
+  if (via === 'email') return 'Use Start Prep in the email to prep now.';
+  return 'Click Start Prep to prep now.';
+}
+
+/** Loads the meeting and checks the person owns it and prep can start; says why not. */
+async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean): Promise<Checked> {
+  const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), deps.users.get(request.userId)]);
+  const timeZone = timeZoneOf(user);
+  const refuse = (outcome: PrepActionOutcome, text: string, shown?: Meeting): Checked => ({
+    ok: false,
+    result: { outcome, text, timeZone, ...(shown ? { meeting: shown } : {}) },
+  });
+  if (!meeting) return refuse('meeting_not_found', "I can't find that meeting any more. It may have been removed from the calendar.");
+  if (meeting.user_id !== request.userId) {
+    deps.logger.warn("Refused an action on another user's meeting", { meeting_id: meeting.meeting_id, actor: request.userId, via: request.via });
+    return refuse('not_owner', "Sorry, only the meeting's owner can do that. This prep belongs to someone else.");
+  }
+  let staleSessionId: string | undefined;
+  if (meeting.status === MeetingStatus.PrepInProgress) {
+    // A session that ended or expired unfinished never blocks a new Start Prep.
+    if (!restartable || !meeting.chat_session_id || (await sessionHoldsMeeting(deps, meeting.chat_session_id, now))) {
+      return refuse('already_in_progress', `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting);
+    }
+    staleSessionId = meeting.chat_session_id;
+  } else if (!canStartPrep(meeting)) {
+    const why = meeting.status === MeetingStatus.Cancelled ? 'This meeting was cancelled.' : 'Prep for this meeting is already done.';
+    return refuse('not_startable', why, meeting);
+  }
+  if (!(Date.parse(meeting.start_time) > now.getTime())) return refuse('meeting_started', 'This meeting has already started.', meeting);
+  return { ok: true, meeting, user, timeZone, ...(staleSessionId ? { staleSessionId } : {}) };
+}
+
+/**
+ * Where the prep kit goes: Slack when the person acted from Slack, or when the meeting's last Slack notification
+ * reached them; otherwise email, when they have an address (SMS is too small for a kit); Slack as the last resort.
+ * Pure.
+ */
+export function kitChannelFor(via: ActionChannel, meeting: Meeting, user: User | undefined): KitChannel {
+  if (via === 'slack') return 'slack';
+  const lastSlack = [...(meeting.notification_attempts ?? [])].reverse().find((a) => a.channel === 'slack');
+  if (lastSlack?.outcome === 'delivered') return 'slack';
+  return user?.email ? 'email' : 'slack';
+}
+
+function kitSentence(kitVia: KitChannel): string {
+  return kitVia === 'slack' ? 'Your prep kit is in your Slack direct messages with me.' : 'Your prep kit is on its way to your email.';
+}
+
+async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
+  const now = deps.now();
+  const checked = await check(deps, request, now, true);
+  if (!checked.ok) return checked.result;
+  const { meeting, timeZone } = checked;
+  const session = ChatSessionsRepository.newSession({
+    sessionId: deps.newId(),
+    userId: meeting.user_id,
+    meetingId: meeting.meeting_id,
+    meetingType: toMeetingType(meeting.meeting_type),
+    now,
+  });
+  // Both writes at once (one round trip less before the answer): the session is only read after the answer.
+  const [created, claimed] = await Promise.allSettled([
+    deps.sessions.create(session),
+    deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
+  ]);
+  if (created.status === 'rejected') {
+    if (claimed.status === 'fulfilled' && claimed.value) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
+    throw created.reason;
+  }
+  if (claimed.status === 'rejected') {
+    await deps.sessions.delete(session.session_id).catch(() => undefined);
+    throw claimed.reason;
+  }
+  if (!claimed.value) {
+    await deps.sessions.delete(session.session_id);
+    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
+  }
+  const kitVia = kitChannelFor(request.via, meeting, checked.user);
+  const job: StartPrepJob = {
+    kind: 'start_prep',
+    user_id: meeting.user_id,
+    meeting_id: meeting.meeting_id,
+    session_id: session.session_id,
+    via: request.via,
+    kit_via: kitVia,
+    ...(request.slackTarget ? { target: request.slackTarget } : {}),
+    clicked_at: now.toISOString(),
+  };
+  try {
+    await deps.queue.enqueue(job, request.requestId);
+  } catch (error) {
+    await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
+    await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, now).catch(() => false);
+    throw error;
+  }
+  deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: session.session_id, via: request.via, kit_via: kitVia });
+  const when = formatLocalDateTime(meeting.start_time, timeZone);
+  return { outcome: 'session_started', text: `Prep started for ${named(meeting)} (${when}). ${kitSentence(kitVia)}`, meeting, timeZone, kitVia };
+}
+
+async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
+  const now = deps.now();
+  const checked = await check(deps, request, now, false);
+  if (!checked.ok) return checked.result;
+  const { meeting, timeZone } = checked;
+  const at = reminderTime(now, meeting.start_time);
+  if (!at) {
+    const text = `Your meeting starts at ${formatLocalDateTime(meeting.start_time, timeZone)}, too soon for a reminder, so I haven't scheduled one. ${prepNowHint(request.via)}`;
+    return { outcome: 'too_late', text, meeting, timeZone };
+  }
+  const outcome = await deps.reminders.schedule(
+    reminderScheduleRequest(deps.reminderTarget, { meetingId: meeting.meeting_id, userId: meeting.user_id, at, now }),
+  );
+  if (outcome.kind === 'existing') {
+    const when = outcome.at ? formatLocalDateTime(outcome.at.toISOString(), timeZone) : 'an earlier time';
+    return { outcome: 'reminder_exists', text: `A reminder for this meeting is already set for ${when}.`, meeting, timeZone, ...(outcome.at ? { reminderAt: outcome.at } : {}) };
+  }
+  deps.logger.info('Reminder scheduled', { meeting_id: meeting.meeting_id, at: outcome.at.toISOString(), via: request.via });
+  const text = `I'll remind you about ${named(meeting)} at ${formatLocalDateTime(outcome.at.toISOString(), timeZone)}.`;
+  return { outcome: 'reminder_scheduled', text, meeting, timeZone, reminderAt: outcome.at };
+}
+
+/** Decides and does the action: conditional writes, the reminder's schedule, the kit queued for the worker. */
+export function runPrepAction(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
+  return request.action === 'start_prep' ? startPrep(deps, request) : remindLater(deps, request);
+}

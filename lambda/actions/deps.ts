@@ -1,0 +1,59 @@
+/**
+ * The action core's dependencies from the environment the stack gives a function (`SlackBotApi.grantPrepActions`):
+ * the tables, the reminder schedule group and its target, the bot's work queue. Clients are built with no network
+ * call, and with short attempts: every entry point answers a person (or Slack, or Twilio) that is waiting.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '../shared/aws-clients';
+import { BotMeetingsRepository } from '../shared/bot-meetings';
+import { ChatSessionsRepository } from '../shared/chat-sessions';
+import { dynamoDocumentClient } from '../shared/clients';
+import { requiredEnv } from '../shared/env';
+import { UsersRepository } from '../shared/repositories';
+import { now } from '../shared/time';
+import { ReminderTargetConfig, SdkReminderScheduler } from '../slack-bot/reminders';
+import { SqsWorkQueue } from '../slack-bot/work-queue';
+import { PrepActionDeps } from './core';
+
+/** The environment variables the core reads (the stack sets exactly these). */
+export const PREP_ACTION_ENV = [
+  'MEETINGS_TABLE_NAME',
+  'USERS_TABLE_NAME',
+  'CHAT_SESSIONS_TABLE_NAME',
+  'SCHEDULE_GROUP_NAME',
+  'SCHEDULER_ROLE_ARN',
+  'STATE_MACHINE_ARN',
+  'REMINDER_DEAD_LETTER_QUEUE_ARN',
+  'WORK_QUEUE_URL',
+] as const;
+
+/** Where reminder schedules go, from the environment. */
+export function reminderTargetFromEnv(): ReminderTargetConfig {
+  return {
+    groupName: requiredEnv('SCHEDULE_GROUP_NAME'),
+    stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
+    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requiredEnv('REMINDER_DEAD_LETTER_QUEUE_ARN'),
+  };
+}
+
+/** The core's dependencies for a Lambda function; `requiredEnv` throws naming any variable that is missing. */
+export function prepActionDepsFromEnv(logger: Logger): PrepActionDeps {
+  const db = dynamoDocumentClient();
+  // Calls before the answer share the caller's patience: short attempts, few of them.
+  const fast = awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 800 });
+  return {
+    meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
+    users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
+    sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
+    reminders: new SdkReminderScheduler(new SchedulerClient(fast)),
+    reminderTarget: reminderTargetFromEnv(),
+    queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
+    newId: randomUUID,
+    now,
+    logger,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * One action core for every entry point (issue 12 §1): Start Prep and Remind Me in 2 Hours from SMS and email give
+ * the same guards and outcomes as the Slack buttons, and the prep kit goes where the executive can use it — the
+ * Slack DM when Slack reached them, otherwise their email (sent by the real worker through the SES stand-in).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LocalEnvironment } from '../../local/local-environment';
+import { PrepActionDeps, PrepActionRequest, kitChannelFor, runPrepAction } from '../../lambda/actions/core';
+import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
+import type { Meeting, NotificationAttempt } from '../../lambda/shared/domain';
+import { aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
+import { clearTables, readSessions } from './bot-helpers';
+
+jest.setTimeout(30_000);
+
+let env: LocalEnvironment;
+let deps: PrepActionDeps;
+
+beforeAll(async () => {
+  env = await startEnvironment();
+  deps = prepActionDepsFromEnv(new Logger({ serviceName: 'action-core-test', logLevel: 'SILENT' }));
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+beforeEach(async () => {
+  await env.resetFakes();
+  await clearTables(env);
+});
+
+const request = (overrides: Partial<PrepActionRequest> = {}): PrepActionRequest => ({
+  action: 'start_prep',
+  meetingId: 'm-7f3a',
+  userId: 'U024BE7LH',
+  via: 'sms',
+  requestId: `SM${Math.random().toString(16).slice(2).padEnd(32, '0')}`,
+  ...overrides,
+});
+const attempt = (channel: NotificationAttempt['channel'], outcome: NotificationAttempt['outcome']): NotificationAttempt => ({ channel, outcome, at: new Date().toISOString() });
+const slackFailedThenSms: readonly NotificationAttempt[] = [attempt('slack', 'failed'), attempt('sms', 'delivered')];
+const drain = () => env.worker().drain();
+const dmPosts = () => env.slack.requests.filter((r) => r.method === 'chat.postMessage' && r.args['channel'] === 'U024BE7LH');
+const queued = () => env.sqs.queue(env.workQueue.name).messages;
+
+describe('where the prep kit goes', () => {
+  const meeting = (attempts?: readonly NotificationAttempt[]): Meeting => ({ ...aMeeting(), ...(attempts ? { notification_attempts: attempts } : {}) });
+
+  it.each([
+    ['a Slack click', 'slack', 'slack', meeting(slackFailedThenSms), aUser()],
+    ['an SMS after Slack failed', 'email', 'sms', meeting(slackFailedThenSms), aUser()],
+    ['an email link after Slack delivered', 'slack', 'email', meeting([attempt('slack', 'delivered')]), aUser()],
+    ['an SMS after Slack delivered, then a later Slack failure', 'email', 'sms', meeting([attempt('slack', 'delivered'), attempt('slack', 'failed')]), aUser()],
+    ['an SMS with no Slack attempt on record', 'email', 'sms', meeting(), aUser()],
+    ['an SMS from a user with no email address', 'slack', 'sms', meeting(slackFailedThenSms), aUser({ email: undefined })],
+  ] as const)('%s: the kit goes by %s', (_name, expected, via, m, user) => {
+    expect(kitChannelFor(via, m, user)).toBe(expected);
+  });
+});
+
+describe('Start Prep from SMS or email', () => {
+  it('starts the session and, Slack having failed, the worker emails the kit (and sends no DM)', async () => {
+    await seed(env, aMeeting({ title: 'Q4 <Board> & Budget', notification_attempts: slackFailedThenSms }));
+
+    const result = await runPrepAction(deps, request());
+
+    expect(result).toMatchObject({ outcome: 'session_started', kitVia: 'email' });
+    expect(result.text).toMatch(/^Prep started for "Q4 <Board> & Budget" \(.+\)\. Your prep kit is on its way to your email\.$/);
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    await drain();
+    const emails = await env.ses.emails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ destination: { to: ['jordan.lee@acme-exec.example'] }, subject: expect.stringContaining('Prep kit: Q4 <Board> & Budget') });
+    expect(emails[0]?.body.html).toContain('Q4 &lt;Board&gt; &amp; Budget');
+    expect(emails[0]?.body.text).toContain('Agenda outline');
+    expect(dmPosts()).toHaveLength(0);
+    const [session] = await readSessions(env);
+    expect(session).toMatchObject({ state: 'ACTIVE', opening_ts: expect.stringMatching(/^email:/) });
+  });
+
+  it('sends the kit to the Slack DM when the meeting reached the user on Slack', async () => {
+    await seed(env, aMeeting({ notification_attempts: [attempt('slack', 'delivered')] }));
+
+    const result = await runPrepAction(deps, request({ via: 'email' }));
+
+    expect(result).toMatchObject({ outcome: 'session_started', kitVia: 'slack', text: expect.stringContaining('in your Slack direct messages') });
+    await drain();
+    expect(dmPosts()).toHaveLength(1);
+    expect(await env.ses.emails()).toHaveLength(0);
+  });
+
+  it('a second Start Prep says it is in progress, and the kit is sent once', async () => {
+    await seed(env, aMeeting({ notification_attempts: slackFailedThenSms }));
+    const first = request();
+
+    await runPrepAction(deps, first);
+    const again = await runPrepAction(deps, request());
+
+    expect(again).toMatchObject({ outcome: 'already_in_progress', text: expect.stringContaining('or in your email') });
+    expect(queued()).toHaveLength(1);
+    await drain();
+    expect(await env.ses.emails()).toHaveLength(1);
+  });
+
+  it('refuses someone else\'s meeting and changes nothing', async () => {
+    await seed(env, aMeeting());
+
+    const result = await runPrepAction(deps, request({ userId: 'U0OTHER' }));
+
+    expect(result).toMatchObject({ outcome: 'not_owner', text: expect.stringContaining("only the meeting's owner") });
+    expect(result.meeting).toBeUndefined();
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('CLASSIFIED');
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('says so for a meeting that is gone or has started', async () => {
+    await seed(env, aMeeting({}, -1));
+
+    expect((await runPrepAction(deps, request())).outcome).toBe('meeting_started');
+    expect((await runPrepAction(deps, request({ meetingId: 'm-gone' }))).outcome).toBe('meeting_not_found');
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('undoes the start when SES refuses the kit for good (the meeting can be started again)', async () => {
+    await seed(env, aMeeting({ notification_attempts: slackFailedThenSms }));
+    env.ses.fail({ kind: 'rejected', times: 5 });
+
+    await runPrepAction(deps, request());
+    await drain();
+
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_SCHEDULED' });
+    expect((await readSessions(env))[0]?.state).toBe('CANCELLED');
+    env.ses.clearFailures();
+    expect((await runPrepAction(deps, request())).outcome).toBe('session_started');
+  });
+});
+
+describe('Remind Me in 2 Hours from SMS or email', () => {
+  it('schedules one reminder and words the answer for the channel', async () => {
+    await seed(env, aMeeting({ title: 'Board sync' }));
+
+    const first = await runPrepAction(deps, request({ action: 'remind_later' }));
+    const second = await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }));
+
+    expect(first).toMatchObject({ outcome: 'reminder_scheduled', reminderAt: expect.any(Date), text: expect.stringMatching(/^I'll remind you about "Board sync" at .+\.$/) });
+    expect(second).toMatchObject({ outcome: 'reminder_exists', text: expect.stringContaining('already set for') });
+    expect(env.scheduler.schedules.size).toBe(1);
+  });
+
+  it('too late for a reminder: tells an SMS user to reply PREP, an email user to use Start Prep', async () => {
+    await seed(env, aMeeting({}, 0.2));
+
+    expect((await runPrepAction(deps, request({ action: 'remind_later' }))).text).toMatch(/too soon for a reminder.*Reply PREP to prep now\.$/);
+    expect((await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }))).text).toMatch(/Use Start Prep in the email to prep now\.$/);
+    expect(env.scheduler.schedules.size).toBe(0);
+  });
+});
