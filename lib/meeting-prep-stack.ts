@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig } from './config';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
+import { EmailActions } from './constructs/email-actions';
 import { HouseFunction } from './constructs/house-function';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
@@ -31,6 +32,8 @@ export class MeetingPrepStack extends Stack {
   public readonly slackBot?: SlackBotApi;
   /** Delivery receipts (Twilio status callbacks, SES events); absent when `enablePrepNotification` is false. */
   public readonly receipts?: DeliveryReceipts;
+  /** The email's one-click links; absent when `enablePrepNotification` is false. */
+  public readonly emailActions?: EmailActions;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
@@ -112,6 +115,15 @@ export class MeetingPrepStack extends Stack {
       logRetention: retention,
       logRemovalPolicy: removal,
     });
+    const emailActions = new EmailActions(this, 'EmailActions', {
+      tables: this.tables,
+      api: slackBot.api,
+      grantPrepActions: (fn) => slackBot.grantPrepActions(fn),
+      logRetention: retention,
+      logRemovalPolicy: removal,
+      secretRemovalPolicy: removal,
+    });
+    if (workflow.functions.notifyEmail) emailActions.grantSignLinks(workflow.functions.notifyEmail);
     workflow.useReceipts({
       statusCallbackUrl: receipts.statusCallbackUrl,
       configurationSetName: receipts.configurationSet.configurationSetName,
@@ -122,6 +134,7 @@ export class MeetingPrepStack extends Stack {
       TwilioStatus: receipts.twilioStatusFunction,
       SesEvents: receipts.sesEventsFunction,
       SlackWorker: slackBot.worker.function,
+      EmailLink: emailActions.function,
     };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
@@ -143,6 +156,7 @@ export class MeetingPrepStack extends Stack {
     this.workflow = workflow;
     this.slackBot = slackBot;
     this.receipts = receipts;
+    this.emailActions = emailActions;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,
@@ -151,6 +165,10 @@ export class MeetingPrepStack extends Stack {
     new CfnOutput(this, 'TwilioStatusCallbackUrl', {
       value: receipts.statusCallbackUrl,
       description: 'Where Twilio posts the prep SMS status callbacks (set per message by NotifyViaSms)',
+    });
+    new CfnOutput(this, 'EmailLinkSigningKeysArn', {
+      value: emailActions.signingKeys.secretArn,
+      description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)",
     });
     new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

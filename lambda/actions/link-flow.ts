@@ -10,7 +10,7 @@ import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from
 import type { UsersRepository } from '../shared/repositories';
 import { formatLocalDateTime } from '../shared/time';
 import type { LinkClaims, TokenProblem } from './action-token';
-import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core-interface';
+import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
 import type { LinkUse } from './link-uses';
 

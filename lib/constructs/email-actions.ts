@@ -59,7 +59,6 @@ export class EmailActions extends Construct {
       description: 'Email one-click links: GET shows a confirmation page, POST starts prep, sets a reminder or unsubscribes',
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
-      copyFiles: ['config/meeting_types.yaml'],
     })
       // GetItem: the page's meeting; UpdateItem: the link's single use, recorded on the meeting (link-uses.ts).
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
