@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig } from './config';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
-import { EmailActions } from './constructs/email-actions';
+import { EmailActions, createLinkSigningKeys } from './constructs/email-actions';
 import { HouseFunction } from './constructs/house-function';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
@@ -38,6 +38,8 @@ export class MeetingPrepStack extends Stack {
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
   public readonly twilioSecret: secretsmanager.ISecret;
+  /** The HMAC keys of the prep emails' one-click links (generated; rotated by hand, docs/DEPLOY.md). */
+  public readonly linkSigningKeys: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: MeetingPrepStackProps) {
     super(scope, id, props);
@@ -75,9 +77,11 @@ export class MeetingPrepStack extends Stack {
           'they are rotated there and the new value put in the secret (docs/DEPLOY.md). The functions re-read it within 5 minutes.',
       });
     }
+    this.linkSigningKeys = createLinkSigningKeys(this, 'LinkSigningKeys', removal);
     new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
     new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
+    new CfnOutput(this, 'EmailLinkSigningKeysArn', { value: this.linkSigningKeys.secretArn, description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)" });
 
     // The rollback path: with the flag off, the workflow, its rule, the bot and their monitoring are removed;
     // the tables (and their data) and the secrets stay.
@@ -119,9 +123,9 @@ export class MeetingPrepStack extends Stack {
       tables: this.tables,
       api: slackBot.api,
       grantPrepActions: (fn) => slackBot.grantPrepActions(fn),
+      signingKeys: this.linkSigningKeys,
       logRetention: retention,
       logRemovalPolicy: removal,
-      secretRemovalPolicy: removal,
     });
     if (workflow.functions.notifyEmail) emailActions.grantSignLinks(workflow.functions.notifyEmail);
     workflow.useReceipts({
@@ -165,10 +169,6 @@ export class MeetingPrepStack extends Stack {
     new CfnOutput(this, 'TwilioStatusCallbackUrl', {
       value: receipts.statusCallbackUrl,
       description: 'Where Twilio posts the prep SMS status callbacks (set per message by NotifyViaSms)',
-    });
-    new CfnOutput(this, 'EmailLinkSigningKeysArn', {
-      value: emailActions.signingKeys.secretArn,
-      description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)",
     });
     new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

@@ -18,18 +18,35 @@ export interface EmailActionsProps {
   readonly grantPrepActions: (fn: HouseFunction) => void;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
-  /** What happens to the signing keys' secret when the stack goes. */
-  readonly secretRemovalPolicy: RemovalPolicy;
+  /** The links' HMAC keys (see {@link createLinkSigningKeys}). */
+  readonly signingKeys: secretsmanager.ISecret;
 }
 
 /**
- * The email's one-click links (issue 12 §3): the secret holding the HMAC keys that sign them (generated at the first
- * deploy, rotated as docs/DEPLOY.md says), and the function behind `GET|POST /act` (Start Prep, Remind Me) and
+ * The secret of the links' HMAC-SHA256 keys, generated at the first deploy as `{"id":"k1","key":"<64 random
+ * characters>"}`; `{"current":{"id","key"},"previous":{"id","key"}}` after a rotation (docs/DEPLOY.md). The stack
+ * creates it beside the other secrets, so a rollback (`enablePrepNotification=false`) keeps it and the links sent.
+ */
+export function createLinkSigningKeys(scope: Construct, id: string, removalPolicy: RemovalPolicy): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description: 'HMAC-SHA256 keys of the prep emails\' one-click links: {"id","key"} as generated; {"current":{"id","key"},"previous":{"id","key"}} after a rotation (docs/DEPLOY.md)',
+    generateSecretString: { secretStringTemplate: JSON.stringify({ id: 'k1' }), generateStringKey: 'key', passwordLength: 64, excludePunctuation: true },
+    removalPolicy,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason: 'Rotated by hand with an overlap (docs/DEPLOY.md): the new key signs while the previous one still verifies links already sent; a rotation Lambda would drop the previous key too early.',
+  });
+  return secret;
+}
+
+/**
+ * The email's one-click links (issue 12 §3): the function behind `GET|POST /act` (Start Prep, Remind Me) and
  * `GET|POST /unsubscribe` (RFC 8058) on the project's API. GET only shows; POST acts.
  */
 export class EmailActions extends Construct {
-  /** `{"id","key"}` as generated; `{"current":{…},"previous":{…}}` during and after a rotation. */
-  public readonly signingKeys: secretsmanager.Secret;
+  /** The links' HMAC keys. */
+  public readonly signingKeys: secretsmanager.ISecret;
   public readonly function: HouseFunction;
   /** The API's public stage URL (`https://<id>.execute-api.<region>.<suffix>/<stage>`), where the links point. */
   public readonly publicApiUrl: string;
@@ -43,15 +60,7 @@ export class EmailActions extends Construct {
     if (!stageName || Token.isUnresolved(stageName)) throw new Error('EmailActions: the API stage needs a literal stage name');
     this.publicApiUrl = `https://${props.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
 
-    this.signingKeys = new secretsmanager.Secret(this, 'LinkSigningKeys', {
-      description: 'HMAC-SHA256 keys of the prep emails\' one-click links: {"id","key"} as generated; {"current":{"id","key"},"previous":{"id","key"}} after a rotation (docs/DEPLOY.md)',
-      generateSecretString: { secretStringTemplate: JSON.stringify({ id: 'k1' }), generateStringKey: 'key', passwordLength: 64, excludePunctuation: true },
-      removalPolicy: props.secretRemovalPolicy,
-    });
-    Validations.of(this.signingKeys).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Rotated by hand with an overlap (docs/DEPLOY.md): the new key signs while the previous one still verifies links already sent; a rotation Lambda would drop the previous key too early.',
-    });
+    this.signingKeys = props.signingKeys;
 
     const { meetings, users } = props.tables;
     this.function = new HouseFunction(this, 'LinkFunction', {
