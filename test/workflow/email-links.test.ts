@@ -236,6 +236,19 @@ describe('refused links change nothing', () => {
   });
 });
 
+describe('two clicks racing', () => {
+  it('of the same link: exactly one acts, the other is told the link was used', async () => {
+    const meeting = aMeeting();
+    await seed(env, meeting);
+    const token = tokenFor('start_prep', { meeting });
+
+    const pages = await Promise.all([act(token), act(token)]);
+
+    expect(pages.map((p) => p.status).sort()).toEqual([200, 409]);
+    expect(sentToQueue()).toHaveLength(1);
+  });
+});
+
 describe('key rotation', () => {
   it('accepts a link signed with the previous key', async () => {
     const meeting = aMeeting();
