@@ -133,6 +133,8 @@ describe('POST /act: each outcome', () => {
 
     expect(page.status).toBe(200);
     expect(heading(page.html)).toBe('Prep session started');
+    // The core's own words: no Slack message reached this user, so the kit goes by email.
+    expect(page.html).toContain('Your prep kit is on its way to your email.');
     expect((await readMeeting(env, meeting.meeting_id))?.status).toBe('PREP_IN_PROGRESS');
     expect(sentToQueue()).toHaveLength(1);
   });
