@@ -39,7 +39,7 @@ const PROBLEM_PAGES: Readonly<Record<TokenProblem | 'missing' | 'wrong_route', {
   expired: { status: 410, title: 'This link has expired', text: 'Links in a prep email work until the meeting starts (an unsubscribe link for 30 days). Nothing was done.' },
 };
 
-const USED_PAGE = { status: 409, title: 'This link was already used', text: 'Each link in a prep email works once, and this one has been used. Nothing more was done. Slack shows where your prep stands.' };
+const USED_PAGE = { status: 409, title: 'This link was already used', text: 'Each link in a prep email works once, and this one has been used. Nothing more was done.' };
 
 /** Titles of the outcome pages, and the status of the refusals. */
 const OUTCOME_PAGES: Readonly<Record<PrepActionOutcome, { title: string; status: number }>> = {

@@ -33,7 +33,8 @@ async function linksFor(input: NotifyInput): Promise<EmailLinks | undefined> {
     const target = { userId: input.user.user_id, meetingId: input.meeting.meeting_id, meetingStart: input.meeting.start_time };
     return emailLinksFor(await linkKeys.keys(), publicApiUrl, target, now());
   } catch (error) {
-    // The reminder matters more than its buttons: it goes out without them, and the error is logged for the alarm.
+    // The reminder matters more than its buttons: it goes out without them (saying to message the assistant), and the
+    // configuration error is logged.
     if (!(error instanceof LinkKeysUnavailableError)) throw error;
     logger.error('prep email sent without action links: the link signing keys are unusable', { error: error.message });
     return undefined;
