@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LinkAction, SigningKey, signLinkToken } from '../../lambda/actions/action-token';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { LOCAL_CREDENTIALS } from '../../local/local-credentials';
-import { USER_ID, aMeeting, aUser, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
+import { USER_ID, aMeeting, aUser, prepEventFor, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';
 import { browse } from '../support/browser';
 import { ensureChromium } from '../support/chromium';
 import { clearTables, startingIn } from './bot-helpers';
@@ -81,6 +81,38 @@ async function expectNothingChangedBy(request: () => Promise<PageAnswer>): Promi
   expect(sentToQueue()).toHaveLength(0);
   return answer;
 }
+
+describe('the prep email', () => {
+  const emailOnly = async () => {
+    const meeting = aMeeting();
+    await seed(env, meeting, aUser({ notification_preferences: { channels: ['email'] } }));
+    return env.workflow.run(prepEventFor(meeting), { retryIntervalMs: 0 });
+  };
+
+  it('carries links whose tokens the link function accepts', async () => {
+    const execution = await emailOnly();
+    const [email] = await env.ses.emails();
+    const start = /Start Prep Session: (\S+)/.exec(email?.body.text ?? '')?.[1] as string;
+
+    const page = await get('/act', new URL(start).searchParams.get('t') as string);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(page.status).toBe(200);
+    expect(heading(page.html)).toBe('Start prep for this meeting?');
+  });
+
+  it('still goes out, without buttons, when the signing keys are unusable', async () => {
+    process.env['ACTION_LINK_KEYS'] = JSON.stringify({ current: { id: 'k1', key: 'too-short' } });
+
+    const execution = await emailOnly();
+    const [email] = await env.ses.emails();
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(email?.body.text).toContain('send the assistant a direct message');
+    expect(email?.body.text).not.toContain('/act?t=');
+    expect(email?.headers ?? []).toEqual([]);
+  });
+});
 
 describe('GET /act: shows, never acts', () => {
   it('shows what Start Prep will do for which meeting in the user’s time, with one button that posts', async () => {
