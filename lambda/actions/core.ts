@@ -11,6 +11,7 @@ import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
 import { ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
 import { UsersRepository } from '../shared/repositories';
+import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
 import { timeZoneOf } from '../slack-bot/deps';
 import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from '../slack-bot/reminders';
@@ -162,23 +163,6 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
     meetingType: toMeetingType(meeting.meeting_type),
     now,
   });
-  // Both writes at once (one round trip less before the answer): the session is only read after the answer.
-  const [created, claimed] = await Promise.allSettled([
-    deps.sessions.create(session),
-    deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
-  ]);
-  if (created.status === 'rejected') {
-    if (claimed.status === 'fulfilled' && claimed.value) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
-    throw created.reason;
-  }
-  if (claimed.status === 'rejected') {
-    await deps.sessions.delete(session.session_id).catch(() => undefined);
-    throw claimed.reason;
-  }
-  if (!claimed.value) {
-    await deps.sessions.delete(session.session_id);
-    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
-  }
   const kitVia = kitChannelFor(request.via, meeting, checked.user);
   const job: StartPrepJob = {
     kind: 'start_prep',
@@ -190,12 +174,22 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
     ...(request.slackTarget ? { target: request.slackTarget } : {}),
     clicked_at: now.toISOString(),
   };
-  try {
-    await deps.queue.enqueue(job, request.requestId);
-  } catch (error) {
-    await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
-    await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, now).catch(() => false);
-    throw error;
+  // The two writes and the queueing in one round trip (the answer waits for them): the worker only acts on a job
+  // whose session exists, is ACTIVE and is the one the meeting links to, so a job queued for a start that then
+  // lost or failed is dropped there (click-work.ts).
+  const [created, claimed, queued] = await Promise.allSettled([
+    deps.sessions.create(session),
+    deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
+    deps.queue.enqueue(job, request.requestId),
+  ]);
+  const won = claimed.status === 'fulfilled' && claimed.value;
+  const failure = [created, claimed, queued].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure || !won) {
+    // Undo what was done, so the person can try again (or, having lost to another click, is told so).
+    if (won) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
+    if (created.status === 'fulfilled') await deps.sessions.delete(session.session_id).catch(() => undefined);
+    if (failure) throw failure.reason;
+    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
   }
   deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: session.session_id, via: request.via, kit_via: kitVia });
   const when = formatLocalDateTime(meeting.start_time, timeZone);
@@ -224,7 +218,13 @@ async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Pr
   return { outcome: 'reminder_scheduled', text, meeting, timeZone, reminderAt: outcome.at };
 }
 
-/** Decides and does the action: conditional writes, the reminder's schedule, the kit queued for the worker. */
-export function runPrepAction(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
-  return request.action === 'start_prep' ? startPrep(deps, request) : remindLater(deps, request);
+/**
+ * Decides and does the action: conditional writes, the reminder's schedule, the kit queued for the worker. Every
+ * decision is counted the same way whatever the channel (`PrepActions` by action, channel and outcome).
+ */
+export async function runPrepAction(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
+  const result = request.action === 'start_prep' ? await startPrep(deps, request) : await remindLater(deps, request);
+  countMetric(MetricNames.PrepActions, { Action: request.action, Via: request.via, Outcome: result.outcome });
+  if (result.outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
+  return result;
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '../shared/aws-clients';
+import { ANSWER_PATH_CLIENT, awsClientConfig } from '../shared/aws-clients';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
@@ -42,9 +42,9 @@ export function reminderTargetFromEnv(): ReminderTargetConfig {
 
 /** The core's dependencies for a Lambda function; `requiredEnv` throws naming any variable that is missing. */
 export function prepActionDepsFromEnv(logger: Logger): PrepActionDeps {
-  const db = dynamoDocumentClient();
   // Calls before the answer share the caller's patience: short attempts, few of them.
-  const fast = awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 800 });
+  const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
+  const fast = awsClientConfig(ANSWER_PATH_CLIENT);
   return {
     meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
     users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),

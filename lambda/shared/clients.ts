@@ -4,14 +4,20 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClientConfig } from './aws-clients';
+import { AwsClientSettings, awsClientConfig } from './aws-clients';
 
-let documentClient: DynamoDBDocumentClient | undefined;
+const documentClients = new Map<string, DynamoDBDocumentClient>();
 
-/** The shared DynamoDB document client (undefined attributes are dropped, not rejected). */
-export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig({ maxAttempts: 3, requestTimeoutMs: 1000 })), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
+/**
+ * The DynamoDB document client for these settings, shared within the process (undefined attributes are dropped,
+ * not rejected). The default suits work nobody waits on; code answering a person passes `ANSWER_PATH_CLIENT`.
+ */
+export function dynamoDocumentClient(settings: AwsClientSettings = { maxAttempts: 3, requestTimeoutMs: 1000 }): DynamoDBDocumentClient {
+  const key = JSON.stringify(settings);
+  let client = documentClients.get(key);
+  if (!client) {
+    client = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(settings)), { marshallOptions: { removeUndefinedValues: true } });
+    documentClients.set(key, client);
+  }
+  return client;
 }

@@ -162,14 +162,23 @@ export function meetingTypeInWords(type: MeetingType): string {
   return words[type];
 }
 
+const checkedTimeZones = new Map<string, boolean>();
+
 /** Whether a string is a valid IANA time zone on this runtime. */
 export function isValidTimeZone(tz: string): boolean {
+  const known = checkedTimeZones.get(tz);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  // Building a DateTimeFormat is costly and every click asks: answers are kept (bounded, as the strings are data).
+  if (checkedTimeZones.size >= 500) checkedTimeZones.clear();
+  checkedTimeZones.set(tz, valid);
+  return valid;
 }
 
 /** Builds the summaries the workflow carries from the stored items. */

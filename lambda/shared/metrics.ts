@@ -30,8 +30,10 @@ export const MetricNames = {
   EarlierSendsChecked: 'EarlierSendsChecked',
   /** A bookkeeping write failed after the channel's outcome was known (logged, not thrown); dimension Write. */
   BookkeepingFailures: 'BookkeepingFailures',
-  /** A Remind Me in 2 Hours schedule created. */
+  /** A Remind Me in 2 Hours schedule created (from any channel). */
   RemindersScheduled: 'RemindersScheduled',
+  /** Start Prep or Remind Me decided, from any channel; dimensions Action, Via (slack, sms, email), Outcome. */
+  PrepActions: 'PrepActions',
   /** A signed Slack request answered 200 with nothing done; dimension Reason. */
   SlackRequestsIgnored: 'SlackRequestsIgnored',
   /** A Slack request our side failed to serve; dimension Kind (transient: 5xx, Slack retries; deterministic: 200 + X-Slack-No-Retry). */

@@ -1,29 +1,37 @@
 /** Time-zone formatting for messages. Pure. */
 
+/** Intl.DateTimeFormat is costly to build (a large share of a click's CPU here): one per style and zone, kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Bounds the cache: time zones come from user data, so an endless variety of strings must not grow it forever. */
+const MAX_FORMATTERS = 500;
+
+function formatter(style: 'dateTime' | 'time', timeZone: string): Intl.DateTimeFormat {
+  const key = `${style}\u0000${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      ...(style === 'dateTime' ? { weekday: 'short', month: 'short', day: 'numeric' } : {}),
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "Fri, Nov 27, 9:00 AM EST" in the given IANA time zone. */
 export function formatLocalDateTime(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).formatToParts(date);
+  const parts = formatter('dateTime', timeZone).formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')}, ${get('month')} ${get('day')}, ${get('hour')}:${get('minute')} ${get('dayPeriod')} ${get('timeZoneName')}`;
 }
 
 /** "9:00 AM EST" in the given time zone. */
 export function formatLocalTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  return formatter('time', timeZone).format(new Date(iso));
 }
 
 /** Whole minutes between two ISO instants, or undefined when either is missing or malformed or the span is not positive. */

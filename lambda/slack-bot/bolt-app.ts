@@ -126,7 +126,6 @@ export function createBoltHandler(options: { readonly botToken: string; readonly
         await ack();
         deps.logger.info('Button handled', { action_id: actionId, outcome });
         countMetric(MetricNames.SlackInteractions, { Kind: actionId });
-        if (outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
       }),
     );
   onButton(ActionIds.StartPrep, startPrep);

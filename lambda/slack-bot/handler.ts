@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { reminderTargetFromEnv } from '../actions/deps';
-import { awsClientConfig } from '../shared/aws-clients';
+import { ANSWER_PATH_CLIENT, awsClientConfig } from '../shared/aws-clients';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
@@ -27,9 +27,9 @@ import { SqsWorkQueue } from './work-queue';
 import { now } from '../shared/time';
 
 const logger = createLogger('slack-bot');
-const db = dynamoDocumentClient();
-// Calls before the answer share Slack's 3 s: short attempts, few of them.
-const fast = awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 800 });
+// Calls before the answer share Slack's 3 s: short attempts, few of them, each call done within the 2 s deadline.
+const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
+const fast = awsClientConfig(ANSWER_PATH_CLIENT);
 const scheduler = new SchedulerClient(fast);
 const deps: BotDeps = {
   meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),

@@ -5,6 +5,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
 import { awsErrorCode, isTransientAwsError } from '../../lambda/shared/aws-errors';
+import { TransientDataError } from '../../lambda/shared/errors';
 
 /** Metadata the SDK attaches to every service error. */
 const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'R3Q5T1D', attempts: 1, totalRetryDelay: 0 });
@@ -26,6 +27,8 @@ describe('isTransientAwsError', () => {
       'a reset connection as the SDK node handler rethrows it',
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'TimeoutError' }),
     ],
+    // A throttled users-table read, as the repositories wrap it: the webhook answered it 200 + X-Slack-No-Retry.
+    ['a TransientDataError from the repositories', new TransientDataError('GetItem users: ProvisionedThroughputExceededException')],
   ])('retries %s', (_what, error) => {
     expect(isTransientAwsError(error)).toBe(true);
   });

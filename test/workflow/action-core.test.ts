@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { PrepActionDeps, PrepActionRequest, kitChannelFor, runPrepAction } from '../../lambda/actions/core';
 import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
+import { ChatSessionsRepository } from '../../lambda/shared/chat-sessions';
 import type { Meeting, NotificationAttempt } from '../../lambda/shared/domain';
 import { aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
 import { clearTables, readSessions } from './bot-helpers';
@@ -136,6 +137,37 @@ describe('Start Prep from SMS or email', () => {
   });
 });
 
+describe('a kit job whose start did not hold (the job is queued with the claim, in one round trip)', () => {
+  const orphan = async (meetingLinks?: string) => {
+    await seed(env, aMeeting(meetingLinks ? { status: 'PREP_IN_PROGRESS', chat_session_id: meetingLinks } : {}));
+    const session = ChatSessionsRepository.newSession({ sessionId: 'sess-orphan', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date() });
+    await deps.sessions.create(session);
+    await deps.queue.enqueue({ kind: 'start_prep', user_id: 'U024BE7LH', meeting_id: 'm-7f3a', session_id: session.session_id, via: 'sms', kit_via: 'slack', clicked_at: new Date().toISOString() }, 'SMorphan');
+  };
+
+  it('is retried while the meeting is not linked to its session, then its session is ended and no kit is sent', async () => {
+    await orphan('sess-winner');
+
+    const report = await drain();
+
+    expect(report.invocations.length).toBe(5);
+    expect(report.deadLettered).toBe(0);
+    expect(dmPosts()).toHaveLength(0);
+    expect((await readSessions(env)).find((s) => s.session_id === 'sess-orphan')?.state).toBe('CANCELLED');
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' });
+  });
+
+  it('is dropped at once when its session is gone (the start was undone)', async () => {
+    await orphan();
+    await deps.sessions.delete('sess-orphan');
+
+    const report = await drain();
+
+    expect(report.invocations.length).toBe(1);
+    expect(dmPosts()).toHaveLength(0);
+  });
+});
+
 describe('Remind Me in 2 Hours from SMS or email', () => {
   it('schedules one reminder and words the answer for the channel', async () => {
     await seed(env, aMeeting({ title: 'Board sync' }));
@@ -149,7 +181,7 @@ describe('Remind Me in 2 Hours from SMS or email', () => {
   });
 
   it('too late for a reminder: tells an SMS user to reply PREP, an email user to use Start Prep', async () => {
-    await seed(env, aMeeting({}, 0.2));
+    await seed(env, aMeeting({ start_time: new Date(Date.now() + 10 * 60_000).toISOString() }));
 
     expect((await runPrepAction(deps, request({ action: 'remind_later' }))).text).toMatch(/too soon for a reminder.*Reply PREP to prep now\.$/);
     expect((await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }))).text).toMatch(/Use Start Prep in the email to prep now\.$/);

@@ -2,7 +2,10 @@
  * The custom metrics the workflow's functions emit (CloudWatch embedded metric format on stdout), checked on real
  * executions: what a team's dashboard and AllChannelsFailed alarm would see.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { LocalEnvironment } from '../../local/local-environment';
+import { runPrepAction } from '../../lambda/actions/core';
+import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
 import { aMeeting, prepEventFor, seed, startEnvironment } from './helpers';
 
 let env: LocalEnvironment;
@@ -78,5 +81,27 @@ describe('metrics', () => {
     const failed = named(lines, 'AllChannelsFailed');
     expect(failed).toHaveLength(1);
     expect(failed[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [['service']] });
+  });
+});
+
+describe('prep actions, whatever the channel', () => {
+  it('count each decision by action, channel and outcome, and a reminder scheduled once', async () => {
+    await seed(env, aMeeting({ status: 'PREP_SCHEDULED' }));
+    const deps = prepActionDepsFromEnv(new Logger({ serviceName: 'metrics-test', logLevel: 'SILENT' }));
+    const act = (via: 'sms' | 'email', action: 'start_prep' | 'remind_later', requestId: string) =>
+      runPrepAction(deps, { action, via, requestId, meetingId: 'm-7f3a', userId: 'U024BE7LH' });
+
+    const lines = await metricsOf(async () => {
+      await act('sms', 'remind_later', 'SM1');
+      await act('email', 'remind_later', 'tok-1');
+      await act('email', 'start_prep', 'tok-2');
+    });
+
+    expect(named(lines, 'PrepActions').map((l) => [l['Action'], l['Via'], l['Outcome']])).toEqual([
+      ['remind_later', 'sms', 'reminder_scheduled'],
+      ['remind_later', 'email', 'reminder_exists'],
+      ['start_prep', 'email', 'session_started'],
+    ]);
+    expect(named(lines, 'RemindersScheduled')).toHaveLength(1);
   });
 });

@@ -32,7 +32,6 @@ export function registerHomeListeners(app: App, deps: BotDeps, openView: ViewOpe
         await ack();
         deps.logger.info('Home button handled', { action_id: actionId, outcome });
         countMetric(MetricNames.SlackInteractions, { Kind: actionId });
-        if (outcome === 'reminder_scheduled') countMetric(MetricNames.RemindersScheduled);
       }),
     );
   prepButton(HomeActionIds.StartPrep, startPrep);
