@@ -4,6 +4,7 @@
  * links and RFC 8058's one-click POST carry it) or in the form body (`t=`, as the confirmation page posts it).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ANSWER_PATH_CLIENT } from '../shared/aws-clients';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
@@ -22,11 +23,14 @@ const meetingsTable = requiredEnv('MEETINGS_TABLE_NAME');
 const keys = new LinkKeys(linkSigningKeysJson);
 const prepDeps = prepActionDepsFromEnv(logger);
 
+// A person waits on the page: the answer path's short attempts, as the action core's own clients.
+const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
+
 const deps: LinkFlowDeps = {
   verify: (token, at) => keys.verify(token, at),
-  meetings: new MeetingsRepository(dynamoDocumentClient(), meetingsTable),
-  users: new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME')),
-  uses: new LinkUses(dynamoDocumentClient(), meetingsTable),
+  meetings: new MeetingsRepository(db, meetingsTable),
+  users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
+  uses: new LinkUses(db, meetingsTable),
   act: (request) => runPrepAction(prepDeps, request),
   now,
   logger,
