@@ -107,6 +107,8 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
     TWILIO_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-twilio-AbCdEf',
     TWILIO_STATUS_CALLBACK_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/twilio/status',
     SES_CONFIGURATION_SET: 'bench-prep-emails',
+    PUBLIC_API_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev',
+    ACTION_LINK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-link-keys-AbCdEf',
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-slack-work.fifo',
     DIGEST_TARGET_ARN: 'arn:aws:sqs:us-east-1:123456789012:bench-slack-work.fifo',
     WORK_MAX_RECEIVE_COUNT: '5',

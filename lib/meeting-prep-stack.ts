@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig } from './config';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
+import { EmailActions, createLinkSigningKeys } from './constructs/email-actions';
 import { HouseFunction } from './constructs/house-function';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
@@ -34,10 +35,14 @@ export class MeetingPrepStack extends Stack {
   public readonly receipts?: DeliveryReceipts;
   /** SMS replies (`POST /twilio/sms`); absent when `enablePrepNotification` is false. */
   public readonly smsReplies?: SmsReplies;
+  /** The email's one-click links; absent when `enablePrepNotification` is false. */
+  public readonly emailActions?: EmailActions;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
   public readonly slackSecret: secretsmanager.ISecret;
   public readonly twilioSecret: secretsmanager.ISecret;
+  /** The HMAC keys of the prep emails' one-click links (generated; rotated by hand, docs/DEPLOY.md). */
+  public readonly linkSigningKeys: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: MeetingPrepStackProps) {
     super(scope, id, props);
@@ -75,9 +80,11 @@ export class MeetingPrepStack extends Stack {
           'they are rotated there and the new value put in the secret (docs/DEPLOY.md). The functions re-read it within 5 minutes.',
       });
     }
+    this.linkSigningKeys = createLinkSigningKeys(this, 'LinkSigningKeys', removal);
     new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
     new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
+    new CfnOutput(this, 'EmailLinkSigningKeysArn', { value: this.linkSigningKeys.secretArn, description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)" });
 
     // The rollback path: with the flag off, the workflow, its rule, the bot and their monitoring are removed;
     // the tables (and their data) and the secrets stay.
@@ -122,6 +129,15 @@ export class MeetingPrepStack extends Stack {
       logRetention: retention,
       logRemovalPolicy: removal,
     });
+    const emailActions = new EmailActions(this, 'EmailActions', {
+      tables: this.tables,
+      api: slackBot.api,
+      grantPrepActions: (fn) => slackBot.grantPrepActions(fn),
+      signingKeys: this.linkSigningKeys,
+      logRetention: retention,
+      logRemovalPolicy: removal,
+    });
+    if (workflow.functions.notifyEmail) emailActions.grantSignLinks(workflow.functions.notifyEmail);
     workflow.useReceipts({
       statusCallbackUrl: receipts.statusCallbackUrl,
       configurationSetName: receipts.configurationSet.configurationSetName,
@@ -133,6 +149,7 @@ export class MeetingPrepStack extends Stack {
       SesEvents: receipts.sesEventsFunction,
       SlackWorker: slackBot.worker.function,
       SmsReply: smsReplies.function,
+      EmailLink: emailActions.function,
     };
     for (const [name, fn] of Object.entries(workflow.functions)) {
       if (fn) functions[name.charAt(0).toUpperCase() + name.slice(1)] = fn;
@@ -155,6 +172,7 @@ export class MeetingPrepStack extends Stack {
     this.slackBot = slackBot;
     this.receipts = receipts;
     this.smsReplies = smsReplies;
+    this.emailActions = emailActions;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,

@@ -16,8 +16,8 @@ export interface FaultProxyOptions<S extends ProxyFailure> {
   readonly targetPort: number;
   /** The failure plan's target for a request (an operation name), or undefined to never fail it. */
   readonly targetOf: (req: http.IncomingMessage) => string | undefined;
-  /** How a failure is answered; `undefined` holds the request unanswered (a timeout). */
-  readonly answer: (spec: S) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** How a failure is answered (the request tells which API dialect to answer in); `undefined` holds it unanswered (a timeout). */
+  readonly answer: (spec: S, req: http.IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Told of each forwarded request and the emulator's answer, after the answer was sent. */
@@ -40,7 +40,7 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
     const target = options.targetOf(req);
     const failure = target === undefined ? undefined : plan.take(target);
     if (failure) {
-      const answer = options.answer(failure);
+      const answer = options.answer(failure, req);
       if (!answer) {
         held.add(res);
         return;

@@ -88,6 +88,8 @@ export interface LocalEnvironment {
   readonly statusCallbackUrl: string;
   /** The API's incoming-SMS route, `POST /twilio/sms` (signatures are computed over this exact URL). */
   readonly smsWebhookUrl: string;
+  /** The API stand-in's base URL: also serves the email's links (`/act`, `/unsubscribe`). */
+  readonly apiUrl: string;
   /** Resolves when every receipt sent so far (Twilio callbacks, SES events) has been handled. */
   receiptsSettled(): Promise<void>;
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
@@ -160,12 +162,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const real = options.real ?? {};
   const env: Record<string, string> = {
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url }),
+    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url, AWS_ENDPOINT_URL_SESV2: ses.url }),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
     TWILIO_SMS_WEBHOOK_URL: receiptsApi.smsWebhookUrl,
+    // The email's links point at the API stand-in, which serves /act and /unsubscribe with the real handler.
+    PUBLIC_API_URL: receiptsApi.url,
+    ACTION_LINK_KEYS: LOCAL_CREDENTIALS.actionLinkKeys,
     SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
     ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
     AWS_ENDPOINT_URL_SQS: sqs.url,
@@ -218,6 +223,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     sfn,
     statusCallbackUrl: receiptsApi.statusCallbackUrl,
     smsWebhookUrl: receiptsApi.smsWebhookUrl,
+    apiUrl: receiptsApi.url,
     sqs,
     workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
     worker() {
@@ -238,6 +244,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       { name: 'Step Functions API stand-in', url: sfn.url },
       { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
       { name: 'SMS replies (POST /twilio/sms)', url: receiptsApi.smsWebhookUrl },
+      { name: 'Delivery receipts (POST /twilio/status) and email links (/act, /unsubscribe)', url: receiptsApi.statusCallbackUrl },
     ],
     async resetFakes() {
       slack.reset();

@@ -9,7 +9,8 @@ import { BadEventsRequest, parseEventsRequest } from './events';
 import type { Executions } from './executions';
 import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
 import type { Runtime } from './runtime';
-import { twilioSmsRoute, twilioStatusRoute } from './receipts-api';
+import { mailPage } from './mail-viewer';
+import { emailLinkRoute, twilioSmsRoute, twilioStatusRoute } from './receipts-api';
 import { SeedError, parseSeed } from './seed';
 import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
@@ -80,6 +81,20 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       deps.executions.track(reportWorker(before));
       return answer;
     },
+    // The email's one-click links, served by the real handler; a POST's work (a queued kit) is reported like a click's.
+    ...Object.fromEntries(
+      ['GET /act', 'POST /act', 'GET /unsubscribe', 'POST /unsubscribe'].map((route): [string, LocalRoute] => [
+        route,
+        async (request) => {
+          const before = slack.messages.length;
+          const answer = await emailLinkRoute(request);
+          log(`Email link: ${route} → ${answer.status}`);
+          if (request.method === 'POST') deps.executions.track(reportWorker(before));
+          return answer;
+        },
+      ]),
+    ),
+    'GET /local/mail': async (request) => mailPage(await runtime.env.ses.emails(), request.url.searchParams.get('id')),
     'POST /events': async (request) => {
       let parsed: unknown;
       try {

@@ -39,6 +39,8 @@ export interface StoredEmail {
   readonly destination: { readonly to: string[] };
   readonly subject: string;
   readonly body: { readonly text?: string; readonly html?: string };
+  /** The message headers the sender added (SES v2 `Content.Simple.Headers`). */
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
   readonly at: number;
 }
 
@@ -60,6 +62,47 @@ export interface LocalSes extends FakeHttpServer {
   reset(): Promise<void>;
 }
 
+/** An SES v2 (REST-JSON) error answer: the error's name in `x-amzn-errortype`, as the SDK reads it. */
+function sesV2Error(status: number, code: string, message: string): { status: number; headers: Record<string, string>; body: string } {
+  return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body: JSON.stringify({ message }) };
+}
+
+/** What an SES send (v1 form `SendEmail`, or v2 JSON `outbound-emails`) says about its mail, for the configuration set's event. */
+interface SentMail {
+  readonly configurationSet: string | undefined;
+  readonly messageId: string | undefined;
+  readonly tags: Record<string, string[]>;
+  readonly to: string;
+  readonly source: string;
+}
+
+function sentMailOf(request: { url: string; body: string }, response: { status: number; body: string }): SentMail | undefined {
+  if (response.status !== 200) return undefined;
+  if (request.url.startsWith('/v2/email/outbound-emails')) {
+    const body = JSON.parse(request.body) as { ConfigurationSetName?: string; EmailTags?: { Name: string; Value: string }[]; Destination?: { ToAddresses?: string[] }; FromEmailAddress?: string };
+    const tags: Record<string, string[]> = {};
+    for (const tag of body.EmailTags ?? []) tags[tag.Name] = [tag.Value];
+    return {
+      configurationSet: body.ConfigurationSetName,
+      messageId: (JSON.parse(response.body) as { MessageId?: string }).MessageId,
+      tags,
+      to: body.Destination?.ToAddresses?.[0] ?? '',
+      source: body.FromEmailAddress ?? '',
+    };
+  }
+  const form = new URLSearchParams(request.body);
+  if (form.get('Action') !== 'SendEmail') return undefined;
+  const tags: Record<string, string[]> = {};
+  for (let i = 1; form.has(`Tags.member.${i}.Name`); i++) tags[form.get(`Tags.member.${i}.Name`) as string] = [form.get(`Tags.member.${i}.Value`) ?? ''];
+  return {
+    configurationSet: form.get('ConfigurationSetName') ?? undefined,
+    messageId: /<MessageId>([^<]+)<\/MessageId>/.exec(response.body)?.[1],
+    tags,
+    to: form.get('Destination.ToAddresses.member.1') ?? '',
+    source: form.get('Source') ?? '',
+  };
+}
+
 function sesError(code: string, message: string, type: 'Sender' | 'Receiver'): string {
   return (
     `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${type}</Type>` +
@@ -74,19 +117,18 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
   const events: SesEventBridgeEvent[] = [];
   const inFlight = new Set<Promise<void>>();
   let listener: ((event: SesEventBridgeEvent) => Promise<void>) | undefined;
-  /** SES v1 `SendEmail` in a configuration set: after the answer, the set's event for that mail. */
+  /** A send in a configuration set (SES v1 `SendEmail` or v2): after the answer, the set's event for that mail. */
   const onForwarded = (request: { url: string; body: string }, response: { status: number; body: string }): void => {
-    const form = new URLSearchParams(request.body);
-    const configurationSet = form.get('ConfigurationSetName');
-    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(response.body)?.[1];
-    if (form.get('Action') !== 'SendEmail' || response.status !== 200 || !configurationSet || !messageId) return;
+    const sent = sentMailOf(request, response);
+    const configurationSet = sent?.configurationSet;
+    const messageId = sent?.messageId;
+    if (!sent || !configurationSet || !messageId) return;
     const script = eventPlan.take(ANY_REQUEST) ?? { kind: 'delivered' };
     if (script.kind === 'never') return;
-    const tags: Record<string, string[]> = { 'ses:configuration-set': [configurationSet] };
-    for (let i = 1; form.has(`Tags.member.${i}.Name`); i++) tags[form.get(`Tags.member.${i}.Name`) as string] = [form.get(`Tags.member.${i}.Value`) ?? ''];
-    const to = form.get('Destination.ToAddresses.member.1') ?? '';
+    const tags: Record<string, string[]> = { 'ses:configuration-set': [configurationSet], ...sent.tags };
+    const to = sent.to;
     const now = new Date();
-    const mail = { timestamp: now.toISOString(), source: form.get('Source') ?? '', messageId, destination: [to], tags };
+    const mail = { timestamp: now.toISOString(), source: sent.source, messageId, destination: [to], tags };
     const event: SesEventBridgeEvent = {
       version: '0',
       id: `local-${messageId}`,
@@ -124,8 +166,13 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
     targetPort: backendPort,
     // The emulator's own store endpoints never fail.
     targetOf: (req) => (req.url?.startsWith('/store') || req.url?.startsWith('/clear-store') ? undefined : 'SendEmail'),
-    answer: (failure) => {
+    answer: (failure, req) => {
       if (failure.kind === 'timeout') return undefined;
+      if (req.url?.startsWith('/v2/')) {
+        if (failure.kind === 'rejected') return sesV2Error(400, 'MessageRejected', 'Email address is not verified.');
+        const name = failure.status === 503 ? 'ServiceUnavailableException' : failure.status === 429 ? 'TooManyRequestsException' : failure.status >= 500 ? 'InternalServiceErrorException' : 'BadRequestException';
+        return sesV2Error(failure.status, name, `Local failure ${failure.status}`);
+      }
       const xml =
         failure.kind === 'rejected'
           ? sesError('MessageRejected', 'Email address is not verified.', 'Sender')

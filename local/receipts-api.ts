@@ -1,8 +1,9 @@
 /**
- * Twilio's routes of the project's API, locally: `POST /twilio/status` served by the real status-callback handler
- * and `POST /twilio/sms` by the real SMS reply handler (each given the REST API's Lambda proxy event), and the SES
- * events rule's target (the real SES events handler, invoked as EventBridge invokes it). Used by the local
- * environment (tests) and by `npm start`.
+ * The provider-facing routes of the project's API, locally: `POST /twilio/status` served by the real status-callback
+ * handler and `POST /twilio/sms` by the real SMS reply handler (each given the REST API's Lambda proxy event), the
+ * email's links (`GET|POST /act`, `/unsubscribe`) by the real email-link handler, and the SES events rule's target
+ * (the real SES events handler, invoked as EventBridge invokes it). Used by the local environment (tests) and by
+ * `npm start`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -17,6 +18,10 @@ type EventHandler = (event: unknown) => Promise<unknown>;
 
 let twilioStatus: ProxyHandler | undefined;
 let twilioSms: ProxyHandler | undefined;
+let emailLink: ProxyHandler | undefined;
+
+/** The email links' routes (lambda/actions/email-link.ts). */
+export const EMAIL_LINK_PATHS: readonly string[] = ['/act', '/unsubscribe'];
 let sesEvents: EventHandler | undefined;
 
 /** The handler of a Twilio route, loaded on first use (after the environment is set, as a cold start would). */
@@ -86,16 +91,30 @@ export function twilioSmsRoute(request: LocalRequest): Promise<LocalResponse> {
   return twilioRoute(TWILIO_SMS_PATH, request);
 }
 
+/** `GET|POST /act` and `/unsubscribe` with the real handler, as API Gateway's Lambda proxy integration would call it. */
+export async function emailLinkRoute(request: LocalRequest): Promise<LocalResponse> {
+  emailLink ??= loadHandler<ProxyHandler>('lambda/actions/email-link.ts');
+  const result = await emailLink(restProxyEvent(request.method, request.url, request.headers, request.body));
+  return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
+}
+
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */
 export async function deliverSesEvent(event: unknown): Promise<void> {
   sesEvents ??= loadHandler<EventHandler>('lambda/workflow/ses-events.ts');
   await sesEvents(event);
 }
 
-/** A loopback server with Twilio's routes only (the workflow tests' stand-in of the API). */
+/** A loopback server with Twilio's routes and the email links' (the workflow tests' stand-in of the API). */
 export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }> {
   const server = await startHttpServer(async (req, res) => {
-    if (!(await serveTwilioRoutes(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (await serveTwilioRoutes(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if ((req.method === 'GET' || req.method === 'POST') && EMAIL_LINK_PATHS.includes(url.pathname)) {
+      const answer = await emailLinkRoute({ method: req.method, url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: '127.0.0.1' });
+      res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}`, smsWebhookUrl: `${server.url}${TWILIO_SMS_PATH}` };
 }

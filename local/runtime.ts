@@ -163,6 +163,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   process.env['TWILIO_STATUS_CALLBACK_URL'] = `${api.url}${TWILIO_STATUS_PATH}`;
   // Likewise the number's incoming-message webhook: `npm start -- sms` signs its requests for this URL.
   process.env['TWILIO_SMS_WEBHOOK_URL'] = `${api.url}${TWILIO_SMS_PATH}`;
+  // Likewise the email's one-click links: they point at this API, which serves /act and /unsubscribe.
+  process.env['PUBLIC_API_URL'] = api.url;
   for (const name of drills) FAIL_DRILLS[name]?.apply(env);
   const executions: Executions = createExecutions({
     env,
@@ -218,7 +220,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sfn,
     data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
     seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
-    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, ...env.endpoints],
+    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, { name: 'Emails sent (open in a browser; their links work)', url: `${api.url}/local/mail` }, ...env.endpoints],
     executions: executions.all,
     publish,
     seed,

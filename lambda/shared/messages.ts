@@ -109,8 +109,27 @@ export interface FallbackOptions {
   readonly slackDelivered?: boolean;
 }
 
+/** The email's one-click links (`<public API URL>/act?t=…`, `/unsubscribe?t=…`), each carrying its signed token. */
+export interface EmailLinks {
+  readonly startPrep: string;
+  readonly remindLater: string;
+  readonly unsubscribe: string;
+}
+
+/** Options of {@link renderEmail}. */
+export interface EmailOptions extends FallbackOptions {
+  /** The action and unsubscribe links. @default none: the email says to message the assistant instead */
+  readonly links?: EmailLinks;
+}
+
+/** A link drawn as a button, with the inline styles email clients keep. */
+function emailButton(href: string, label: string, primary: boolean): string {
+  const colours = primary ? 'background:#007a5a;color:#ffffff;border:1px solid #007a5a' : 'background:#ffffff;color:#1d1c1d;border:1px solid #868686';
+  return `<a href="${escapeHtml(href)}" style="display:inline-block;padding:10px 18px;margin:4px 8px 4px 0;border-radius:4px;font-weight:bold;text-decoration:none;${colours}">${escapeHtml(label)}</a>`;
+}
+
 /** The email: subject, HTML and plain-text bodies. */
-export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): { subject: string; html: string; text: string } {
+export function renderEmail(notice: PrepNotice, options: EmailOptions = {}): { subject: string; html: string; text: string } {
   const { meeting, user } = notice;
   const when = formatLocalDateTime(meeting.start_time, user.timezone);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
@@ -122,9 +141,13 @@ export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): 
     ...(meeting.location ? [['Location', meeting.location] as [string, string]] : []),
   ];
   const greeting = user.name ? `Hi ${user.name},` : 'Hi,';
-  const closing = options.slackDelivered
-    ? 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.'
-    : 'To start your prep session, send the assistant a direct message.';
+  const links = options.links;
+  const closing = links
+    ? 'Start your prep session now, or get this reminder again in 2 hours:'
+    : options.slackDelivered
+      ? 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.'
+      : 'To start your prep session, send the assistant a direct message.';
+  const unsubscribeLine = 'Stop prep reminders by email';
   const text = [
     greeting,
     '',
@@ -136,6 +159,9 @@ export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): 
     ...PREPARE_LIST.map((item) => `- ${item}`),
     '',
     closing,
+    ...(links
+      ? [`Start Prep Session: ${links.startPrep}`, `Remind Me in 2 Hours: ${links.remindLater}`, '', '--', `${unsubscribeLine}: ${links.unsubscribe}`]
+      : []),
   ].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',
@@ -148,6 +174,12 @@ export function renderEmail(notice: PrepNotice, options: FallbackOptions = {}): 
     ...PREPARE_LIST.map((item) => `<li>${escapeHtml(item)}</li>`),
     '</ul>',
     `<p>${escapeHtml(closing)}</p>`,
+    ...(links
+      ? [
+          `<p>${emailButton(links.startPrep, 'Start Prep Session', true)}${emailButton(links.remindLater, 'Remind Me in 2 Hours', false)}</p>`,
+          `<p style="font-size:12px;color:#616061"><a href="${escapeHtml(links.unsubscribe)}" style="color:#616061">${escapeHtml(unsubscribeLine)}</a></p>`,
+        ]
+      : []),
     '</body></html>',
   ].join('\n');
   return { subject: `Meeting prep: ${truncate(meeting.title, 120)} (${when})`, html, text };

@@ -203,3 +203,17 @@ export function toStoredPreferences(p: Preferences): StoredPreferences {
     digest: { enabled: p.digest.enabled, time: p.digest.time },
   };
 }
+
+/**
+ * The preferences with one channel turned off for prep reminders (an email unsubscribe, an SMS STOP). When it was
+ * the only channel, prep reminders are turned off instead (the list may not be empty); the other settings stay.
+ */
+export function withoutChannel(p: Preferences, off: Channel): Preferences {
+  const channels = p.channels.filter((c) => c !== off);
+  return channels.length > 0 ? { ...p, channels } : { ...p, prep_reminders: false };
+}
+
+/** Whether prep reminders can reach the user on `channel` with these preferences. */
+export function receivesOn(p: Preferences, channel: Channel): boolean {
+  return p.prep_reminders && p.channels.includes(channel);
+}

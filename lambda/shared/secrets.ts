@@ -25,9 +25,9 @@ const CACHE_MS = 5 * 60_000;
 let client: SecretsManagerClient | undefined;
 const cache = new Map<string, { at: number; value: Record<string, unknown> | undefined }>();
 
-async function readSecretJson(arn: string): Promise<Record<string, unknown> | undefined> {
+async function readSecretJson(arn: string, maxAgeMs = CACHE_MS): Promise<Record<string, unknown> | undefined> {
   const hit = cache.get(arn);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
   client ??= new SecretsManagerClient(awsClientConfig({ maxAttempts: 2, requestTimeoutMs: 1000 }));
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   let value: Record<string, unknown> | undefined;
@@ -84,6 +84,18 @@ export async function twilioCredentials(): Promise<TwilioCredentials | undefined
 /** The SES sender address: `SES_FROM_EMAIL` locally, else the address the stack configured. */
 export function emailSender(): string | undefined {
   return optionalEnv('SES_FROM_EMAIL') ?? optionalEnv('EMAIL_FROM_ADDRESS');
+}
+
+/**
+ * The raw JSON of the email links' signing keys (parse it with `parseSigningKeys`): `ACTION_LINK_KEYS` locally, else
+ * the secret named by `ACTION_LINK_SECRET_ARN`; undefined when neither is set. `maxAgeMs` bounds how old a cached
+ * value may be (a verifier that meets an unknown key id re-reads sooner: the key may have just been rotated).
+ */
+export async function linkSigningKeysJson(maxAgeMs = CACHE_MS): Promise<unknown> {
+  const fromEnv = optionalEnv('ACTION_LINK_KEYS');
+  if (fromEnv) return JSON.parse(fromEnv) as unknown;
+  const arn = optionalEnv('ACTION_LINK_SECRET_ARN');
+  return arn ? readSecretJson(arn, maxAgeMs) : undefined;
 }
 
 /** Forgets cached secret values (tests; a rotated secret is picked up within five minutes anyway). */

@@ -3,7 +3,7 @@
  * them, the worker mails them the kit the Slack DM would have opened with — the meeting, the agenda outline, the
  * question bank and the note-taking template — in HTML and plain text. Rendering is pure; the sender is SES.
  */
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { escapeHtml } from '../shared/messages';
 import { PrepKit } from '../shared/prep-kits';
@@ -80,21 +80,23 @@ export function renderKitEmail(meeting: Meeting, kit: PrepKit, timeZone: string,
   return { subject, html, text };
 }
 
-/** {@link KitMailer} over SES `SendEmail` (`AWS_ENDPOINT_URL_SES` points it at the local stand-in). */
+/** {@link KitMailer} over SES v2 `SendEmail`, the client the prep email uses (`AWS_ENDPOINT_URL_SESV2` points it at the local stand-in). */
 export class SesKitMailer implements KitMailer {
   constructor(
-    private readonly client: SESClient,
+    private readonly client: SESv2Client,
     private readonly from: string,
   ) {}
 
   async send(to: string, email: KitEmail): Promise<string> {
     const out = await this.client.send(
       new SendEmailCommand({
-        Source: this.from,
+        FromEmailAddress: this.from,
         Destination: { ToAddresses: [to] },
-        Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+          },
         },
       }),
     );

@@ -87,6 +87,7 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
   set('table:sms-replies', tableArn(env('fn:actions/sms-reply', 'SMS_REPLIES_TABLE_NAME')));
   set('secret:slack', env(bot, 'SLACK_SECRET_ARN'));
   set('secret:twilio', env('fn:workflow/notify-sms', 'TWILIO_SECRET_ARN'));
+  set('secret:link-keys', env('fn:actions/email-link', 'ACTION_LINK_SECRET_ARN'));
   set('state-machine', env('fn:workflow/start-execution', 'STATE_MACHINE_ARN'));
   const machine = values.get('state-machine');
   if (machine) set('execution', `${machine.replace(':stateMachine:', ':execution:')}:m-123-abc`);
@@ -128,6 +129,9 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
     set('api-twilio-status', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/status`);
     set('ses-rule', token(receipts.sesEventsRule.ruleArn));
     set('configuration-set', arn('ses', `configuration-set/${token(receipts.configurationSet.configurationSetName)}`));
+    for (const [symbol, route] of [['api-act-get', 'GET/act'], ['api-act-post', 'POST/act'], ['api-unsubscribe-get', 'GET/unsubscribe'], ['api-unsubscribe-post', 'POST/unsubscribe']] as const) {
+      set(symbol, `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/${route}`);
+    }
   }
   if (built.stack.smsReplies && slackBot) {
     const stage = slackBot.api.deploymentStage.stageName;

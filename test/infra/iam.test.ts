@@ -57,7 +57,7 @@ const UNSCOPED_DELIVERY_ACTIONS = new Set([
 
 let built: BuiltStack;
 /** Rendered ARNs of the stack's resources, as policies reference them. */
-let arn: { meetings: string; users: string; key: string; slackSecret: string; twilioSecret: string };
+let arn: { meetings: string; users: string; key: string; slackSecret: string; twilioSecret: string; linkKeys: string };
 
 beforeAll(() => {
   built = buildStack();
@@ -69,6 +69,7 @@ beforeAll(() => {
     users: renderToken(stack, stack.tables.users.tableArn),
     key: renderToken(stack, key.keyArn),
     slackSecret: renderToken(stack, stack.slackSecret.secretArn),
+    linkKeys: renderToken(stack, stack.linkSigningKeys.secretArn),
     twilioSecret: renderToken(stack, stack.twilioSecret.secretArn),
   };
 });
@@ -229,12 +230,13 @@ describe('task function roles', () => {
     expect(actual.join('\n')).not.toContain(arn.slackSecret);
   });
 
-  it('NotifyEmail may read and update meetings, read users and complete its task, and reads no secret nor sends email when no sender is configured', () => {
+  it('NotifyEmail may read and update meetings, read users, read the link signing keys (no other secret) and complete its task, and sends no email when no sender is configured', () => {
     // Arrange
     const expected = sortedUnique([
       ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [arn.meetings]),
       ...grantLines(['dynamodb:GetItem'], [arn.users]),
       ...grantLines(KMS_WRITE, [arn.key]),
+      ...grantLines(SECRET_READ, [arn.linkKeys]),
       ...grantLines(['states:SendTaskFailure', 'states:SendTaskSuccess'], ['*']),
       ...LAMBDA_TRACING_GRANTS,
     ]);

@@ -124,7 +124,7 @@ describe('enablePrepNotification', () => {
     const kept = (built: BuiltStack) =>
       ['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret'].flatMap((type) => resourcesOfType(built.json, type).map(([id]) => id)).sort();
 
-    expect(kept(off)).toHaveLength(6);
+    expect(kept(off)).toHaveLength(7);
     expect(kept(off)).toEqual(kept(dev));
     const tablesKey = logicalIdOf(off.stack.tables.encryptionKey as NonNullable<typeof off.stack.tables.encryptionKey>);
     expect(Object.keys(off.template.findResources('AWS::KMS::Key'))).toEqual([tablesKey]);

@@ -2,6 +2,7 @@
  * Integration credentials live in Secrets Manager: created by the stack or imported by ARN, and only ever referenced
  * by ARN, never by value.
  */
+import { Match } from 'aws-cdk-lib/assertions';
 import {
   BuiltStack,
   JsonObject,
@@ -52,12 +53,18 @@ beforeAll(() => {
 });
 
 describe('secrets, by default', () => {
-  it('are two secrets created by the stack (Slack and Twilio)', () => {
+  it('are three secrets created by the stack (Slack, Twilio, and the email links\' signing keys)', () => {
     // Arrange
     const { template } = created;
 
     // Act / Assert
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  });
+
+  it('generate the link signing key at deploy, as {"id":"k1","key":<64 letters and digits>}, never in the template', () => {
+    created.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{"id":"k1"}', GenerateStringKey: 'key', PasswordLength: 64, ExcludePunctuation: true },
+    });
   });
 
   it('are created with no value in the template', () => {
@@ -71,7 +78,7 @@ describe('secrets, by default', () => {
 
   it('reach the functions only as *_SECRET_ARN variables holding a secret\'s ARN', () => {
     // Arrange
-    const secretArns = [created.stack.slackSecret.secretArn, created.stack.twilioSecret.secretArn].map((a) =>
+    const secretArns = [created.stack.slackSecret.secretArn, created.stack.twilioSecret.secretArn, created.stack.linkSigningKeys.secretArn].map((a) =>
       renderToken(created.stack, a),
     );
 
@@ -125,12 +132,13 @@ describe('secrets, by default', () => {
 });
 
 describe('secrets imported by context slackSecretArn and twilioSecretArn', () => {
-  it('are not created', () => {
+  it('are not created (the link signing keys, which the stack generates, are)', () => {
     // Arrange
     const { template } = imported;
 
     // Act / Assert
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'key' }) });
   });
 
   it('are named to the functions by their ARNs', () => {

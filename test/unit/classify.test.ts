@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import twilio from 'twilio';
 import { classifySesError, classifySlackError, classifyTwilioError } from '../../lambda/shared/channels/classify';
@@ -234,22 +234,22 @@ describe('classifyTwilioError on errors thrown by the twilio client against the 
   });
 });
 
-describe('classifySesError on errors thrown by @aws-sdk/client-ses against local SES', () => {
+describe('classifySesError on errors thrown by @aws-sdk/client-sesv2 against local SES', () => {
   let ses: LocalSes;
-  let client: SESClient;
+  let client: SESv2Client;
 
   const send = (): Promise<unknown> =>
     client.send(
       new SendEmailCommand({
-        Source: 'assistant@acme.example',
+        FromEmailAddress: 'assistant@acme.example',
         Destination: { ToAddresses: ['jordan.lee@acme.example'] },
-        Message: { Subject: { Data: 'Meeting prep' }, Body: { Text: { Data: 'Q4 Leadership Sync' } } },
+        Content: { Simple: { Subject: { Data: 'Meeting prep' }, Body: { Text: { Data: 'Q4 Leadership Sync' } } } },
       }),
     );
 
   beforeAll(async () => {
     ses = await startLocalSes();
-    client = new SESClient({
+    client = new SESv2Client({
       endpoint: ses.url,
       region: 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },

@@ -213,6 +213,27 @@ describe('renderEmail', () => {
     expect(text).toContain('<script>alert("x")</script> & Q4');
   });
 
+  it('carries Start Prep, Remind Me and unsubscribe as links, escaped in the HTML, when given', () => {
+    const links = { startPrep: 'https://api.example/prod/act?t=a.b.c&x="1"', remindLater: 'https://api.example/prod/act?t=d.e.f', unsubscribe: 'https://api.example/prod/unsubscribe?t=g.h.i' };
+
+    const { html, text } = renderEmail(notice(), { links });
+
+    expect(html).toContain('href="https://api.example/prod/act?t=a.b.c&amp;x=&quot;1&quot;"');
+    expect(html).toMatch(/<a href="https:\/\/api\.example\/prod\/act\?t=d\.e\.f"[^>]*>Remind Me in 2 Hours<\/a>/);
+    expect(html).toMatch(/<a href="https:\/\/api\.example\/prod\/unsubscribe\?t=g\.h\.i"[^>]*>Stop prep reminders by email<\/a>/);
+    expect(text).toContain(`Start Prep Session: ${links.startPrep}`);
+    expect(text).toContain(`Remind Me in 2 Hours: ${links.remindLater}`);
+    expect(text).toContain(`Stop prep reminders by email: ${links.unsubscribe}`);
+    expect(text).not.toContain('direct message');
+  });
+
+  it('has no links without them, and says how to start instead', () => {
+    const { html, text } = renderEmail(notice());
+
+    expect(html).not.toContain('<a ');
+    expect(text).toContain('send the assistant a direct message');
+  });
+
   it('escapes the user name in the HTML greeting', () => {
     const { html } = renderEmail(notice({ user: { name: '<img src=x onerror=alert(1)>' } }));
 

@@ -4,7 +4,9 @@ import {
   formatProblems,
   readPreferences,
   toStoredPreferences,
+  receivesOn,
   validatePreferences,
+  withoutChannel,
 } from '../../lambda/shared/preferences';
 
 const STACK_ORDER: Channel[] = ['slack', 'sms', 'email'];
@@ -114,5 +116,23 @@ describe('validatePreferences (the modal: strict)', () => {
     expect(stored).toEqual({ ...prefs });
     expect(validatePreferences(stored, STACK_ORDER)).toEqual({ ok: true, preferences: prefs });
     expect('quiet_hours' in toStoredPreferences(defaultPreferences(STACK_ORDER))).toBe(false);
+  });
+});
+
+describe('withoutChannel (an email unsubscribe, an SMS STOP)', () => {
+  const base = defaultPreferences(['slack', 'sms', 'email']);
+
+  it('removes the channel and keeps the rest in order', () => {
+    expect(withoutChannel(base, 'email')).toEqual({ ...base, channels: ['slack', 'sms'] });
+  });
+
+  it('turns prep reminders off instead when it was the only channel', () => {
+    expect(withoutChannel({ ...base, channels: ['email'] }, 'email')).toEqual({ ...base, channels: ['email'], prep_reminders: false });
+  });
+
+  it('tells whether reminders reach a channel', () => {
+    expect(receivesOn(base, 'email')).toBe(true);
+    expect(receivesOn(withoutChannel(base, 'email'), 'email')).toBe(false);
+    expect(receivesOn({ ...base, prep_reminders: false }, 'slack')).toBe(false);
   });
 });

@@ -112,9 +112,16 @@ describe('fallback', () => {
     expect(emails[0]?.destination.to).toEqual(['jordan.lee@acme-exec.example']);
     expect(emails[0]?.subject).toContain('Q4 Leadership Sync');
     expect(emails[0]?.body.html).toContain('<strong>Q4 Leadership Sync</strong>');
-    // The Slack message never arrived: the email must not send the executive looking for it.
-    expect(emails[0]?.body.text).not.toContain('Start Prep Session');
-    expect(emails[0]?.body.text).toContain('send the assistant a direct message');
+    // The Slack message never arrived: the email must not send the executive looking for it; it carries its own
+    // buttons, signed links to the API, and RFC 8058's one-click unsubscribe.
+    expect(emails[0]?.body.text).not.toContain('open Slack');
+    expect(emails[0]?.body.text).toContain(`Start Prep Session: ${env.apiUrl}/act?t=`);
+    expect(emails[0]?.body.text).toContain(`Remind Me in 2 Hours: ${env.apiUrl}/act?t=`);
+    expect(emails[0]?.body.html).toContain(`href="${env.apiUrl}/act?t=`);
+    expect(emails[0]?.headers).toEqual([
+      { name: 'List-Unsubscribe', value: expect.stringMatching(new RegExp(`^<${env.apiUrl}/unsubscribe\\?t=[A-Za-z0-9_.%-]+>$`)) },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ]);
     const stored = await readMeeting(env, 'm-7f3a');
     expect(stored).toMatchObject({ notification_channel: 'email', notification_id: emails[0]?.messageId, status: 'PREP_SCHEDULED' });
   });

@@ -110,7 +110,7 @@ export function classifyTwilioError(error: unknown): ChannelError {
 }
 
 /**
- * Classifies an error thrown by `@aws-sdk/client-ses`: throttling and refused connections are retried,
+ * Classifies an error thrown by `@aws-sdk/client-sesv2`: throttling and refused connections are retried,
  * MessageRejected and the like are permanent, a timeout or a 5xx is outcome unknown.
  */
 export function classifySesError(error: unknown): ChannelError {

@@ -1,0 +1,94 @@
+/**
+ * Single use of the email's meeting links, recorded on the meeting item itself: a string set `used_link_tokens`
+ * that one conditional update adds the token's id to only if it is not there yet. Why the meeting item: a link is
+ * only good until its meeting starts, so the record needs to live exactly as long as the meeting does (no table, no
+ * TTL to tune); a meeting gets at most a few links (two per prep email, an email per notification), so the set
+ * stays tiny; and it is one single-item conditional write, which DynamoDB (and dynalite) do atomically: of two
+ * clicks racing, exactly one wins. Unsubscribe links are not recorded: turning email off twice is the same as once.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isTransientAwsError } from '../shared/aws-errors';
+import { TransientDataError } from '../shared/errors';
+
+/** The meeting attribute holding the ids of the links already used. */
+export const USED_LINK_TOKENS_ATTRIBUTE = 'used_link_tokens';
+
+/** What claiming a link's single use found. */
+export type LinkUse = 'claimed' | 'already_used' | 'no_meeting';
+
+/** Records and reads the single use of meeting links. */
+export class LinkUses {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly meetingsTable: string,
+  ) {}
+
+  /** Marks the token used; `already_used` when it was, `no_meeting` when the meeting item does not exist. */
+  async claim(meetingId: string, tokenId: string): Promise<LinkUse> {
+    try {
+      await this.guard(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.meetingsTable,
+            Key: { meeting_id: meetingId },
+            UpdateExpression: 'ADD #used :ids',
+            ConditionExpression: 'attribute_exists(meeting_id) AND NOT contains(#used, :id)',
+            ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
+            ExpressionAttributeValues: { ':ids': new Set([tokenId]), ':id': tokenId },
+          }),
+        ),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.isUsed(meetingId, tokenId)) === undefined ? 'no_meeting' : 'already_used';
+    }
+  }
+
+  /**
+   * Gives a claim back when the action could not be done (a failure before anything changed), so the person can
+   * press the button again.
+   */
+  async release(meetingId: string, tokenId: string): Promise<void> {
+    await this.guard(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.meetingsTable,
+          Key: { meeting_id: meetingId },
+          UpdateExpression: 'DELETE #used :ids',
+          ConditionExpression: 'attribute_exists(meeting_id)',
+          ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
+          ExpressionAttributeValues: { ':ids': new Set([tokenId]) },
+        }),
+      ),
+    );
+  }
+
+  /** Whether the token was used; undefined when the meeting item does not exist. */
+  async isUsed(meetingId: string, tokenId: string): Promise<boolean | undefined> {
+    const out = await this.guard(() =>
+      this.db.send(
+        new GetCommand({
+          TableName: this.meetingsTable,
+          Key: { meeting_id: meetingId },
+          ProjectionExpression: 'meeting_id, #used',
+          ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
+        }),
+      ),
+    );
+    if (!out.Item) return undefined;
+    const used: unknown = out.Item[USED_LINK_TOKENS_ATTRIBUTE];
+    return used instanceof Set && used.has(tokenId);
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw error;
+      if (isTransientAwsError(error)) throw new TransientDataError(`link use: ${(error as Error).name}`, { cause: error });
+      throw error;
+    }
+  }
+}
