@@ -112,6 +112,11 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-slack-work.fifo',
     DIGEST_TARGET_ARN: 'arn:aws:sqs:us-east-1:123456789012:bench-slack-work.fifo',
     WORK_MAX_RECEIVE_COUNT: '5',
+    NOTIFICATION_CHANNELS: 'slack,sms,email',
+    MINIMUM_LEAD_MINUTES: '120',
+    SMS_REPLIES_TABLE_NAME: 'bench-sms-replies',
+    TWILIO_SMS_WEBHOOK_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/twilio/sms',
+    EMAIL_FROM_ADDRESS: 'prep@bench.example',
   };
 }
 

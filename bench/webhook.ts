@@ -92,9 +92,6 @@ interface KindResult {
   readonly worker: WorkerSample[];
 }
 
-/** `global.gc` when run with `--expose-gc` (as `npm run bench` does) and not turned off with BENCH_GC=0. */
-const collectGarbage: (() => void) | undefined = process.env.BENCH_GC === '0' ? undefined : (globalThis as { gc?: () => void }).gc;
-
 async function measureKind(env: LocalEnvironment, handler: WebhookHandler, kind: Kind): Promise<KindResult> {
   env.slack.reset();
   const samples: number[] = [];
@@ -105,9 +102,6 @@ async function measureKind(env: LocalEnvironment, handler: WebhookHandler, kind:
     if (i >= WARMUP && (samples.length >= ITERATIONS || spent >= KIND_BUDGET_MS)) break;
     const event = kind.event(i);
     const before = mark(env);
-    // The garbage of the untimed work between samples (the worker's drain, the emulators, the checks) is collected
-    // here, not charged to the next answer: on AWS the webhook's instance hosts neither the worker nor DynamoDB.
-    collectGarbage?.();
     const started = performance.now();
     const response = await handler(event, {});
     const ms = performance.now() - started;
@@ -220,7 +214,6 @@ function reportWorker(results: readonly KindResult[]): void {
 
 function reportLatencies(results: readonly KindResult[]): boolean {
   console.log(`\n== Warm handler latency (bundled handler in-process, loopback fakes; ${WARMUP} warm-up calls each, then up to ${ITERATIONS})`);
-  console.log(collectGarbage ? '(heap collected before each sample: the untimed work between samples is not charged to the next answer; BENCH_GC=0 turns it off)' : '(no collection between samples: the untimed work\'s garbage is collected inside the timed answers)');
   const header = `${'interaction'.padEnd(36)}${'n'.padStart(5)}${'first'.padStart(10)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}`;
   console.log(header);
   let allPass = true;
@@ -269,7 +262,7 @@ async function main(): Promise<number> {
     console.log(`heap after load: ${(median(deployed.map((r) => r.heapUsedBytes)) / 1024 / 1024).toFixed(1)} MiB; no connection attempted at load; child node ${deployed[0]?.node}`);
 
     const envStarted = performance.now();
-    env = await startLocalEnvironment();
+    env = await startLocalEnvironment({ dynamoDirect: true });
     const clicks = WARMUP + ITERATIONS;
     const ids = await seed(env, clicks);
     console.log(`\n== Local environment up and seeded in ${fmtMs(performance.now() - envStarted)} (1 user, ${WEEK_MEETINGS} meetings this week, ${2 * clicks} click meetings 10+ days out)`);

@@ -44,6 +44,12 @@ export interface LocalEnvironmentOptions {
   readonly real?: RealIntegrations;
   /** Time the functions allow one provider call (`PROVIDER_TIMEOUT_MS`). @default the functions' own (8 s) */
   readonly providerTimeoutMs?: number;
+  /**
+   * Point the functions at dynalite itself rather than through the fault proxy (a test instrument, one more HTTP
+   * hop on every call): for `npm run bench`, where no fault is injected. `dynamoFaults` still exists, unused.
+   * @default false
+   */
+  readonly dynamoDirect?: boolean;
 }
 
 /** Which integrations talk to the real services. */
@@ -163,7 +169,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const env: Record<string, string> = {
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
     ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url, AWS_ENDPOINT_URL_SESV2: ses.url }),
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDirect ? dynamo.endpoint : dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,

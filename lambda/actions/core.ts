@@ -109,7 +109,10 @@ function prepNowHint(via: ActionChannel): string {
 
 /** Loads the meeting and checks the person owns it and prep can start; says why not. */
 async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean): Promise<Checked> {
-  const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), deps.users.get(request.userId)]);
+  // A Slack click on Start Prep needs no user: its kit goes to Slack and its answers name no time. Every other
+  // action reads the user (the time zone of its answer; where the kit goes) beside the meeting.
+  const needsUser = !(request.via === 'slack' && request.action === 'start_prep');
+  const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), needsUser ? deps.users.get(request.userId) : undefined]);
   const timeZone = timeZoneOf(user);
   const refuse = (outcome: PrepActionOutcome, text: string, shown?: Meeting): Checked => ({
     ok: false,
