@@ -250,7 +250,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       { name: 'Step Functions API stand-in', url: sfn.url },
       { name: 'Delivery receipts (POST /twilio/status)', url: receiptsApi.statusCallbackUrl },
       { name: 'SMS replies (POST /twilio/sms)', url: receiptsApi.smsWebhookUrl },
-      { name: 'Delivery receipts (POST /twilio/status) and email links (/act, /unsubscribe)', url: receiptsApi.statusCallbackUrl },
+      { name: 'Email links (GET|POST /act, /unsubscribe)', url: receiptsApi.url },
     ],
     async resetFakes() {
       slack.reset();
