@@ -177,22 +177,28 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
     ...(request.slackTarget ? { target: request.slackTarget } : {}),
     clicked_at: now.toISOString(),
   };
-  // The two writes and the queueing in one round trip (the answer waits for them): the worker only acts on a job
-  // whose session exists, is ACTIVE and is the one the meeting links to, so a job queued for a start that then
-  // lost or failed is dropped there (click-work.ts).
-  const [created, claimed, queued] = await Promise.allSettled([
+  // Both writes at once (one round trip less before the answer); the kit is queued only once both hold, so the
+  // worker never sees a job before its session and claim exist (a job queued alongside them could be delivered
+  // first: seen locally, where the poller picks a message up within milliseconds).
+  const [created, claimed] = await Promise.allSettled([
     deps.sessions.create(session),
     deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
-    deps.queue.enqueue(job, request.requestId),
   ]);
   const won = claimed.status === 'fulfilled' && claimed.value;
-  const failure = [created, claimed, queued].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failure = [created, claimed].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure || !won) {
     // Undo what was done, so the person can try again (or, having lost to another click, is told so).
     if (won) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
     if (created.status === 'fulfilled') await deps.sessions.delete(session.session_id).catch(() => undefined);
     if (failure) throw failure.reason;
     return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
+  }
+  try {
+    await deps.queue.enqueue(job, request.requestId);
+  } catch (error) {
+    await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
+    await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, now).catch(() => false);
+    throw error;
   }
   deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: session.session_id, via: request.via, kit_via: kitVia });
   const when = formatLocalDateTime(meeting.start_time, timeZone);

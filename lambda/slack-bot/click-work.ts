@@ -74,9 +74,9 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
   }
   const [meeting, user] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id)]);
   if (meeting && meeting.chat_session_id !== job.session_id) {
-    // The job is queued together with the claim (lambda/actions/core.ts). A meeting not linked to this session is
-    // a start that lost to another click or was undone (its session is deleted at once: see above), or, rarely, a
-    // claim not yet written: worth another look, and on the last delivery the orphan session is ended.
+    // The core queues the job once its session and claim hold (lambda/actions/core.ts), so a meeting linked to
+    // another session means this start was overtaken (a later restart, or a write outside the core): worth another
+    // look in case of a lagging read, and on the last delivery the orphan session is ended, nothing sent.
     if (!lastAttempt) throw new RetryableWorkError({ retry: true, code: 'session_not_linked', retryAfterSeconds: 2 });
     await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, deps.now());
     deps.logger.warn('Start Prep job for a session the meeting never linked; ended it', { session_id: job.session_id, meeting_id: job.meeting_id });

@@ -137,7 +137,7 @@ describe('Start Prep from SMS or email', () => {
   });
 });
 
-describe('a kit job whose start did not hold (the job is queued with the claim, in one round trip)', () => {
+describe('a kit job whose start no longer holds (another session linked, or the session gone)', () => {
   const orphan = async (meetingLinks?: string) => {
     await seed(env, aMeeting(meetingLinks ? { status: 'PREP_IN_PROGRESS', chat_session_id: meetingLinks } : {}));
     const session = ChatSessionsRepository.newSession({ sessionId: 'sess-orphan', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date() });
