@@ -6,7 +6,6 @@
  * answers "try again" and leaves nothing claimed, so the sender's next text, or Twilio's retry, acts.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { dynamoDocumentClient } from '../shared/clients';
 import { CHANNELS } from '../shared/domain';
 import { requiredEnv } from '../shared/env';
@@ -16,9 +15,9 @@ import { readPreferences, toStoredPreferences } from '../shared/preferences';
 import { MeetingsRepository } from '../shared/repositories';
 import { UsersRepository } from '../shared/users-repository';
 import { twilioCredentials } from '../shared/secrets';
+import { verifyTwilioWebhook } from '../shared/channels/twilio-webhook';
 import { SmsReplyBook } from '../shared/sms-reply-book';
 import { now } from '../shared/time';
-import { requestUrl } from '../workflow/twilio-receipt';
 import { runPrepAction } from './core';
 import { prepActionDepsFromEnv } from './deps';
 import { SmsAnswer, SmsAnswerDeps, SmsTexts, answerSms } from './sms-answer';
@@ -55,11 +54,6 @@ const deps: SmsAnswerDeps = {
 const twiml = (body: string): APIGatewayProxyResult => ({ statusCode: 200, headers: { 'content-type': TWIML_CONTENT_TYPE }, body });
 const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body });
 
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return entry?.[1] ?? undefined;
-}
-
 /** Lambda entry point (API Gateway REST API, Lambda proxy integration). */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const credentials = await twilioCredentials();
@@ -67,14 +61,12 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     logger.error('incoming SMS received but Twilio is not configured');
     return plain(503, 'not configured');
   }
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  const params = Object.fromEntries(new URLSearchParams(body));
-  const signature = header(event, 'x-twilio-signature');
-  const url = requestUrl(publicUrl, event.queryStringParameters);
-  if (!signature || !validateRequest(credentials.authToken, signature, url, params)) {
-    logger.warn('incoming SMS with a missing or invalid X-Twilio-Signature; rejected', { url });
+  const checked = verifyTwilioWebhook(event, publicUrl, credentials.authToken);
+  if (!checked.ok) {
+    logger.warn('incoming SMS with a missing or invalid X-Twilio-Signature; rejected', { url: checked.url });
     return plain(403, 'invalid signature');
   }
+  const { params } = checked;
   const messageSid = params['MessageSid'] ?? params['SmsSid'];
   const from = params['From'];
   if (!messageSid || !from) return plain(400, 'MessageSid and From are required');

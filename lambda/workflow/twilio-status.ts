@@ -4,15 +4,15 @@
  * NotifyViaSms task, `undelivered` and `failed` fail it (the next channel is tried), other statuses are ignored.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { failTask, succeedTask } from '../shared/channels/task-tokens';
 import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { MeetingsRepository } from '../shared/repositories';
 import { twilioCredentials } from '../shared/secrets';
+import { verifyTwilioWebhook } from '../shared/channels/twilio-webhook';
 import { applyReceipt } from './receipts';
-import { receiptOf, requestUrl } from './twilio-receipt';
+import { receiptOf } from './twilio-receipt';
 
 export { receiptOf, requestUrl } from './twilio-receipt';
 
@@ -28,11 +28,6 @@ const reply = (statusCode: number, body = ''): APIGatewayProxyResult => ({
   body: statusCode === 200 ? EMPTY_TWIML : body,
 });
 
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return entry?.[1] ?? undefined;
-}
-
 /** Lambda entry point (API Gateway REST API, Lambda proxy integration). */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const credentials = await twilioCredentials();
@@ -40,14 +35,12 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     logger.error('status callback received but Twilio is not configured');
     return reply(503, 'not configured');
   }
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  const params = Object.fromEntries(new URLSearchParams(body));
-  const signature = header(event, 'x-twilio-signature');
-  const url = requestUrl(publicUrl, event.queryStringParameters);
-  if (!signature || !validateRequest(credentials.authToken, signature, url, params)) {
-    logger.warn('status callback with a missing or invalid X-Twilio-Signature; rejected', { url });
+  const checked = verifyTwilioWebhook(event, publicUrl, credentials.authToken);
+  if (!checked.ok) {
+    logger.warn('status callback with a missing or invalid X-Twilio-Signature; rejected', { url: checked.url });
     return reply(403, 'invalid signature');
   }
+  const { params } = checked;
   const receipt = receiptOf(params, event.queryStringParameters ?? {}, new Date());
   if (receipt === 'bad_request') return reply(400, 'MessageSid, MessageStatus and the callback query (meeting_id, execution) are required');
   if (!receipt) return reply(200);
