@@ -49,12 +49,25 @@ export const MetricNames = {
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 
-let metrics: Metrics | undefined;
+/**
+ * The emitter: one single-metric Metrics, kept (each `addMetric` publishes at once and clears the dimensions it was
+ * given). `metrics.singleMetric()` per count built a new instance, with its own Console and a read of the
+ * environment, every time: a large share of a Slack click's CPU. Rebuilt when the two switches it reads at
+ * construction change (tests and the local runtime flip them).
+ */
+let emitter: { readonly metrics: Metrics; readonly switches: string } | undefined;
+
+function currentEmitter(): Metrics {
+  const switches = `${process.env['POWERTOOLS_METRICS_DISABLED']}|${process.env['POWERTOOLS_DEV']}`;
+  if (emitter?.switches !== switches) {
+    emitter = { metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE, singleMetric: true }), switches };
+  }
+  return emitter.metrics;
+}
 
 /** Emits one count at once, with the given dimensions besides `service`. */
 export function countMetric(name: MetricName, dimensions: Readonly<Record<string, string>> = {}, value = 1): void {
-  metrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-  const single = metrics.singleMetric();
-  for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
-  single.addMetric(name, MetricUnit.Count, value);
+  const metrics = currentEmitter();
+  for (const [key, dimension] of Object.entries(dimensions)) metrics.addDimension(key, dimension);
+  metrics.addMetric(name, MetricUnit.Count, value);
 }

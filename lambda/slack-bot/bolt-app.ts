@@ -106,6 +106,9 @@ export function createBoltHandler(options: { readonly botToken: string; readonly
     receiver,
     authorize: async () => ({ botToken: options.botToken }),
     logger: boltLogger(deps.logger),
+    // No conversation store: no listener reads `context.conversation`, and the default in-memory store rejects
+    // every lookup of a new conversation with an Error (and its stack) on every request.
+    convoStore: false,
     // The listeners make no Slack call; the client is never used, but Bolt builds one.
     clientOptions: { retryConfig: { retries: 0 }, timeout: 1000 },
   });
