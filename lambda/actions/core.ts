@@ -4,12 +4,13 @@
  * acts, one session per meeting (a double click, a retried SMS or a second tap has the effect of one), one reminder,
  * never later than 15 minutes before the meeting. Every write is conditional. The prep kit itself is sent after the
  * answer, by the bot's worker (`lambda/slack-bot/click-work.ts`): to the Slack DM when Slack works for the user, by
- * email otherwise.
+ * email otherwise. Start Prep decides with one write, the claim (the meeting moves to PREP_IN_PROGRESS linked to a
+ * new session id); the worker creates that session when it sends the kit.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
-import { ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
-import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
+import { ChatSessionState, ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
+import { Meeting, MeetingStatus, User } from '../shared/domain';
 import { UsersRepository } from '../shared/users-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
@@ -69,7 +70,7 @@ export interface PrepActionResult {
 export interface PrepActionDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'markPrepInProgress' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'get' | 'end'>;
+  readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;
   readonly reminderTarget: ReminderTargetConfig;
   readonly queue: WorkQueue;
@@ -82,11 +83,18 @@ type Checked =
   | { ok: true; meeting: Meeting; user: User | undefined; timeZone: string; staleSessionId?: string }
   | { ok: false; result: PrepActionResult };
 
-/** Whether the meeting's linked session still holds it: ACTIVE and not expired (the TTL deletes lazily). */
-async function sessionHoldsMeeting(deps: PrepActionDeps, sessionId: string | undefined, now: Date): Promise<boolean> {
-  if (!sessionId) return false;
-  const session = await deps.sessions.get(sessionId);
-  return session !== undefined && session.state === ChatSessionState.Active && session.expires_at > Math.floor(now.getTime() / 1000);
+/**
+ * Whether the meeting's linked session still holds it: ACTIVE and not expired (the TTL deletes lazily), or not
+ * created yet by a worker that has had less than {@link SESSION_PENDING_SECONDS} since the claim to do it.
+ */
+async function sessionHoldsMeeting(deps: PrepActionDeps, meeting: Meeting, now: Date): Promise<boolean> {
+  if (!meeting.chat_session_id) return false;
+  const session = await deps.sessions.get(meeting.chat_session_id);
+  if (!session) {
+    const claimedAt = Date.parse(meeting.prep_started_at ?? '');
+    return Number.isFinite(claimedAt) && now.getTime() - claimedAt < SESSION_PENDING_SECONDS * 1000;
+  }
+  return session.state === ChatSessionState.Active && session.expires_at > Math.floor(now.getTime() / 1000);
 }
 
 /** The meeting as a person names it in a plain sentence: its title, or "your meeting". */
@@ -126,7 +134,7 @@ async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date
   let staleSessionId: string | undefined;
   if (meeting.status === MeetingStatus.PrepInProgress) {
     // A session that ended or expired unfinished never blocks a new Start Prep.
-    if (!restartable || !meeting.chat_session_id || (await sessionHoldsMeeting(deps, meeting.chat_session_id, now))) {
+    if (!restartable || !meeting.chat_session_id || (await sessionHoldsMeeting(deps, meeting, now))) {
       return refuse('already_in_progress', `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting);
     }
     staleSessionId = meeting.chat_session_id;
@@ -159,50 +167,40 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
   const checked = await check(deps, request, now, true);
   if (!checked.ok) return checked.result;
   const { meeting, timeZone } = checked;
-  const session = ChatSessionsRepository.newSession({
-    sessionId: deps.newId(),
-    userId: meeting.user_id,
-    meetingId: meeting.meeting_id,
-    meetingType: toMeetingType(meeting.meeting_type),
-    now,
-  });
+  const sessionId = deps.newId();
   const kitVia = kitChannelFor(request.via, meeting, checked.user);
   const job: StartPrepJob = {
     kind: 'start_prep',
     user_id: meeting.user_id,
     meeting_id: meeting.meeting_id,
-    session_id: session.session_id,
+    session_id: sessionId,
     via: request.via,
     kit_via: kitVia,
     ...(request.slackTarget ? { target: request.slackTarget } : {}),
     clicked_at: now.toISOString(),
   };
-  // Both writes at once (one round trip less before the answer); the kit is queued only once both hold, so the
-  // worker never sees a job before its session and claim exist (a job queued alongside them could be delivered
-  // first: seen locally, where the poller picks a message up within milliseconds).
-  const [created, claimed] = await Promise.allSettled([
-    deps.sessions.create(session),
-    deps.meetings.markPrepInProgress(meeting.meeting_id, session.session_id, now, checked.staleSessionId),
-  ]);
-  const won = claimed.status === 'fulfilled' && claimed.value;
-  const failure = [created, claimed].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure || !won) {
-    // Undo what was done, so the person can try again (or, having lost to another click, is told so).
-    if (won) await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
-    if (created.status === 'fulfilled') await deps.sessions.delete(session.session_id).catch(() => undefined);
-    if (failure) throw failure.reason;
+  // One write decides: the claim. Of two clicks exactly one wins; the loser is told prep is in progress.
+  if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
     return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
   }
+  // Queued only once the claim holds, so the worker never sees a job whose meeting is not linked to it yet.
   try {
     await deps.queue.enqueue(job, request.requestId);
   } catch (error) {
-    await deps.meetings.revertPrepStart(meeting.meeting_id, session.session_id, now).catch(() => false);
-    await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, now).catch(() => false);
+    await deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now).catch(() => false);
     throw error;
   }
-  deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: session.session_id, via: request.via, kit_via: kitVia });
-  const when = formatLocalDateTime(meeting.start_time, timeZone);
-  return { outcome: 'session_started', text: `Prep started for ${named(meeting)} (${when}). ${kitSentence(kitVia)}`, meeting, timeZone, kitVia };
+  deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: sessionId, via: request.via, kit_via: kitVia });
+  return {
+    outcome: 'session_started',
+    // Built only when read: a Slack click never shows it (the worker replaces the clicked message).
+    get text() {
+      return `Prep started for ${named(meeting)} (${formatLocalDateTime(meeting.start_time, timeZone)}). ${kitSentence(kitVia)}`;
+    },
+    meeting,
+    timeZone,
+    kitVia,
+  };
 }
 
 async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {

@@ -3,7 +3,7 @@
  * (`expires_at`, epoch seconds). A session moves one step per DM, exactly once per Slack message (`ts`).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MeetingType } from './domain';
 import { SESSIONS_BY_USER_INDEX } from './table-indexes';
 
@@ -71,6 +71,13 @@ export function storedMessageText(text: string): string {
 /** How long a session lives. */
 export const SESSION_TTL_SECONDS = 24 * 3600;
 
+/**
+ * How long a claimed meeting (PREP_IN_PROGRESS, linked to a session id) waits for the worker to create that session
+ * before a new Start Prep may take it over. The worker creates it first thing on the job's first delivery; a job
+ * that never runs (its DynamoDB calls failing until it is dead-lettered) must not block the meeting for good.
+ */
+export const SESSION_PENDING_SECONDS = 15 * 60;
+
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /** Reads and writes chat sessions and event markers. Every write is a conditional single-item write. */
@@ -94,16 +101,18 @@ export class ChatSessionsRepository {
     };
   }
 
-  /** Creates the session; throws ConditionalCheckFailedException if the id exists. */
-  async create(session: ChatSession): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: session, ConditionExpression: 'attribute_not_exists(session_id)' }),
-    );
-  }
-
-  /** Deletes a session (the orphan of a lost double click). */
-  async delete(sessionId: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { session_id: sessionId } }));
+  /**
+   * Creates the session, only if no session has that id.
+   * @returns false when it exists already (a redelivered job created it before)
+   */
+  async create(session: ChatSession): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: session, ConditionExpression: 'attribute_not_exists(session_id)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** The session, or undefined. */

@@ -93,6 +93,8 @@ export interface Meeting {
   readonly status?: string;
   readonly prep_hours_before?: number;
   readonly chat_session_id?: string;
+  /** When Start Prep claimed the meeting for `chat_session_id` (ISO; the worker creates that session with the kit). */
+  readonly prep_started_at?: string;
   readonly notification_id?: string;
   readonly notification_channel?: Channel;
   readonly notification_sent_at?: string;

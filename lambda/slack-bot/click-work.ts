@@ -3,8 +3,8 @@
  * user told where they clicked) and replacement of the clicked message (best effort), and the answers to other
  * clicks. A clicked ephemeral message (the `/meetings` list) is only reachable through its `response_url`.
  */
-import { ChatSessionState } from '../shared/chat-sessions';
-import { Meeting, User, toMeetingType } from '../shared/domain';
+import { ChatSession, ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
+import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
 import { prepKitFor } from '../shared/prep-kits';
 import { WorkerDeps, timeZoneOf } from './deps';
 import { renderKitEmail } from './kit-email';
@@ -61,22 +61,42 @@ async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, se
 }
 
 /**
- * Start Prep after the answer: send the kit once (the session records it), then replace the clicked message, if
- * the action came from Slack (a failure there is logged, not retried). A kit that fails for good, or on the last
- * delivery, undoes the start.
+ * The job's session: the one a delivery of this job created before, or a new one, created now that the meeting is
+ * seen claimed for it (the core claims the meeting and leaves the session to the worker). Undefined when there is
+ * none and the meeting is not linked to it (the start was undone, overtaken, or the meeting is gone).
+ */
+async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting | undefined): Promise<ChatSession | undefined> {
+  const existing = await deps.sessions.get(job.session_id);
+  if (existing) return existing;
+  if (!meeting || meeting.status !== MeetingStatus.PrepInProgress || meeting.chat_session_id !== job.session_id) return undefined;
+  const session = ChatSessionsRepository.newSession({
+    sessionId: job.session_id,
+    userId: job.user_id,
+    meetingId: job.meeting_id,
+    meetingType: toMeetingType(meeting.meeting_type),
+    now: new Date(job.clicked_at),
+  });
+  // A concurrent delivery of the same job may have created it first: then that one is the session.
+  return (await deps.sessions.create(session)) ? session : deps.sessions.get(job.session_id);
+}
+
+/**
+ * Start Prep after the answer: create the session the meeting was claimed for, send the kit once (the session
+ * records it), then replace the clicked message, if the action came from Slack (a failure there is logged, not
+ * retried). A kit that fails for good, or on the last delivery, undoes the start.
  * @param lastAttempt - true on the queue's last delivery of this job
  */
 export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAttempt: boolean): Promise<StartPrepWorkOutcome> {
-  const session = await deps.sessions.get(job.session_id);
+  const [meeting, user] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id)]);
+  const session = await sessionFor(deps, job, meeting);
   if (!session || session.state !== ChatSessionState.Active) {
-    deps.logger.warn('Start Prep job for a session that is gone or ended', { session_id: job.session_id });
+    deps.logger.warn('Start Prep job for a session that is gone, ended or never claimed', { session_id: job.session_id, meeting_id: job.meeting_id });
     return 'session_gone';
   }
-  const [meeting, user] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id)]);
   if (meeting && meeting.chat_session_id !== job.session_id) {
-    // The core queues the job once its session and claim hold (lambda/actions/core.ts), so a meeting linked to
-    // another session means this start was overtaken (a later restart, or a write outside the core): worth another
-    // look in case of a lagging read, and on the last delivery the orphan session is ended, nothing sent.
+    // The session exists, but the meeting is linked to another one: this start was overtaken (a later restart, or a
+    // write outside the core). Worth another look in case of a lagging read; on the last delivery the orphan session
+    // is ended, nothing sent.
     if (!lastAttempt) throw new RetryableWorkError({ retry: true, code: 'session_not_linked', retryAfterSeconds: 2 });
     await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, deps.now());
     deps.logger.warn('Start Prep job for a session the meeting never linked; ended it', { session_id: job.session_id, meeting_id: job.meeting_id });

@@ -42,7 +42,7 @@ export type ViewOpener = (triggerId: string, view: ModalView) => Promise<void>;
 export interface BotDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepInProgress' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'delete' | 'get' | 'end'>;
+  readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;
   readonly reminderTarget: ReminderTargetConfig;
   /** Cancelling a pending reminder from the Home tab. */
@@ -61,7 +61,7 @@ export interface BotDeps {
 export interface WorkerDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get' | 'claimDigest' | 'releaseDigest'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'>;
+  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'>;
   readonly slack: SlackPort;
   /** Pending reminders shown on the Home tab. */
   readonly reminders: Pick<ReminderSchedules, 'pending'>;

@@ -119,7 +119,8 @@ export class SlackBotApi extends Construct {
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
       // UpdateItem: the preferences saved from the Home tab (issue 14).
       .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
-      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'])
+      // GetItem only: whether a claimed meeting's session still holds it (the worker creates and ends sessions).
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     const fn = this.function.function;
 
@@ -222,14 +223,14 @@ export class SlackBotApi extends Construct {
   /**
    * Lets another entry point (SMS replies, email links: issue 12) run the action core (`lambda/actions/core.ts`):
    * exactly the variables `prepActionDepsFromEnv` reads, and the webhook's permissions for those actions — the
-   * meeting's reads and conditional writes, the user's read, the session's writes, a reminder schedule in the
+   * meeting's reads and conditional writes, the user's and the session's reads, a reminder schedule in the
    * stack's group (created with the reminder role, read back on a second request), and the worker's queue.
    */
   grantPrepActions(fn: HouseFunction): void {
     const { meetings, users, chatSessions } = this.tables;
     fn.useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem'])
-      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'])
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem'])
       .addEnvironment('SCHEDULE_GROUP_NAME', this.scheduleGroup.scheduleGroupName)
       .addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn)
       .addEnvironment('STATE_MACHINE_ARN', this.stateMachineArn)

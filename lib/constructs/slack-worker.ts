@@ -83,7 +83,8 @@ export class SlackWorker extends Construct {
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
       // UpdateItem: the digest's once-per-scheduled-time claim (issue 14).
       .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
-      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'UpdateItem', 'Query'])
+      // PutItem: Start Prep's session, created with the kit (conditional on its id being new).
+      .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'Query'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     // Receive, delete and ChangeMessageVisibility (the worker's backoff) on this queue only.
     this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));

@@ -48,7 +48,8 @@ describe('the link function', () => {
     const expected = sortedUnique([
       ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [t(meetings.tableArn)]),
       ...grantLines(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [t(users.tableArn)]),
-      ...grantLines(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [t(chatSessions.tableArn)]),
+      // Sessions: read only (whether a claimed meeting's session still holds it); the worker creates and ends them.
+      ...grantLines(['dynamodb:GetItem'], [t(chatSessions.tableArn)]),
       ...grantLines(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key]),
       ...grantLines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [t(stack.linkSigningKeys.secretArn)]),
       ...grantLines(['sqs:SendMessage'], [t(slackBot.worker.queue.queueArn)]),

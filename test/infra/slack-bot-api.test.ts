@@ -85,8 +85,9 @@ describe('the bot function', () => {
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
       .map((s) => actionsOf(s).sort().join(','));
     expect(dynamo.sort()).toEqual([
-      // Sessions: created, linked, undone; the webhook no longer looks a user's sessions up (the worker does).
-      'dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem',
+      // Sessions: read only (whether a claimed meeting's session still holds it); the worker creates, advances and
+      // ends them, and looks a user's sessions up.
+      'dynamodb:GetItem',
       'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
       // Users: read, and the preferences saved from the Home tab.
       'dynamodb:GetItem,dynamodb:UpdateItem',

@@ -77,6 +77,9 @@ describe('POST /twilio/sms', () => {
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     );
     expect(lines.filter((g) => g.endsWith(`\${${answersId()}.Arn}`)).map((g) => g.split(' ')[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // Sessions: read only, as the action core needs (the worker creates and ends them).
+    const sessions = `\${${logicalIdOf(built.stack.tables.chatSessions as never)}.Arn}`;
+    expect(lines.filter((g) => g.endsWith(sessions)).map((g) => g.split(' ')[0])).toEqual(['dynamodb:GetItem']);
     expect(render(variables()['TWILIO_SECRET_ARN'])).toBe(`\${${logicalIdOf(built.stack.twilioSecret as never)}}`);
     expect(lines.some((g) => g.startsWith('secretsmanager:GetSecretValue') && g.includes(logicalIdOf(built.stack.slackSecret as never)))).toBe(false);
   });

@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { PrepActionDeps, PrepActionRequest, kitChannelFor, runPrepAction } from '../../lambda/actions/core';
 import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
-import { ChatSessionsRepository } from '../../lambda/shared/chat-sessions';
+import { ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../../lambda/shared/chat-sessions';
 import type { Meeting, NotificationAttempt } from '../../lambda/shared/domain';
 import { aMeeting, aUser, readMeeting, seed, startEnvironment } from './helpers';
 import { clearTables, readSessions } from './bot-helpers';
@@ -137,16 +137,54 @@ describe('Start Prep from SMS or email', () => {
   });
 });
 
-describe('a kit job whose start no longer holds (another session linked, or the session gone)', () => {
-  const orphan = async (meetingLinks?: string) => {
-    await seed(env, aMeeting(meetingLinks ? { status: 'PREP_IN_PROGRESS', chat_session_id: meetingLinks } : {}));
-    const session = ChatSessionsRepository.newSession({ sessionId: 'sess-orphan', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date() });
-    await deps.sessions.create(session);
-    await deps.queue.enqueue({ kind: 'start_prep', user_id: 'U024BE7LH', meeting_id: 'm-7f3a', session_id: session.session_id, via: 'sms', kit_via: 'slack', clicked_at: new Date().toISOString() }, 'SMorphan');
-  };
+describe('the session a claim waits for (the worker creates it with the kit)', () => {
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const claimed = (prepStartedAt: string) => aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-pending', prep_started_at: prepStartedAt });
 
-  it('is retried while the meeting is not linked to its session, then its session is ended and no kit is sent', async () => {
-    await orphan('sess-winner');
+  it('is only claimed by the answer: the session appears when the worker sends the kit', async () => {
+    await seed(env, aMeeting({ notification_attempts: [attempt('slack', 'delivered')] }));
+
+    const result = await runPrepAction(deps, request({ via: 'email' }));
+    const linked = (await readMeeting(env, 'm-7f3a'))?.chat_session_id;
+
+    expect(result.outcome).toBe('session_started');
+    expect(linked).toEqual(expect.any(String));
+    expect(await readSessions(env)).toEqual([]);
+    await drain();
+    expect(await readSessions(env)).toEqual([expect.objectContaining({ session_id: linked, meeting_id: 'm-7f3a', state: 'ACTIVE', context: { step: 'agenda', meeting_type: 'leadership_team' } })]);
+    expect(dmPosts()).toHaveLength(1);
+  });
+
+  it('holds the meeting while it is pending: a second Start Prep is told prep is in progress', async () => {
+    await seed(env, claimed(minutesAgo(1)));
+
+    const result = await runPrepAction(deps, request());
+
+    expect(result.outcome).toBe('already_in_progress');
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ chat_session_id: 'sess-pending' });
+    expect(queued()).toHaveLength(0);
+  });
+
+  it(`no longer holds it after ${SESSION_PENDING_SECONDS / 60} minutes without the worker creating it: Start Prep takes the meeting over`, async () => {
+    await seed(env, claimed(minutesAgo(SESSION_PENDING_SECONDS / 60 + 1)));
+
+    const result = await runPrepAction(deps, request());
+
+    expect(result.outcome).toBe('session_started');
+    expect((await readMeeting(env, 'm-7f3a'))?.chat_session_id).not.toBe('sess-pending');
+    expect(queued()).toHaveLength(1);
+  });
+});
+
+describe('a kit job whose start no longer holds (another session linked, or the start undone)', () => {
+  const sessions = () => new ChatSessionsRepository(env.db, env.tables.chatSessions);
+  const job = (sessionId: string) =>
+    deps.queue.enqueue({ kind: 'start_prep', user_id: 'U024BE7LH', meeting_id: 'm-7f3a', session_id: sessionId, via: 'sms', kit_via: 'slack', clicked_at: new Date().toISOString() }, `SM${sessionId}`);
+
+  it('is retried while the meeting is linked to another session, then its session is ended and no kit is sent', async () => {
+    await seed(env, aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' }));
+    await sessions().create(ChatSessionsRepository.newSession({ sessionId: 'sess-orphan', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date() }));
+    await job('sess-orphan');
 
     const report = await drain();
 
@@ -157,14 +195,18 @@ describe('a kit job whose start no longer holds (another session linked, or the 
     expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' });
   });
 
-  it('is dropped at once when its session is gone (the start was undone)', async () => {
-    await orphan();
-    await deps.sessions.delete('sess-orphan');
+  it.each([
+    ['the start was undone (the meeting is back to PREP_SCHEDULED)', aMeeting({ status: 'PREP_SCHEDULED' })],
+    ['another start claimed the meeting', aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' })],
+  ])('is dropped at once, creating no session, when %s', async (_case, meeting) => {
+    await seed(env, meeting);
+    await job('sess-never');
 
     const report = await drain();
 
     expect(report.invocations.length).toBe(1);
     expect(dmPosts()).toHaveLength(0);
+    expect(await readSessions(env)).toEqual([]);
   });
 });
 

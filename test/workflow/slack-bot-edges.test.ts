@@ -123,11 +123,11 @@ describe('failures', () => {
     expect(sends()).toHaveLength(0);
   });
 
-  it('when the session cannot be saved, the meeting is given back before answering 503, and nothing is queued', async () => {
+  it('when the claim cannot be written, Start Prep answers 503 (Slack retries), the meeting is untouched, and nothing is queued', async () => {
     await seed(bot.env, aMeeting());
     // Server errors, not throttling: the SDK's throttling backoff (500 ms base, full jitter) can outlast the answer's
-    // deadline, and the give-back would then finish after the answer (and, here, inside the next test).
-    bot.env.dynamoFaults.fail('PutItem', { kind: 'internal_error', times: 10 });
+    // deadline, and the write would then finish after the answer (and, here, inside the next test).
+    bot.env.dynamoFaults.fail('UpdateItem', { kind: 'internal_error', times: 10 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
@@ -138,6 +138,21 @@ describe('failures', () => {
     expect(sends()).toHaveLength(0);
   });
 
+  it('when the worker cannot create the session, the job is retried, and the kit goes out once, with its session', async () => {
+    await seed(bot.env, aMeeting());
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+    expect(response.statusCode).toBe(200);
+    bot.env.dynamoFaults.fail('PutItem', { kind: 'internal_error', times: 3 });
+
+    const report = await bot.env.worker().drain();
+
+    expect(report.invocations.length).toBeGreaterThan(1);
+    expect(report.deadLettered).toBe(0);
+    expect(bot.env.slack.calls('chat.postMessage')).toHaveLength(1);
+    const linked = (await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id;
+    expect(await readSessions(bot.env)).toEqual([expect.objectContaining({ session_id: linked, state: 'ACTIVE', opening_ts: expect.any(String) })]);
+  });
+
   it('when the work cannot be queued, Start Prep is undone before answering 503, and the next click works', async () => {
     await seed(bot.env, aMeeting());
     bot.env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
@@ -146,7 +161,8 @@ describe('failures', () => {
 
     expect(response.statusCode).toBe(503);
     expect((await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id).toBeUndefined();
-    expect((await readSessions(bot.env)).map((s) => s.state)).toEqual(['CANCELLED']);
+    // The worker creates sessions: a start that was never queued leaves none behind.
+    expect(await readSessions(bot.env)).toEqual([]);
 
     await answer(restEvent(clickBody('start_prep'), FORM));
     await bot.env.worker().drain();

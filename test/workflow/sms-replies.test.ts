@@ -69,6 +69,11 @@ const readMeeting = async (id: string) =>
   (await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: id }, ConsistentRead: true }))).Item as Meeting | undefined;
 const readUser = async () => (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
 const queued = () => env.sqs.queue(env.workQueue.name).messages;
+/** The chat sessions once the worker has run the queued jobs (it creates a Start Prep's session with the kit). */
+const sessionsOnceWorked = async () => {
+  await env.worker().drain();
+  return (await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions, ConsistentRead: true }))).Items ?? [];
+};
 const reminders = () => [...env.scheduler.schedules.keys()];
 
 describe('PREP and LATER by SMS', () => {
@@ -95,7 +100,7 @@ describe('PREP and LATER by SMS', () => {
 
     expect(answer.messages).toEqual([expect.stringMatching(/^Prep is already in progress for "Meeting m-7f3a"\. Your prep kit is in your Slack direct messages with me, or in your email\.$/)]);
     expect(queued()).toHaveLength(1);
-    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+    expect(await sessionsOnceWorked()).toHaveLength(1);
   });
 
   it('LATER sets a reminder two hours on, said in the executive’s time; a second LATER reports it', async () => {
@@ -140,7 +145,7 @@ describe('PREP and LATER by SMS', () => {
     expect(retry.twiml).toBe(first.twiml);
     expect(first.messages[0]).toMatch(/^Prep started for/);
     expect(queued()).toHaveLength(1);
-    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+    expect(await sessionsOnceWorked()).toHaveLength(1);
   });
 
   it('answers two deliveries of one message arriving together with the first one’s words, acting once', async () => {
@@ -151,7 +156,7 @@ describe('PREP and LATER by SMS', () => {
     expect(one.messages[0]).toMatch(/^Prep started for/);
     expect(two.twiml).toBe(one.twiml);
     expect(queued()).toHaveLength(1);
-    expect((await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions }))).Items).toHaveLength(1);
+    expect(await sessionsOnceWorked()).toHaveLength(1);
   });
 
   it('asks the sender to try again when the tables fail, and Twilio’s retry of that message then acts', async () => {
