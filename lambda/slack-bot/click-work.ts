@@ -61,12 +61,11 @@ async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, se
 }
 
 /**
- * The job's session: the one a delivery of this job created before, or a new one, created now that the meeting is
+ * The job's session: `existing` (a delivery of this job created it before), or a new one, created now that the meeting is
  * seen claimed for it (the core claims the meeting and leaves the session to the worker). Undefined when there is
  * none and the meeting is not linked to it (the start was undone, overtaken, or the meeting is gone).
  */
-async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting | undefined): Promise<ChatSession | undefined> {
-  const existing = await deps.sessions.get(job.session_id);
+async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting | undefined, existing: ChatSession | undefined): Promise<ChatSession | undefined> {
   if (existing) return existing;
   if (!meeting || meeting.status !== MeetingStatus.PrepInProgress || meeting.chat_session_id !== job.session_id) return undefined;
   const session = ChatSessionsRepository.newSession({
@@ -87,8 +86,8 @@ async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting 
  * @param lastAttempt - true on the queue's last delivery of this job
  */
 export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAttempt: boolean): Promise<StartPrepWorkOutcome> {
-  const [meeting, user] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id)]);
-  const session = await sessionFor(deps, job, meeting);
+  const [meeting, user, existing] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id), deps.sessions.get(job.session_id)]);
+  const session = await sessionFor(deps, job, meeting, existing);
   if (!session || session.state !== ChatSessionState.Active) {
     deps.logger.warn('Start Prep job for a session that is gone, ended or never claimed', { session_id: job.session_id, meeting_id: job.meeting_id });
     return 'session_gone';
