@@ -68,7 +68,7 @@ export interface PrepActionResult {
 
 /** What the core needs, passed in (the Slack webhook's `BotDeps` is a superset). */
 export interface PrepActionDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'markPrepInProgress' | 'revertPrepStart'>;
+  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get'>;
   readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;
@@ -162,13 +162,54 @@ function kitSentence(kitVia: KitChannel): string {
   return kitVia === 'slack' ? 'Your prep kit is in your Slack direct messages with me.' : 'Your prep kit is on its way to your email.';
 }
 
+/**
+ * Start Prep. The common case takes one write: the claim, whose condition is the owner and prep not started yet
+ * (`claimForPrep`); a claim refused is explained by reading the meeting (`check`), which also takes over a session
+ * that ended or expired. Either way the kit is queued once the claim holds.
+ */
 async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
   const now = deps.now();
+  const sessionId = deps.newId();
+  // A Slack click needs no user (its kit goes to Slack; its answer names no time); SMS and email read it alongside.
+  const needsUser = request.via !== 'slack';
+  const [before, user] = await Promise.all([
+    deps.meetings.claimForPrep(request.meetingId, request.userId, sessionId, now),
+    needsUser ? deps.users.get(request.userId) : undefined,
+  ]);
+  if (before) {
+    const timeZone = timeZoneOf(user);
+    if (!(Date.parse(before.start_time) > now.getTime())) {
+      // Rare (a prep message clicked after the meeting began): the claim is given back as it was.
+      if (!(await deps.meetings.unclaim(before, sessionId).catch(() => false))) {
+        deps.logger.warn('Could not give back the claim of a meeting that has started', { meeting_id: before.meeting_id, session_id: sessionId });
+      }
+      return { outcome: 'meeting_started', text: 'This meeting has already started.', meeting: before, timeZone };
+    }
+    const meeting: Meeting = { ...before, status: MeetingStatus.PrepInProgress, chat_session_id: sessionId, prep_started_at: now.toISOString(), updated_at: now.toISOString() };
+    return queueKit(deps, request, { meeting, user, timeZone, sessionId, now }, () => deps.meetings.unclaim(before, sessionId));
+  }
   const checked = await check(deps, request, now, true);
   if (!checked.ok) return checked.result;
   const { meeting, timeZone } = checked;
-  const sessionId = deps.newId();
-  const kitVia = kitChannelFor(request.via, meeting, checked.user);
+  // Of two clicks exactly one wins; the loser is told prep is in progress.
+  if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
+    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
+  }
+  return queueKit(deps, request, { meeting, user: checked.user, timeZone, sessionId, now }, () => deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now));
+}
+
+/**
+ * Queues the kit for a meeting claimed for `sessionId` (the worker creates that session when it sends the kit); if
+ * it cannot be queued, `giveBack` undoes the claim, so the person can try again.
+ */
+async function queueKit(
+  deps: PrepActionDeps,
+  request: PrepActionRequest,
+  claimed: { meeting: Meeting; user: User | undefined; timeZone: string; sessionId: string; now: Date },
+  giveBack: () => Promise<boolean>,
+): Promise<PrepActionResult> {
+  const { meeting, timeZone, sessionId, now } = claimed;
+  const kitVia = kitChannelFor(request.via, meeting, claimed.user);
   const job: StartPrepJob = {
     kind: 'start_prep',
     user_id: meeting.user_id,
@@ -179,15 +220,10 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
     ...(request.slackTarget ? { target: request.slackTarget } : {}),
     clicked_at: now.toISOString(),
   };
-  // One write decides: the claim. Of two clicks exactly one wins; the loser is told prep is in progress.
-  if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
-    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
-  }
-  // Queued only once the claim holds, so the worker never sees a job whose meeting is not linked to it yet.
   try {
     await deps.queue.enqueue(job, request.requestId);
   } catch (error) {
-    await deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now).catch(() => false);
+    await giveBack().catch(() => false);
     throw error;
   }
   deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: sessionId, via: request.via, kit_via: kitVia });

@@ -110,6 +110,59 @@ export class BotMeetingsRepository {
   }
 
   /**
+   * Start Prep's one-write path: moves the meeting to PREP_IN_PROGRESS with the new session, only if it exists, is
+   * `actorId`'s, prep has not started and no session is linked. Whether the meeting has started is left to the
+   * caller (start times may carry any UTC offset, which a condition cannot compare), who gives the claim back with
+   * {@link unclaim} when it has.
+   * @returns the meeting as it was before the claim; undefined when the condition failed (read it to say why)
+   */
+  async claimForPrep(meetingId: string, actorId: string, sessionId: string, now: Date): Promise<Meeting | undefined> {
+    const statusValues = Object.fromEntries(PREP_STARTABLE_STATUSES.map((s, i) => [`:s${i}`, s]));
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { meeting_id: meetingId },
+          UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
+          ConditionExpression: `attribute_exists(meeting_id) AND user_id = :actor AND #status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...statusValues, ':inProgress': MeetingStatus.PrepInProgress, ':sid': sessionId, ':now': now.toISOString(), ':actor': actorId },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return out.Attributes as Meeting;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Gives back a claim made by {@link claimForPrep}: the status and `updated_at` it had, no session linked, only if
+   * the meeting is still linked to that session.
+   * @returns false when the meeting had moved on
+   */
+  async unclaim(before: Meeting, sessionId: string): Promise<boolean> {
+    const restore = before.updated_at === undefined ? 'SET #status = :before REMOVE chat_session_id, prep_started_at, updated_at' : 'SET #status = :before, updated_at = :updated REMOVE chat_session_id, prep_started_at';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { meeting_id: before.meeting_id },
+          UpdateExpression: restore,
+          ConditionExpression: 'chat_session_id = :sid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':before': before.status, ':sid': sessionId, ...(before.updated_at === undefined ? {} : { ':updated': before.updated_at }) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Undoes a Start Prep whose DM could not be sent: back to PREP_SCHEDULED with no session linked, only if the
    * meeting is still PREP_IN_PROGRESS with that session.
    * @returns false when the meeting had moved on

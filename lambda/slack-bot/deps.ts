@@ -40,7 +40,7 @@ export type ViewOpener = (triggerId: string, view: ModalView) => Promise<void>;
 
 /** Dependencies of the webhook's decisions: nothing here calls Slack but `views.open`, which cannot wait. */
 export interface BotDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepInProgress' | 'revertPrepStart'>;
+  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
   readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;

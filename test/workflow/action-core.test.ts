@@ -137,6 +137,39 @@ describe('Start Prep from SMS or email', () => {
   });
 });
 
+describe('Start Prep decided by the claim alone (one conditional write)', () => {
+  const asSeeded = { status: 'CLASSIFIED', updated_at: '2026-11-20T08:00:00.000Z' } as const;
+
+  it('gives the claim back exactly as it was when the meeting has started (a start time with a UTC offset)', async () => {
+    const started = new Date(Date.now() - 3_600_000);
+    // The same instant written with a +05:00 offset: compared as a string with now's UTC time, it looks 4 hours ahead.
+    const local = new Date(started.getTime() + 5 * 3_600_000).toISOString().replace('Z', '+05:00').replace(/\.\d{3}/, '');
+    await seed(env, aMeeting({ ...asSeeded, start_time: local }));
+
+    const result = await runPrepAction(deps, request({ via: 'slack' }));
+
+    expect(result.outcome).toBe('meeting_started');
+    const after = await readMeeting(env, 'm-7f3a');
+    expect(after).toMatchObject(asSeeded);
+    expect(after).not.toHaveProperty('chat_session_id');
+    expect(after).not.toHaveProperty('prep_started_at');
+    expect(queued()).toHaveLength(0);
+  });
+
+  it('gives the claim back exactly as it was when the kit cannot be queued, and the next try starts', async () => {
+    await seed(env, aMeeting(asSeeded));
+    env.sqs.fail('SendMessage', { kind: 'status', status: 500, times: 2 });
+
+    await expect(runPrepAction(deps, request({ via: 'slack' }))).rejects.toThrow();
+
+    const after = await readMeeting(env, 'm-7f3a');
+    expect(after).toMatchObject(asSeeded);
+    expect(after).not.toHaveProperty('chat_session_id');
+    expect((await runPrepAction(deps, request({ via: 'slack' }))).outcome).toBe('session_started');
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', prep_started_at: expect.any(String) });
+  });
+});
+
 describe('the session a claim waits for (the worker creates it with the kit)', () => {
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   const claimed = (prepStartedAt: string) => aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-pending', prep_started_at: prepStartedAt });

@@ -93,14 +93,15 @@ describe('failures', () => {
 
   it('a throttled table (every attempt) gets 503 without X-Slack-No-Retry, so Slack retries; nothing is queued', async () => {
     await seed(bot.env, aMeeting());
-    // Every GetItem, however many the SDK's retries and the parallel reads (meeting and user) make.
-    bot.env.dynamoFaults.fail('GetItem', { kind: 'throttled', times: 1000 });
+    // Every UpdateItem (Start Prep's claim), however many the SDK's retries make.
+    bot.env.dynamoFaults.fail('UpdateItem', { kind: 'throttled', times: 1000 });
 
     const response = await answer(restEvent(clickBody('start_prep'), FORM));
 
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['X-Slack-No-Retry']).toBeUndefined();
     expect(sends()).toHaveLength(0);
+    expect((await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id).toBeUndefined();
   });
 
   it('a table that does not answer gets 503 once the deadline passes', async () => {
