@@ -61,9 +61,9 @@ async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, se
 }
 
 /**
- * The job's session: `existing` (a delivery of this job created it before), or a new one, created now that the meeting is
- * seen claimed for it (the core claims the meeting and leaves the session to the worker). Undefined when there is
- * none and the meeting is not linked to it (the start was undone, overtaken, or the meeting is gone).
+ * The job's session: `existing` (a delivery of this job created it before), or a new one, created now that the
+ * meeting is seen claimed for it (the core claims the meeting and leaves the session to the worker). Undefined when
+ * there is none and the meeting is not linked to it (the start was undone, overtaken, or the meeting is gone).
  */
 async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting | undefined, existing: ChatSession | undefined): Promise<ChatSession | undefined> {
   if (existing) return existing;
