@@ -24,20 +24,31 @@ export interface FaultProxyOptions<S extends ProxyFailure> {
   readonly onForwarded?: (request: { readonly url: string; readonly body: string }, response: { readonly status: number; readonly body: string }) => void;
 }
 
+/** A request as it reached the proxy. */
+export interface ProxiedRequest {
+  /** Its failure-plan target (the operation), if it has one. */
+  readonly target: string | undefined;
+  readonly body: string;
+}
+
 /** The running proxy. */
 export interface FaultProxy<S extends ProxyFailure> extends FakeHttpServer {
   /** Queues a failure for requests to `target` (or any, with `*`). */
   fail(target: string, spec: S): void;
   clearFailures(): void;
+  /** Starts recording the requests that reach the proxy (failed ones too); the function returned stops and returns them. */
+  record(): () => ProxiedRequest[];
 }
 
 /** Starts a fault proxy. */
 export async function startFaultProxy<S extends ProxyFailure>(options: FaultProxyOptions<S>): Promise<FaultProxy<S>> {
   const plan = new FailurePlan<S>();
   const held = new Set<http.ServerResponse>();
+  const recordings = new Set<ProxiedRequest[]>();
   const server = await startHttpServer(async (req, res) => {
     const body = await readBody(req);
     const target = options.targetOf(req);
+    for (const recording of recordings) recording.push({ target, body });
     const failure = target === undefined ? undefined : plan.take(target);
     if (failure) {
       const answer = options.answer(failure, req);
@@ -70,6 +81,14 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
     ...server,
     fail: (target, spec) => plan.add(target, spec),
     clearFailures: () => plan.clear(),
+    record() {
+      const recording: ProxiedRequest[] = [];
+      recordings.add(recording);
+      return () => {
+        recordings.delete(recording);
+        return recording;
+      };
+    },
     async close() {
       for (const res of held) res.destroy();
       await server.close();

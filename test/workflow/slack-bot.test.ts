@@ -182,6 +182,26 @@ describe('Start Prep', () => {
     expect(dm).toContain('Note-taking template');
   });
 
+  it('answers after one DynamoDB request, the conditional claim, and the queued kit: the session is the worker\'s to create', async () => {
+    await seed(bot.env, aMeeting());
+    const queuedBefore = bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage').length;
+    const stop = bot.env.dynamoFaults.record();
+
+    const response = await answer(restEvent(clickBody('start_prep'), FORM));
+    const requests = stop();
+
+    expect(response.statusCode).toBe(200);
+    expect(requests.map((r) => r.target)).toEqual(['UpdateItem']);
+    expect(JSON.parse(requests[0]?.body ?? '{}')).toMatchObject({
+      TableName: bot.env.tables.meetings,
+      ConditionExpression: expect.stringContaining('user_id = :actor'),
+      ReturnValues: 'ALL_OLD',
+    });
+    expect(bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage')).toHaveLength(queuedBefore + 1);
+    expect(await readSessions(bot.env)).toEqual([]);
+    expect(bot.env.slack.requests).toHaveLength(0);
+  });
+
   it('a double click (two concurrent requests) creates one session and sends one DM', async () => {
     await seed(bot.env, aMeeting());
 
