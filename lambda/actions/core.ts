@@ -108,6 +108,13 @@ function whereInProgress(via: ActionChannel): string {
   return via === 'slack' ? 'Check your direct messages with me.' : 'Your prep kit is in your Slack direct messages with me, or in your email.';
 }
 
+/** The answer to a Start Prep on a meeting whose prep is under way. */
+function inProgressText(request: PrepActionRequest, meeting: Meeting): string {
+  return `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`;
+}
+
+const STARTED_TEXT = 'This meeting has already started.';
+
 /** How to start prep instead, in the channel's words. */
 function prepNowHint(via: ActionChannel): string {
   if (via === 'sms') return 'Reply PREP to prep now.';
@@ -115,12 +122,25 @@ function prepNowHint(via: ActionChannel): string {
   return 'Click Start Prep to prep now.';
 }
 
-/** Loads the meeting and checks the person owns it and prep can start; says why not. */
-async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean): Promise<Checked> {
-  // A Slack click on Start Prep needs no user: its kit goes to Slack and its answers name no time. Every other
-  // action reads the user (the time zone of its answer; where the kit goes) beside the meeting.
-  const needsUser = !(request.via === 'slack' && request.action === 'start_prep');
-  const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), needsUser ? deps.users.get(request.userId) : undefined]);
+/**
+ * The acting user, read when the action needs them. A Slack click on Start Prep does not: its kit goes to Slack and
+ * its answers name no time. Every other action does (the time zone of its answer; where the kit goes).
+ */
+function actingUser(deps: PrepActionDeps, request: PrepActionRequest): Promise<User | undefined> {
+  return request.via === 'slack' && request.action === 'start_prep' ? Promise.resolve(undefined) : deps.users.get(request.userId);
+}
+
+/** Whether the meeting's start is still ahead (start times carry any UTC offset: instants are compared). */
+function hasNotStarted(meeting: Meeting, now: Date): boolean {
+  return Date.parse(meeting.start_time) > now.getTime();
+}
+
+/**
+ * Loads the meeting and checks the person owns it and prep can start; says why not.
+ * @param userRead - {@link actingUser}, already under way
+ */
+async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean, userRead: Promise<User | undefined>): Promise<Checked> {
+  const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), userRead]);
   const timeZone = timeZoneOf(user);
   const refuse = (outcome: PrepActionOutcome, text: string, shown?: Meeting): Checked => ({
     ok: false,
@@ -135,14 +155,14 @@ async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date
   if (meeting.status === MeetingStatus.PrepInProgress) {
     // A session that ended or expired unfinished never blocks a new Start Prep.
     if (!restartable || !meeting.chat_session_id || (await sessionHoldsMeeting(deps, meeting, now))) {
-      return refuse('already_in_progress', `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting);
+      return refuse('already_in_progress', inProgressText(request, meeting), meeting);
     }
     staleSessionId = meeting.chat_session_id;
   } else if (!canStartPrep(meeting)) {
     const why = meeting.status === MeetingStatus.Cancelled ? 'This meeting was cancelled.' : 'Prep for this meeting is already done.';
     return refuse('not_startable', why, meeting);
   }
-  if (!(Date.parse(meeting.start_time) > now.getTime())) return refuse('meeting_started', 'This meeting has already started.', meeting);
+  if (!hasNotStarted(meeting, now)) return refuse('meeting_started', STARTED_TEXT, meeting);
   return { ok: true, meeting, user, timeZone, ...(staleSessionId ? { staleSessionId } : {}) };
 }
 
@@ -170,30 +190,26 @@ function kitSentence(kitVia: KitChannel): string {
 async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
   const now = deps.now();
   const sessionId = deps.newId();
-  // A Slack click needs no user (its kit goes to Slack; its answer names no time); SMS and email read it alongside.
-  const needsUser = request.via !== 'slack';
-  const [before, user] = await Promise.all([
-    deps.meetings.claimForPrep(request.meetingId, request.userId, sessionId, now),
-    needsUser ? deps.users.get(request.userId) : undefined,
-  ]);
+  const userRead = actingUser(deps, request);
+  const [before, user] = await Promise.all([deps.meetings.claimForPrep(request.meetingId, request.userId, sessionId, now), userRead]);
   if (before) {
     const timeZone = timeZoneOf(user);
-    if (!(Date.parse(before.start_time) > now.getTime())) {
+    if (!hasNotStarted(before, now)) {
       // Rare (a prep message clicked after the meeting began): the claim is given back as it was.
       if (!(await deps.meetings.unclaim(before, sessionId).catch(() => false))) {
         deps.logger.warn('Could not give back the claim of a meeting that has started', { meeting_id: before.meeting_id, session_id: sessionId });
       }
-      return { outcome: 'meeting_started', text: 'This meeting has already started.', meeting: before, timeZone };
+      return { outcome: 'meeting_started', text: STARTED_TEXT, meeting: before, timeZone };
     }
     const meeting: Meeting = { ...before, status: MeetingStatus.PrepInProgress, chat_session_id: sessionId, prep_started_at: now.toISOString(), updated_at: now.toISOString() };
     return queueKit(deps, request, { meeting, user, timeZone, sessionId, now }, () => deps.meetings.unclaim(before, sessionId));
   }
-  const checked = await check(deps, request, now, true);
+  const checked = await check(deps, request, now, true, userRead);
   if (!checked.ok) return checked.result;
   const { meeting, timeZone } = checked;
   // Of two clicks exactly one wins; the loser is told prep is in progress.
   if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
-    return { outcome: 'already_in_progress', text: `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`, meeting, timeZone };
+    return { outcome: 'already_in_progress', text: inProgressText(request, meeting), meeting, timeZone };
   }
   return queueKit(deps, request, { meeting, user: checked.user, timeZone, sessionId, now }, () => deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now));
 }
@@ -241,7 +257,7 @@ async function queueKit(
 
 async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Promise<PrepActionResult> {
   const now = deps.now();
-  const checked = await check(deps, request, now, false);
+  const checked = await check(deps, request, now, false, actingUser(deps, request));
   if (!checked.ok) return checked.result;
   const { meeting, timeZone } = checked;
   const at = reminderTime(now, meeting.start_time);
