@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { StartupError } from './data-folder';
-import { FaultProxy, startFaultProxy } from './fault-proxy';
+import { APPLY_THEN_HOLD, FaultProxy, startFaultProxy } from './fault-proxy';
 import { LocalTableSpec } from './synth';
 
 /** A running dynalite. */
@@ -78,11 +78,15 @@ export async function createTables(client: DynamoDBClient, specs: readonly Local
   return names;
 }
 
-/** A DynamoDB failure: throttling (`ProvisionedThroughputExceededException`), a 500, or no answer. */
+/**
+ * A DynamoDB failure: throttling (`ProvisionedThroughputExceededException`), a 500, no answer, or the request carried
+ * out and its answer lost (`accepted_then_timeout`: the write is in the table, the client times out and retries).
+ */
 export type DynamoFailureSpec =
   | { readonly kind: 'throttled'; readonly times?: number }
   | { readonly kind: 'internal_error'; readonly times?: number }
-  | { readonly kind: 'timeout'; readonly times?: number };
+  | { readonly kind: 'timeout'; readonly times?: number }
+  | { readonly kind: 'accepted_then_timeout'; readonly times?: number };
 
 /**
  * A fault proxy in front of dynalite: failures are queued per operation (`GetItem`, `UpdateItem`, … or `*`), taken
@@ -94,6 +98,7 @@ export function startDynamoFaultProxy(targetPort: number): Promise<FaultProxy<Dy
     targetOf: (req) => String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'Unknown',
     answer: (failure) => {
       if (failure.kind === 'timeout') return undefined;
+      if (failure.kind === 'accepted_then_timeout') return APPLY_THEN_HOLD;
       const [status, type, message] =
         failure.kind === 'throttled'
           ? [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.']

@@ -5,6 +5,11 @@
 import * as http from 'node:http';
 import { FailurePlan, FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
 
+/** {@link FaultProxyOptions.answer}'s value for a request the emulator acts on but whose answer is lost. */
+export const APPLY_THEN_HOLD = 'apply-then-hold';
+/** Internal: a request with no failure is passed on and answered. */
+const APPLY_THEN_FORWARD = 'apply-then-forward';
+
 /** A failure the proxy answers instead of forwarding. */
 export interface ProxyFailure {
   readonly times?: number;
@@ -16,8 +21,12 @@ export interface FaultProxyOptions<S extends ProxyFailure> {
   readonly targetPort: number;
   /** The failure plan's target for a request (an operation name), or undefined to never fail it. */
   readonly targetOf: (req: http.IncomingMessage) => string | undefined;
-  /** How a failure is answered (the request tells which API dialect to answer in); `undefined` holds it unanswered (a timeout). */
-  readonly answer: (spec: S, req: http.IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  /**
+   * How a failure is answered (the request tells which API dialect to answer in): `undefined` holds it unanswered
+   * (a timeout); {@link APPLY_THEN_HOLD} passes it on to the emulator, which acts on it, and holds the emulator's
+   * answer (the service accepted the request, the answer never came back).
+   */
+  readonly answer: (spec: S, req: http.IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | typeof APPLY_THEN_HOLD | undefined;
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Told of each forwarded request and the emulator's answer, after the answer was sent. */
@@ -50,19 +59,24 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
     const target = options.targetOf(req);
     for (const recording of recordings) recording.push({ target, body });
     const failure = target === undefined ? undefined : plan.take(target);
-    if (failure) {
-      const answer = options.answer(failure, req);
-      if (!answer) {
-        held.add(res);
-        return;
-      }
-      res.writeHead(answer.status, answer.headers).end(answer.body);
+    const action = failure ? options.answer(failure, req) : APPLY_THEN_FORWARD;
+    if (action === undefined) {
+      held.add(res);
+      return;
+    }
+    if (typeof action === 'object') {
+      res.writeHead(action.status, action.headers).end(action.body);
       return;
     }
     await new Promise<void>((resolve, reject) => {
       const forward = http.request(
         { host: '127.0.0.1', port: options.targetPort, method: req.method, path: req.url, headers: flattenHeaders(req.headers) },
         (upstream) => {
+          if (action === APPLY_THEN_HOLD) {
+            held.add(res);
+            upstream.resume().on('end', resolve);
+            return;
+          }
           res.writeHead(upstream.statusCode ?? 502, upstream.headers);
           const chunks: Buffer[] = [];
           if (options.onForwarded) upstream.on('data', (chunk: Buffer) => chunks.push(chunk));

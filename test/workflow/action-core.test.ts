@@ -170,6 +170,29 @@ describe('Start Prep decided by the claim alone (one conditional write)', () => 
   });
 });
 
+describe('a claim carried out whose answer was lost (the SDK times out and sends it again)', () => {
+  it('starts prep once: the repeated claim finds its own session linked, and the kit is queued for it', async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('UpdateItem', { kind: 'accepted_then_timeout', times: 1 });
+
+    const result = await runPrepAction(deps, request({ via: 'slack' }));
+
+    expect(result.outcome).toBe('session_started');
+    const linked = (await readMeeting(env, 'm-7f3a'))?.chat_session_id;
+    expect(queued().map((m) => (JSON.parse(m.body) as { session_id?: string }).session_id)).toEqual([linked]);
+  });
+
+  it('takes over an ended session once: the repeated claim holds for its own session', async () => {
+    await seed(env, aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-ended' }));
+    env.dynamoFaults.fail('UpdateItem', { kind: 'accepted_then_timeout', times: 1 });
+
+    const won = await deps.meetings.markPrepInProgress('m-7f3a', 'sess-new', new Date(), 'sess-ended');
+
+    expect(won).toBe(true);
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-new' });
+  });
+});
+
 describe('the session a claim waits for (the worker creates it with the kit)', () => {
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   const claimed = (prepStartedAt: string) => aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-pending', prep_started_at: prepStartedAt });
