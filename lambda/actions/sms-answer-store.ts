@@ -1,7 +1,7 @@
 /**
  * The answers already given, by Twilio `MessageSid`, so a retried webhook (Twilio retries on a timeout or a 5xx)
  * gets the same TwiML and acts no second time. One small item per inbound SMS in the SMS replies table
- * (`Tables.smsReplies`): `message_sid` (key), `claimed_at` (ms), then `twiml` and `answered_at`, and `expires_at`
+ * (`Tables.smsReplies`): `message_sid` (key), `claimed_at` (ms) and `claim_id`, then `twiml` and `answered_at`, and `expires_at`
  * (the table's TTL attribute), two days on: Twilio's retries come within minutes, and the action core itself
  * refuses a second session or reminder for good.
  *
@@ -9,7 +9,10 @@
  * duplicate that arrives while the first is still acting waits for that answer (a few seconds at most) rather than
  * acting too, so both get the first's words ("Prep started…", not "already in progress"). A claim whose request
  * failed is given back (so Twilio's retry acts), and one left by a request that died is taken over once stale.
+ * Each claim carries a random `claim_id`, and its condition holds for that id too: the SDK's retry of a claim
+ * DynamoDB carried out but whose answer was lost finds its own claim, not another request's.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -22,6 +25,8 @@ export const CLAIM_STALE_MS = 20_000;
 export interface AnswerRecord {
   readonly message_sid: string;
   readonly claimed_at: number;
+  /** The claiming request's own id (a retried claim recognises itself by it). */
+  readonly claim_id?: string;
   readonly expires_at: number;
   readonly twiml?: string;
   readonly answered_at?: string;
@@ -69,14 +74,15 @@ export class SmsAnswerStore {
 
   /** Claims the message for this request, or finds the answer already given (waiting briefly for one in progress). */
   async claim(messageSid: string): Promise<ClaimResult> {
-    const start = this.now().getTime();
-    const claimedAt = start;
+    const claimedAt = this.now().getTime();
+    const claimId = randomUUID();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { message_sid: messageSid, claimed_at: claimedAt, expires_at: Math.floor(claimedAt / 1000) + ANSWER_TTL_SECONDS },
-          ConditionExpression: 'attribute_not_exists(message_sid)',
+          Item: { message_sid: messageSid, claimed_at: claimedAt, claim_id: claimId, expires_at: Math.floor(claimedAt / 1000) + ANSWER_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(message_sid) OR claim_id = :mine',
+          ExpressionAttributeValues: { ':mine': claimId },
         }),
       );
       return { kind: 'claimed', claimedAt };
@@ -88,25 +94,30 @@ export class SmsAnswerStore {
       if (typeof record?.twiml === 'string') return { kind: 'answered', twiml: record.twiml };
       const now = this.now().getTime();
       if (!record || now - record.claimed_at >= CLAIM_STALE_MS) {
-        const taken = await this.takeOver(messageSid, record?.claimed_at, now);
+        const taken = await this.takeOver(messageSid, record?.claimed_at, now, claimId);
         if (taken) return { kind: 'claimed', claimedAt: now };
         continue;
       }
-      if (now - start >= this.waitMs) return { kind: 'busy' };
+      if (now - claimedAt >= this.waitMs) return { kind: 'busy' };
       await this.sleep(this.pollMs);
     }
   }
 
-  private async takeOver(messageSid: string, staleClaim: number | undefined, now: number): Promise<boolean> {
+  private async takeOver(messageSid: string, staleClaim: number | undefined, now: number, claimId: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { message_sid: messageSid },
-          UpdateExpression: 'SET claimed_at = :now, expires_at = :expires',
+          UpdateExpression: 'SET claimed_at = :now, claim_id = :mine, expires_at = :expires',
           ConditionExpression:
-            staleClaim === undefined ? 'attribute_not_exists(message_sid)' : 'claimed_at = :stale AND attribute_not_exists(twiml)',
-          ExpressionAttributeValues: { ':now': now, ':expires': Math.floor(now / 1000) + ANSWER_TTL_SECONDS, ...(staleClaim === undefined ? {} : { ':stale': staleClaim }) },
+            staleClaim === undefined ? 'attribute_not_exists(message_sid) OR claim_id = :mine' : '(claimed_at = :stale AND attribute_not_exists(twiml)) OR claim_id = :mine',
+          ExpressionAttributeValues: {
+            ':now': now,
+            ':mine': claimId,
+            ':expires': Math.floor(now / 1000) + ANSWER_TTL_SECONDS,
+            ...(staleClaim === undefined ? {} : { ':stale': staleClaim }),
+          },
         }),
       );
       return true;

@@ -5,6 +5,7 @@
  */
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_STALE_MS, SmsAnswerStore } from '../../lambda/actions/sms-answer-store';
+import { dynamoDocumentClient } from '../../lambda/shared/clients';
 import { LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
 
 let env: LocalEnvironment;
@@ -76,5 +77,21 @@ describe('SmsAnswerStore', () => {
     await retry.answer(messageSid, again.claimedAt, '<Response><Message>retry</Message></Response>');
 
     expect(await first.answer(messageSid, claim.claimedAt, '<Response><Message>late</Message></Response>')).toBe('<Response><Message>retry</Message></Response>');
+  });
+
+  it.each([
+    ['a new message', false],
+    ['a stale claim taken over', true],
+  ])('holds its own claim when DynamoDB carried it out but the answer was lost (the SDK retries): %s', async (_case, stale) => {
+    const messageSid = nextSid();
+    if (stale) await env.db.send(new PutCommand({ TableName: table, Item: { message_sid: messageSid, claimed_at: T0 - CLAIM_STALE_MS - 1, expires_at: 0 } }));
+    // Through the fault proxy, with a short request timeout: the first attempt's write lands, its answer never comes.
+    const db = dynamoDocumentClient({ maxAttempts: 2, requestTimeoutMs: 300 });
+    env.dynamoFaults.fail(stale ? 'UpdateItem' : 'PutItem', { kind: 'accepted_then_timeout', times: 1 });
+
+    const claim = await storeAt(db, T0).claim(messageSid);
+
+    expect(claim.kind).toBe('claimed');
+    if (claim.kind === 'claimed') expect(await storeAt(db, T0).answer(messageSid, claim.claimedAt, '<Response/>')).toBe('<Response/>');
   });
 });
