@@ -5,14 +5,15 @@
  * the user's preferences. Every refusal is a page that says why, and changes nothing.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CHANNELS, DEFAULT_TIMEZONE, Meeting, User, isValidTimeZone, meetingTypeInWords, toMeetingType } from '../shared/domain';
+import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from '../shared/preferences';
 import type { UsersRepository } from '../shared/users-repository';
 import { formatLocalDateTime } from '../shared/time';
 import type { LinkClaims, TokenProblem } from './action-token';
 import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
-import type { LinkUse } from './link-uses';
+import { type LinkUse, isUsedIn } from './link-uses';
+import { timeZoneOf } from '../slack-bot/deps';
 
 /** The two routes, as the pages name them (relative form actions keep the API's stage in the path). */
 export type LinkRoute = 'act' | 'unsubscribe';
@@ -23,7 +24,7 @@ export interface LinkFlowDeps {
   readonly verify: (token: string, now: Date) => Promise<{ ok: true; claims: LinkClaims } | { ok: false; problem: TokenProblem }>;
   readonly meetings: { get(meetingId: string): Promise<Meeting | undefined> };
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
-  readonly uses: { claim(meetingId: string, tokenId: string): Promise<LinkUse>; release(meetingId: string, tokenId: string): Promise<void>; isUsed(meetingId: string, tokenId: string): Promise<boolean | undefined> };
+  readonly uses: { claim(meetingId: string, tokenId: string): Promise<LinkUse>; release(meetingId: string, tokenId: string): Promise<void> };
   /** The shared action core (`runPrepAction` with its dependencies). */
   readonly act: (request: PrepActionRequest) => Promise<PrepActionResult>;
   readonly now: () => Date;
@@ -57,10 +58,6 @@ const OUTCOME_PAGES: Readonly<Record<PrepActionOutcome, { title: string; status:
 function problemPage(problem: keyof typeof PROBLEM_PAGES): Page {
   const p = PROBLEM_PAGES[problem];
   return renderMessagePage(p.status, p.title, p.text);
-}
-
-function timeZoneOf(user: User | undefined): string {
-  return user?.timezone && isValidTimeZone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
 }
 
 function routeOf(claims: LinkClaims): LinkRoute {
@@ -97,10 +94,10 @@ export async function showLink(deps: LinkFlowDeps, token: string | undefined, ro
     });
   }
   const meetingId = claims.meetingId as string;
-  const [meeting, user, used] = await Promise.all([deps.meetings.get(meetingId), deps.users.get(claims.userId), deps.uses.isUsed(meetingId, claims.tokenId)]);
+  const [meeting, user] = await Promise.all([deps.meetings.get(meetingId), deps.users.get(claims.userId)]);
   if (!meeting) return notFound();
   if (meeting.user_id !== claims.userId) return notYours();
-  if (used) return renderMessagePage(USED_PAGE.status, USED_PAGE.title, USED_PAGE.text);
+  if (isUsedIn(meeting, claims.tokenId)) return renderMessagePage(USED_PAGE.status, USED_PAGE.title, USED_PAGE.text);
   const timeZone = timeZoneOf(user);
   const title = meeting.title?.trim() || 'Untitled meeting';
   const facts: [string, string][] = [

@@ -5,14 +5,22 @@
  * TTL to tune); a meeting gets at most a few links (two per prep email, an email per notification), so the set
  * stays tiny; and it is one single-item conditional write, which DynamoDB (and dynalite) do atomically: of two
  * clicks racing, exactly one wins. Unsubscribe links are not recorded: turning email off twice is the same as once.
+ * Each claim also writes its own random id (`last_link_claim`), which its condition accepts: the SDK's retry of a
+ * claim DynamoDB carried out but whose answer was lost finds its own claim, not a link used before.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransientAwsError } from '../shared/aws-errors';
-import { TransientDataError } from '../shared/errors';
+import { guarded } from '../shared/dynamo-guard';
 
 /** The meeting attribute holding the ids of the links already used. */
 export const USED_LINK_TOKENS_ATTRIBUTE = 'used_link_tokens';
+
+/** Whether a meeting item records the token as used. Pure. */
+export function isUsedIn(item: object, tokenId: string): boolean {
+  const used: unknown = (item as Record<string, unknown>)[USED_LINK_TOKENS_ATTRIBUTE];
+  return used instanceof Set && used.has(tokenId);
+}
 
 /** What claiming a link's single use found. */
 export type LinkUse = 'claimed' | 'already_used' | 'no_meeting';
@@ -27,22 +35,22 @@ export class LinkUses {
   /** Marks the token used; `already_used` when it was, `no_meeting` when the meeting item does not exist. */
   async claim(meetingId: string, tokenId: string): Promise<LinkUse> {
     try {
-      await this.guard(() =>
+      await guarded('UpdateItem meetings (link use)', () =>
         this.db.send(
           new UpdateCommand({
             TableName: this.meetingsTable,
             Key: { meeting_id: meetingId },
-            UpdateExpression: 'ADD #used :ids',
-            ConditionExpression: 'attribute_exists(meeting_id) AND NOT contains(#used, :id)',
+            UpdateExpression: 'ADD #used :ids SET last_link_claim = :mine',
+            ConditionExpression: 'attribute_exists(meeting_id) AND (NOT contains(#used, :id) OR last_link_claim = :mine)',
             ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
-            ExpressionAttributeValues: { ':ids': new Set([tokenId]), ':id': tokenId },
+            ExpressionAttributeValues: { ':ids': new Set([tokenId]), ':id': tokenId, ':mine': randomUUID() },
           }),
         ),
       );
       return 'claimed';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.isUsed(meetingId, tokenId)) === undefined ? 'no_meeting' : 'already_used';
+      return (await this.exists(meetingId)) ? 'already_used' : 'no_meeting';
     }
   }
 
@@ -51,7 +59,7 @@ export class LinkUses {
    * press the button again.
    */
   async release(meetingId: string, tokenId: string): Promise<void> {
-    await this.guard(() =>
+    await guarded('UpdateItem meetings (link release)', () =>
       this.db.send(
         new UpdateCommand({
           TableName: this.meetingsTable,
@@ -65,30 +73,11 @@ export class LinkUses {
     );
   }
 
-  /** Whether the token was used; undefined when the meeting item does not exist. */
-  async isUsed(meetingId: string, tokenId: string): Promise<boolean | undefined> {
-    const out = await this.guard(() =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.meetingsTable,
-          Key: { meeting_id: meetingId },
-          ProjectionExpression: 'meeting_id, #used',
-          ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
-        }),
-      ),
+  /** Whether the meeting item exists (a failed claim: the link was used, or the meeting is gone). */
+  private async exists(meetingId: string): Promise<boolean> {
+    const out = await guarded('GetItem meetings (link use)', () =>
+      this.db.send(new GetCommand({ TableName: this.meetingsTable, Key: { meeting_id: meetingId }, ProjectionExpression: 'meeting_id', ConsistentRead: true })),
     );
-    if (!out.Item) return undefined;
-    const used: unknown = out.Item[USED_LINK_TOKENS_ATTRIBUTE];
-    return used instanceof Set && used.has(tokenId);
-  }
-
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      if (isTransientAwsError(error)) throw new TransientDataError(`link use: ${(error as Error).name}`, { cause: error });
-      throw error;
-    }
+    return out.Item !== undefined;
   }
 }

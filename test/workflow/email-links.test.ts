@@ -270,6 +270,21 @@ describe('refused links change nothing', () => {
   });
 });
 
+describe('a link claim carried out whose answer was lost (the SDK times out and sends it again)', () => {
+  it('acts once: the repeated claim is recognised as its own, not as the link used before', async () => {
+    const meeting = aMeeting();
+    await seed(env, meeting);
+    // The link's claim is the first UpdateItem of the POST.
+    env.dynamoFaults.fail('UpdateItem', { kind: 'accepted_then_timeout', times: 1 });
+
+    const page = await act(tokenFor('start_prep', { meeting }));
+
+    expect(page.status).toBe(200);
+    expect(heading(page.html)).toBe('Prep session started');
+    expect(sentToQueue()).toHaveLength(1);
+  });
+});
+
 describe('two clicks racing', () => {
   it('of the same link: exactly one acts, the other is told the link was used', async () => {
     const meeting = aMeeting();
@@ -351,8 +366,7 @@ describe('unsubscribe (RFC 8058)', () => {
 let chromium: string;
 
 function startPrepUrl(meeting: ReturnType<typeof aMeeting>): string {
-  const token = signLinkToken({ current: LOCAL_KEY }, { action: 'start_prep', userId: meeting.user_id, meetingId: meeting.meeting_id, expiresAt: new Date(meeting.start_time) });
-  return `${env.apiUrl}/act?t=${encodeURIComponent(token)}`;
+  return `${env.apiUrl}/act?t=${encodeURIComponent(tokenFor('start_prep', { meeting }))}`;
 }
 
 describe('the pages in a headless Chromium', () => {
@@ -371,7 +385,7 @@ describe('the pages in a headless Chromium', () => {
     expect(run.confirm).toMatchObject({ status: 200, lang: 'en', title: 'Start prep for this meeting?', heading: 'Start prep for this meeting?', buttons: ['Start Prep Session'] });
     expect(run.confirm.text).toContain('Q4 Leadership Sync');
     expect(await snapshotTables(env)).toEqual(before);
-    expect(env.sqs.requests.filter((r) => r.operation === 'SendMessage')).toHaveLength(0);
+    expect(sentToQueue()).toHaveLength(0);
   }, 60_000);
 
   it('posts when the button is pressed, and shows the outcome', async () => {
