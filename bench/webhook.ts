@@ -23,14 +23,14 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import type { Meeting, User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import type { SlackSentMessage } from '../local/fake-slack-methods';
+import type { SlackSentMessage } from '../local/fake-slack';
 import { type LocalEnvironment, startLocalEnvironment } from '../local/local-environment';
 import { DEMO_USER, sampleMeeting } from '../local/demo';
 import { FORM, JSON_TYPE, type WebhookHandler, clickBody, dmBody, httpEvent, restEvent, slashCommandBody } from '../local/slack-requests';
 import urlVerification from '../test/fixtures/slack/url-verification.json';
 import { COLD_RUNS, bundleFunction, coldLoads, reportBundle, summarizeLoads } from './bundles';
 import { BenchError, check, fmtMs, loadAverage, median, percentile, verdict, withTimeout } from './support';
-import { WorkerSample, drainAndMeasure, mark } from './worker-latency';
+import { Mark, WorkerSample, drainAll, drainAndMeasure, mark } from './worker-latency';
 
 const ENTRY = 'lambda/slack-bot/handler.ts';
 const COPY_FILES = ['config/meeting_types.yaml'];
@@ -99,20 +99,20 @@ interface KindResult {
   readonly worker: WorkerSample[];
 }
 
-/** Calls the handler once, checks the answer, and returns its time (ms). */
-async function answer(env: LocalEnvironment, handler: WebhookHandler, kind: Kind, i: number): Promise<number> {
+/** Calls the handler once, checks the answer, and returns its time (ms) and where the queue and Slack stood before it. */
+async function answer(env: LocalEnvironment, handler: WebhookHandler, kind: Kind, i: number): Promise<{ ms: number; before: Mark }> {
   const event = kind.event(i);
-  const slackRequests = env.slack.requests.length;
+  const before = mark(env);
   const started = performance.now();
   const response = await handler(event, {});
   const ms = performance.now() - started;
   if (response.statusCode !== 200) throw new BenchError(`${kind.name} #${i}: HTTP ${response.statusCode} ${response.body}`);
   if (kind.queues) {
-    check(env.slack.requests.length === slackRequests, `${kind.name} #${i}: called Slack before answering`);
+    check(env.slack.requests.length === before.slackRequests, `${kind.name} #${i}: called Slack before answering`);
     check(response.headers?.['X-Slack-No-Retry'] === undefined, `${kind.name} #${i}: failed (X-Slack-No-Retry); see the function's log`);
   }
   kind.verify?.(response, i);
-  return ms;
+  return { ms, before };
 }
 
 /**
@@ -129,7 +129,7 @@ async function measureKind(env: LocalEnvironment, handler: WebhookHandler, kind:
   let calls = 0;
   for (; calls < WARMUP + ITERATIONS; calls++) {
     if (calls >= WARMUP && spent >= KIND_BUDGET_MS) break;
-    const ms = await answer(env, handler, kind, calls);
+    const { ms } = await answer(env, handler, kind, calls);
     if (calls === 0) first = ms;
     if (calls >= WARMUP) {
       samples.push(ms);
@@ -138,15 +138,12 @@ async function measureKind(env: LocalEnvironment, handler: WebhookHandler, kind:
   }
   const worker: WorkerSample[] = [];
   if (kind.queues) {
-    const report = await env.worker().drain();
-    check(report.invocations.every((i) => i.failed.length === 0), `${kind.name}: the worker failed a job`);
-    check(env.sqs.queue(env.workQueue.name).messages.length === 0, `${kind.name}: jobs left on the queue`);
+    await drainAll(env);
     kind.effects?.(env.slack.messages, 0, calls);
     for (let j = 0; j < WORKER_ITERATIONS; j++) {
       const i = calls + j;
       const sent = env.slack.messages.length;
-      const before = mark(env);
-      await answer(env, handler, kind, i);
+      const { before } = await answer(env, handler, kind, i);
       worker.push(await drainAndMeasure(env, before));
       kind.effects?.(env.slack.messages.slice(sent), i, 1);
     }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { AGENTS_CONFIG_PATH, type ChannelName, readMinimumLeadMinutes, readNotificationChannels } from './agents-config';
 
-export { CHANNEL_NAMES, type ChannelName } from './agents-config';
+export { type ChannelName } from './agents-config';
 
 /** Deployment stages. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;

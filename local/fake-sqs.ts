@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFailure, FailurePlan, type FailureSpec, type FakeHttpServer, readBody, sendJson, startHttpServer } from './fake-http';
 import { createQueueStore, type FakeQueue, type FakeSqsMessage, inFlight, SqsError, systemAttributes } from './sqs-queues';
 
-export { DEDUP_WINDOW_MS, FAKE_SQS_ACCOUNT, type FakeQueue, type FakeSqsMessage, systemAttributes } from './sqs-queues';
+export { DEDUP_WINDOW_MS, type FakeQueue, type FakeSqsMessage, systemAttributes } from './sqs-queues';
 
 /** One API call as received. */
 export interface FakeSqsRequest {

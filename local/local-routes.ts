@@ -10,7 +10,7 @@ import type { Executions } from './executions';
 import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
 import type { Runtime } from './runtime';
 import { mailPage } from './mail-viewer';
-import { emailLinkRoute, twilioSmsRoute, twilioStatusRoute } from './receipts-api';
+import { EMAIL_LINK_ROUTES, servedRoute } from './receipts-api';
 import { SeedError, parseSeed } from './seed';
 import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
@@ -69,13 +69,13 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       return { ...answer, headers: { ...answer.headers, [SLACK_CURSOR_HEADER]: cursor } };
     },
     'POST /twilio/status': async (request) => {
-      const answer = await twilioStatusRoute(request);
+      const answer = await servedRoute(request);
       log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
       return answer;
     },
     'POST /twilio/sms': async (request) => {
       const before = slack.messages.length;
-      const answer = await twilioSmsRoute(request);
+      const answer = await servedRoute(request);
       log(`Twilio incoming SMS: "${new URLSearchParams(request.body).get('Body') ?? ''}" → ${answer.status}`);
       // A started prep queues the kit for the worker (a Slack DM, or an email): reported once it has run.
       deps.executions.track(reportWorker(before));
@@ -83,11 +83,11 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
     },
     // The email's one-click links, served by the real handler; a POST's work (a queued kit) is reported like a click's.
     ...Object.fromEntries(
-      ['GET /act', 'POST /act', 'GET /unsubscribe', 'POST /unsubscribe'].map((route): [string, LocalRoute] => [
+      EMAIL_LINK_ROUTES.map((route): [string, LocalRoute] => [
         route,
         async (request) => {
           const before = slack.messages.length;
-          const answer = await emailLinkRoute(request);
+          const answer = await servedRoute(request);
           log(`Email link: ${route} → ${answer.status}`);
           if (request.method === 'POST') deps.executions.track(reportWorker(before));
           return answer;

@@ -5,9 +5,9 @@
  * (the real SES events handler, invoked as EventBridge invokes it). Used by the local environment (tests) and by
  * `npm start`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
+import { EMAIL_LINK_PATHS } from '../lib/constructs/email-actions';
 import { TWILIO_SMS_PATH } from '../lib/constructs/sms-replies';
 import { FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
 import type { LocalRequest, LocalResponse } from './local-api';
@@ -16,20 +16,20 @@ import { loadHandler } from './workflow-runner';
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 type EventHandler = (event: unknown) => Promise<unknown>;
 
-let twilioStatus: ProxyHandler | undefined;
-let twilioSms: ProxyHandler | undefined;
-let emailLink: ProxyHandler | undefined;
+/** The email links' routes, `METHOD path` as the local API keys them. */
+export const EMAIL_LINK_ROUTES: readonly string[] = Object.values(EMAIL_LINK_PATHS).flatMap((path) => [`GET ${path}`, `POST ${path}`]);
 
-/** The email links' routes (lambda/actions/email-link.ts). */
-export const EMAIL_LINK_PATHS: readonly string[] = ['/act', '/unsubscribe'];
+/**
+ * The provider-facing routes served here, `METHOD path` → the real handler's entry, each loaded on first use (after
+ * the environment is set, as a cold start would).
+ */
+const PROXY_ROUTES: Readonly<Record<string, string>> = {
+  [`POST ${TWILIO_STATUS_PATH}`]: 'lambda/workflow/twilio-status.ts',
+  [`POST ${TWILIO_SMS_PATH}`]: 'lambda/actions/sms-reply.ts',
+  ...Object.fromEntries(EMAIL_LINK_ROUTES.map((route) => [route, 'lambda/actions/email-link.ts'])),
+};
+const loaded = new Map<string, ProxyHandler>();
 let sesEvents: EventHandler | undefined;
-
-/** The handler of a Twilio route, loaded on first use (after the environment is set, as a cold start would). */
-function twilioHandler(pathName: string): ProxyHandler | undefined {
-  if (pathName === TWILIO_STATUS_PATH) return (twilioStatus ??= loadHandler<ProxyHandler>('lambda/workflow/twilio-status.ts'));
-  if (pathName === TWILIO_SMS_PATH) return (twilioSms ??= loadHandler<ProxyHandler>('lambda/actions/sms-reply.ts'));
-  return undefined;
-}
 
 /** The REST API (v1) Lambda proxy event for a request, as API Gateway builds it. */
 export function restProxyEvent(method: string, url: URL, headers: Readonly<Record<string, string>>, body: string): APIGatewayProxyEvent {
@@ -64,38 +64,24 @@ export function restProxyEvent(method: string, url: URL, headers: Readonly<Recor
   };
 }
 
-/** Serves `POST /twilio/status` and `POST /twilio/sms` with the real handlers; false when the request is for another route. */
-export async function serveTwilioRoutes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const handler = req.method === 'POST' ? twilioHandler(url.pathname) : undefined;
-  if (!handler) return false;
-  const result = await handler(restProxyEvent('POST', url, flattenHeaders(req.headers), await readBody(req)));
-  res.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) }).end(result.body);
-  return true;
-}
-
-async function twilioRoute(pathName: string, request: LocalRequest): Promise<LocalResponse> {
-  const handler = twilioHandler(pathName);
-  if (!handler) throw new Error(`no Twilio route ${pathName}`);
-  const result = await handler(restProxyEvent('POST', request.url, request.headers, request.body));
+/**
+ * A provider-facing route (Twilio's, the email links') with its real handler, as API Gateway's Lambda proxy
+ * integration would call it; undefined when the request is for no such route.
+ */
+export async function proxyRoute(request: LocalRequest): Promise<LocalResponse | undefined> {
+  const entry = PROXY_ROUTES[`${request.method} ${request.url.pathname}`];
+  if (!entry) return undefined;
+  let handler = loaded.get(entry);
+  if (!handler) loaded.set(entry, (handler = loadHandler<ProxyHandler>(entry)));
+  const result = await handler(restProxyEvent(request.method, request.url, request.headers, request.body));
   return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
 }
 
-/** `POST /twilio/status` as a route of the local API (`npm start`). */
-export function twilioStatusRoute(request: LocalRequest): Promise<LocalResponse> {
-  return twilioRoute(TWILIO_STATUS_PATH, request);
-}
-
-/** `POST /twilio/sms` as a route of the local API (`npm start`). */
-export function twilioSmsRoute(request: LocalRequest): Promise<LocalResponse> {
-  return twilioRoute(TWILIO_SMS_PATH, request);
-}
-
-/** `GET|POST /act` and `/unsubscribe` with the real handler, as API Gateway's Lambda proxy integration would call it. */
-export async function emailLinkRoute(request: LocalRequest): Promise<LocalResponse> {
-  emailLink ??= loadHandler<ProxyHandler>('lambda/actions/email-link.ts');
-  const result = await emailLink(restProxyEvent(request.method, request.url, request.headers, request.body));
-  return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
+/** {@link proxyRoute} for a route the local API registered (so it exists). */
+export async function servedRoute(request: LocalRequest): Promise<LocalResponse> {
+  const answer = await proxyRoute(request);
+  if (!answer) throw new Error(`no provider route ${request.method} ${request.url.pathname}`);
+  return answer;
 }
 
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */
@@ -107,14 +93,13 @@ export async function deliverSesEvent(event: unknown): Promise<void> {
 /** A loopback server with Twilio's routes and the email links' (the workflow tests' stand-in of the API). */
 export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }> {
   const server = await startHttpServer(async (req, res) => {
-    if (await serveTwilioRoutes(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if ((req.method === 'GET' || req.method === 'POST') && EMAIL_LINK_PATHS.includes(url.pathname)) {
-      const answer = await emailLinkRoute({ method: req.method, url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: '127.0.0.1' });
-      res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
+    const answer = await proxyRoute({ method: req.method ?? 'GET', url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: '127.0.0.1' });
+    if (!answer) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
   });
   return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}`, smsWebhookUrl: `${server.url}${TWILIO_SMS_PATH}` };
 }

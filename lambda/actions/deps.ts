@@ -18,18 +18,6 @@ import { ReminderTargetConfig, SdkReminderScheduler } from '../slack-bot/reminde
 import { SqsWorkQueue } from '../slack-bot/work-queue';
 import { PrepActionDeps } from './core';
 
-/** The environment variables the core reads (the stack sets exactly these). */
-export const PREP_ACTION_ENV = [
-  'MEETINGS_TABLE_NAME',
-  'USERS_TABLE_NAME',
-  'CHAT_SESSIONS_TABLE_NAME',
-  'SCHEDULE_GROUP_NAME',
-  'SCHEDULER_ROLE_ARN',
-  'STATE_MACHINE_ARN',
-  'REMINDER_DEAD_LETTER_QUEUE_ARN',
-  'WORK_QUEUE_URL',
-] as const;
-
 /** Where reminder schedules go, from the environment. */
 export function reminderTargetFromEnv(): ReminderTargetConfig {
   return {

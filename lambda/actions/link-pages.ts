@@ -4,6 +4,7 @@
  * HTML-escaped here; the only style is one inline stylesheet, allowed by its hash in the Content-Security-Policy.
  */
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../shared/messages';
 
 /** A page and its HTTP status. */
 export interface Page {
@@ -11,10 +12,8 @@ export interface Page {
   readonly html: string;
 }
 
-/** Escapes text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+/** Escapes text for HTML content and quoted attribute values (the emails' own). */
+export { escapeHtml };
 
 const STYLE =
   'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1d1c1d}' +

@@ -72,6 +72,8 @@ async function optInOrOut(deps: SmsAnswerDeps, userIds: readonly string[], optIn
 /** Decides, does and words the answer to one inbound SMS. */
 export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<SmsAnswer> {
   const command = parseSmsCommand(sms.body);
+  // HELP/INFO: Twilio answers it; nothing to look up.
+  if (command.kind === 'twilio_help') return { twiml: EMPTY_TWIML, kind: 'twilio_help' };
   const userIds = await deps.usersByPhone(sms.from);
   // Twilio has already answered its own keywords and, for STOP, stopped further messages to this number: we add
   // no text, and only carry the choice into the preferences of whoever the number belongs to.
@@ -79,7 +81,6 @@ export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<S
     await optInOrOut(deps, userIds, command.kind === 'opt_in');
     return { twiml: EMPTY_TWIML, kind: command.kind === 'opt_in' ? 'opted_in' : 'opted_out', ...(userIds[0] ? { userId: userIds[0] } : {}) };
   }
-  if (command.kind === 'twilio_help') return { twiml: EMPTY_TWIML, kind: 'twilio_help' };
   const [userId, ...others] = userIds;
   if (!userId) return message('unknown_sender', SmsTexts.unknownSender);
   if (others.length > 0) return message('shared_number', SmsTexts.sharedNumber);

@@ -12,9 +12,6 @@ export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
 /** Twilio's default help keywords: Twilio answers them. */
 export const HELP_KEYWORDS = ['HELP', 'INFO'] as const;
 
-/** The most meetings an SMS numbers (`PREP 1` … `PREP 9`). */
-export const MAX_REPLY_NUMBER = 9;
-
 /** A parsed inbound SMS. */
 export type SmsCommand =
   | { readonly kind: 'action'; readonly action: PrepActionName; readonly number?: number }

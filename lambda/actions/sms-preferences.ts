@@ -5,17 +5,12 @@
  * order puts it, and prep reminders are on. Pure.
  */
 import { CHANNELS, Channel } from '../shared/domain';
-import { Preferences } from '../shared/preferences';
+import { Preferences, withoutChannel } from '../shared/preferences';
 
 /** The preferences after an opt-out (`optIn` false) or opt-in (`optIn` true); the same object when nothing changes. */
 export function withSmsReminders(preferences: Preferences, optIn: boolean): Preferences {
   const has = preferences.channels.includes('sms');
-  if (!optIn) {
-    if (!has) return preferences;
-    const channels = preferences.channels.filter((c) => c !== 'sms');
-    if (channels.length > 0) return { ...preferences, channels };
-    return preferences.prep_reminders ? { ...preferences, prep_reminders: false } : preferences;
-  }
+  if (!optIn) return has && (preferences.channels.length > 1 || preferences.prep_reminders) ? withoutChannel(preferences, 'sms') : preferences;
   if (has && preferences.prep_reminders) return preferences;
   const order = (c: Channel) => CHANNELS.indexOf(c);
   const channels = [...preferences.channels];

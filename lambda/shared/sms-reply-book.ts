@@ -6,25 +6,14 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransientAwsError } from './aws-errors';
 import type { Meeting } from './domain';
+import { guarded } from './dynamo-guard';
 import { TransientDataError } from './errors';
 import type { MeetingsRepository } from './repositories';
 import { ReplyNumbers, assignReplyNumber, awaitingPrep, pickReplyMeeting, replyCandidates, replyEntries } from './sms-reply-numbers';
 
 /** How often a lost race for the numbers is retried before giving up (transient: the state machine retries). */
 const MAX_ATTEMPTS = 4;
-
-async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException) && isTransientAwsError(error)) {
-      throw new TransientDataError(`${what}: ${(error as Error).name}`, { cause: error });
-    }
-    throw error;
-  }
-}
 
 /** Reads and numbers a user's SMS meetings. */
 export class SmsReplyBook {

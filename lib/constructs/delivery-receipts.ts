@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE, MetricNames } from '../../lambda/shared/metrics';
 import { HouseFunction } from './house-function';
 import { Tables } from './tables';
+import { publicRouteUrl } from './public-url';
 
 /** The route Twilio's status callbacks come to. */
 export const TWILIO_STATUS_PATH = '/twilio/status';
@@ -60,12 +61,7 @@ export class DeliveryReceipts extends Construct {
     const stack = Stack.of(this);
     const { meetings } = props.tables;
 
-    // From the API's id, not api.url: the URL names the deployment stage, which depends on this route's method,
-    // whose function would then depend on the URL (a cycle).
-    // The stage's name as written (the L2's stageName is a Ref to the stage, which would close the same cycle).
-    const stageName = (props.api.deploymentStage.node.defaultChild as apigateway.CfnStage).stageName;
-    if (!stageName || Token.isUnresolved(stageName)) throw new Error('DeliveryReceipts: the API stage needs a literal stage name');
-    this.statusCallbackUrl = `https://${props.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}${TWILIO_STATUS_PATH}`;
+    this.statusCallbackUrl = publicRouteUrl(props.api, TWILIO_STATUS_PATH);
 
     const fn = (fnId: string, entry: string, description: string) =>
       new HouseFunction(this, fnId, { entry, description, logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy })

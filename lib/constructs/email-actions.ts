@@ -1,10 +1,11 @@
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
 import { Tables } from './tables';
+import { publicRouteUrl } from './public-url';
 
 /** The routes of the email's links on the project's API. */
 export const EMAIL_LINK_PATHS = { act: '/act', unsubscribe: '/unsubscribe' } as const;
@@ -53,12 +54,7 @@ export class EmailActions extends Construct {
 
   constructor(scope: Construct, id: string, props: EmailActionsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    // From the API's id and the stage's literal name, not api.url: the URL names the deployment stage, which
-    // depends on these routes' methods, whose function would then depend on the URL (a cycle).
-    const stageName = (props.api.deploymentStage.node.defaultChild as apigateway.CfnStage).stageName;
-    if (!stageName || Token.isUnresolved(stageName)) throw new Error('EmailActions: the API stage needs a literal stage name');
-    this.publicApiUrl = `https://${props.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
+    this.publicApiUrl = publicRouteUrl(props.api, '');
 
     this.signingKeys = props.signingKeys;
 

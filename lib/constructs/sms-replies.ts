@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as lambdaIndexes from '../../lambda/shared/table-indexes';
 import { HouseFunction } from './house-function';
 import { SlackBotApi } from './slack-bot-api';
 import { Tables, USERS_BY_PHONE_INDEX } from './tables';
+import { publicRouteUrl } from './public-url';
 
 /** The route Twilio's incoming-message webhook comes to. */
 export const TWILIO_SMS_PATH = '/twilio/sms';
@@ -21,18 +22,6 @@ export interface SmsRepliesProps {
   readonly slackBot: SlackBotApi;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
-}
-
-/**
- * The exact public URL of a route of the REST API, as a caller that signs it (Twilio) calls it. Built from the API's
- * id and the stage's literal name, not `api.url`: the URL names the deployment stage, which depends on the route's
- * method, whose function would then depend on the URL (a cycle).
- */
-export function publicRouteUrl(api: apigateway.RestApi, path: string): string {
-  const stageName = (api.deploymentStage.node.defaultChild as apigateway.CfnStage).stageName;
-  if (!stageName || Token.isUnresolved(stageName)) throw new Error('the API stage needs a literal stage name');
-  const stack = Stack.of(api);
-  return `https://${api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}${path}`;
 }
 
 /**

@@ -3,12 +3,12 @@
  * to reply, and numbers the second meeting), the executive replies through Twilio's signed webhook, and the worker
  * emails the prep kit (Slack never reached them). The synthesized state machine runs with the real handlers.
  */
-import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inboundSmsParams, sendInboundSms } from '../../local/cli/sms-client';
 import { sampleMeeting } from '../../local/demo';
 import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
 import { statesEntered } from '../../local/workflow-runner';
 import { aUser, prepEventFor, readMeeting, seed } from './helpers';
+import { clearTables } from './bot-helpers';
 
 let env: LocalEnvironment;
 
@@ -20,11 +20,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await env.resetFakes();
-  const keys: [string, string][] = [[env.tables.meetings, 'meeting_id'], [env.tables.users, 'user_id'], [env.tables.chatSessions, 'session_id']];
-  for (const [table, key] of keys) {
-    const scan = await env.db.send(new ScanCommand({ TableName: table }));
-    for (const item of scan.Items ?? []) await env.db.send(new DeleteCommand({ TableName: table, Key: { [key]: item[key] } }));
-  }
+  await clearTables(env);
 });
 
 const meeting = (id: string, hoursAhead: number, title: string) => {

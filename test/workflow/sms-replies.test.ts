@@ -5,14 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Meeting, User } from '../../lambda/shared/domain';
 import { MeetingsRepository } from '../../lambda/shared/repositories';
 import { SmsReplyBook } from '../../lambda/shared/sms-reply-book';
 import { inboundSmsParams, sendInboundSms, SmsAnswer } from '../../local/cli/sms-client';
 import { sampleMeeting } from '../../local/demo';
 import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
-import { USER_ID, aUser, snapshotTables } from './helpers';
+import { USER_ID, aUser, readMeeting, snapshotTables } from './helpers';
+import { clearTables, readSessions } from './bot-helpers';
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'twilio', 'incoming-sms-prep.json'), 'utf8')) as {
   params: Record<string, string>;
@@ -29,11 +30,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await env.resetFakes();
-  const keys: [string, string][] = [[env.tables.meetings, 'meeting_id'], [env.tables.users, 'user_id'], [env.tables.chatSessions, 'session_id']];
-  for (const [table, key] of keys) {
-    const scan = await env.db.send(new ScanCommand({ TableName: table }));
-    for (const item of scan.Items ?? []) await env.db.send(new DeleteCommand({ TableName: table, Key: { [key]: item[key] } }));
-  }
+  await clearTables(env);
 });
 
 /** A meeting of the executive, PREP_SCHEDULED (notified), starting `hoursAhead` hours from now. */
@@ -65,14 +62,12 @@ async function postUnsigned(params: Record<string, string>): Promise<SmsAnswer> 
   return { status: res.status, twiml: await res.text(), messages: [] };
 }
 
-const readMeeting = async (id: string) =>
-  (await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: id }, ConsistentRead: true }))).Item as Meeting | undefined;
 const readUser = async () => (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
 const queued = () => env.sqs.queue(env.workQueue.name).messages;
 /** The chat sessions once the worker has run the queued jobs (it creates a Start Prep's session with the kit). */
 const sessionsOnceWorked = async () => {
   await env.worker().drain();
-  return (await env.db.send(new ScanCommand({ TableName: env.tables.chatSessions, ConsistentRead: true }))).Items ?? [];
+  return readSessions(env);
 };
 const reminders = () => [...env.scheduler.schedules.keys()];
 
@@ -86,7 +81,7 @@ describe('PREP and LATER by SMS', () => {
     expect(answer.status).toBe(200);
     expect(answer.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message><\/Response>$/);
     expect(answer.messages).toEqual([expect.stringMatching(/^Prep started for "Meeting m-7f3a" \(.+\)\. Your prep kit is on its way to your email\.$/)]);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     expect(queued()).toHaveLength(1);
     expect(queued()[0]?.dedupId).toContain(fixture.params['MessageSid']);
     expect(JSON.parse(queued()[0]?.body ?? '{}')).toMatchObject({ kind: 'start_prep', meeting_id: 'm-7f3a', via: 'sms', kit_via: 'email' });
@@ -113,7 +108,7 @@ describe('PREP and LATER by SMS', () => {
     expect(reminders()).toHaveLength(1);
     expect(second.messages).toEqual([expect.stringMatching(/^A reminder for this meeting is already set for .+ (EST|EDT)\.$/)]);
     expect(reminders()).toHaveLength(1);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 
   it('LATER too close to the meeting says so and schedules nothing', async () => {
@@ -132,7 +127,7 @@ describe('PREP and LATER by SMS', () => {
 
     expect(answer.messages).toEqual(['This meeting has already started.']);
     expect(queued()).toHaveLength(0);
-    expect((await readMeeting('m-begun'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-begun'))?.status).toBe('PREP_SCHEDULED');
   });
 
   it('answers a retried request (same MessageSid) with the same TwiML and acts once', async () => {
@@ -190,7 +185,7 @@ describe('PREP and LATER by SMS', () => {
     const answer = await text('PREP');
 
     expect(answer.messages).toEqual(["Sorry, only the meeting's owner can do that. This prep belongs to someone else."]);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
     expect(queued()).toHaveLength(0);
   });
 
@@ -200,8 +195,8 @@ describe('PREP and LATER by SMS', () => {
     const answer = await text('PREP 2');
 
     expect(answer.messages[0]).toMatch(/^Prep started for "Meeting m-b"/);
-    expect((await readMeeting('m-a'))?.status).toBe('PREP_SCHEDULED');
-    expect((await readMeeting('m-b'))?.status).toBe('PREP_IN_PROGRESS');
+    expect((await readMeeting(env, 'm-a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-b'))?.status).toBe('PREP_IN_PROGRESS');
   });
 });
 
@@ -226,7 +221,7 @@ describe('what is not PREP or LATER', () => {
     const answer = await text('PREP');
 
     expect(answer.messages).toEqual([expect.stringMatching(/more than one Exec Assistant account/)]);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
     expect(queued()).toHaveLength(0);
   });
 
@@ -236,7 +231,7 @@ describe('what is not PREP or LATER', () => {
     const answer = await text('what is this?');
 
     expect(answer.messages).toEqual(['To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.']);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 
   it('says there is nothing to start when no texted meeting exists', async () => {
@@ -254,7 +249,7 @@ describe('what is not PREP or LATER', () => {
     const answer = await text('PREP 4');
 
     expect(answer.messages).toEqual([expect.stringMatching(/numbered 4/)]);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 });
 
@@ -266,7 +261,7 @@ describe("Twilio's keywords", () => {
 
     expect(answer).toMatchObject({ status: 200, twiml: '<?xml version="1.0" encoding="UTF-8"?><Response/>', messages: [] });
     expect((await readUser()).notification_preferences).toMatchObject({ prep_reminders: true, channels: ['slack', 'email'] });
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 
   it('START answers nothing of ours and puts SMS back', async () => {
@@ -314,6 +309,6 @@ describe('the signature', () => {
     const answer = await sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.statusCallbackUrl, authToken: LOCAL_CREDENTIALS.twilioAuthToken, params });
 
     expect(answer.status).toBe(403);
-    expect((await readMeeting('m-7f3a'))?.status).toBe('PREP_SCHEDULED');
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 });
