@@ -80,7 +80,7 @@ export interface PrepActionDeps {
 }
 
 type Checked =
-  | { ok: true; meeting: Meeting; user: User | undefined; timeZone: string; staleSessionId?: string }
+  | { ok: true; meeting: Meeting; user: User | undefined; timeZone: string; staleSessionId?: string; ownClaim?: true }
   | { ok: false; result: PrepActionResult };
 
 /**
@@ -138,8 +138,10 @@ function hasNotStarted(meeting: Meeting, now: Date): boolean {
 /**
  * Loads the meeting and checks the person owns it and prep can start; says why not.
  * @param userRead - {@link actingUser}, already under way
+ * @param ownSessionId - the session this request tried to claim the meeting for: found linked, the claim was carried
+ *   out on an attempt whose answer was lost (`ownClaim`), and nothing is refused
  */
-async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean, userRead: Promise<User | undefined>): Promise<Checked> {
+async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean, userRead: Promise<User | undefined>, ownSessionId?: string): Promise<Checked> {
   const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), userRead]);
   const timeZone = timeZoneOf(user);
   const refuse = (outcome: PrepActionOutcome, text: string, shown?: Meeting): Checked => ({
@@ -151,6 +153,7 @@ async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date
     deps.logger.warn("Refused an action on another user's meeting", { meeting_id: meeting.meeting_id, actor: request.userId, via: request.via });
     return refuse('not_owner', "Sorry, only the meeting's owner can do that. This prep belongs to someone else.");
   }
+  if (ownSessionId !== undefined && meeting.chat_session_id === ownSessionId) return { ok: true, meeting, user, timeZone, ownClaim: true };
   let staleSessionId: string | undefined;
   if (meeting.status === MeetingStatus.PrepInProgress) {
     // A session that ended or expired unfinished never blocks a new Start Prep.
@@ -204,14 +207,21 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
     const meeting: Meeting = { ...before, status: MeetingStatus.PrepInProgress, chat_session_id: sessionId, prep_started_at: now.toISOString(), updated_at: now.toISOString() };
     return queueKit(deps, request, { meeting, user, timeZone, sessionId, now }, () => deps.meetings.unclaim(before, sessionId));
   }
-  const checked = await check(deps, request, now, true, userRead);
+  const checked = await check(deps, request, now, true, userRead, sessionId);
   if (!checked.ok) return checked.result;
   const { meeting, timeZone } = checked;
-  // Of two clicks exactly one wins; the loser is told prep is in progress.
-  if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
+  const giveBack = () => deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now);
+  if (checked.ownClaim) {
+    // The claim above was carried out, its answer lost: it holds, unless the meeting has begun meanwhile.
+    if (!hasNotStarted(meeting, now)) {
+      await giveBack().catch(() => false);
+      return { outcome: 'meeting_started', text: STARTED_TEXT, meeting, timeZone };
+    }
+  } else if (!(await deps.meetings.markPrepInProgress(meeting.meeting_id, sessionId, now, checked.staleSessionId))) {
+    // Of two clicks exactly one wins; the loser is told prep is in progress.
     return { outcome: 'already_in_progress', text: inProgressText(request, meeting), meeting, timeZone };
   }
-  return queueKit(deps, request, { meeting, user: checked.user, timeZone, sessionId, now }, () => deps.meetings.revertPrepStart(meeting.meeting_id, sessionId, now));
+  return queueKit(deps, request, { meeting, user: checked.user, timeZone, sessionId, now }, giveBack);
 }
 
 /**

@@ -77,9 +77,10 @@ export class BotMeetingsRepository {
   /**
    * Moves the meeting to PREP_IN_PROGRESS with its chat session, only if prep has not started and no session is
    * linked yet, or (with `replacing`) if the linked session is that one, which the caller found ended or expired:
-   * of two concurrent clicks exactly one wins. Linked to `sessionId` already, it holds too: the SDK's retry of a
-   * claim DynamoDB carried out but whose answer was lost must not read as losing.
-   * @returns true when this call moved it; false when the condition failed
+   * of two concurrent clicks exactly one wins. A failed condition is checked against a fresh read: linked to
+   * `sessionId` already, the claim holds (the SDK's retry of a claim DynamoDB carried out but whose answer was lost
+   * must not read as losing).
+   * @returns true when this call moved it; false when another claim holds the meeting
    */
   async markPrepInProgress(meetingId: string, sessionId: string, now: Date, replacing?: string): Promise<boolean> {
     const statusValues = Object.fromEntries(PREP_STARTABLE_STATUSES.map((s, i) => [`:s${i}`, s]));
@@ -91,7 +92,8 @@ export class BotMeetingsRepository {
           TableName: this.tableName,
           Key: { meeting_id: meetingId },
           UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
-          ConditionExpression: `attribute_exists(meeting_id) AND ((${fresh}) OR ${replacing ? `(${stale}) OR ` : ''}chat_session_id = :sid)`,
+          // DynamoDB refuses redundant parentheses: the OR is wrapped only when there is one.
+          ConditionExpression: `attribute_exists(meeting_id) AND ${replacing ? `((${fresh}) OR (${stale}))` : `${fresh}`}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ...statusValues,
@@ -104,7 +106,7 @@ export class BotMeetingsRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return (await this.get(meetingId))?.chat_session_id === sessionId;
       throw error;
     }
   }
@@ -113,9 +115,10 @@ export class BotMeetingsRepository {
    * Start Prep's one-write path: moves the meeting to PREP_IN_PROGRESS with the new session, only if it exists, is
    * `actorId`'s, prep has not started and no session is linked. Whether the meeting has started is left to the
    * caller (start times may carry any UTC offset, which a condition cannot compare), who gives the claim back with
-   * {@link unclaim} when it has. Linked to `sessionId` already, it holds too (the SDK's retry of a claim DynamoDB
-   * carried out but whose answer was lost); the meeting returned is then as that first attempt left it.
-   * @returns the meeting as it was before the claim; undefined when the condition failed (read it to say why)
+   * {@link unclaim} when it has.
+   * @returns the meeting as it was before the claim; undefined when the condition failed (the caller reads the
+   *   meeting to say why, and finds it linked to `sessionId` when this claim's first attempt was carried out but its
+   *   answer lost)
    */
   async claimForPrep(meetingId: string, actorId: string, sessionId: string, now: Date): Promise<Meeting | undefined> {
     const statusValues = Object.fromEntries(PREP_STARTABLE_STATUSES.map((s, i) => [`:s${i}`, s]));
@@ -125,7 +128,7 @@ export class BotMeetingsRepository {
           TableName: this.tableName,
           Key: { meeting_id: meetingId },
           UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
-          ConditionExpression: `attribute_exists(meeting_id) AND user_id = :actor AND ((#status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)) OR chat_session_id = :sid)`,
+          ConditionExpression: `attribute_exists(meeting_id) AND user_id = :actor AND #status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...statusValues, ':inProgress': MeetingStatus.PrepInProgress, ':sid': sessionId, ':now': now.toISOString(), ':actor': actorId },
           ReturnValues: 'ALL_OLD',
@@ -140,12 +143,10 @@ export class BotMeetingsRepository {
 
   /**
    * Gives back a claim made by {@link claimForPrep}: the status and `updated_at` it had, no session linked, only if
-   * the meeting is still linked to that session. When `before` is the claim's own work (a retried attempt), what it
-   * replaced is unknown: the meeting goes back to PREP_SCHEDULED, as {@link revertPrepStart} leaves it.
+   * the meeting is still linked to that session.
    * @returns false when the meeting had moved on
    */
   async unclaim(before: Meeting, sessionId: string): Promise<boolean> {
-    const status = before.chat_session_id === sessionId ? MeetingStatus.PrepScheduled : before.status;
     const restore = before.updated_at === undefined ? 'SET #status = :before REMOVE chat_session_id, prep_started_at, updated_at' : 'SET #status = :before, updated_at = :updated REMOVE chat_session_id, prep_started_at';
     try {
       await this.db.send(
@@ -155,7 +156,7 @@ export class BotMeetingsRepository {
           UpdateExpression: restore,
           ConditionExpression: 'chat_session_id = :sid',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':before': status, ':sid': sessionId, ...(before.updated_at === undefined ? {} : { ':updated': before.updated_at }) },
+          ExpressionAttributeValues: { ':before': before.status, ':sid': sessionId, ...(before.updated_at === undefined ? {} : { ':updated': before.updated_at }) },
         }),
       );
       return true;
