@@ -13,7 +13,9 @@ const tableName = process.env['MEETINGS_TABLE_NAME'] ?? 'meetings';
 
 /** Lambda entry point. */
 export async function handler(event: { meeting_id: string }): Promise<unknown> {
-  const out = await dynamoDocumentClient().send(new GetCommand({ TableName: tableName, Key: { meeting_id: event.meeting_id } }));
+  const out = await dynamoDocumentClient().send(
+    new GetCommand({ TableName: tableName, Key: { meeting_id: event.meeting_id } }),
+  );
   countMetric(MetricNames.NotificationsSkipped, { Reason: 'bench' });
   logger.info('read', { meeting_id: event.meeting_id, found: Boolean(out.Item) });
   return out.Item ?? null;

@@ -27,7 +27,10 @@ export interface Bundle {
  * Bundles `entry` the way the stack does (HouseFunction → NodejsFunction → esbuild) into a temporary folder, with
  * `copyFiles` copied next to index.js.
  */
-export async function bundleFunction(entry: string, options: { aliases?: Readonly<Record<string, string>>; copyFiles?: readonly string[] } = {}): Promise<Bundle> {
+export async function bundleFunction(
+  entry: string,
+  options: { aliases?: Readonly<Record<string, string>>; copyFiles?: readonly string[] } = {},
+): Promise<Bundle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'));
   const file = path.join(dir, 'index.js');
   const started = performance.now();
@@ -44,27 +47,36 @@ export async function bundleFunction(entry: string, options: { aliases?: Readonl
     target: 'node24',
     format: 'cjs',
     external: [],
-    alias: Object.fromEntries(Object.entries(options.aliases ?? {}).map(([name, stub]) => [name, path.join(ROOT, stub)])),
+    alias: Object.fromEntries(
+      Object.entries(options.aliases ?? {}).map(([name, stub]) => [name, path.join(ROOT, stub)]),
+    ),
     outfile: file,
     logLevel: 'warning',
   });
   const buildMs = performance.now() - started;
-  for (const copy of options.copyFiles ?? []) fs.copyFileSync(path.join(ROOT, copy), path.join(dir, path.basename(copy)));
+  for (const copy of options.copyFiles ?? [])
+    fs.copyFileSync(path.join(ROOT, copy), path.join(dir, path.basename(copy)));
   return { entry, dir, file, buildMs };
 }
 
 /** Prints the bundle's size raw, gzipped and as a zipped asset. */
 export function reportBundle(bundle: Bundle): void {
   const js = fs.readFileSync(bundle.file);
-  const files = fs.readdirSync(bundle.dir).map((name) => ({ name, bytes: fs.readFileSync(path.join(bundle.dir, name)) }));
+  const files = fs
+    .readdirSync(bundle.dir)
+    .map((name) => ({ name, bytes: fs.readFileSync(path.join(bundle.dir, name)) }));
   // A zip stores each file deflated: the sum of raw-deflated sizes is the asset's zip size within a few hundred bytes.
   const zipped = files.reduce((sum, f) => sum + zlib.deflateRawSync(f.bytes).length, 0);
   const unzipped = files.reduce((sum, f) => sum + f.bytes.length, 0);
   console.log(`\n== Bundle (${bundle.entry}, esbuild in ${fmtMs(bundle.buildMs)})`);
   console.log(`index.js           ${fmtBytes(js.length)}`);
   console.log(`index.js gzipped   ${fmtBytes(zlib.gzipSync(js).length)}`);
-  console.log(`asset files        ${files.map((f) => `${f.name} ${f.bytes.length.toLocaleString('en-US')} B`).join(', ')}`);
-  console.log(`asset zip (approx) ${fmtBytes(zipped)} (unzipped ${fmtBytes(unzipped)}; Lambda limits: 50 MiB zipped, 250 MiB unzipped)`);
+  console.log(
+    `asset files        ${files.map((f) => `${f.name} ${f.bytes.length.toLocaleString('en-US')} B`).join(', ')}`,
+  );
+  console.log(
+    `asset zip (approx) ${fmtBytes(zipped)} (unzipped ${fmtBytes(unzipped)}; Lambda limits: 50 MiB zipped, 250 MiB unzipped)`,
+  );
 }
 
 /** One cold load, timed inside the child process (bench/cold-load.js). */
@@ -147,7 +159,11 @@ function coldLoadOnce(bundleFile: string, nodeOptions: string | undefined): Prom
 }
 
 /** `runs` cold loads of the bundle, each checked: a handler function exported, no connection made at load. */
-export async function coldLoads(bundleFile: string, nodeOptions: string | undefined, runs = COLD_RUNS): Promise<ColdLoad[]> {
+export async function coldLoads(
+  bundleFile: string,
+  nodeOptions: string | undefined,
+  runs = COLD_RUNS,
+): Promise<ColdLoad[]> {
   const loads: ColdLoad[] = [];
   for (let i = 0; i < runs; i++) {
     const run = await coldLoadOnce(bundleFile, nodeOptions);
@@ -164,7 +180,9 @@ export function summarizeLoads(label: string, runs: readonly ColdLoad[]): number
   const wall = runs.map((r) => r.wallMs);
   const boot = runs.map((r) => r.sinceProcessStartMs);
   const med = median(req);
-  console.log(`${label.padEnd(34)} require min ${fmtMs(req[0] as number)} / median ${fmtMs(med)} / max ${fmtMs(req[req.length - 1] as number)}`);
+  console.log(
+    `${label.padEnd(34)} require min ${fmtMs(req[0] as number)} / median ${fmtMs(med)} / max ${fmtMs(req[req.length - 1] as number)}`,
+  );
   console.log(
     `${''.padEnd(34)} (CPU during require, median ${fmtMs(median(runs.map((r) => r.requireCpuMs)))}; ` +
       `process start → loaded, median ${fmtMs(median(boot))}; spawn → exit, median ${fmtMs(median(wall))})`,

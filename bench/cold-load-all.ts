@@ -19,7 +19,12 @@ const TARGET_ENTRY = 'lambda/workflow/notify-sms.ts';
 const TARGET_RATIO = 1.3;
 
 /** Each function's entry and what its construct gives esbuild besides (aliases, copied files). */
-function deployedFunctions(): { entry: string; logicalId: string; aliases?: Readonly<Record<string, string>>; copyFiles?: readonly string[] }[] {
+function deployedFunctions(): {
+  entry: string;
+  logicalId: string;
+  aliases?: Readonly<Record<string, string>>;
+  copyFiles?: readonly string[];
+}[] {
   const { template } = synthesizeTemplate();
   return Object.entries(template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.[ENTRY_METADATA_KEY] === 'string')
@@ -29,13 +34,17 @@ function deployedFunctions(): { entry: string; logicalId: string; aliases?: Read
       if (entry === 'lambda/slack-bot/webhook.ts' || entry === 'lambda/slack-bot/handler.ts') {
         return { entry, logicalId, aliases: WEBHOOK_BUNDLE_ALIASES, copyFiles: ['config/meeting_types.yaml'] };
       }
-      return entry === 'lambda/slack-bot/worker.ts' ? { entry, logicalId, copyFiles: ['config/meeting_types.yaml'] } : { entry, logicalId };
+      return entry === 'lambda/slack-bot/worker.ts'
+        ? { entry, logicalId, copyFiles: ['config/meeting_types.yaml'] }
+        : { entry, logicalId };
     })
     .sort((a, b) => a.entry.localeCompare(b.entry));
 }
 
 async function main(): Promise<number> {
-  console.log(`cold load of every function vs a bare SDK task (load average ${loadAverage()}, ${COLD_RUNS} pairs each)`);
+  console.log(
+    `cold load of every function vs a bare SDK task (load average ${loadAverage()}, ${COLD_RUNS} pairs each)`,
+  );
   const bare = await bundleFunction(BARE_ENTRY);
   const functions = deployedFunctions();
   const seen = new Set<string>();
@@ -43,7 +52,10 @@ async function main(): Promise<number> {
   for (const fn of functions) {
     if (seen.has(fn.entry)) continue;
     seen.add(fn.entry);
-    const bundle: Bundle = await bundleFunction(fn.entry, { ...(fn.aliases ? { aliases: fn.aliases } : {}), ...(fn.copyFiles ? { copyFiles: fn.copyFiles } : {}) });
+    const bundle: Bundle = await bundleFunction(fn.entry, {
+      ...(fn.aliases ? { aliases: fn.aliases } : {}),
+      ...(fn.copyFiles ? { copyFiles: fn.copyFiles } : {}),
+    });
     const fnLoads: ColdLoad[] = [];
     const bareLoads: ColdLoad[] = [];
     for (let i = 0; i < COLD_RUNS; i++) {
@@ -57,21 +69,29 @@ async function main(): Promise<number> {
   }
   fs.rmSync(bare.dir, { recursive: true, force: true });
 
-  console.log(`\n${'function (entry)'.padEnd(40)} ${'index.js'.padStart(12)} ${'require'.padStart(10)} ${'bare task'.padStart(10)} ${'ratio'.padStart(6)}`);
+  console.log(
+    `\n${'function (entry)'.padEnd(40)} ${'index.js'.padStart(12)} ${'require'.padStart(10)} ${'bare task'.padStart(10)} ${'ratio'.padStart(6)}`,
+  );
   for (const r of rows) {
-    console.log(`${path.basename(r.entry, '.ts').padEnd(40)} ${`${(r.bytes / 1024).toFixed(0)} KiB`.padStart(12)} ${fmtMs(r.fnMs).padStart(10)} ${fmtMs(r.bareMs).padStart(10)} ${r.ratio.toFixed(2).padStart(6)}`);
+    console.log(
+      `${path.basename(r.entry, '.ts').padEnd(40)} ${`${(r.bytes / 1024).toFixed(0)} KiB`.padStart(12)} ${fmtMs(r.fnMs).padStart(10)} ${fmtMs(r.bareMs).padStart(10)} ${r.ratio.toFixed(2).padStart(6)}`,
+    );
   }
   const target = rows.find((r) => r.entry === TARGET_ENTRY);
   if (!target) throw new BenchError(`${TARGET_ENTRY} is not among the stack's functions`);
   const ok = target.ratio <= TARGET_RATIO;
-  console.log(`\n${verdict(ok)}  NotifyViaSms cold load ${fmtMs(target.fnMs)} = ${target.ratio.toFixed(2)}× the bare SDK task (target ≤ ${TARGET_RATIO}×)`);
+  console.log(
+    `\n${verdict(ok)}  NotifyViaSms cold load ${fmtMs(target.fnMs)} = ${target.ratio.toFixed(2)}× the bare SDK task (target ≤ ${TARGET_RATIO}×)`,
+  );
   return ok ? 0 : 1;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exit(1);
   },
 );

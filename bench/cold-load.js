@@ -13,7 +13,11 @@ const connections = [];
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const target = args[0];
-  connections.push(typeof target === 'object' && target !== null ? `${target.host ?? target.path ?? '?'}:${target.port ?? ''}` : String(target));
+  connections.push(
+    typeof target === 'object' && target !== null
+      ? `${target.host ?? target.path ?? '?'}:${target.port ?? ''}`
+      : String(target),
+  );
   return connect.apply(this, args);
 };
 

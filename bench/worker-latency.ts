@@ -48,5 +48,6 @@ export async function drainAndMeasure(env: LocalEnvironment, before: Mark): Prom
  */
 export async function drainAll(env: LocalEnvironment): Promise<void> {
   const report = await env.worker().drain();
-  if (report.invocations.some((i) => i.failed.length > 0) || env.sqs.queue(env.workQueue.name).messages.length > 0) throw new Error('the worker failed a job');
+  if (report.invocations.some((i) => i.failed.length > 0) || env.sqs.queue(env.workQueue.name).messages.length > 0)
+    throw new Error('the worker failed a job');
 }

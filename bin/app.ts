@@ -42,5 +42,9 @@ stageStack.addStackDependency(accountStack);
 const githubRepository: unknown = app.node.tryGetContext('githubRepository');
 if (typeof githubRepository === 'string' && githubRepository !== '') {
   const [, githubOwner = '', githubRepo = ''] = /^([^/]*)\/(.*)$/.exec(githubRepository) ?? [];
-  new CiBootstrapStack(app, 'MeetingPrep-ci', { githubOwner, githubRepo, oidcProviderArn: app.node.tryGetContext('githubOidcProviderArn') });
+  new CiBootstrapStack(app, 'MeetingPrep-ci', {
+    githubOwner,
+    githubRepo,
+    oidcProviderArn: app.node.tryGetContext('githubOidcProviderArn'),
+  });
 }

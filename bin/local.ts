@@ -33,7 +33,9 @@ Options of the client commands (they print what the executive would see):
 ${optionsHelp('client')}
 
 Fallback drills (--fail):
-${Object.entries(FAIL_DRILLS).map(([name, drill]) => `  ${name.padEnd(19)}${drill.description}`).join('\n')}
+${Object.entries(FAIL_DRILLS)
+  .map(([name, drill]) => `  ${name.padEnd(19)}${drill.description}`)
+  .join('\n')}
 
 Endpoints of the running system (every port is printed at start):
   POST /slack/webhook   Slack's request URL (signed requests only)

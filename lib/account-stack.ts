@@ -23,14 +23,19 @@ export class AccountStack extends Stack {
     this.apiGatewayLoggingRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
       description: "API Gateway's account-wide role for writing REST API access and execution logs",
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
     });
     this.apiGatewayLoggingRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: this.apiGatewayLoggingRole.roleArn });
+    const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', {
+      cloudWatchRoleArn: this.apiGatewayLoggingRole.roleArn,
+    });
     account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     Validations.of(this.apiGatewayLoggingRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: "API Gateway's account-level logging role, which stage access and execution logs need, is the AWS-managed policy AWS documents for it.",
+      reason:
+        "API Gateway's account-level logging role, which stage access and execution logs need, is the AWS-managed policy AWS documents for it.",
     });
   }
 }

@@ -23,11 +23,13 @@ export function readMinimumLeadMinutes(yamlText: string, problems: string[]): nu
   } catch {
     return DEFAULT_MINIMUM_LEAD_MINUTES; // readNotificationChannels reports the YAML error
   }
-  const value = (doc as { meeting_coordinator?: { quiet_hours_minimum_lead_minutes?: unknown } } | null)?.meeting_coordinator
-    ?.quiet_hours_minimum_lead_minutes;
+  const value = (doc as { meeting_coordinator?: { quiet_hours_minimum_lead_minutes?: unknown } } | null)
+    ?.meeting_coordinator?.quiet_hours_minimum_lead_minutes;
   if (value === undefined || value === null) return DEFAULT_MINIMUM_LEAD_MINUTES;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1440) {
-    problems.push(`config/agents.yaml: meeting_coordinator.quiet_hours_minimum_lead_minutes must be a whole number of minutes in 0..1440, got ${JSON.stringify(value)}`);
+    problems.push(
+      `config/agents.yaml: meeting_coordinator.quiet_hours_minimum_lead_minutes must be a whole number of minutes in 0..1440, got ${JSON.stringify(value)}`,
+    );
     return DEFAULT_MINIMUM_LEAD_MINUTES;
   }
   return value;
@@ -51,7 +53,9 @@ export function readNotificationChannels(yamlText: string, problems: string[]): 
   const channels: ChannelName[] = [];
   for (const item of list) {
     if (!(CHANNEL_NAMES as readonly unknown[]).includes(item)) {
-      problems.push(`config/agents.yaml: unknown notification channel ${JSON.stringify(item)} (known: ${CHANNEL_NAMES.join(', ')})`);
+      problems.push(
+        `config/agents.yaml: unknown notification channel ${JSON.stringify(item)} (known: ${CHANNEL_NAMES.join(', ')})`,
+      );
     } else if (channels.includes(item as ChannelName)) {
       problems.push(`config/agents.yaml: channel ${item} is listed twice`);
     } else {

@@ -77,32 +77,48 @@ export function ciBootstrapProblems(props: CiBootstrapStackProps): string[] {
   const environments = props.environments ?? ['dev', 'prod'];
   const branches = props.branches ?? [];
   // Names end up in IAM conditions: only literal characters, so nothing can widen who may assume the roles.
-  if (!OWNER.test(props.githubOwner)) problems.push(`githubOwner must be a GitHub user or organisation name, got ${JSON.stringify(props.githubOwner)}`);
+  if (!OWNER.test(props.githubOwner))
+    problems.push(`githubOwner must be a GitHub user or organisation name, got ${JSON.stringify(props.githubOwner)}`);
   if (!REPO.test(props.githubRepo) || props.githubRepo === '.' || props.githubRepo === '..') {
-    problems.push(`githubRepo must be a repository name (letters, digits, . _ -), got ${JSON.stringify(props.githubRepo)}`);
+    problems.push(
+      `githubRepo must be a repository name (letters, digits, . _ -), got ${JSON.stringify(props.githubRepo)}`,
+    );
   }
   for (const environment of environments) {
-    if (!ENVIRONMENT.test(environment)) problems.push(`environment ${JSON.stringify(environment)} may only contain letters, digits, . _ -`);
+    if (!ENVIRONMENT.test(environment))
+      problems.push(`environment ${JSON.stringify(environment)} may only contain letters, digits, . _ -`);
   }
   for (const branch of branches) {
-    if (!BRANCH.test(branch) || branch.includes('..') || branch.startsWith('refs/') || branch.startsWith('/') || branch.endsWith('/')) {
+    if (
+      !BRANCH.test(branch) ||
+      branch.includes('..') ||
+      branch.startsWith('refs/') ||
+      branch.startsWith('/') ||
+      branch.endsWith('/')
+    ) {
       problems.push(`branch ${JSON.stringify(branch)} must be a plain branch name (no wildcards, no refs/ prefix)`);
     }
   }
   const duplicates = (list: readonly string[]) => [...new Set(list.filter((item, i) => list.indexOf(item) !== i))];
   for (const environment of duplicates(environments)) problems.push(`environment ${environment} is listed twice`);
   for (const branch of duplicates(branches)) problems.push(`branch ${branch} is listed twice`);
-  if (environments.length === 0 && branches.length === 0) problems.push('give at least one environment or branch that may deploy');
+  if (environments.length === 0 && branches.length === 0)
+    problems.push('give at least one environment or branch that may deploy');
   if (props.oidcProviderArn !== undefined && !PROVIDER_ARN.test(props.oidcProviderArn)) {
-    problems.push(`oidcProviderArn must be the ARN of the ${GITHUB_OIDC_HOST} OIDC provider, got ${JSON.stringify(props.oidcProviderArn)}`);
+    problems.push(
+      `oidcProviderArn must be the ARN of the ${GITHUB_OIDC_HOST} OIDC provider, got ${JSON.stringify(props.oidcProviderArn)}`,
+    );
   }
   for (const region of props.regions ?? []) {
-    if (!Token.isUnresolved(region) && !REGION.test(region)) problems.push(`region ${JSON.stringify(region)} is not an AWS region name`);
+    if (!Token.isUnresolved(region) && !REGION.test(region))
+      problems.push(`region ${JSON.stringify(region)} is not an AWS region name`);
   }
-  if (props.regions !== undefined && props.regions.length === 0) problems.push('regions, when given, must list at least one region');
+  if (props.regions !== undefined && props.regions.length === 0)
+    problems.push('regions, when given, must list at least one region');
   for (const region of duplicates(props.regions ?? [])) problems.push(`region ${region} is listed twice`);
   const qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
-  if (!QUALIFIER.test(qualifier)) problems.push(`bootstrapQualifier must be 1-10 lower-case letters or digits, got ${JSON.stringify(qualifier)}`);
+  if (!QUALIFIER.test(qualifier))
+    problems.push(`bootstrapQualifier must be 1-10 lower-case letters or digits, got ${JSON.stringify(qualifier)}`);
   return problems;
 }
 
@@ -127,20 +143,29 @@ export class CiBootstrapStack extends Stack {
   constructor(scope: Construct, id: string, props: CiBootstrapStackProps) {
     super(scope, id, props);
     const problems = ciBootstrapProblems(props);
-    if (problems.length > 0) throw new Error(`CiBootstrapStack: invalid props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (problems.length > 0)
+      throw new Error(`CiBootstrapStack: invalid props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
     const repository = `repo:${props.githubOwner}/${props.githubRepo}`;
     const qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
     // The native AWS::IAM::OIDCProvider: no custom-resource Lambda. IAM no longer needs a thumbprint for GitHub.
     this.oidcProvider = props.oidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidcProvider', props.oidcProviderArn)
-      : new iam.OidcProviderNative(this, 'GitHubOidcProvider', { url: `https://${GITHUB_OIDC_HOST}`, clientIds: [STS_AUDIENCE] });
+      : new iam.OidcProviderNative(this, 'GitHubOidcProvider', {
+          url: `https://${GITHUB_OIDC_HOST}`,
+          clientIds: [STS_AUDIENCE],
+        });
 
     const regions = props.regions ?? [this.region];
     const bootstrapRoles = (kinds: readonly (typeof BOOTSTRAP_ROLE_KINDS)[number][]) =>
       kinds.flatMap((kind) =>
         regions.map((region) =>
-          this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `cdk-${qualifier}-${kind}-role-${this.account}-${region}` }),
+          this.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName: `cdk-${qualifier}-${kind}-role-${this.account}-${region}`,
+          }),
         ),
       );
     const githubPrincipal = (subjects: readonly string[]) =>
@@ -171,7 +196,9 @@ export class CiBootstrapStack extends Stack {
         description: `GitHub Actions pull requests of ${props.githubOwner}/${props.githubRepo}: cdk diff through the read-only lookup role`,
         assumedBy: githubPrincipal([`${repository}:pull_request`]),
       });
-      this.diffRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bootstrapRoles(['lookup']) }));
+      this.diffRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bootstrapRoles(['lookup']) }),
+      );
       new CfnOutput(this, 'DiffRoleArn', {
         value: this.diffRole.roleArn,
         description: 'GitHub repository variable AWS_DIFF_ROLE_ARN (pull requests: cdk diff)',

@@ -5,7 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { AGENTS_CONFIG_PATH, type ChannelName, readMinimumLeadMinutes, readNotificationChannels } from './agents-config';
+import {
+  AGENTS_CONFIG_PATH,
+  type ChannelName,
+  readMinimumLeadMinutes,
+  readNotificationChannels,
+} from './agents-config';
 
 export { type ChannelName } from './agents-config';
 
@@ -121,7 +126,9 @@ export const REQUIRED_STAGE_KEYS = [
 export const STAGES_DIR = path.join(__dirname, '..', 'config', 'stages');
 
 /** CloudWatch Logs' retention periods, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -129,7 +136,11 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Reads a stage file: its settings by key, or undefined (and a problem) when it is missing or malformed. */
-export function readStageFile(stage: string, problems: string[], stagesDir = STAGES_DIR): Record<string, unknown> | undefined {
+export function readStageFile(
+  stage: string,
+  problems: string[],
+  stagesDir = STAGES_DIR,
+): Record<string, unknown> | undefined {
   const file = path.join(stagesDir, `${stage}.yaml`);
   const label = `config/stages/${stage}.yaml`;
   if (!fs.existsSync(file)) {
@@ -179,9 +190,11 @@ export function loadConfig(
   /** A setting: the context's value if given, else the file's; with where it came from, for messages. */
   const setting = (key: string): { value: unknown; source: string } | undefined => {
     const fromContext = context(key);
-    if (fromContext !== undefined && fromContext !== null && fromContext !== '') return { value: fromContext, source: `context ${key}` };
+    if (fromContext !== undefined && fromContext !== null && fromContext !== '')
+      return { value: fromContext, source: `context ${key}` };
     const fromFile = file[key];
-    if (fromFile !== undefined && fromFile !== null && fromFile !== '') return { value: fromFile, source: `${fileLabel} ${key}` };
+    if (fromFile !== undefined && fromFile !== null && fromFile !== '')
+      return { value: fromFile, source: `${fileLabel} ${key}` };
     return undefined;
   };
   const str = (key: string, pattern?: RegExp, what?: string): string | undefined => {
@@ -224,17 +237,27 @@ export function loadConfig(
   const tableKeys = [CONTEXT_KEYS.meetingsTableName, CONTEXT_KEYS.usersTableName, CONTEXT_KEYS.chatSessionsTableName];
   const givenCount = tableKeys.filter((key) => setting(key) !== undefined).length;
   if (givenCount > 0 && givenCount < 3) {
-    problems.push('to import existing tables, give all three of meetingsTableName, usersTableName, chatSessionsTableName');
+    problems.push(
+      'to import existing tables, give all three of meetingsTableName, usersTableName, chatSessionsTableName',
+    );
   }
   const encryptionKeyArn = str(CONTEXT_KEYS.tableEncryptionKeyArn, KMS_ARN, 'a KMS key ARN');
   if (setting(CONTEXT_KEYS.tableEncryptionKeyArn) && givenCount === 0) {
-    problems.push('tableEncryptionKeyArn is only used with imported tables: give meetingsTableName, usersTableName, chatSessionsTableName too');
+    problems.push(
+      'tableEncryptionKeyArn is only used with imported tables: give meetingsTableName, usersTableName, chatSessionsTableName too',
+    );
   }
   const slackSecretArn = str(CONTEXT_KEYS.slackSecretArn, SECRET_ARN, 'a Secrets Manager ARN');
   const twilioSecretArn = str(CONTEXT_KEYS.twilioSecretArn, SECRET_ARN, 'a Secrets Manager ARN');
   const secretsEncryptionKeyArn = str(CONTEXT_KEYS.secretsEncryptionKeyArn, KMS_ARN, 'a KMS key ARN');
-  if (setting(CONTEXT_KEYS.secretsEncryptionKeyArn) && !setting(CONTEXT_KEYS.slackSecretArn) && !setting(CONTEXT_KEYS.twilioSecretArn)) {
-    problems.push('secretsEncryptionKeyArn is only used with imported secrets: give slackSecretArn or twilioSecretArn too');
+  if (
+    setting(CONTEXT_KEYS.secretsEncryptionKeyArn) &&
+    !setting(CONTEXT_KEYS.slackSecretArn) &&
+    !setting(CONTEXT_KEYS.twilioSecretArn)
+  ) {
+    problems.push(
+      'secretsEncryptionKeyArn is only used with imported secrets: give slackSecretArn or twilioSecretArn too',
+    );
   }
   const sesFromEmail = str(CONTEXT_KEYS.sesFromEmail, EMAIL, 'an email address');
   const alarmEmail = str(CONTEXT_KEYS.alarmEmail, EMAIL, 'an email address');
@@ -244,7 +267,11 @@ export function loadConfig(
   // the execution's own day.
   const receiptWait = (n: number) => n >= 60 && n <= 86_400;
   const settings: StageSettings = {
-    logRetentionDays: int(CONTEXT_KEYS.logRetentionDays, (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')})`),
+    logRetentionDays: int(
+      CONTEXT_KEYS.logRetentionDays,
+      (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
+      `one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')})`,
+    ),
     retainData: bool(CONTEXT_KEYS.retainData, true),
     apiThrottle: {
       rate: int(CONTEXT_KEYS.apiThrottleRate, positive, 'a positive whole number of requests per second'),

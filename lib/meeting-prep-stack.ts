@@ -56,9 +56,14 @@ export class MeetingPrepStack extends Stack {
     });
     // Imported secrets may be encrypted with a customer-managed key: reading them then grants kms:Decrypt on it,
     // through Secrets Manager only (kms:ViaService).
-    const secretsKey = config.secretsEncryptionKeyArn ? kms.Key.fromKeyArn(this, 'SecretsKey', config.secretsEncryptionKeyArn) : undefined;
+    const secretsKey = config.secretsEncryptionKeyArn
+      ? kms.Key.fromKeyArn(this, 'SecretsKey', config.secretsEncryptionKeyArn)
+      : undefined;
     const importSecret = (secretId: string, secretCompleteArn: string) =>
-      secretsmanager.Secret.fromSecretAttributes(this, secretId, { secretCompleteArn, ...(secretsKey ? { encryptionKey: secretsKey } : {}) });
+      secretsmanager.Secret.fromSecretAttributes(this, secretId, {
+        secretCompleteArn,
+        ...(secretsKey ? { encryptionKey: secretsKey } : {}),
+      });
     this.slackSecret = config.slackSecretArn
       ? importSecret('SlackSecret', config.slackSecretArn)
       : new secretsmanager.Secret(this, 'SlackSecret', {
@@ -84,7 +89,10 @@ export class MeetingPrepStack extends Stack {
     new CfnOutput(this, 'MeetingsTableName', { value: this.tables.meetings.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
     new CfnOutput(this, 'TwilioSecretArn', { value: this.twilioSecret.secretArn });
-    new CfnOutput(this, 'EmailLinkSigningKeysArn', { value: this.linkSigningKeys.secretArn, description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)" });
+    new CfnOutput(this, 'EmailLinkSigningKeysArn', {
+      value: this.linkSigningKeys.secretArn,
+      description: "The email links' HMAC keys (rotation: docs/DEPLOY.md)",
+    });
 
     // The rollback path: with the flag off, the workflow, its rule, the bot and their monitoring are removed;
     // the tables (and their data) and the secrets stay.
@@ -113,7 +121,8 @@ export class MeetingPrepStack extends Stack {
       throttlingBurstLimit: settings.apiThrottle.burst,
       apiStageName: config.stage,
     });
-    if (config.sesFromEmail && workflow.sendEmailStatement) slackBot.worker.useEmailSender(config.sesFromEmail, workflow.sendEmailStatement);
+    if (config.sesFromEmail && workflow.sendEmailStatement)
+      slackBot.worker.useEmailSender(config.sesFromEmail, workflow.sendEmailStatement);
     const receipts = new DeliveryReceipts(this, 'DeliveryReceipts', {
       tables: this.tables,
       twilioSecret: this.twilioSecret,
@@ -184,7 +193,7 @@ export class MeetingPrepStack extends Stack {
     });
     new CfnOutput(this, 'TwilioSmsWebhookUrl', {
       value: smsReplies.webhookUrl,
-      description: "The Twilio number's \"A message comes in\" webhook (HTTP POST): SMS replies PREP / LATER",
+      description: 'The Twilio number\'s "A message comes in" webhook (HTTP POST): SMS replies PREP / LATER',
     });
     new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

@@ -57,7 +57,8 @@ export function keepDeployedChannels(definition: AslDefinition, channels: readon
   if (!pick?.Choices) throw new Error(`the ASL file has no ${PICK_CHANNEL_STATE} Choice state`);
   for (const [channel, stateName] of Object.entries(CHANNEL_STATES)) {
     if (!states[stateName]) throw new Error(`the ASL file has no ${stateName} state`);
-    if (!pick.Choices.some((rule) => rule.Next === stateName)) throw new Error(`${PICK_CHANNEL_STATE} has no rule for ${stateName}`);
+    if (!pick.Choices.some((rule) => rule.Next === stateName))
+      throw new Error(`${PICK_CHANNEL_STATE} has no rule for ${stateName}`);
     if (!channels.includes(channel as ChannelName)) {
       delete states[stateName];
       pick.Choices = pick.Choices.filter((rule) => rule.Next !== stateName);
@@ -88,7 +89,8 @@ export const WAITING_STATES = { sms: CHANNEL_STATES.sms, email: CHANNEL_STATES.e
 export function setReceiptTimeouts(definition: AslDefinition, timeouts: ReceiptTimeouts): AslDefinition {
   const problems: string[] = [];
   for (const [channel, seconds] of Object.entries(timeouts)) {
-    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) problems.push(`${channel} receipt timeout must be a whole number of seconds in 60..86400, got ${seconds}`);
+    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400)
+      problems.push(`${channel} receipt timeout must be a whole number of seconds in 60..86400, got ${seconds}`);
   }
   if (problems.length > 0) throw new Error(problems.join('; '));
   const states: Record<string, TaskLike> = structuredClone(definition.States);
@@ -101,6 +103,9 @@ export function setReceiptTimeouts(definition: AslDefinition, timeouts: ReceiptT
   }
   // Room for the longest quiet-hours wait, and for the non-waiting states and their retries (minutes at most), on
   // top of the receipt waits: an execution must never time out while it waits for the morning.
-  const executionTimeout = Math.max(Number(definition['TimeoutSeconds'] ?? 0), LONGEST_QUIET_WAIT_SECONDS + waiting + 900);
+  const executionTimeout = Math.max(
+    Number(definition['TimeoutSeconds'] ?? 0),
+    LONGEST_QUIET_WAIT_SECONDS + waiting + 900,
+  );
   return { ...definition, TimeoutSeconds: executionTimeout, States: states };
 }

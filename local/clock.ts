@@ -44,7 +44,10 @@ export function parseClockStart(value: string, timeZone: string): Date {
   const local = LOCAL_WALL_TIME.exec(value);
   if (!local) {
     const ms = /T.*(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? Date.parse(value) : Number.NaN;
-    if (!Number.isFinite(ms)) throw new RangeError(`--now must be a date and time such as 2026-11-27T03:00 (in ${timeZone}) or 2026-11-27T08:00Z, not "${value}"`);
+    if (!Number.isFinite(ms))
+      throw new RangeError(
+        `--now must be a date and time such as 2026-11-27T03:00 (in ${timeZone}) or 2026-11-27T08:00Z, not "${value}"`,
+      );
     return new Date(ms);
   }
   const [, y, mo, d, h, mi, s] = local.map(Number) as number[];

@@ -52,7 +52,9 @@ function takeLock(dir: string): string {
     }
     const owner = Number(fs.readFileSync(file, 'utf8').trim());
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new StartupError(`The data folder ${dir} is in use by another npm start (PID ${owner}): stop it first, or use another --data folder.`);
+      throw new StartupError(
+        `The data folder ${dir} is in use by another npm start (PID ${owner}): stop it first, or use another --data folder.`,
+      );
     }
     // Left by a run that was killed: nobody holds it.
     fs.rmSync(file, { force: true });
@@ -64,11 +66,14 @@ function takeLock(dir: string): string {
  * so `--data .` cannot scatter tables over a project. `reset` removes the kept data first.
  */
 export function openDataFolder(dir: string, options: { reset?: boolean } = {}): DataFolder {
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new StartupError(`--data ${dir} is a file, not a folder.`);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+    throw new StartupError(`--data ${dir} is a file, not a folder.`);
   fs.mkdirSync(dir, { recursive: true });
   const foreign = fs.readdirSync(dir).filter((name) => !OURS.has(name));
   if (foreign.length > 0) {
-    throw new StartupError(`--data ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): give a new or empty folder.`);
+    throw new StartupError(
+      `--data ${dir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): give a new or empty folder.`,
+    );
   }
   const lock = takeLock(dir);
   const dynamoPath = path.join(dir, DYNAMO);
@@ -84,7 +89,8 @@ export function openDataFolder(dir: string, options: { reset?: boolean } = {}): 
     dynamoPath,
     schedulesFile,
     release: () => {
-      if (fs.existsSync(lock) && fs.readFileSync(lock, 'utf8').trim() === String(process.pid)) fs.rmSync(lock, { force: true });
+      if (fs.existsSync(lock) && fs.readFileSync(lock, 'utf8').trim() === String(process.pid))
+        fs.rmSync(lock, { force: true });
     },
   };
 }

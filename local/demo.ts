@@ -18,7 +18,13 @@ export const DEMO_USER: User = {
 };
 
 /** A classified meeting of the demo executive starting at `start`: the fixtures' leadership sync unless overridden. */
-export function sampleMeeting(meetingId: string, start: Date, overrides: Partial<Meeting> = {}, minutes = 60, attendees = 3): Meeting {
+export function sampleMeeting(
+  meetingId: string,
+  start: Date,
+  overrides: Partial<Meeting> = {},
+  minutes = 60,
+  attendees = 3,
+): Meeting {
   return {
     meeting_id: meetingId,
     user_id: DEMO_USER.user_id,

@@ -3,7 +3,13 @@
  * synthesized template so local key schemas and indexes are exactly the deployed ones.
  */
 import { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { StartupError } from './data-folder';
 import { APPLY_THEN_HOLD, FaultProxy, startFaultProxy } from './fault-proxy';
@@ -18,7 +24,12 @@ export interface LocalDynamo {
 
 /** Starts dynalite on 127.0.0.1 (ephemeral port unless given). */
 export async function startDynalite(options: { port?: number; path?: string } = {}): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -48,7 +59,11 @@ export function localTableName(logicalId: string, prefix = ''): string {
 }
 
 /** Creates each table (if missing) and returns logical id → local table name. */
-export async function createTables(client: DynamoDBClient, specs: readonly LocalTableSpec[], prefix = ''): Promise<Record<string, string>> {
+export async function createTables(
+  client: DynamoDBClient,
+  specs: readonly LocalTableSpec[],
+  prefix = '',
+): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
   for (const spec of specs) {
     const name = localTableName(spec.logicalId, prefix);
@@ -70,7 +85,9 @@ export async function createTables(client: DynamoDBClient, specs: readonly Local
       const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
       const missing = (spec.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).filter((n) => !have.has(n));
       if (missing.length > 0) {
-        throw new StartupError(`The kept table ${name} lacks the index ${missing.join(', ')} this version needs: start once with --reset (it empties the data folder) to recreate the tables.`);
+        throw new StartupError(
+          `The kept table ${name} lacks the index ${missing.join(', ')} this version needs: start once with --reset (it empties the data folder) to recreate the tables.`,
+        );
       }
     }
     await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
@@ -101,9 +118,17 @@ export function startDynamoFaultProxy(targetPort: number): Promise<FaultProxy<Dy
       if (failure.kind === 'accepted_then_timeout') return APPLY_THEN_HOLD;
       const [status, type, message] =
         failure.kind === 'throttled'
-          ? [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.']
+          ? [
+              400,
+              'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+              'The level of configured provisioned throughput for the table was exceeded.',
+            ]
           : [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error'];
-      return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: type, message }) };
+      return {
+        status,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ __type: type, message }),
+      };
     },
   });
 }

@@ -44,15 +44,18 @@ export function parseEventsRequest(body: unknown): PutEventsEntry[] {
   }
   const entries = body['Entries'] as unknown[];
   const problems: string[] = [];
-  if (entries.length < 1 || entries.length > 10) problems.push(`Entries must hold 1 to 10 events, got ${entries.length}`);
+  if (entries.length < 1 || entries.length > 10)
+    problems.push(`Entries must hold 1 to 10 events, got ${entries.length}`);
   entries.forEach((entry, i) => {
     if (!isRecord(entry)) return void problems.push(`Entries[${i}] is not an object`);
     for (const key of ['Source', 'DetailType', 'Detail'] as const) {
-      if (typeof entry[key] !== 'string' || entry[key] === '') problems.push(`Entries[${i}].${key} must be a non-empty string`);
+      if (typeof entry[key] !== 'string' || entry[key] === '')
+        problems.push(`Entries[${i}].${key} must be a non-empty string`);
     }
     if (typeof entry['Detail'] === 'string') {
       try {
-        if (!isRecord(JSON.parse(entry['Detail']))) problems.push(`Entries[${i}].Detail must be a JSON object (as a string)`);
+        if (!isRecord(JSON.parse(entry['Detail'])))
+          problems.push(`Entries[${i}].Detail must be a JSON object (as a string)`);
       } catch {
         problems.push(`Entries[${i}].Detail is not valid JSON`);
       }
@@ -69,7 +72,8 @@ export function parseEventsRequest(body: unknown): PutEventsEntry[] {
 export function rulePattern(template: CfnTemplate): { source: string[]; detailType: string[] } {
   const rule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule');
   const pattern = rule?.Properties?.['EventPattern'] as { source?: string[]; 'detail-type'?: string[] } | undefined;
-  if (!pattern?.source || !pattern['detail-type']) throw new Error('the template has no EventBridge rule with a pattern');
+  if (!pattern?.source || !pattern['detail-type'])
+    throw new Error('the template has no EventBridge rule with a pattern');
   return { source: pattern.source, detailType: pattern['detail-type'] };
 }
 

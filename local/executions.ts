@@ -59,7 +59,9 @@ async function deliveredMessage(env: LocalEnvironment, output: unknown): Promise
   }
   if (delivery.channel === 'email') {
     const mail = (await env.ses.emails()).find((m) => m.messageId === id);
-    return mail ? [`Email to ${mail.destination.to.join(', ')}, subject: ${mail.subject}`] : ['(sent through SES itself)'];
+    return mail
+      ? [`Email to ${mail.destination.to.join(', ')}, subject: ${mail.subject}`]
+      : ['(sent through SES itself)'];
   }
   return undefined;
 }
@@ -78,7 +80,8 @@ export function createExecutions(options: ExecutionsOptions): Executions {
 
   const report = async (execution: LocalExecution, input: Record<string, unknown>): Promise<void> => {
     const detail = (input['detail'] ?? {}) as Record<string, unknown>;
-    const meetingId = typeof detail['meeting_id'] === 'string' && detail['meeting_id'] !== '' ? detail['meeting_id'] : undefined;
+    const meetingId =
+      typeof detail['meeting_id'] === 'string' && detail['meeting_id'] !== '' ? detail['meeting_id'] : undefined;
     let meetingAfter: ExecutionFacts['meetingAfter'];
     if (meetingId) {
       const out = await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId } }));
@@ -109,7 +112,9 @@ export function createExecutions(options: ExecutionsOptions): Executions {
             // A quiet-hours wait can last hours: say so when it starts, not only in the execution's final trace.
             onEvent: (e) => {
               if (e.type === 'WaitScheduled') {
-                log(`  Execution ${name} waits in ${e.state} until ${e.until} (${e.reason}): ${waitInWords(e.realMs ?? 0)}${(options.timeScale ?? 1) === 1 ? '; --time-scale N makes it pass N times faster' : ''}.`);
+                log(
+                  `  Execution ${name} waits in ${e.state} until ${e.until} (${e.reason}): ${waitInWords(e.realMs ?? 0)}${(options.timeScale ?? 1) === 1 ? '; --time-scale N makes it pass N times faster' : ''}.`,
+                );
               }
             },
             ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),

@@ -27,7 +27,7 @@ export const FAIL_DRILLS: Readonly<Record<string, FailDrill>> = {
     apply: (env) => env.ses.fail({ kind: 'status', status: 503, times: Infinity }),
   },
   'sms-undelivered': {
-    description: "Twilio accepts each SMS, then its signed status callback says undelivered, 30034 (email follows)",
+    description: 'Twilio accepts each SMS, then its signed status callback says undelivered, 30034 (email follows)',
     apply: (env) => env.twilio.scriptStatus({ kind: 'undelivered', errorCode: 30034, times: Infinity }),
   },
   'sms-no-receipt': {
@@ -50,8 +50,14 @@ export const FAIL_DRILLS: Readonly<Record<string, FailDrill>> = {
 
 /** Checks drill names, e.g. from `--fail slack,sms`; throws a StartupError naming the unknown ones and the known. */
 export function parseFailDrills(value: string | undefined): string[] {
-  const names = (value ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (value ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(n in FAIL_DRILLS));
-  if (unknown.length) throw new StartupError(`--fail: unknown drill ${unknown.join(', ')} (known: ${Object.keys(FAIL_DRILLS).join(', ')})`);
+  if (unknown.length)
+    throw new StartupError(
+      `--fail: unknown drill ${unknown.join(', ')} (known: ${Object.keys(FAIL_DRILLS).join(', ')})`,
+    );
   return names;
 }

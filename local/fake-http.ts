@@ -22,7 +22,10 @@ export async function startHttpServer(handler: FakeRequestHandler, listenPort = 
   const server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        sendJson(res, 500, { error: 'fake_server_error', message: error instanceof Error ? error.message : String(error) });
+        sendJson(res, 500, {
+          error: 'fake_server_error',
+          message: error instanceof Error ? error.message : String(error),
+        });
       } else {
         res.destroy(error instanceof Error ? error : undefined);
       }

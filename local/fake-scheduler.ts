@@ -29,7 +29,12 @@ export type { StoredSchedule, StoredTarget } from './scheduler-schedules';
 export type { FireHandler, FiringOptions, SchedulerFiring } from './scheduler-firing';
 
 /** The Scheduler operations the fake serves. */
-export type SchedulerOperation = 'CreateSchedule' | 'GetSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'ListSchedules';
+export type SchedulerOperation =
+  | 'CreateSchedule'
+  | 'GetSchedule'
+  | 'UpdateSchedule'
+  | 'DeleteSchedule'
+  | 'ListSchedules';
 
 /** Options of {@link startFakeScheduler}. */
 export interface FakeSchedulerOptions {
@@ -114,7 +119,8 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
   const locate = (name: string, group: string | undefined): { key: string; group: string } => {
     const groupName = group ?? 'default';
     if (!NAME.test(name)) throw invalid(name, 'name', `Member must satisfy regular expression pattern: ${NAME.source}`);
-    if (!NAME.test(groupName)) throw invalid(groupName, 'groupName', `Member must satisfy regular expression pattern: ${NAME.source}`);
+    if (!NAME.test(groupName))
+      throw invalid(groupName, 'groupName', `Member must satisfy regular expression pattern: ${NAME.source}`);
     if (options.groups && groupName !== 'default' && !options.groups.includes(groupName)) {
       throw new ApiError(404, 'ResourceNotFoundException', `Schedule group ${groupName} does not exist.`);
     }
@@ -152,14 +158,18 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       schedules.delete(key);
       return {};
     },
-    ListSchedules: (_name: string, _body: unknown, query: URLSearchParams) => listSchedules([...schedules.values()], query),
+    ListSchedules: (_name: string, _body: unknown, query: URLSearchParams) =>
+      listSchedules([...schedules.values()], query),
   } satisfies Record<SchedulerOperation, (name: string, body: unknown, query: URLSearchParams) => unknown>;
 
   const route = (method: string, path: string): { operation: SchedulerOperation | 'Unknown'; name: string } => {
     if (path === '/schedules' && method === 'GET') return { operation: 'ListSchedules', name: '' };
     const match = /^\/schedules\/([^/]+)$/.exec(path);
     const byMethod: Record<string, SchedulerOperation> = {
-      POST: 'CreateSchedule', GET: 'GetSchedule', PUT: 'UpdateSchedule', DELETE: 'DeleteSchedule',
+      POST: 'CreateSchedule',
+      GET: 'GetSchedule',
+      PUT: 'UpdateSchedule',
+      DELETE: 'DeleteSchedule',
     };
     const operation = match ? byMethod[method] : undefined;
     return operation && match ? { operation, name: decodeURIComponent(match[1]) } : { operation: 'Unknown', name: '' };
@@ -179,8 +189,13 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
     }
     const { operation, name } = route(req.method ?? '', url.pathname);
     requests.push({
-      operation, method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams),
-      body: body ?? text, headers: flattenHeaders(req.headers), receivedAt: new Date(),
+      operation,
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: body ?? text,
+      headers: flattenHeaders(req.headers),
+      receivedAt: new Date(),
     });
     const failure = plan.take(operation);
     if (failure) {
@@ -190,9 +205,13 @@ export async function startFakeScheduler(options: FakeSchedulerOptions = {}): Pr
       });
     }
     if (operation === 'Unknown') {
-      return sendError(res, new ApiError(404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`));
+      return sendError(
+        res,
+        new ApiError(404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`),
+      );
     }
-    if (body === undefined) return sendError(res, new ApiError(400, 'SerializationException', 'Request body is not valid JSON'));
+    if (body === undefined)
+      return sendError(res, new ApiError(400, 'SerializationException', 'Request body is not valid JSON'));
     try {
       const answer = operations[operation](name, body, url.searchParams);
       if (operation !== 'GetSchedule' && operation !== 'ListSchedules') save();

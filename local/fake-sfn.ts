@@ -25,7 +25,10 @@ export interface TaskResponse {
 /** The fake. */
 export interface FakeSfn extends FakeHttpServer {
   /** Executions started, by name. */
-  readonly started: ReadonlyMap<string, { readonly input: string; readonly executionArn: string; readonly status: string }>;
+  readonly started: ReadonlyMap<
+    string,
+    { readonly input: string; readonly executionArn: string; readonly status: string }
+  >;
   /** Every StartExecution request, duplicates included. */
   readonly requests: readonly { readonly name: string; readonly input: string }[];
   /** Every SendTaskSuccess/SendTaskFailure request, refused ones included. */
@@ -55,7 +58,13 @@ function sendError(res: ServerResponse, type: string, message: string): void {
 }
 
 /** SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat against the broker's tokens. */
-function answerTask(res: ServerResponse, operation: string, body: RequestBody, tokens: TaskTokenBroker, log: TaskResponse[]): void {
+function answerTask(
+  res: ServerResponse,
+  operation: string,
+  body: RequestBody,
+  tokens: TaskTokenBroker,
+  log: TaskResponse[],
+): void {
   if (!body.taskToken) return sendError(res, 'InvalidToken', 'Invalid Token: taskToken is required');
   if (operation === 'SendTaskHeartbeat') return sendJson(res, 200, {}, JSON_1_0);
   let refused: string | undefined;
@@ -68,16 +77,32 @@ function answerTask(res: ServerResponse, operation: string, body: RequestBody, t
     }
     refused = tokens.complete(body.taskToken, { kind: 'success', output });
   } else {
-    refused = tokens.complete(body.taskToken, { kind: 'failure', error: body.error ?? '', ...(body.cause ? { cause: body.cause } : {}) });
+    refused = tokens.complete(body.taskToken, {
+      kind: 'failure',
+      error: body.error ?? '',
+      ...(body.cause ? { cause: body.cause } : {}),
+    });
   }
   log.push({ operation, ...(body.error ? { error: body.error } : {}), ...(refused ? { refused } : {}) });
-  if (refused) return sendError(res, refused, refused === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : 'Invalid Token');
+  if (refused)
+    return sendError(
+      res,
+      refused,
+      refused === 'TaskTimedOut' ? 'Task Timed Out: Provided task does not exist anymore' : 'Invalid Token',
+    );
   sendJson(res, 200, {}, JSON_1_0);
 }
 
 /** Starts the fake; `stateMachineArn` is the only state machine it knows. */
-export async function startFakeSfn(stateMachineArn: string, onStart: StartHandler, tokens: TaskTokenBroker = new TaskTokenBroker()): Promise<FakeSfn> {
-  const started = new Map<string, { input: string; executionArn: string; status: string; startDate: number; stopDate?: number }>();
+export async function startFakeSfn(
+  stateMachineArn: string,
+  onStart: StartHandler,
+  tokens: TaskTokenBroker = new TaskTokenBroker(),
+): Promise<FakeSfn> {
+  const started = new Map<
+    string,
+    { input: string; executionArn: string; status: string; startDate: number; stopDate?: number }
+  >();
   const requests: { name: string; input: string }[] = [];
   const taskResponses: TaskResponse[] = [];
 
@@ -93,18 +118,30 @@ export async function startFakeSfn(stateMachineArn: string, onStart: StartHandle
       return sendJson(
         res,
         200,
-        { executionArn: e.executionArn, stateMachineArn, name, status: e.status, input: e.input, startDate: e.startDate, ...(e.stopDate ? { stopDate: e.stopDate } : {}) },
+        {
+          executionArn: e.executionArn,
+          stateMachineArn,
+          name,
+          status: e.status,
+          input: e.input,
+          startDate: e.startDate,
+          ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+        },
         JSON_1_0,
       );
     }
-    if (operation !== 'StartExecution') return sendError(res, 'UnknownOperationException', `${target} is not served locally`);
-    if (body.stateMachineArn !== stateMachineArn) return sendError(res, 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
+    if (operation !== 'StartExecution')
+      return sendError(res, 'UnknownOperationException', `${target} is not served locally`);
+    if (body.stateMachineArn !== stateMachineArn)
+      return sendError(res, 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
     const name = body.name ?? `local-${Date.now()}`;
     const input = body.input ?? '{}';
     requests.push({ name, input });
     const existing = started.get(name);
-    if (existing && (existing.input !== input || existing.status !== 'RUNNING')) return sendError(res, 'ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
-    const executionArn = existing?.executionArn ?? `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (existing && (existing.input !== input || existing.status !== 'RUNNING'))
+      return sendError(res, 'ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+    const executionArn =
+      existing?.executionArn ?? `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const startDate = Date.now() / 1000;
     if (!existing) {
       started.set(name, { input, executionArn, status: 'RUNNING', startDate });

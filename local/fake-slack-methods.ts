@@ -30,7 +30,9 @@ export interface SlackViewShown {
 }
 
 /** A Web API answer: `ok` with the method's fields, or Slack's error code. */
-export type SlackResult = { readonly ok: true; readonly [key: string]: unknown } | { readonly ok: false; readonly error: string };
+export type SlackResult =
+  | { readonly ok: true; readonly [key: string]: unknown }
+  | { readonly ok: false; readonly error: string };
 
 /** One Web API method: its arguments in, Slack's answer out. */
 export type SlackMethod = (args: Args) => SlackResult;
@@ -71,8 +73,21 @@ export function slackMethods(workspace: SlackWorkspace): Record<string, SlackMet
   const isUserId = (id: string): boolean => /^[UW][A-Z0-9]+$/.test(id);
   const dmOf = (userId: string): string => workspace.dmChannels?.[userId] ?? `D${userId.slice(1)}`;
   const botMessage = (ts: string, text: unknown, blocks: unknown): Args => ({
-    user: botUserId, type: 'message', ts, bot_id: botId, app_id: appId, text: text ?? '', team: teamId,
-    bot_profile: { id: botId, deleted: false, name: 'Exec Assistant', updated: 1790012345, app_id: appId, team_id: teamId },
+    user: botUserId,
+    type: 'message',
+    ts,
+    bot_id: botId,
+    app_id: appId,
+    text: text ?? '',
+    team: teamId,
+    bot_profile: {
+      id: botId,
+      deleted: false,
+      name: 'Exec Assistant',
+      updated: 1790012345,
+      app_id: appId,
+      team_id: teamId,
+    },
     ...(blocks === undefined ? {} : { blocks }),
   });
   const hasContent = (args: Args): boolean =>
@@ -80,24 +95,45 @@ export function slackMethods(workspace: SlackWorkspace): Record<string, SlackMet
 
   return {
     'auth.test': () => ({
-      ok: true, url: 'https://acme-exec.slack.com/', team: 'acme-exec', user: 'exec_assistant',
-      team_id: teamId, user_id: botUserId, bot_id: botId, is_enterprise_install: false,
+      ok: true,
+      url: 'https://acme-exec.slack.com/',
+      team: 'acme-exec',
+      user: 'exec_assistant',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
     }),
     'chat.postMessage': (args) => {
       if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
       if (!hasContent(args)) return { ok: false, error: 'no_text' };
       const channel = isUserId(args.channel) ? dmOf(args.channel) : args.channel;
       const ts = nextTs();
-      messages.push({ method: 'chat.postMessage', channel, ts, text: args.text as string | undefined, blocks: args.blocks, args });
+      messages.push({
+        method: 'chat.postMessage',
+        channel,
+        ts,
+        text: args.text as string | undefined,
+        blocks: args.blocks,
+        args,
+      });
       return { ok: true, channel, ts, message: botMessage(ts, args.text, args.blocks) };
     },
     'chat.update': (args) => {
       const { channel, ts } = args;
       // Slack requires the DM id here, not the user id that chat.postMessage accepts.
-      if (typeof channel !== 'string' || channel === '' || isUserId(channel)) return { ok: false, error: 'channel_not_found' };
+      if (typeof channel !== 'string' || channel === '' || isUserId(channel))
+        return { ok: false, error: 'channel_not_found' };
       if (typeof ts !== 'string' || ts === '') return { ok: false, error: 'message_not_found' };
       if (!hasContent(args)) return { ok: false, error: 'no_text' };
-      messages.push({ method: 'chat.update', channel, ts, text: args.text as string | undefined, blocks: args.blocks, args });
+      messages.push({
+        method: 'chat.update',
+        channel,
+        ts,
+        text: args.text as string | undefined,
+        blocks: args.blocks,
+        args,
+      });
       return { ok: true, channel, ts, text: args.text ?? '', message: botMessage(ts, args.text, args.blocks) };
     },
     'chat.postEphemeral': (args) => {
@@ -106,7 +142,15 @@ export function slackMethods(workspace: SlackWorkspace): Record<string, SlackMet
       if (typeof user !== 'string' || !isUserId(user)) return { ok: false, error: 'user_not_in_channel' };
       if (!hasContent(args)) return { ok: false, error: 'no_text' };
       const ts = nextTs();
-      messages.push({ method: 'chat.postEphemeral', channel, ts, user, text: args.text as string | undefined, blocks: args.blocks, args });
+      messages.push({
+        method: 'chat.postEphemeral',
+        channel,
+        ts,
+        user,
+        text: args.text as string | undefined,
+        blocks: args.blocks,
+        args,
+      });
       return { ok: true, message_ts: ts };
     },
     'conversations.history': (args) => {
@@ -130,7 +174,13 @@ export function slackMethods(workspace: SlackWorkspace): Record<string, SlackMet
       };
     },
     'conversations.open': (args) => {
-      const users = typeof args.users === 'string' ? args.users.split(',').map((u) => u.trim()).filter(Boolean) : [];
+      const users =
+        typeof args.users === 'string'
+          ? args.users
+              .split(',')
+              .map((u) => u.trim())
+              .filter(Boolean)
+          : [];
       if (typeof args.channel === 'string' && args.channel !== '') return { ok: true, channel: { id: args.channel } };
       if (users.length === 0) return { ok: false, error: 'users_list_not_supplied' };
       if (!users.every(isUserId)) return { ok: false, error: 'user_not_found' };
@@ -144,29 +194,45 @@ export function slackMethods(workspace: SlackWorkspace): Record<string, SlackMet
       if (problem) return { ok: false, error: problem };
       homeTabs.set(args.user_id, view as Record<string, unknown>);
       viewLog.push({ method: 'views.publish', userId: args.user_id, view: view as Record<string, unknown>, at: now() });
-      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
+      return {
+        ok: true,
+        view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) },
+      };
     },
     'views.open': (args) => {
       const view = typeof args.view === 'string' ? parseJson(args.view) : args.view;
       // Slack requires the interaction's trigger id (it expires 3 s after the click).
-      if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_arguments' };
+      if (typeof args.trigger_id !== 'string' || args.trigger_id === '')
+        return { ok: false, error: 'invalid_arguments' };
       const problem = viewProblem(view, 'modal');
       if (problem) return { ok: false, error: problem };
       openedViews.push({ triggerId: args.trigger_id, view: view as Record<string, unknown> });
       viewLog.push({ method: 'views.open', view: view as Record<string, unknown>, at: now() });
-      return { ok: true, view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) } };
+      return {
+        ok: true,
+        view: { id: viewId(), team_id: teamId, app_id: appId, bot_id: botId, ...(view as Record<string, unknown>) },
+      };
     },
     'users.info': (args) => {
       const id = args.user;
       if (typeof id !== 'string' || !isUserId(id)) return { ok: false, error: 'user_not_found' };
       const tz = timeZones.get(id) ?? DEFAULT_TIME_ZONE;
-      const label = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
-        .formatToParts(now()).find((p) => p.type === 'timeZoneName')?.value ?? tz;
+      const label =
+        new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
+          .formatToParts(now())
+          .find((p) => p.type === 'timeZoneName')?.value ?? tz;
       return {
         ok: true,
         user: {
-          id, team_id: teamId, name: id.toLowerCase(), real_name: id, deleted: false, is_bot: false,
-          tz, tz_label: label, tz_offset: timeZoneOffsetSeconds(tz, now()),
+          id,
+          team_id: teamId,
+          name: id.toLowerCase(),
+          real_name: id,
+          deleted: false,
+          is_bot: false,
+          tz,
+          tz_label: label,
+          tz_offset: timeZoneOffsetSeconds(tz, now()),
           profile: { real_name: id, display_name: id, team: teamId },
         },
       };

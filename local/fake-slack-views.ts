@@ -12,7 +12,8 @@ export function viewProblem(view: unknown, type: 'home' | 'modal'): string | und
   if (!Array.isArray(v['blocks']) || v['blocks'].length > VIEW_MAX_BLOCKS) return 'invalid_arguments';
   if (type === 'modal') {
     const title = v['title'] as { text?: unknown } | undefined;
-    if (typeof title?.text !== 'string' || title.text.length === 0 || title.text.length > MODAL_TITLE_MAX) return 'invalid_arguments';
+    if (typeof title?.text !== 'string' || title.text.length === 0 || title.text.length > MODAL_TITLE_MAX)
+      return 'invalid_arguments';
   }
   return undefined;
 }

@@ -134,7 +134,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const openedViews: { triggerId: string; view: Record<string, unknown> }[] = [];
   const viewLog: SlackViewShown[] = [];
   const methods = slackMethods({
-    teamId, botUserId, botId, appId, now, dmChannels: options.dmChannels, timeZones, messages, homeTabs, openedViews, viewLog,
+    teamId,
+    botUserId,
+    botId,
+    appId,
+    now,
+    dmChannels: options.dmChannels,
+    timeZones,
+    messages,
+    homeTabs,
+    openedViews,
+    viewLog,
   });
 
   const authorise = (headers: Record<string, string>, args: Args): string | undefined => {
@@ -153,10 +163,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     applyFailure(res, spec, (status): { body: unknown; headers: Record<string, string> } =>
       status === 429
         ? { body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } }
-        : { body: { ok: false, error: 'internal_error' }, headers: {} });
+        : { body: { ok: false, error: 'internal_error' }, headers: {} },
+    );
   };
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> => {
+  const handleApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const headers = flattenHeaders(req.headers);
     const args = parseArgs(await readBody(req), headers['content-type'] ?? '', query);
     requests.push({ method, args: args ?? {}, headers, receivedAt: new Date() });

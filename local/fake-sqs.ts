@@ -10,8 +10,23 @@
  * event source mapping does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyFailure, FailurePlan, type FailureSpec, type FakeHttpServer, readBody, sendJson, startHttpServer } from './fake-http';
-import { createQueueStore, type FakeQueue, type FakeSqsMessage, inFlight, SqsError, systemAttributes } from './sqs-queues';
+import {
+  applyFailure,
+  FailurePlan,
+  type FailureSpec,
+  type FakeHttpServer,
+  readBody,
+  sendJson,
+  startHttpServer,
+} from './fake-http';
+import {
+  createQueueStore,
+  type FakeQueue,
+  type FakeSqsMessage,
+  inFlight,
+  SqsError,
+  systemAttributes,
+} from './sqs-queues';
 
 export { DEDUP_WINDOW_MS, type FakeQueue, type FakeSqsMessage, systemAttributes } from './sqs-queues';
 
@@ -56,10 +71,16 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
   let offset = 0;
   const now = () => Date.now() + offset;
   let baseUrl = '';
-  const { queues, createQueue, queueOf, send, receive, byHandle } = createQueueStore({ region, baseUrl: () => baseUrl, now });
+  const { queues, createQueue, queueOf, send, receive, byHandle } = createQueueStore({
+    region,
+    baseUrl: () => baseUrl,
+    now,
+  });
 
   const operations: Record<string, (input: Record<string, unknown>) => unknown> = {
-    CreateQueue: (input) => ({ QueueUrl: createQueue(String(input['QueueName']), (input['Attributes'] ?? {}) as Record<string, string>).url }),
+    CreateQueue: (input) => ({
+      QueueUrl: createQueue(String(input['QueueName']), (input['Attributes'] ?? {}) as Record<string, string>).url,
+    }),
     GetQueueUrl: (input) => ({ QueueUrl: queueOf(input['QueueName']).url }),
     SendMessage: (input) => send(queueOf(input['QueueUrl']), input),
     ReceiveMessage: (input) => {
@@ -84,9 +105,14 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
     ChangeMessageVisibility: (input) => {
       const queue = queueOf(input['QueueUrl']);
       const message = byHandle(queue, input['ReceiptHandle']);
-      if (!message || !inFlight(message, now())) throw new SqsError('MessageNotInflight', 'The message referred to is not in flight.');
+      if (!message || !inFlight(message, now()))
+        throw new SqsError('MessageNotInflight', 'The message referred to is not in flight.');
       const seconds = Number(input['VisibilityTimeout']);
-      if (!(seconds >= 0 && seconds <= 43_200)) throw new SqsError('InvalidParameterValue', `VisibilityTimeout must be 0..43200, got ${String(input['VisibilityTimeout'])}`);
+      if (!(seconds >= 0 && seconds <= 43_200))
+        throw new SqsError(
+          'InvalidParameterValue',
+          `VisibilityTimeout must be 0..43200, got ${String(input['VisibilityTimeout'])}`,
+        );
       message.visibleAt = now() + seconds * 1000;
       return {};
     },
@@ -117,19 +143,33 @@ export async function startFakeSqs(options: { readonly region?: string } = {}): 
     requests.push({ operation, input });
     const failure = plan.take(operation);
     if (failure) {
-      applyFailure(res, failure, (status) => ({ body: { __type: status >= 500 ? 'com.amazonaws.sqs#InternalError' : 'com.amazonaws.sqs#RequestThrottled', message: 'injected failure' } }));
+      applyFailure(res, failure, (status) => ({
+        body: {
+          __type: status >= 500 ? 'com.amazonaws.sqs#InternalError' : 'com.amazonaws.sqs#RequestThrottled',
+          message: 'injected failure',
+        },
+      }));
       return;
     }
     const run = operations[operation];
     try {
-      if (!run) throw new SqsError('InvalidAction', `The action ${operation || '(none)'} is not valid for this endpoint.`);
+      if (!run)
+        throw new SqsError('InvalidAction', `The action ${operation || '(none)'} is not valid for this endpoint.`);
       sendJson(res, 200, run(input), { 'content-type': 'application/x-amz-json-1.0' });
     } catch (error) {
-      const e = error instanceof SqsError ? error : new SqsError('InternalError', error instanceof Error ? error.message : String(error), 500);
-      sendJson(res, e.status, { __type: `com.amazonaws.sqs#${e.code}`, message: e.message }, {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-query-error': `${QUERY_CODES[e.code] ?? e.code};${e.status >= 500 ? 'Receiver' : 'Sender'}`,
-      });
+      const e =
+        error instanceof SqsError
+          ? error
+          : new SqsError('InternalError', error instanceof Error ? error.message : String(error), 500);
+      sendJson(
+        res,
+        e.status,
+        { __type: `com.amazonaws.sqs#${e.code}`, message: e.message },
+        {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-query-error': `${QUERY_CODES[e.code] ?? e.code};${e.status >= 500 ? 'Receiver' : 'Sender'}`,
+        },
+      );
     }
   };
 

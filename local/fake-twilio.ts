@@ -131,7 +131,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const inFlight = new Set<Promise<void>>();
 
   /** Posts a status callback as Twilio does: form-encoded, signed over the exact URL with the account's token. */
-  const postStatus = async (url: string, message: TwilioMessageResource, status: string, errorCode?: number): Promise<void> => {
+  const postStatus = async (
+    url: string,
+    message: TwilioMessageResource,
+    status: string,
+    errorCode?: number,
+  ): Promise<void> => {
     const params: Record<string, string> = {
       ...(errorCode !== undefined ? { ErrorCode: String(errorCode) } : {}),
       SmsSid: message.sid,
@@ -146,7 +151,11 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     const signature = getExpectedTwilioSignature(options.authToken ?? 'fake-twilio-token', url, params);
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TwilioProxy/1.1', 'x-twilio-signature': signature },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'TwilioProxy/1.1',
+        'x-twilio-signature': signature,
+      },
       body: new URLSearchParams(params).toString(),
     });
     await res.arrayBuffer();
@@ -185,22 +194,42 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     return (options.accountSid ?? user) === user && (options.authToken ?? password) === password;
   };
 
-  const createMessage = (res: ServerResponse, accountSid: string, form: Record<string, string>, hold: boolean): void => {
+  const createMessage = (
+    res: ServerResponse,
+    accountSid: string,
+    form: Record<string, string>,
+    hold: boolean,
+  ): void => {
     const { To: to, From: from, Body: body = '', MessagingServiceSid: service } = form;
     if (!to) return sendJson(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
-    if (!isValidNumber(to)) return sendJson(res, 400, twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`));
+    if (!isValidNumber(to))
+      return sendJson(res, 400, twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`));
     if (!from && !service) return sendJson(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
     if (body === '' && !form.MediaUrl) return sendJson(res, 400, twilioError(400, 21602, 'Message body is required.'));
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const created = twilioDate(now());
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}`;
     const message: TwilioMessageResource = {
-      account_sid: accountSid, api_version: '2010-04-01', body, date_created: created, date_sent: null,
-      date_updated: created, direction: 'outbound-api', error_code: null, error_message: null,
-      from: from ?? null, messaging_service_sid: service ?? null, num_media: form.MediaUrl ? '1' : '0',
-      num_segments: String(body.length <= 160 ? 1 : Math.ceil(body.length / 153)), price: null, price_unit: 'USD',
-      sid, status: service && !from ? 'accepted' : 'queued', subresource_uris: { media: `${uri}/Media.json` },
-      to, uri: `${uri}.json`,
+      account_sid: accountSid,
+      api_version: '2010-04-01',
+      body,
+      date_created: created,
+      date_sent: null,
+      date_updated: created,
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from: from ?? null,
+      messaging_service_sid: service ?? null,
+      num_media: form.MediaUrl ? '1' : '0',
+      num_segments: String(body.length <= 160 ? 1 : Math.ceil(body.length / 153)),
+      price: null,
+      price_unit: 'USD',
+      sid,
+      status: service && !from ? 'accepted' : 'queued',
+      subresource_uris: { media: `${uri}/Media.json` },
+      to,
+      uri: `${uri}.json`,
     };
     messages.push(message);
     if (hold) held.add(res);
@@ -246,10 +275,16 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       }));
     }
     if (!authenticated(headers.authorization)) {
-      return sendJson(res, 401, twilioError(401, 20003, 'Authenticate'), { 'www-authenticate': 'Basic realm="Twilio API"' });
+      return sendJson(res, 401, twilioError(401, 20003, 'Authenticate'), {
+        'www-authenticate': 'Basic realm="Twilio API"',
+      });
     }
     const match = MESSAGES_PATH.exec(path);
-    if (!match || (req.method !== 'POST' && req.method !== 'GET') || (options.accountSid !== undefined && match[1] !== options.accountSid)) {
+    if (
+      !match ||
+      (req.method !== 'POST' && req.method !== 'GET') ||
+      (options.accountSid !== undefined && match[1] !== options.accountSid)
+    ) {
       return sendJson(res, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
     }
     if (req.method === 'GET') return listMessages(res, match[1], parsed.searchParams, path);

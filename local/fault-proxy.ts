@@ -26,11 +26,17 @@ export interface FaultProxyOptions<S extends ProxyFailure> {
    * (a timeout); {@link APPLY_THEN_HOLD} passes it on to the emulator, which acts on it, and holds the emulator's
    * answer (the service accepted the request, the answer never came back).
    */
-  readonly answer: (spec: S, req: http.IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | typeof APPLY_THEN_HOLD | undefined;
+  readonly answer: (
+    spec: S,
+    req: http.IncomingMessage,
+  ) => { status: number; headers: Record<string, string>; body: string } | typeof APPLY_THEN_HOLD | undefined;
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Told of each forwarded request and the emulator's answer, after the answer was sent. */
-  readonly onForwarded?: (request: { readonly url: string; readonly body: string }, response: { readonly status: number; readonly body: string }) => void;
+  readonly onForwarded?: (
+    request: { readonly url: string; readonly body: string },
+    response: { readonly status: number; readonly body: string },
+  ) => void;
 }
 
 /** A request as it reached the proxy. */
@@ -70,7 +76,13 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
     }
     await new Promise<void>((resolve, reject) => {
       const forward = http.request(
-        { host: '127.0.0.1', port: options.targetPort, method: req.method, path: req.url, headers: flattenHeaders(req.headers) },
+        {
+          host: '127.0.0.1',
+          port: options.targetPort,
+          method: req.method,
+          path: req.url,
+          headers: flattenHeaders(req.headers),
+        },
         (upstream) => {
           if (action === APPLY_THEN_HOLD) {
             held.add(res);
@@ -83,7 +95,10 @@ export async function startFaultProxy<S extends ProxyFailure>(options: FaultProx
           upstream.pipe(res);
           upstream.on('end', () => {
             resolve();
-            options.onForwarded?.({ url: req.url ?? '/', body }, { status: upstream.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') });
+            options.onForwarded?.(
+              { url: req.url ?? '/', body },
+              { status: upstream.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') },
+            );
           });
         },
       );

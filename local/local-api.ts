@@ -46,7 +46,10 @@ export function toApiGatewayEvent(request: LocalRequest): ApiGatewayEvent {
     rawPath: request.url.pathname,
     rawQueryString: request.url.search.slice(1),
     headers: { ...request.headers },
-    requestContext: { http: { method: request.method, path: request.url.pathname, sourceIp: request.sourceIp }, stage: '$default' },
+    requestContext: {
+      http: { method: request.method, path: request.url.pathname, sourceIp: request.sourceIp },
+      stage: '$default',
+    },
     body: request.body,
     isBase64Encoded: false,
   };
@@ -54,7 +57,11 @@ export function toApiGatewayEvent(request: LocalRequest): ApiGatewayEvent {
 
 /** Writes a Lambda proxy result back as the route's answer. */
 export function fromApiGatewayResult(result: ApiGatewayResult): LocalResponse {
-  return { status: result.statusCode, headers: { 'content-type': 'application/json', ...result.headers }, body: result.body };
+  return {
+    status: result.statusCode,
+    headers: { 'content-type': 'application/json', ...result.headers },
+    body: result.body,
+  };
 }
 
 /**
@@ -67,11 +74,21 @@ export async function startLocalApi(
   onError: (error: Error) => void,
 ): Promise<LocalApi> {
   const server = await startHttpServer(async (req, res) => {
-    const send = (answer: LocalResponse): void => void res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
+    const send = (answer: LocalResponse): void =>
+      void res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
-    if (!route) return send(jsonResponse(404, { message: `no route for ${req.method} ${url.pathname}`, routes: Object.keys(routes) }));
-    const request = { method: req.method ?? 'GET', url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: req.socket.remoteAddress ?? '' };
+    if (!route)
+      return send(
+        jsonResponse(404, { message: `no route for ${req.method} ${url.pathname}`, routes: Object.keys(routes) }),
+      );
+    const request = {
+      method: req.method ?? 'GET',
+      url,
+      headers: flattenHeaders(req.headers),
+      body: await readBody(req),
+      sourceIp: req.socket.remoteAddress ?? '',
+    };
     try {
       send(await route(request));
     } catch (error) {

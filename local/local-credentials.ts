@@ -12,7 +12,9 @@ export const LOCAL_CREDENTIALS = {
   twilioFromNumber: '+15005550006',
   sesFromEmail: 'assistant@exec-assistant.local',
   /** The email links' signing keys, in the secret's JSON shape (`ACTION_LINK_KEYS`). */
-  actionLinkKeys: JSON.stringify({ current: { id: 'local1', key: 'local-link-signing-key-0123456789abcdef0123456789' } }),
+  actionLinkKeys: JSON.stringify({
+    current: { id: 'local1', key: 'local-link-signing-key-0123456789abcdef0123456789' },
+  }),
 } as const;
 
 /** What the Slack bot's reminders target locally (the stack gives real ARNs on AWS). */

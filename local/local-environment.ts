@@ -16,7 +16,14 @@ import { FakeTwilio, startFakeTwilio } from './fake-twilio';
 import { LocalSes, startLocalSes } from './local-ses';
 import { deliverSesEvent, startReceiptsApi } from './receipts-api';
 import { TaskTokenBroker } from './task-tokens';
-import { CfnTemplate, localDefinition, routingEnvironment, synthesizeTemplate, tableEnvironment, tableSpecs } from './synth';
+import {
+  CfnTemplate,
+  localDefinition,
+  routingEnvironment,
+  synthesizeTemplate,
+  tableEnvironment,
+  tableSpecs,
+} from './synth';
 import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
 import { LocalWorkflow } from './workflow-runner';
 import { SqsEventSource } from './sqs-event-source';
@@ -101,7 +108,13 @@ export interface LocalEnvironment {
   /** SQS: the Slack bot's work queue (FIFO) and its dead-letter queue. */
   readonly sqs: FakeSqs;
   /** The work queue's URL and settings (from the template). */
-  readonly workQueue: { readonly url: string; readonly arn: string; readonly name: string; readonly deadLetterQueue: string; readonly maxReceiveCount: number };
+  readonly workQueue: {
+    readonly url: string;
+    readonly arn: string;
+    readonly name: string;
+    readonly deadLetterQueue: string;
+    readonly maxReceiveCount: number;
+  };
   /**
    * The real worker handler attached to the work queue (loaded on first use, after the environment is set):
    * `worker().drain()` delivers until the queue is empty.
@@ -126,7 +139,9 @@ export interface LocalEndpoint {
  * Starts servers together; if one fails (a busy port), closes those that started before rethrowing, so a failed
  * start leaves no port taken.
  */
-async function allOrNone<T extends readonly { close(): Promise<void> }[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+async function allOrNone<T extends readonly { close(): Promise<void> }[]>(
+  starting: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
   const settled = await Promise.allSettled(starting);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
@@ -168,7 +183,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const real = options.real ?? {};
   const env: Record<string, string> = {
     AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-    ...(real.ses ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SES: ses.url, AWS_ENDPOINT_URL_SESV2: ses.url }),
+    ...(real.ses
+      ? {}
+      : {
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL_SES: ses.url,
+          AWS_ENDPOINT_URL_SESV2: ses.url,
+        }),
     AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDirect ? dynamo.endpoint : dynamoFaults.url,
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
@@ -231,7 +253,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     smsWebhookUrl: receiptsApi.smsWebhookUrl,
     apiUrl: receiptsApi.url,
     sqs,
-    workQueue: { url: workQueueUrl, arn: workQueueArn, ...LOCAL_WORK_QUEUE, maxReceiveCount: queueSpec.maxReceiveCount },
+    workQueue: {
+      url: workQueueUrl,
+      arn: workQueueArn,
+      ...LOCAL_WORK_QUEUE,
+      maxReceiveCount: queueSpec.maxReceiveCount,
+    },
     worker() {
       worker ??= attachWorker(sqs);
       return worker;
@@ -242,7 +269,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     },
     endpoints: [
       { name: 'DynamoDB (dynalite)', url: dynamo.endpoint },
-      { name: "DynamoDB for the functions (fault proxy)", url: dynamoFaults.url },
+      { name: 'DynamoDB for the functions (fault proxy)', url: dynamoFaults.url },
       { name: 'Slack Web API stand-in', url: slack.url },
       { name: 'Twilio stand-in', url: twilio.url },
       { name: 'SES (aws-ses-v2-local)', url: ses.url },
@@ -263,7 +290,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     },
     async close() {
       await worker?.stop();
-      await Promise.all([sqs.close(), slack.close(), twilio.close(), ses.close(), sfn.close(), receiptsApi.close(), scheduler.stopFiring().then(() => scheduler.close())]);
+      await Promise.all([
+        sqs.close(),
+        slack.close(),
+        twilio.close(),
+        ses.close(),
+        sfn.close(),
+        receiptsApi.close(),
+        scheduler.stopFiring().then(() => scheduler.close()),
+      ]);
       await dynamoFaults.close();
       await dynamo.close();
     },

@@ -52,7 +52,9 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
     if (invocations.length === 0) return;
     const jobs = invocations.reduce((n, i) => n + i.messageIds.length, 0);
     const failed = invocations.reduce((n, i) => n + i.failed.length, 0);
-    log(`Worker: ${jobs} job(s) delivered in ${invocations.length} invocation(s)${failed ? `, ${failed} failed and retried` : ''}`);
+    log(
+      `Worker: ${jobs} job(s) delivered in ${invocations.length} invocation(s)${failed ? `, ${failed} failed and retried` : ''}`,
+    );
     printSlack(from);
   };
   return {
@@ -70,7 +72,9 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
     },
     'POST /twilio/status': async (request) => {
       const answer = await servedRoute(request);
-      log(`Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`);
+      log(
+        `Twilio status callback: ${new URLSearchParams(request.body).get('MessageStatus') ?? '?'} → ${answer.status}`,
+      );
       return answer;
     },
     'POST /twilio/sms': async (request) => {
@@ -100,7 +104,9 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
       try {
         parsed = JSON.parse(request.body);
       } catch {
-        return jsonResponse(400, { message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}' });
+        return jsonResponse(400, {
+          message: 'the body is not JSON: expected {"Entries":[{"Source","DetailType","Detail"}]}',
+        });
       }
       try {
         return jsonResponse(200, await runtime.publish(parseEventsRequest(parsed)));
@@ -122,10 +128,19 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
     // the request started has finished, what the executive was shown since then.
     'GET /local/slack': async (request) => {
       const since = request.url.searchParams.get('since');
-      if (since === null) return jsonResponse(200, { cursor: slackCursor(slack), responseUrl: slack.responseUrl(), realSlack: deps.realSlack });
+      if (since === null)
+        return jsonResponse(200, {
+          cursor: slackCursor(slack),
+          responseUrl: slack.responseUrl(),
+          realSlack: deps.realSlack,
+        });
       await deps.executions.idle();
       try {
-        return jsonResponse(200, { cursor: slackCursor(slack), items: slackFeedSince(slack, since), realSlack: deps.realSlack });
+        return jsonResponse(200, {
+          cursor: slackCursor(slack),
+          items: slackFeedSince(slack, since),
+          realSlack: deps.realSlack,
+        });
       } catch (error) {
         return jsonResponse(400, { message: (error as Error).message });
       }
@@ -135,8 +150,13 @@ export function localRoutes(deps: LocalRoutesDeps): Record<string, LocalRoute> {
         const { users } = await runtime.contents();
         const seed = parseSeed(request.body, 'the seed', { knownUserIds: users.map((u) => u.user_id) });
         await runtime.seed(seed);
-        log(`Seeded ${seed.users.length} user(s) and ${seed.meetings.length} meeting(s): ${[...seed.users.map((u) => u.user_id), ...seed.meetings.map((m) => m.meeting_id)].join(', ')}.`);
-        return jsonResponse(200, { users: seed.users.map((u) => u.user_id), meetings: seed.meetings.map((m) => m.meeting_id) });
+        log(
+          `Seeded ${seed.users.length} user(s) and ${seed.meetings.length} meeting(s): ${[...seed.users.map((u) => u.user_id), ...seed.meetings.map((m) => m.meeting_id)].join(', ')}.`,
+        );
+        return jsonResponse(200, {
+          users: seed.users.map((u) => u.user_id),
+          meetings: seed.meetings.map((m) => m.meeting_id),
+        });
       } catch (error) {
         if (error instanceof SeedError) return jsonResponse(400, { message: error.message, problems: error.problems });
         throw error;

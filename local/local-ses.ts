@@ -63,8 +63,16 @@ export interface LocalSes extends FakeHttpServer {
 }
 
 /** An SES v2 (REST-JSON) error answer: the error's name in `x-amzn-errortype`, as the SDK reads it. */
-function sesV2Error(status: number, code: string, message: string): { status: number; headers: Record<string, string>; body: string } {
-  return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body: JSON.stringify({ message }) };
+function sesV2Error(
+  status: number,
+  code: string,
+  message: string,
+): { status: number; headers: Record<string, string>; body: string } {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': code },
+    body: JSON.stringify({ message }),
+  };
 }
 
 /** What an SES send (v1 form `SendEmail`, or v2 JSON `outbound-emails`) says about its mail, for the configuration set's event. */
@@ -76,10 +84,18 @@ interface SentMail {
   readonly source: string;
 }
 
-function sentMailOf(request: { url: string; body: string }, response: { status: number; body: string }): SentMail | undefined {
+function sentMailOf(
+  request: { url: string; body: string },
+  response: { status: number; body: string },
+): SentMail | undefined {
   if (response.status !== 200) return undefined;
   if (request.url.startsWith('/v2/email/outbound-emails')) {
-    const body = JSON.parse(request.body) as { ConfigurationSetName?: string; EmailTags?: { Name: string; Value: string }[]; Destination?: { ToAddresses?: string[] }; FromEmailAddress?: string };
+    const body = JSON.parse(request.body) as {
+      ConfigurationSetName?: string;
+      EmailTags?: { Name: string; Value: string }[];
+      Destination?: { ToAddresses?: string[] };
+      FromEmailAddress?: string;
+    };
     const tags: Record<string, string[]> = {};
     for (const tag of body.EmailTags ?? []) tags[tag.Name] = [tag.Value];
     return {
@@ -93,7 +109,8 @@ function sentMailOf(request: { url: string; body: string }, response: { status: 
   const form = new URLSearchParams(request.body);
   if (form.get('Action') !== 'SendEmail') return undefined;
   const tags: Record<string, string[]> = {};
-  for (let i = 1; form.has(`Tags.member.${i}.Name`); i++) tags[form.get(`Tags.member.${i}.Name`) as string] = [form.get(`Tags.member.${i}.Value`) ?? ''];
+  for (let i = 1; form.has(`Tags.member.${i}.Name`); i++)
+    tags[form.get(`Tags.member.${i}.Name`) as string] = [form.get(`Tags.member.${i}.Value`) ?? ''];
   return {
     configurationSet: form.get('ConfigurationSetName') ?? undefined,
     messageId: /<MessageId>([^<]+)<\/MessageId>/.exec(response.body)?.[1],
@@ -140,14 +157,25 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       resources: [`arn:aws:ses:us-east-1:123456789012:configuration-set/${configurationSet}`],
       detail:
         script.kind === 'delivered'
-          ? { eventType: 'Delivery', mail, delivery: { timestamp: now.toISOString(), recipients: [to], smtpResponse: '250 2.6.0 Message received' } }
+          ? {
+              eventType: 'Delivery',
+              mail,
+              delivery: { timestamp: now.toISOString(), recipients: [to], smtpResponse: '250 2.6.0 Message received' },
+            }
           : {
               eventType: 'Bounce',
               mail,
               bounce: {
                 bounceType: 'Permanent',
                 bounceSubType: 'General',
-                bouncedRecipients: [{ emailAddress: to, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+                bouncedRecipients: [
+                  {
+                    emailAddress: to,
+                    action: 'failed',
+                    status: '5.1.1',
+                    diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+                  },
+                ],
                 timestamp: now.toISOString(),
               },
             },
@@ -170,7 +198,14 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       if (failure.kind === 'timeout') return undefined;
       if (req.url?.startsWith('/v2/')) {
         if (failure.kind === 'rejected') return sesV2Error(400, 'MessageRejected', 'Email address is not verified.');
-        const name = failure.status === 503 ? 'ServiceUnavailableException' : failure.status === 429 ? 'TooManyRequestsException' : failure.status >= 500 ? 'InternalServiceErrorException' : 'BadRequestException';
+        const name =
+          failure.status === 503
+            ? 'ServiceUnavailableException'
+            : failure.status === 429
+              ? 'TooManyRequestsException'
+              : failure.status >= 500
+                ? 'InternalServiceErrorException'
+                : 'BadRequestException';
         return sesV2Error(failure.status, name, `Local failure ${failure.status}`);
       }
       const xml =
@@ -181,7 +216,11 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
               `Local failure ${failure.status}`,
               failure.status >= 500 ? 'Receiver' : 'Sender',
             );
-      return { status: failure.kind === 'rejected' ? 400 : failure.status, headers: { 'content-type': 'text/xml' }, body: xml };
+      return {
+        status: failure.kind === 'rejected' ? 400 : failure.status,
+        headers: { 'content-type': 'text/xml' },
+        body: xml,
+      };
     },
     ...(options.port !== undefined ? { port: options.port } : {}),
     onForwarded,

@@ -8,7 +8,11 @@ import { escapeHtml } from '../lambda/shared/messages';
 import type { LocalResponse } from './local-api';
 import type { StoredEmail } from './local-ses';
 
-const html = (status: number, body: string): LocalResponse => ({ status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body });
+const html = (status: number, body: string): LocalResponse => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  body,
+});
 
 function unsubscribeUrl(email: StoredEmail): string | undefined {
   const header = email.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value;
@@ -19,7 +23,11 @@ function unsubscribeUrl(email: StoredEmail): string | undefined {
 export function mailPage(emails: readonly StoredEmail[], id: string | null): LocalResponse {
   if (id !== null) {
     const email = emails.find((e) => e.messageId === id);
-    if (!email) return html(404, `<!doctype html><html lang="en"><title>Not found</title><h1>No email ${escapeHtml(id)}</h1></html>`);
+    if (!email)
+      return html(
+        404,
+        `<!doctype html><html lang="en"><title>Not found</title><h1>No email ${escapeHtml(id)}</h1></html>`,
+      );
     return html(200, email.body.html ?? `<pre>${escapeHtml(email.body.text ?? '')}</pre>`);
   }
   const rows = [...emails].reverse().map((e) => {
@@ -39,7 +47,9 @@ export function mailPage(emails: readonly StoredEmail[], id: string | null): Loc
     [
       '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local inbox</title></head><body>',
       '<h1>Emails the local SES took</h1>',
-      rows.length > 0 ? `<ul>${rows.join('\n')}</ul>` : '<p>None yet. Try <code>npm start -- --fail slack,sms</code>, or <code>npm start -- notify m-qbr4</code> with Slack and SMS failing.</p>',
+      rows.length > 0
+        ? `<ul>${rows.join('\n')}</ul>`
+        : '<p>None yet. Try <code>npm start -- --fail slack,sms</code>, or <code>npm start -- notify m-qbr4</code> with Slack and SMS failing.</p>',
       '</body></html>',
     ].join('\n'),
   );

@@ -17,7 +17,10 @@ type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResu
 type EventHandler = (event: unknown) => Promise<unknown>;
 
 /** The email links' routes, `METHOD path` as the local API keys them. */
-export const EMAIL_LINK_ROUTES: readonly string[] = Object.values(EMAIL_LINK_PATHS).flatMap((path) => [`GET ${path}`, `POST ${path}`]);
+export const EMAIL_LINK_ROUTES: readonly string[] = Object.values(EMAIL_LINK_PATHS).flatMap((path) => [
+  `GET ${path}`,
+  `POST ${path}`,
+]);
 
 /**
  * The provider-facing routes served here, `METHOD path` → the real handler's entry, each loaded on first use (after
@@ -32,9 +35,17 @@ const loaded = new Map<string, ProxyHandler>();
 let sesEvents: EventHandler | undefined;
 
 /** The REST API (v1) Lambda proxy event for a request, as API Gateway builds it. */
-export function restProxyEvent(method: string, url: URL, headers: Readonly<Record<string, string>>, body: string): APIGatewayProxyEvent {
+export function restProxyEvent(
+  method: string,
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): APIGatewayProxyEvent {
   const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null;
-  const multiQuery = url.searchParams.size > 0 ? Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k)])) : null;
+  const multiQuery =
+    url.searchParams.size > 0
+      ? Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k)]))
+      : null;
   return {
     resource: url.pathname,
     path: url.pathname,
@@ -74,7 +85,11 @@ export async function proxyRoute(request: LocalRequest): Promise<LocalResponse |
   let handler = loaded.get(entry);
   if (!handler) loaded.set(entry, (handler = loadHandler<ProxyHandler>(entry)));
   const result = await handler(restProxyEvent(request.method, request.url, request.headers, request.body));
-  return { status: result.statusCode, headers: { ...(result.headers as Record<string, string> | undefined) }, body: result.body };
+  return {
+    status: result.statusCode,
+    headers: { ...(result.headers as Record<string, string> | undefined) },
+    body: result.body,
+  };
 }
 
 /** {@link proxyRoute} for a route the local API registered (so it exists). */
@@ -91,15 +106,27 @@ export async function deliverSesEvent(event: unknown): Promise<void> {
 }
 
 /** A loopback server with Twilio's routes and the email links' (the workflow tests' stand-in of the API). */
-export async function startReceiptsApi(): Promise<FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }> {
+export async function startReceiptsApi(): Promise<
+  FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }
+> {
   const server = await startHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const answer = await proxyRoute({ method: req.method ?? 'GET', url, headers: flattenHeaders(req.headers), body: await readBody(req), sourceIp: '127.0.0.1' });
+    const answer = await proxyRoute({
+      method: req.method ?? 'GET',
+      url,
+      headers: flattenHeaders(req.headers),
+      body: await readBody(req),
+      sourceIp: '127.0.0.1',
+    });
     if (!answer) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
   });
-  return { ...server, statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}`, smsWebhookUrl: `${server.url}${TWILIO_SMS_PATH}` };
+  return {
+    ...server,
+    statusCallbackUrl: `${server.url}${TWILIO_STATUS_PATH}`,
+    smsWebhookUrl: `${server.url}${TWILIO_SMS_PATH}`,
+  };
 }

@@ -110,17 +110,28 @@ type BotHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ApiGatew
 function startupError(error: unknown, what: string, option: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const port = (error as { port?: number }).port;
-  if (code === 'EADDRINUSE') return new StartupError(`Port ${port} (${what}) is already in use, by another npm start or another program: stop it, or choose another port with ${option}.`);
-  if (code === 'EACCES') return new StartupError(`Port ${port} (${what}) needs privileges this user does not have: choose a port above 1023 with ${option}.`);
+  if (code === 'EADDRINUSE')
+    return new StartupError(
+      `Port ${port} (${what}) is already in use, by another npm start or another program: stop it, or choose another port with ${option}.`,
+    );
+  if (code === 'EACCES')
+    return new StartupError(
+      `Port ${port} (${what}) needs privileges this user does not have: choose a port above 1023 with ${option}.`,
+    );
   return error;
 }
 
 /** Starts everything and, when the data is new and `demo` is not false, seeds demo data and publishes one event. */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
-  if (options.reset && !options.dataDir) throw new StartupError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway).');
+  if (options.reset && !options.dataDir)
+    throw new StartupError(
+      '--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway).',
+    );
   const drills = parseFailDrills((options.fail ?? []).join(','));
-  const folder: DataFolder | undefined = options.dataDir ? openDataFolder(options.dataDir, { reset: options.reset ?? false }) : undefined;
+  const folder: DataFolder | undefined = options.dataDir
+    ? openDataFolder(options.dataDir, { reset: options.reset ?? false })
+    : undefined;
   const cleanup: (() => Promise<void>)[] = [async () => folder?.release()];
   if (options.now) {
     setLocalClock(options.now);
@@ -133,7 +144,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const routes: Record<string, LocalRoute> = {};
   let api: LocalApi;
   try {
-    api = await startLocalApi(options.port ?? 3000, routes, (error) => log(`Request failed: ${error.stack ?? String(error)}`));
+    api = await startLocalApi(options.port ?? 3000, routes, (error) =>
+      log(`Request failed: ${error.stack ?? String(error)}`),
+    );
   } catch (error) {
     await undo();
     throw startupError(error, 'the webhook and events API', '--port');
@@ -197,14 +210,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const seed = async (data: Seed): Promise<void> => {
     for (const user of data.users) await env.db.send(new PutCommand({ TableName: env.tables.users, Item: user }));
-    for (const meeting of data.meetings) await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
+    for (const meeting of data.meetings)
+      await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
   };
 
   const scan = async <T>(table: string): Promise<T[]> => {
     const items: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await env.db.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const page = await env.db.send(
+        new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
       items.push(...((page.Items ?? []) as T[]));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -220,7 +236,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sfn,
     data: folder ? { dir: folder.dir, state: folder.state } : { state: 'memory' },
     seededDemo: (options.demo ?? true) && (folder?.state ?? 'new') !== 'kept',
-    endpoints: [{ name: 'Webhook, events and Twilio status API', url: api.url }, { name: 'Emails sent (open in a browser; their links work)', url: `${api.url}/local/mail` }, ...env.endpoints],
+    endpoints: [
+      { name: 'Webhook, events and Twilio status API', url: api.url },
+      { name: 'Emails sent (open in a browser; their links work)', url: `${api.url}/local/mail` },
+      ...env.endpoints,
+    ],
     executions: executions.all,
     publish,
     seed,
@@ -286,7 +306,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     try {
       const meetings = demoMeetings(localNow());
       await seed({ users: [DEMO_USER], meetings });
-      log(`Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`);
+      log(
+        `Seeded ${DEMO_USER.name} (${DEMO_USER.user_id}) and ${meetings.length} meetings: ${meetings.map((m) => m.meeting_id).join(', ')}.`,
+      );
       log(`Publishing MeetingPrepRequired for ${meetings[0]?.meeting_id}…`);
       await publish([demoEntry(meetings[0] as Meeting)]);
       await runtime.idle();

@@ -59,10 +59,19 @@ export function scheduleFiring(scheduler: FiringState): {
   const dueRun = (s: StoredSchedule, at: Date): Date | undefined => {
     if (s.State !== 'ENABLED') return undefined;
     if (s.fireAt !== undefined) return s.fireAt <= at && !fired.has(s) ? s.fireAt : undefined;
-    let run = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, lastRuns.get(s) ?? s.LastModificationDate);
+    let run = nextCronRun(
+      s.ScheduleExpression,
+      s.ScheduleExpressionTimezone,
+      lastRuns.get(s) ?? s.LastModificationDate,
+    );
     if (!run || run > at) return undefined;
     // Runs missed while nothing polled (a fast --time-scale) collapse into the latest one.
-    for (let next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, run); next && next <= at; next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, next)) run = next;
+    for (
+      let next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, run);
+      next && next <= at;
+      next = nextCronRun(s.ScheduleExpression, s.ScheduleExpressionTimezone, next)
+    )
+      run = next;
     return run;
   };
 
@@ -87,7 +96,12 @@ export function scheduleFiring(scheduler: FiringState): {
       results.push(firing);
       const key = keyOf(schedule);
       // An UpdateSchedule while the target ran replaced the entry: that new schedule is not the one that completed.
-      if (schedule.ActionAfterCompletion === 'DELETE' && schedule.fireAt !== undefined && schedules.get(key) === schedule) schedules.delete(key);
+      if (
+        schedule.ActionAfterCompletion === 'DELETE' &&
+        schedule.fireAt !== undefined &&
+        schedules.get(key) === schedule
+      )
+        schedules.delete(key);
     }
     if (due.length > 0) save();
     return results;
@@ -111,12 +125,14 @@ export function scheduleFiring(scheduler: FiringState): {
       onFire: firing.onFire,
       timer: setInterval(() => {
         if (state.tick) return;
-        state.tick = fireDue(virtualNow(), firing.onFire).then(
-          () => undefined,
-          () => undefined, // fireDue records handler errors in `firings`; it only throws without a handler.
-        ).finally(() => {
-          state.tick = undefined;
-        });
+        state.tick = fireDue(virtualNow(), firing.onFire)
+          .then(
+            () => undefined,
+            () => undefined, // fireDue records handler errors in `firings`; it only throws without a handler.
+          )
+          .finally(() => {
+            state.tick = undefined;
+          });
       }, firing.pollMs ?? 1000),
     };
     state.timer.unref();

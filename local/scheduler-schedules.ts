@@ -35,7 +35,6 @@ export interface StoredSchedule {
   readonly fireAt?: Date;
 }
 
-
 export const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 const CLIENT_TOKEN = /^[a-zA-Z0-9\-_]{1,64}$/;
 const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
@@ -50,14 +49,21 @@ export const ERROR_TYPES: Readonly<Record<number, string>> = {
 
 /** An error the SDK recognises by its `x-amzn-errortype` header. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export const invalid = (value: unknown, member: string, constraint: string): ApiError =>
-  new ApiError(400, 'ValidationException',
-    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  new ApiError(
+    400,
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in `timeZone` as an instant. */
 function atInstant(expression: string, timeZone: string): Date | undefined {
@@ -87,20 +93,25 @@ function optionalDate(body: Record<string, unknown>, key: string): Date | undefi
 
 function oneOf<T extends string>(value: string | undefined, key: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw invalid(value, key, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw invalid(value, key, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
   return value as T;
 }
 
 export function groupOf(body: unknown): string | undefined {
-  return typeof body === 'object' && body !== null ? optionalString(body as Record<string, unknown>, 'GroupName') : undefined;
+  return typeof body === 'object' && body !== null
+    ? optionalString(body as Record<string, unknown>, 'GroupName')
+    : undefined;
 }
 
 /** Validates a CreateSchedule/UpdateSchedule body into the schedule's fields (dates excluded). */
 export function parseScheduleBody(name: string, raw: unknown) {
-  if (typeof raw !== 'object' || raw === null) throw new ApiError(400, 'ValidationException', 'Request body must be a JSON object');
+  if (typeof raw !== 'object' || raw === null)
+    throw new ApiError(400, 'ValidationException', 'Request body must be a JSON object');
   const body = raw as Record<string, unknown>;
   const expression = optionalString(body, 'ScheduleExpression');
-  if (expression === undefined || !EXPRESSION.test(expression)) throw invalid(expression, 'scheduleExpression', 'Invalid Schedule Expression');
+  if (expression === undefined || !EXPRESSION.test(expression))
+    throw invalid(expression, 'scheduleExpression', 'Invalid Schedule Expression');
   const timeZone = optionalString(body, 'ScheduleExpressionTimezone') ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -108,14 +119,25 @@ export function parseScheduleBody(name: string, raw: unknown) {
     throw invalid(timeZone, 'scheduleExpressionTimezone', 'Invalid time zone');
   }
   const window = body.FlexibleTimeWindow as Record<string, unknown> | undefined;
-  const mode = oneOf(typeof window?.Mode === 'string' ? window.Mode : 'missing', 'flexibleTimeWindow.mode', ['OFF', 'FLEXIBLE'], 'OFF');
+  const mode = oneOf(
+    typeof window?.Mode === 'string' ? window.Mode : 'missing',
+    'flexibleTimeWindow.mode',
+    ['OFF', 'FLEXIBLE'],
+    'OFF',
+  );
   const maxWindow = window?.MaximumWindowInMinutes;
   if (mode === 'FLEXIBLE' && !(typeof maxWindow === 'number' && maxWindow >= 1 && maxWindow <= 1440)) {
-    throw invalid(maxWindow, 'flexibleTimeWindow.maximumWindowInMinutes', 'Member must be between 1 and 1440 when Mode is FLEXIBLE');
+    throw invalid(
+      maxWindow,
+      'flexibleTimeWindow.maximumWindowInMinutes',
+      'Member must be between 1 and 1440 when Mode is FLEXIBLE',
+    );
   }
   const target = body.Target as Record<string, unknown> | undefined;
-  if (typeof target?.Arn !== 'string' || target.Arn === '') throw invalid(target?.Arn, 'target.arn', 'Member must not be null');
-  if (typeof target.RoleArn !== 'string' || target.RoleArn === '') throw invalid(target.RoleArn, 'target.roleArn', 'Member must not be null');
+  if (typeof target?.Arn !== 'string' || target.Arn === '')
+    throw invalid(target?.Arn, 'target.arn', 'Member must not be null');
+  if (typeof target.RoleArn !== 'string' || target.RoleArn === '')
+    throw invalid(target.RoleArn, 'target.roleArn', 'Member must not be null');
   const clientToken = optionalString(body, 'ClientToken');
   if (clientToken !== undefined && !CLIENT_TOKEN.test(clientToken)) {
     throw invalid(clientToken, 'clientToken', `Member must satisfy regular expression pattern: ${CLIENT_TOKEN.source}`);
@@ -128,9 +150,15 @@ export function parseScheduleBody(name: string, raw: unknown) {
     Description: optionalString(body, 'Description'),
     StartDate: optionalDate(body, 'StartDate'),
     EndDate: optionalDate(body, 'EndDate'),
-    FlexibleTimeWindow: mode === 'FLEXIBLE' ? { Mode: mode, MaximumWindowInMinutes: maxWindow as number } : { Mode: mode },
+    FlexibleTimeWindow:
+      mode === 'FLEXIBLE' ? { Mode: mode, MaximumWindowInMinutes: maxWindow as number } : { Mode: mode },
     Target: target as StoredTarget,
-    ActionAfterCompletion: oneOf(optionalString(body, 'ActionAfterCompletion'), 'actionAfterCompletion', ['NONE', 'DELETE'], 'NONE'),
+    ActionAfterCompletion: oneOf(
+      optionalString(body, 'ActionAfterCompletion'),
+      'actionAfterCompletion',
+      ['NONE', 'DELETE'],
+      'NONE',
+    ),
     KmsKeyArn: optionalString(body, 'KmsKeyArn'),
     ClientToken: clientToken,
     fireAt: atInstant(expression, timeZone),
@@ -140,11 +168,21 @@ export function parseScheduleBody(name: string, raw: unknown) {
 /** The GetSchedule output on the wire: dates as epoch seconds, no fake-only fields. */
 export function toWire(s: StoredSchedule): Record<string, unknown> {
   return {
-    Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, ScheduleExpression: s.ScheduleExpression,
-    ScheduleExpressionTimezone: s.ScheduleExpressionTimezone, State: s.State, Description: s.Description,
-    StartDate: epochSeconds(s.StartDate), EndDate: epochSeconds(s.EndDate), FlexibleTimeWindow: s.FlexibleTimeWindow,
-    Target: s.Target, ActionAfterCompletion: s.ActionAfterCompletion, KmsKeyArn: s.KmsKeyArn,
-    CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+    Arn: s.Arn,
+    Name: s.Name,
+    GroupName: s.GroupName,
+    ScheduleExpression: s.ScheduleExpression,
+    ScheduleExpressionTimezone: s.ScheduleExpressionTimezone,
+    State: s.State,
+    Description: s.Description,
+    StartDate: epochSeconds(s.StartDate),
+    EndDate: epochSeconds(s.EndDate),
+    FlexibleTimeWindow: s.FlexibleTimeWindow,
+    Target: s.Target,
+    ActionAfterCompletion: s.ActionAfterCompletion,
+    KmsKeyArn: s.KmsKeyArn,
+    CreationDate: epochSeconds(s.CreationDate),
+    LastModificationDate: epochSeconds(s.LastModificationDate),
   };
 }
 
@@ -160,7 +198,10 @@ const DATE_FIELDS = ['CreationDate', 'LastModificationDate', 'StartDate', 'EndDa
 /** Reads what {@link saveSchedules} wrote; nothing when the file does not exist yet. */
 export function loadSchedules(file: string): SavedSchedules {
   if (!fs.existsSync(file)) return { schedules: [], fired: [] };
-  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { schedules?: Record<string, unknown>[]; fired?: string[] };
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    schedules?: Record<string, unknown>[];
+    fired?: string[];
+  };
   const schedules = (saved.schedules ?? []).map((raw) => {
     const revived: Record<string, unknown> = { ...raw };
     for (const field of DATE_FIELDS) if (typeof raw[field] === 'string') revived[field] = new Date(raw[field]);
@@ -182,16 +223,25 @@ export function listSchedules(all: readonly StoredSchedule[], query: URLSearchPa
   const prefix = query.get('NamePrefix') ?? '';
   const state = query.get('State');
   const max = Number(query.get('MaxResults') ?? 100);
-  if (!(Number.isInteger(max) && max >= 1 && max <= 100)) throw invalid(max, 'maxResults', 'Member must be between 1 and 100');
+  if (!(Number.isInteger(max) && max >= 1 && max <= 100))
+    throw invalid(max, 'maxResults', 'Member must be between 1 and 100');
   const start = Number(query.get('NextToken') ?? 0);
   const matching = all
-    .filter((s) => (group === null || s.GroupName === group) && s.Name.startsWith(prefix) && (state === null || s.State === state))
+    .filter(
+      (s) =>
+        (group === null || s.GroupName === group) && s.Name.startsWith(prefix) && (state === null || s.State === state),
+    )
     .sort((a, b) => a.Name.localeCompare(b.Name));
   const page = matching.slice(start, start + max);
   return {
     Schedules: page.map((s) => ({
-      Arn: s.Arn, Name: s.Name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target.Arn },
-      CreationDate: epochSeconds(s.CreationDate), LastModificationDate: epochSeconds(s.LastModificationDate),
+      Arn: s.Arn,
+      Name: s.Name,
+      GroupName: s.GroupName,
+      State: s.State,
+      Target: { Arn: s.Target.Arn },
+      CreationDate: epochSeconds(s.CreationDate),
+      LastModificationDate: epochSeconds(s.LastModificationDate),
     })),
     NextToken: start + max < matching.length ? String(start + max) : undefined,
   };

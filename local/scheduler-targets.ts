@@ -27,7 +27,11 @@ export interface ScheduleTargets {
 }
 
 /** Invokes the schedule's target; throws for a target that does not exist locally. */
-export async function invokeScheduleTarget(targets: ScheduleTargets, schedule: StoredSchedule, scheduledTime: Date): Promise<string> {
+export async function invokeScheduleTarget(
+  targets: ScheduleTargets,
+  schedule: StoredSchedule,
+  scheduledTime: Date,
+): Promise<string> {
   const arn = schedule.Target.Arn;
   if (arn.endsWith(':aws-sdk:sfn:startExecution')) {
     const { name, input } = parseStartExecutionInput(schedule.Target.Input);
@@ -37,6 +41,12 @@ export async function invokeScheduleTarget(targets: ScheduleTargets, schedule: S
   const queueUrl = targets.queues[arn];
   if (!queueUrl) throw new Error(`schedule ${schedule.Name} targets ${arn}, which does not exist locally`);
   const groupId = (schedule.Target as { SqsParameters?: { MessageGroupId?: string } }).SqsParameters?.MessageGroupId;
-  await targets.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: scheduledInput(schedule, scheduledTime), ...(groupId ? { MessageGroupId: groupId } : {}) }));
+  await targets.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: scheduledInput(schedule, scheduledTime),
+      ...(groupId ? { MessageGroupId: groupId } : {}),
+    }),
+  );
   return `queued on ${arn.split(':').pop() ?? arn}`;
 }

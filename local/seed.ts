@@ -33,8 +33,20 @@ export interface SeedOptions {
 
 const USER_FIELDS = ['user_id', 'name', 'email', 'phone_number', 'timezone', 'notification_preferences'];
 const MEETING_FIELDS = [
-  'meeting_id', 'user_id', 'title', 'description', 'start_time', 'end_time', 'duration_minutes', 'location',
-  'attendees', 'organizer', 'meeting_type', 'status', 'prep_hours_before', 'created_at',
+  'meeting_id',
+  'user_id',
+  'title',
+  'description',
+  'start_time',
+  'end_time',
+  'duration_minutes',
+  'location',
+  'attendees',
+  'organizer',
+  'meeting_type',
+  'status',
+  'prep_hours_before',
+  'created_at',
 ];
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -49,14 +61,23 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 type Problems = string[];
 type Item = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Item => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Item =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 function unknownFields(item: Item, known: readonly string[], at: string, problems: Problems): void {
-  for (const key of Object.keys(item)) if (!known.includes(key)) problems.push(`${at}.${key}: unknown field (known: ${known.join(', ')})`);
+  for (const key of Object.keys(item))
+    if (!known.includes(key)) problems.push(`${at}.${key}: unknown field (known: ${known.join(', ')})`);
 }
 
-function optionalString(item: Item, key: string, at: string, problems: Problems, pattern?: RegExp, hint?: string): string | undefined {
+function optionalString(
+  item: Item,
+  key: string,
+  at: string,
+  problems: Problems,
+  pattern?: RegExp,
+  hint?: string,
+): string | undefined {
   const value = item[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '' || (pattern && !pattern.test(value))) {
@@ -87,7 +108,8 @@ function parseUser(raw: unknown, at: string, problems: Problems): User | undefin
   const timezone = optionalString(raw, 'timezone', at, problems);
   if (timezone && !isValidTimeZone(timezone)) problems.push(`${at}.timezone: not an IANA time zone: ${show(timezone)}`);
   const prefs = raw['notification_preferences'];
-  if (prefs !== undefined && !isObject(prefs)) problems.push(`${at}.notification_preferences: expected an object, got ${show(prefs)}`);
+  if (prefs !== undefined && !isObject(prefs))
+    problems.push(`${at}.notification_preferences: expected an object, got ${show(prefs)}`);
   if (problems.length > before || !userId) return undefined;
   return {
     user_id: userId,
@@ -99,20 +121,38 @@ function parseUser(raw: unknown, at: string, problems: Problems): User | undefin
   };
 }
 
-function parseMeeting(raw: unknown, at: string, userIds: ReadonlySet<string>, now: Date, problems: Problems): Meeting | undefined {
+function parseMeeting(
+  raw: unknown,
+  at: string,
+  userIds: ReadonlySet<string>,
+  now: Date,
+  problems: Problems,
+): Meeting | undefined {
   if (!isObject(raw)) return void problems.push(`${at}: expected an object with meeting_id, user_id, start_time…`);
   unknownFields(raw, MEETING_FIELDS, at, problems);
   const before = problems.length;
-  for (const key of ['meeting_id', 'user_id', 'start_time']) if (raw[key] === undefined) problems.push(`${at}.${key}: required`);
-  const meetingId = optionalString(raw, 'meeting_id', at, problems, MEETING_ID, 'at most 48 letters, digits, ".", "_" or "-"');
+  for (const key of ['meeting_id', 'user_id', 'start_time'])
+    if (raw[key] === undefined) problems.push(`${at}.${key}: required`);
+  const meetingId = optionalString(
+    raw,
+    'meeting_id',
+    at,
+    problems,
+    MEETING_ID,
+    'at most 48 letters, digits, ".", "_" or "-"',
+  );
   const userId = optionalString(raw, 'user_id', at, problems);
-  if (userId && !userIds.has(userId)) problems.push(`${at}.user_id: ${userId} is not among the users (add it under users:)`);
+  if (userId && !userIds.has(userId))
+    problems.push(`${at}.user_id: ${userId} is not among the users (add it under users:)`);
   const start = raw['start_time'] === undefined ? undefined : time(raw['start_time'], now);
   if (raw['start_time'] !== undefined && !start) {
-    problems.push(`${at}.start_time: expected ISO 8601 with a zone (2026-12-01T15:00:00Z) or a time from now (+26h, +90m, +2d), got ${show(raw['start_time'])}`);
+    problems.push(
+      `${at}.start_time: expected ISO 8601 with a zone (2026-12-01T15:00:00Z) or a time from now (+26h, +90m, +2d), got ${show(raw['start_time'])}`,
+    );
   }
   let end = raw['end_time'] === undefined ? undefined : time(raw['end_time'], now);
-  if (raw['end_time'] !== undefined && !end) problems.push(`${at}.end_time: expected ISO 8601 with a zone or a time from now, got ${show(raw['end_time'])}`);
+  if (raw['end_time'] !== undefined && !end)
+    problems.push(`${at}.end_time: expected ISO 8601 with a zone or a time from now, got ${show(raw['end_time'])}`);
   const minutes = raw['duration_minutes'];
   if (minutes !== undefined && !(typeof minutes === 'number' && Number.isInteger(minutes) && minutes > 0)) {
     problems.push(`${at}.duration_minutes: expected a whole number of minutes, got ${show(minutes)}`);
@@ -123,16 +163,25 @@ function parseMeeting(raw: unknown, at: string, userIds: ReadonlySet<string>, no
   }
   if (start && end && end <= start) problems.push(`${at}.end_time: must be after start_time`);
   const type = raw['meeting_type'] ?? 'unknown';
-  if (!(MEETING_TYPES as readonly unknown[]).includes(type)) problems.push(`${at}.meeting_type: expected one of ${MEETING_TYPES.join(', ')}, got ${show(type)}`);
+  if (!(MEETING_TYPES as readonly unknown[]).includes(type))
+    problems.push(`${at}.meeting_type: expected one of ${MEETING_TYPES.join(', ')}, got ${show(type)}`);
   const status = raw['status'] ?? MeetingStatus.Classified;
-  if (!STATUSES.includes(status as string)) problems.push(`${at}.status: expected one of ${STATUSES.join(', ')}, got ${show(status)}`);
+  if (!STATUSES.includes(status as string))
+    problems.push(`${at}.status: expected one of ${STATUSES.join(', ')}, got ${show(status)}`);
   const attendees = raw['attendees'] ?? [];
-  if (!Array.isArray(attendees) || !attendees.every((a) => typeof a === 'string')) problems.push(`${at}.attendees: expected a list of email addresses`);
+  if (!Array.isArray(attendees) || !attendees.every((a) => typeof a === 'string'))
+    problems.push(`${at}.attendees: expected a list of email addresses`);
   const hours = raw['prep_hours_before'];
-  if (hours !== undefined && !(typeof hours === 'number' && hours > 0)) problems.push(`${at}.prep_hours_before: expected a positive number of hours`);
+  if (hours !== undefined && !(typeof hours === 'number' && hours > 0))
+    problems.push(`${at}.prep_hours_before: expected a positive number of hours`);
   const title = optionalString(raw, 'title', at, problems);
   const text = (key: string) => optionalString(raw, key, at, problems);
-  const [description, location, organizer, createdAt] = [text('description'), text('location'), text('organizer'), text('created_at')];
+  const [description, location, organizer, createdAt] = [
+    text('description'),
+    text('location'),
+    text('organizer'),
+    text('created_at'),
+  ];
   if (problems.length > before || !meetingId || !userId || !start) return undefined;
   return {
     meeting_id: meetingId,
@@ -186,8 +235,16 @@ export function parseSeed(text: string, source: string, options: SeedOptions = {
   ]);
   const meetings = (rawMeetings as unknown[]).map((m, i) => parseMeeting(m, `meetings[${i}]`, userIds, now, problems));
   if (users.length === 0 && meetings.length === 0) problems.push('nothing to seed: give users: and meetings:');
-  duplicates(users.flatMap((u) => (u ? [u.user_id] : [])), 'user', problems);
-  duplicates(meetings.flatMap((m) => (m ? [m.meeting_id] : [])), 'meeting', problems);
+  duplicates(
+    users.flatMap((u) => (u ? [u.user_id] : [])),
+    'user',
+    problems,
+  );
+  duplicates(
+    meetings.flatMap((m) => (m ? [m.meeting_id] : [])),
+    'meeting',
+    problems,
+  );
   if (problems.length) throw new SeedError(source, problems);
   return { users: users as User[], meetings: meetings as Meeting[] };
 }

@@ -45,25 +45,40 @@ export function slackFeedSince(slack: FakeSlack, cursor: SlackCursor): SlackFeed
   for (const m of slack.messages.slice(Number(match[1]))) {
     if (m.method === 'chat.postMessage' && isPrepNotification(m.blocks)) continue;
     const shown =
-      m.method === 'chat.update' ? 'Replaced the message you clicked' : m.method === 'chat.postEphemeral' ? 'Only visible to you'
-        : m.channel.startsWith('D') ? 'Direct message from the assistant' : `Message in ${m.channel}`;
+      m.method === 'chat.update'
+        ? 'Replaced the message you clicked'
+        : m.method === 'chat.postEphemeral'
+          ? 'Only visible to you'
+          : m.channel.startsWith('D')
+            ? 'Direct message from the assistant'
+            : `Message in ${m.channel}`;
     timed.push({ at: Number(m.ts) * 1000, item: { via: m.method, shown, text: asText(m) } });
   }
   for (const post of slack.responseUrlPosts.slice(Number(match[2]))) {
-    const body = (typeof post.body === 'object' && post.body !== null ? post.body : { text: String(post.body) }) as Record<string, unknown>;
-    const shown = body['delete_original'] === true
-      ? 'Removed the message you clicked'
-      : body['replace_original'] === true
-        ? 'Replaced the message you clicked'
-        : body['response_type'] === 'in_channel' ? 'Posted in the channel' : 'Only visible to you';
+    const body = (
+      typeof post.body === 'object' && post.body !== null ? post.body : { text: String(post.body) }
+    ) as Record<string, unknown>;
+    const shown =
+      body['delete_original'] === true
+        ? 'Removed the message you clicked'
+        : body['replace_original'] === true
+          ? 'Replaced the message you clicked'
+          : body['response_type'] === 'in_channel'
+            ? 'Posted in the channel'
+            : 'Only visible to you';
     timed.push({ at: post.receivedAt.getTime(), item: { via: 'response_url', shown, text: asText(body) } });
   }
   for (const shown of slack.viewLog.slice(Number(match[3] ?? slack.viewLog.length))) {
     const blocks = Array.isArray(shown.view['blocks']) ? (shown.view['blocks'] as AnyBlock[]) : [];
     const title = (shown.view['title'] as { text?: unknown } | undefined)?.text;
-    const item: SlackFeedItem = shown.method === 'views.publish'
-      ? { via: 'views.publish', shown: 'Your Home tab in the app', text: blocksAsText(blocks) }
-      : { via: 'views.open', shown: `A dialog opened${typeof title === 'string' ? `: ${title}` : ''}`, text: blocksAsText(blocks) };
+    const item: SlackFeedItem =
+      shown.method === 'views.publish'
+        ? { via: 'views.publish', shown: 'Your Home tab in the app', text: blocksAsText(blocks) }
+        : {
+            via: 'views.open',
+            shown: `A dialog opened${typeof title === 'string' ? `: ${title}` : ''}`,
+            text: blocksAsText(blocks),
+          };
     timed.push({ at: shown.at.getTime(), item });
   }
   return timed.sort((a, b) => a.at - b.at).map((t) => t.item);

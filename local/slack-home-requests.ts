@@ -22,10 +22,19 @@ export function homeOpenedBody(userId: string = DEFAULT_USER, id: string = event
 }
 
 /** A Home tab button. */
-export type HomeButton = typeof HomeActionIds.StartPrep | typeof HomeActionIds.RemindLater | typeof HomeActionIds.CancelReminder | typeof HomeActionIds.OpenPreferences;
+export type HomeButton =
+  | typeof HomeActionIds.StartPrep
+  | typeof HomeActionIds.RemindLater
+  | typeof HomeActionIds.CancelReminder
+  | typeof HomeActionIds.OpenPreferences;
 
 function homeClick(userId: string, action: Record<string, unknown>, triggerId: string): string {
-  const { channel: _channel, message: _message, response_url: _url, ...rest } = startPrepPayload as Record<string, unknown>;
+  const {
+    channel: _channel,
+    message: _message,
+    response_url: _url,
+    ...rest
+  } = startPrepPayload as Record<string, unknown>;
   return payloadBody({
     ...rest,
     user: { ...startPrepPayload.user, id: userId },
@@ -37,21 +46,36 @@ function homeClick(userId: string, action: Record<string, unknown>, triggerId: s
 }
 
 /** A click on a Home tab button (`value`: the button's, e.g. `{"meeting_id","user_id"}`), with a fresh trigger id. */
-export function homeButtonBody(actionId: HomeButton, value: string, options: { userId?: string; triggerId?: string } = {}): string {
-  return homeClick(options.userId ?? DEFAULT_USER, { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: actionId } }, options.triggerId ?? newTriggerId());
+export function homeButtonBody(
+  actionId: HomeButton,
+  value: string,
+  options: { userId?: string; triggerId?: string } = {},
+): string {
+  return homeClick(
+    options.userId ?? DEFAULT_USER,
+    { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: actionId } },
+    options.triggerId ?? newTriggerId(),
+  );
 }
 
 /** The Home tab's switches changed: `selected` are the ticked values (`prep_reminders`, `digest`). */
 export function homeSwitchesBody(selected: readonly string[], options: { userId?: string } = {}): string {
   return homeClick(
     options.userId ?? DEFAULT_USER,
-    { type: 'checkboxes', action_id: HomeActionIds.PreferenceSwitches, selected_options: selected.map((value) => ({ value })) },
+    {
+      type: 'checkboxes',
+      action_id: HomeActionIds.PreferenceSwitches,
+      selected_options: selected.map((value) => ({ value })),
+    },
     newTriggerId(),
   );
 }
 
 /** The preferences modal submitted with `values` (`view.state.values`), by a user. */
-export function preferencesSubmissionBody(values: SubmittedState, options: { userId?: string; viewId?: string } = {}): string {
+export function preferencesSubmissionBody(
+  values: SubmittedState,
+  options: { userId?: string; viewId?: string } = {},
+): string {
   return payloadBody({
     ...viewSubmission,
     user: { ...viewSubmission.user, id: options.userId ?? viewSubmission.user.id },

@@ -33,7 +33,8 @@ export interface RequestOptions {
 
 function slackHeaders(body: string, options: RequestOptions, lowerCase: boolean): Record<string, string> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = options.signature ?? slackSignature(options.secret ?? LOCAL_CREDENTIALS.slackSigningSecret, timestamp, body);
+  const signature =
+    options.signature ?? slackSignature(options.secret ?? LOCAL_CREDENTIALS.slackSigningSecret, timestamp, body);
   const names = lowerCase
     ? { ts: 'x-slack-request-timestamp', sig: 'x-slack-signature' }
     : { ts: 'X-Slack-Request-Timestamp', sig: 'X-Slack-Signature' };
@@ -43,7 +44,9 @@ function slackHeaders(body: string, options: RequestOptions, lowerCase: boolean)
 /** A REST API (v1) event, headers in Slack's case, body as given (not base64). */
 export function restEvent(body: string, contentType: string, options: RequestOptions = {}): ApiGatewayEvent {
   const base = Object.fromEntries(
-    Object.entries(restV1Interaction.headers).filter(([name]) => !name.toLowerCase().startsWith('x-slack-') && name !== 'Content-Type'),
+    Object.entries(restV1Interaction.headers).filter(
+      ([name]) => !name.toLowerCase().startsWith('x-slack-') && name !== 'Content-Type',
+    ),
   );
   const headers = { ...base, 'Content-Type': contentType, ...slackHeaders(body, options, false), ...options.headers };
   return {
@@ -56,8 +59,14 @@ export function restEvent(body: string, contentType: string, options: RequestOpt
 }
 
 /** An HTTP API (v2) event, lower-case headers, body base64-encoded unless `base64` is false. */
-export function httpEvent(body: string, contentType: string, options: RequestOptions & { base64?: boolean } = {}): ApiGatewayEvent {
-  const base = Object.fromEntries(Object.entries(httpV2Command.headers).filter(([name]) => !name.startsWith('x-slack-')));
+export function httpEvent(
+  body: string,
+  contentType: string,
+  options: RequestOptions & { base64?: boolean } = {},
+): ApiGatewayEvent {
+  const base = Object.fromEntries(
+    Object.entries(httpV2Command.headers).filter(([name]) => !name.startsWith('x-slack-')),
+  );
   const base64 = options.base64 ?? true;
   return {
     ...httpV2Command,
@@ -92,7 +101,14 @@ export function newTriggerId(): string {
 /** A `payload=` body of a button click, for `actionId`, by `userId`, on the fixture's message, with a fresh trigger id. */
 export function clickBody(
   actionId: 'start_prep' | 'remind_later',
-  options: { userId?: string; meetingId?: string; ownerId?: string; ephemeral?: boolean; responseUrl?: string; triggerId?: string } = {},
+  options: {
+    userId?: string;
+    meetingId?: string;
+    ownerId?: string;
+    ephemeral?: boolean;
+    responseUrl?: string;
+    triggerId?: string;
+  } = {},
 ): string {
   const fixture = (actionId === 'start_prep' ? startPrepPayload : remindLaterPayload) as Payload;
   const value = JSON.stringify({ meeting_id: options.meetingId ?? 'm-7f3a', user_id: options.ownerId ?? 'U024BE7LH' });
@@ -122,11 +138,19 @@ export function dmBody(
   ts = newMessageTs(),
   userId: string = messageIm.event.user,
 ): string {
-  return JSON.stringify({ ...messageIm, event_id: eventId, event: { ...messageIm.event, user: userId, text, ts, event_ts: ts } });
+  return JSON.stringify({
+    ...messageIm,
+    event_id: eventId,
+    event: { ...messageIm.event, user: userId, text, ts, event_ts: ts },
+  });
 }
 
 /** Slack's signature headers for a body (what a request to the local webhook carries). */
-export function signedHeaders(body: string, contentType: string, secret: string = LOCAL_CREDENTIALS.slackSigningSecret): Record<string, string> {
+export function signedHeaders(
+  body: string,
+  contentType: string,
+  secret: string = LOCAL_CREDENTIALS.slackSigningSecret,
+): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     'content-type': contentType,

@@ -8,8 +8,17 @@ export type Args = Record<string, unknown>;
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'user_auth_blocks']);
 const BOOLEAN_FIELDS = new Set([
-  'as_user', 'link_names', 'mrkdwn', 'reply_broadcast', 'unfurl_links', 'unfurl_media',
-  'replace_original', 'delete_original', 'include_locale', 'return_im', 'prevent_creation',
+  'as_user',
+  'link_names',
+  'mrkdwn',
+  'reply_broadcast',
+  'unfurl_links',
+  'unfurl_media',
+  'replace_original',
+  'delete_original',
+  'include_locale',
+  'return_im',
+  'prevent_creation',
 ]);
 /** Parses a JSON or form body (plus query arguments); `undefined` when a JSON body is not an object. */
 export function parseArgs(body: string, contentType: string, query: URLSearchParams): Args | undefined {
@@ -17,7 +26,9 @@ export function parseArgs(body: string, contentType: string, query: URLSearchPar
   if (contentType.includes('application/json')) {
     if (body.trim() === '') return args;
     const parsed = parseJson(body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...args, ...(parsed as Args) } : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? { ...args, ...(parsed as Args) }
+      : undefined;
   }
   for (const [key, value] of new URLSearchParams(body)) {
     args[key] = decodeFormValue(key, value);

@@ -93,8 +93,11 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
     const existing = queues.get(name);
     if (existing) return existing;
     const fifo = name.endsWith('.fifo');
-    if (fifo !== (attributes['FifoQueue'] === 'true' || fifo)) throw new SqsError('InvalidParameterValue', 'a FIFO queue name must end with .fifo');
-    const redrive = attributes['RedrivePolicy'] ? (JSON.parse(attributes['RedrivePolicy']) as { deadLetterTargetArn: string; maxReceiveCount: number | string }) : undefined;
+    if (fifo !== (attributes['FifoQueue'] === 'true' || fifo))
+      throw new SqsError('InvalidParameterValue', 'a FIFO queue name must end with .fifo');
+    const redrive = attributes['RedrivePolicy']
+      ? (JSON.parse(attributes['RedrivePolicy']) as { deadLetterTargetArn: string; maxReceiveCount: number | string })
+      : undefined;
     const queue: FakeQueue = {
       name,
       url: `${options.baseUrl()}/${FAKE_SQS_ACCOUNT}/${name}`,
@@ -102,7 +105,14 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
       fifo,
       contentBasedDeduplication: fifo && attributes['ContentBasedDeduplication'] === 'true',
       visibilityTimeoutSeconds: Number(attributes['VisibilityTimeout'] ?? 30),
-      ...(redrive ? { redrive: { deadLetterQueue: redrive.deadLetterTargetArn.split(':').pop() ?? '', maxReceiveCount: Number(redrive.maxReceiveCount) } } : {}),
+      ...(redrive
+        ? {
+            redrive: {
+              deadLetterQueue: redrive.deadLetterTargetArn.split(':').pop() ?? '',
+              maxReceiveCount: Number(redrive.maxReceiveCount),
+            },
+          }
+        : {}),
       messages: [],
       dedup: new Map(),
     };
@@ -110,7 +120,7 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
     return queue;
   };
   const queueOf = (nameOrUrl: unknown): FakeQueue => {
-    const name = typeof nameOrUrl === 'string' ? nameOrUrl.split('/').pop() ?? '' : '';
+    const name = typeof nameOrUrl === 'string' ? (nameOrUrl.split('/').pop() ?? '') : '';
     const queue = queues.get(name);
     if (!queue) throw new SqsError('QueueDoesNotExist', `The specified queue does not exist: ${String(nameOrUrl)}`);
     return queue;
@@ -118,12 +128,21 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
 
   const send = (queue: FakeQueue, input: Record<string, unknown>) => {
     const body = input['MessageBody'];
-    if (typeof body !== 'string' || body.length === 0) throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(body) > 256 * 1024) throw new SqsError('InvalidParameterValue', 'Message must be shorter than 262144 bytes.');
+    if (typeof body !== 'string' || body.length === 0)
+      throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    if (Buffer.byteLength(body) > 256 * 1024)
+      throw new SqsError('InvalidParameterValue', 'Message must be shorter than 262144 bytes.');
     const groupId = input['MessageGroupId'] as string | undefined;
-    const dedupId = (input['MessageDeduplicationId'] as string | undefined) ?? (queue.contentBasedDeduplication ? createHash('sha256').update(body).digest('hex') : undefined);
-    if (queue.fifo && !groupId) throw new SqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
-    if (queue.fifo && !dedupId) throw new SqsError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    const dedupId =
+      (input['MessageDeduplicationId'] as string | undefined) ??
+      (queue.contentBasedDeduplication ? createHash('sha256').update(body).digest('hex') : undefined);
+    if (queue.fifo && !groupId)
+      throw new SqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
+    if (queue.fifo && !dedupId)
+      throw new SqsError(
+        'InvalidParameterValue',
+        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+      );
     const at = now();
     const md5OfBody = md5(body);
     if (queue.fifo && dedupId) {
@@ -144,7 +163,11 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
     };
     queue.messages.push(message);
     if (queue.fifo && dedupId) queue.dedup.set(dedupId, { messageId: message.messageId, at });
-    return { MessageId: message.messageId, MD5OfMessageBody: md5OfBody, ...(message.sequenceNumber ? { SequenceNumber: message.sequenceNumber } : {}) };
+    return {
+      MessageId: message.messageId,
+      MD5OfMessageBody: md5OfBody,
+      ...(message.sequenceNumber ? { SequenceNumber: message.sequenceNumber } : {}),
+    };
   };
 
   const receive = (queue: FakeQueue, max: number): FakeSqsMessage[] => {
@@ -174,7 +197,8 @@ export function createQueueStore(options: QueueStoreOptions): QueueStore {
     return taken;
   };
 
-  const byHandle = (queue: FakeQueue, handle: unknown) => queue.messages.find((m) => m.receiptHandle !== undefined && m.receiptHandle === handle);
+  const byHandle = (queue: FakeQueue, handle: unknown) =>
+    queue.messages.find((m) => m.receiptHandle !== undefined && m.receiptHandle === handle);
 
   return { queues, createQueue, queueOf, send, receive, byHandle };
 }

@@ -26,7 +26,9 @@ export interface CfnTemplate {
 
 /** cdk.json's context (feature flags, stage…), as `cdk synth` gives it to the app. */
 function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -34,7 +36,10 @@ function cdkJsonContext(): Record<string, unknown> {
  * Synthesizes the stack as `cdk synth` would with cdk.json's context (its feature flags included) and `context` on
  * top (default: the dev stage, agents.yaml as committed).
  */
-export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: CfnTemplate; config: AppConfig } {
+export function synthesizeTemplate(context: Record<string, unknown> = {}): {
+  template: CfnTemplate;
+  config: AppConfig;
+} {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-prep-synth-'));
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   const config = loadConfig((key) => app.node.tryGetContext(key));
@@ -66,7 +71,10 @@ export const LAMBDA_WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitFo
 export interface LocalDefinition {
   /** The ASL document with every substitution resolved. */
   readonly definition: Record<string, unknown> & {
-    States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: unknown }; TimeoutSeconds?: number }>;
+    States: Record<
+      string,
+      { Type: string; Resource?: string; Parameters?: { FunctionName?: unknown }; TimeoutSeconds?: number }
+    >;
   };
   /** Task state name → source entry of the function it invokes (e.g. `lambda/workflow/load-meeting.ts`). */
   readonly taskEntries: Readonly<Record<string, string>>;
@@ -140,10 +148,14 @@ export function tableSpecs(template: CfnTemplate): LocalTableSpec[] {
  * The environment variables the template gives functions that name tables (`MEETINGS_TABLE_NAME: {Ref: …}`),
  * resolved with the local table names by logical id.
  */
-export function tableEnvironment(template: CfnTemplate, localNames: Readonly<Record<string, string>>): Record<string, string> {
+export function tableEnvironment(
+  template: CfnTemplate,
+  localNames: Readonly<Record<string, string>>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-    const vars = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    const vars =
+      (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     for (const [name, value] of Object.entries(vars)) {
       const ref = (value as { Ref?: string } | null)?.Ref;
       if (ref && localNames[ref]) env[name] = localNames[ref] as string;
@@ -159,7 +171,8 @@ export const ROUTING_VARIABLES = ['NOTIFICATION_CHANNELS', 'MINIMUM_LEAD_MINUTES
 export function routingEnvironment(template: CfnTemplate): Record<string, string> {
   const found: Record<string, string> = {};
   for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-    const variables = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+    const variables =
+      (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     for (const name of ROUTING_VARIABLES) {
       const value = variables[name];
       if (typeof value === 'string') found[name] = value;

@@ -41,7 +41,8 @@ function clickCommand(button: ButtonLike): string | undefined {
     const value = JSON.parse(button.value) as { meeting_id?: unknown; user_id?: unknown };
     if (typeof value.meeting_id !== 'string') return undefined;
     // Only the owner may click: name them unless they are the client's default user.
-    const user = typeof value.user_id === 'string' && value.user_id !== DEMO_USER.user_id ? ` --user ${value.user_id}` : '';
+    const user =
+      typeof value.user_id === 'string' && value.user_id !== DEMO_USER.user_id ? ` --user ${value.user_id}` : '';
     return `click ${button.action_id} ${value.meeting_id}${user}`;
   } catch {
     return undefined;
@@ -50,7 +51,10 @@ function clickCommand(button: ButtonLike): string | undefined {
 
 function buttonsLines(buttons: readonly ButtonLike[]): string[] {
   const commands = buttons.map(clickCommand).filter((c): c is string => c !== undefined);
-  return [buttons.map(buttonLabel).join(' '), ...(commands.length ? [`  ↳ npm start -- ${commands.join('  |  npm start -- ')}`] : [])];
+  return [
+    buttons.map(buttonLabel).join(' '),
+    ...(commands.length ? [`  ↳ npm start -- ${commands.join('  |  npm start -- ')}`] : []),
+  ];
 }
 
 /**
@@ -68,7 +72,8 @@ export function blocksToText(blocks: readonly unknown[]): string {
       case 'section': {
         const id = /^meeting_(.+)$/.exec(block.block_id ?? '')?.[1];
         if (block.text?.text) out.push(`${id ? `(${id}) ` : ''}${plain(block.text.text)}`);
-        if (block.fields?.length) out.push(block.fields.map((f) => plain(f.text ?? '').replace('\n', ': ')).join('   '));
+        if (block.fields?.length)
+          out.push(block.fields.map((f) => plain(f.text ?? '').replace('\n', ': ')).join('   '));
         if (block.accessory?.type === 'button') out.push(...buttonsLines([block.accessory]));
         break;
       }
@@ -162,7 +167,11 @@ export function formatHistory(execution: LocalExecution): string[] {
   return lines;
 }
 
-const CHANNEL_OF_STATE: Readonly<Record<string, string>> = { NotifyViaSlack: 'slack', NotifyViaSms: 'sms', NotifyViaEmail: 'email' };
+const CHANNEL_OF_STATE: Readonly<Record<string, string>> = {
+  NotifyViaSlack: 'slack',
+  NotifyViaSms: 'sms',
+  NotifyViaEmail: 'email',
+};
 
 /** What the runtime found about one finished execution, for {@link describeExecution}. */
 export interface ExecutionFacts {
@@ -178,9 +187,15 @@ export interface ExecutionFacts {
 
 /** `$.delivery` of a succeeded execution: the channel that took the message, and the provider's id. */
 function deliveryOf(output: unknown): { channel: string; id: string; sentAt?: string } | undefined {
-  const delivery = (output as { delivery?: { channel?: unknown; notification_id?: unknown; sent_at?: unknown } } | undefined)?.delivery;
+  const delivery = (
+    output as { delivery?: { channel?: unknown; notification_id?: unknown; sent_at?: unknown } } | undefined
+  )?.delivery;
   if (typeof delivery?.channel !== 'string' || typeof delivery.notification_id !== 'string') return undefined;
-  return { channel: delivery.channel, id: delivery.notification_id, ...(typeof delivery.sent_at === 'string' ? { sentAt: delivery.sent_at } : {}) };
+  return {
+    channel: delivery.channel,
+    id: delivery.notification_id,
+    ...(typeof delivery.sent_at === 'string' ? { sentAt: delivery.sent_at } : {}),
+  };
 }
 
 /** Each channel tried without delivering in this execution: how many tries, and the last error. */
@@ -194,13 +209,17 @@ function undelivered(execution: LocalExecution, delivered: string | undefined): 
     if (e.error) entry.error = e.error;
     tries.set(channel, entry);
   }
-  return [...tries].map(([channel, t]) => `Not delivered via ${channel}: ${t.error ?? 'failed'}${t.count > 1 ? ` (${t.count} tries)` : ''}`);
+  return [...tries].map(
+    ([channel, t]) => `Not delivered via ${channel}: ${t.error ?? 'failed'}${t.count > 1 ? ` (${t.count} tries)` : ''}`,
+  );
 }
 
 /** Whether this execution wrote to the meeting: it claimed it, or recorded that every channel failed. */
 function changedMeeting(execution: LocalExecution): boolean {
   return execution.history.some(
-    (e) => (e.type === 'StateExited' && e.state === 'MarkPrepScheduled') || (e.type === 'StateEntered' && e.state === 'RecordAllChannelsFailed'),
+    (e) =>
+      (e.type === 'StateExited' && e.state === 'MarkPrepScheduled') ||
+      (e.type === 'StateEntered' && e.state === 'RecordAllChannelsFailed'),
   );
 }
 
@@ -221,15 +240,21 @@ export function describeExecution(facts: ExecutionFacts): string[] {
   const delivery = execution.status === 'SUCCEEDED' ? deliveryOf(execution.output) : undefined;
   for (const line of undelivered(execution, delivery?.channel)) lines.push(`  ${line}`);
   if (delivery) {
-    lines.push(`  Delivered via ${delivery.channel} (id ${delivery.id})${delivery.sentAt ? ` at ${delivery.sentAt}` : ''}`);
+    lines.push(
+      `  Delivered via ${delivery.channel} (id ${delivery.id})${delivery.sentAt ? ` at ${delivery.sentAt}` : ''}`,
+    );
     for (const line of facts.deliveredMessage ?? []) lines.push(`    │ ${line}`);
   }
   if (facts.meetingId && facts.meetingAfter === null) lines.push(`  Meeting ${facts.meetingId} does not exist`);
   else if (facts.meetingId && facts.meetingAfter && changedMeeting(execution)) {
     const { status, notification_status: notification } = facts.meetingAfter;
-    lines.push(`  Meeting ${facts.meetingId} is now ${status ?? '?'}${notification ? ` (notification ${notification})` : ''}`);
+    lines.push(
+      `  Meeting ${facts.meetingId} is now ${status ?? '?'}${notification ? ` (notification ${notification})` : ''}`,
+    );
   } else if (facts.meetingId && facts.meetingAfter) {
-    lines.push(`  Meeting ${facts.meetingId} not changed by this execution (${facts.meetingAfter.status ?? 'no status'})`);
+    lines.push(
+      `  Meeting ${facts.meetingId} not changed by this execution (${facts.meetingAfter.status ?? 'no status'})`,
+    );
   }
   return lines;
 }

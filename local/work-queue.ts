@@ -22,7 +22,9 @@ export const LOCAL_WORK_QUEUE = { name: 'slack-work.fifo', deadLetterQueue: 'sla
 /** Reads the FIFO queue that has a redrive policy (the Slack work queue) from the template. */
 export function workQueueSpec(template: CfnTemplate): WorkQueueSpec {
   const queues = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue');
-  const work = queues.find((r) => r.Properties?.['FifoQueue'] === true && r.Properties?.['RedrivePolicy'] !== undefined);
+  const work = queues.find(
+    (r) => r.Properties?.['FifoQueue'] === true && r.Properties?.['RedrivePolicy'] !== undefined,
+  );
   if (!work) throw new Error('the template has no FIFO queue with a dead-letter queue (the Slack work queue)');
   const redrive = work.Properties?.['RedrivePolicy'] as { maxReceiveCount?: number };
   return {

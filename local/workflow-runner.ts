@@ -72,7 +72,9 @@ export interface RunOptions {
 function holdIn(output: unknown): { until: string; reason: string } | undefined {
   const o = output as { route?: { hold?: unknown }; hold?: unknown } | null;
   const hold = (o?.route?.hold ?? o?.hold) as { wait?: unknown; until?: unknown; reason?: unknown } | undefined;
-  return hold?.wait === true && typeof hold.until === 'string' ? { until: hold.until, reason: String(hold.reason) } : undefined;
+  return hold?.wait === true && typeof hold.until === 'string'
+    ? { until: hold.until, reason: String(hold.reason) }
+    : undefined;
 }
 
 /** A Task error as Step Functions matches it: by name. */
@@ -165,7 +167,8 @@ export class LocalWorkflow {
       }
       record({ type: 'TaskSubmitted', timestamp: Date.now(), state, stateType: 'Task' });
       const seconds = this.local.definition.States[state]?.TimeoutSeconds;
-      const waitMs = options.waitTimeoutMs ?? (seconds === undefined ? undefined : (seconds * 1000) / (options.waitTimeScale ?? 1));
+      const waitMs =
+        options.waitTimeoutMs ?? (seconds === undefined ? undefined : (seconds * 1000) / (options.waitTimeScale ?? 1));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         if (waitMs !== undefined) timer = setTimeout(() => resolve('timeout'), waitMs);
@@ -178,7 +181,14 @@ export class LocalWorkflow {
         throw namedError('States.Timeout', `${state} received no task token response within ${waitMs} ms`);
       }
       if (ended.kind === 'failure') {
-        record({ type: 'TaskFailed', timestamp: Date.now(), state, stateType: 'Task', error: ended.error, cause: ended.cause });
+        record({
+          type: 'TaskFailed',
+          timestamp: Date.now(),
+          state,
+          stateType: 'Task',
+          error: ended.error,
+          cause: ended.cause,
+        });
         throw namedError(ended.error, ended.cause ?? ended.error);
       }
       record({ type: 'TaskSucceeded', timestamp: Date.now(), state, stateType: 'Task' });
@@ -195,7 +205,9 @@ export class LocalWorkflow {
     const retryIntervalOverrides =
       options.retryIntervalMs === undefined
         ? undefined
-        : Object.fromEntries(Object.keys(this.local.definition.States).map((s) => [s, options.retryIntervalMs as number]));
+        : Object.fromEntries(
+            Object.keys(this.local.definition.States).map((s) => [s, options.retryIntervalMs as number]),
+          );
     // aws-local-stepfunctions reads a Wait state's override when the state runs: the wait is computed then, on the
     // local clock, and scaled; the clock jumps by the part not waited.
     const scale = options.timeScale ?? 1;
@@ -209,7 +221,15 @@ export class LocalWorkflow {
           const remaining = Math.max(0, Date.parse(lastHold.until) - localNow().getTime());
           const realMs = scale === Infinity ? 0 : Math.round(remaining / scale);
           advanceLocalClock(remaining - realMs);
-          record({ type: 'WaitScheduled', timestamp: Date.now(), state, stateType: 'Wait', until: lastHold.until, reason: lastHold.reason, realMs });
+          record({
+            type: 'WaitScheduled',
+            timestamp: Date.now(),
+            state,
+            stateType: 'Wait',
+            until: lastHold.until,
+            reason: lastHold.reason,
+            realMs,
+          });
           return realMs;
         },
       });

@@ -81,7 +81,9 @@ export function checkWebhookUrl(value: string): string {
   }
   if (url.protocol !== 'https:') throw new Error(`Slack only calls https request URLs, got ${JSON.stringify(value)}`);
   if (!url.pathname.endsWith(WEBHOOK_PATH)) {
-    throw new Error(`The webhook URL must end with ${WEBHOOK_PATH} (the stack output ${WEBHOOK_OUTPUT_KEY}), got ${JSON.stringify(value)}`);
+    throw new Error(
+      `The webhook URL must end with ${WEBHOOK_PATH} (the stack output ${WEBHOOK_OUTPUT_KEY}), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -101,7 +103,12 @@ export function buildSlackManifest(options: ManifestOptions): SlackManifest {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: `meeting-prep${stage === 'prod' ? '' : `-${stage}`}`, always_online: true },
       slash_commands: [
-        { command: SLASH_COMMAND, url, description: 'Your meetings in the next 7 days, with prep status', should_escape: false },
+        {
+          command: SLASH_COMMAND,
+          url,
+          description: 'Your meetings in the next 7 days, with prep status',
+          should_escape: false,
+        },
       ],
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
@@ -124,7 +131,11 @@ export function stackNameOf(stage: Stage): string {
  * The outputs of the stage's stack in `cdk deploy --outputs-file` JSON
  * (`{ "MeetingPrep-dev": { "SlackWebhookUrl": "https://…" } }`). `source` names the file in errors.
  */
-export function stackOutputs(outputs: unknown, stage: Stage, source = 'the outputs'): Readonly<Record<string, unknown>> {
+export function stackOutputs(
+  outputs: unknown,
+  stage: Stage,
+  source = 'the outputs',
+): Readonly<Record<string, unknown>> {
   if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
     throw new Error(`${source} is not a cdk deploy --outputs-file JSON object`);
   }
@@ -201,8 +212,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (values.help) return { stage: 'dev', allowNoBot: false, help: true };
   const problems: string[] = [];
   const stage = values.stage;
-  if (!(STAGES as readonly string[]).includes(stage)) problems.push(`--stage must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
-  if ((values.outputs === undefined) === (values.url === undefined)) problems.push('give exactly one of --outputs FILE or --url URL');
+  if (!(STAGES as readonly string[]).includes(stage))
+    problems.push(`--stage must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
+  if ((values.outputs === undefined) === (values.url === undefined))
+    problems.push('give exactly one of --outputs FILE or --url URL');
   if (values['allow-no-bot'] && values.outputs === undefined) problems.push('--allow-no-bot goes with --outputs');
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n\n${USAGE}`);
   return {

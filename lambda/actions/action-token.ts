@@ -47,7 +47,9 @@ export interface LinkClaims {
 export type TokenProblem = 'malformed' | 'unknown_key' | 'bad_signature' | 'expired';
 
 /** The result of {@link verifyLinkToken}. */
-export type TokenCheck = { readonly ok: true; readonly claims: LinkClaims } | { readonly ok: false; readonly problem: TokenProblem; readonly keyId?: string };
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: LinkClaims }
+  | { readonly ok: false; readonly problem: TokenProblem; readonly keyId?: string };
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -67,8 +69,10 @@ interface Payload {
 
 /** Throws when a key cannot be used (a bad id or too short a secret). */
 export function assertUsableKey(key: SigningKey, what = 'signing key'): void {
-  if (!KEY_ID.test(key.id)) throw new Error(`${what}: the id must be 1-32 letters, digits, "_" or "-", got ${JSON.stringify(key.id)}`);
-  if (key.key.length < MIN_KEY_LENGTH) throw new Error(`${what} ${key.id}: the key must be at least ${MIN_KEY_LENGTH} characters`);
+  if (!KEY_ID.test(key.id))
+    throw new Error(`${what}: the id must be 1-32 letters, digits, "_" or "-", got ${JSON.stringify(key.id)}`);
+  if (key.key.length < MIN_KEY_LENGTH)
+    throw new Error(`${what} ${key.id}: the key must be at least ${MIN_KEY_LENGTH} characters`);
 }
 
 function mac(key: string, signed: string): Buffer {
@@ -113,7 +117,8 @@ function parsePayload(encoded: string): Payload | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const p = value as Record<string, unknown>;
   const action = p['a'];
-  if (p['v'] !== 1 || (action !== 'start_prep' && action !== 'remind_later' && action !== 'unsubscribe')) return undefined;
+  if (p['v'] !== 1 || (action !== 'start_prep' && action !== 'remind_later' && action !== 'unsubscribe'))
+    return undefined;
   if (typeof p['u'] !== 'string' || !p['u'] || typeof p['i'] !== 'string' || !p['i']) return undefined;
   if (typeof p['e'] !== 'number' || !Number.isFinite(p['e'])) return undefined;
   const needsMeeting = MEETING_LINK_ACTIONS.includes(action);
@@ -130,12 +135,14 @@ export function verifyLinkToken(keys: SigningKeys, token: string, now: Date): To
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, problem: 'malformed' };
   const [keyId, payload, signature] = parts as [string, string, string];
-  if (!KEY_ID.test(keyId) || !B64URL.test(payload) || !B64URL.test(signature)) return { ok: false, problem: 'malformed' };
+  if (!KEY_ID.test(keyId) || !B64URL.test(payload) || !B64URL.test(signature))
+    return { ok: false, problem: 'malformed' };
   const key = [keys.current, keys.previous].find((k) => k?.id === keyId);
   if (!key) return { ok: false, problem: 'unknown_key', keyId };
   const expected = mac(key.key, `${keyId}.${payload}`);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'bad_signature', keyId };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, problem: 'bad_signature', keyId };
   const claims = parsePayload(payload);
   // Signed by us yet unreadable: only a bug could make one, and it is refused like any malformed token.
   if (!claims) return { ok: false, problem: 'malformed', keyId };
@@ -161,7 +168,8 @@ export function parseSigningKeys(json: unknown): SigningKeys {
   const asKey = (value: unknown, what: string): SigningKey => {
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const key = { id: record['id'], key: record['key'] };
-    if (typeof key.id !== 'string' || typeof key.key !== 'string') throw new Error(`${what} must be {"id": "...", "key": "..."}`);
+    if (typeof key.id !== 'string' || typeof key.key !== 'string')
+      throw new Error(`${what} must be {"id": "...", "key": "..."}`);
     const usable = { id: key.id, key: key.key };
     assertUsableKey(usable, what);
     return usable;
@@ -170,7 +178,9 @@ export function parseSigningKeys(json: unknown): SigningKeys {
   const record = json as Record<string, unknown>;
   if (!('current' in record)) return { current: asKey(record, 'the link signing key') };
   const current = asKey(record['current'], 'current');
-  const previous = record['previous'] === undefined || record['previous'] === null ? undefined : asKey(record['previous'], 'previous');
-  if (previous && previous.id === current.id) throw new Error(`current and previous have the same id ${current.id}: give the new key a new id`);
+  const previous =
+    record['previous'] === undefined || record['previous'] === null ? undefined : asKey(record['previous'], 'previous');
+  if (previous && previous.id === current.id)
+    throw new Error(`current and previous have the same id ${current.id}: give the new key a new id`);
   return previous ? { current, previous } : { current };
 }

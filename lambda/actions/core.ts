@@ -68,7 +68,10 @@ export interface PrepActionResult {
 
 /** What the core needs, passed in (the Slack webhook's `BotDeps` is a superset). */
 export interface PrepActionDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'>;
+  readonly meetings: Pick<
+    BotMeetingsRepository,
+    'get' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'
+  >;
   readonly users: Pick<UsersRepository, 'get'>;
   readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;
@@ -105,7 +108,9 @@ function named(meeting: Meeting): string {
 
 /** Where the person finds the session they already have. */
 function whereInProgress(via: ActionChannel): string {
-  return via === 'slack' ? 'Check your direct messages with me.' : 'Your prep kit is in your Slack direct messages with me, or in your email.';
+  return via === 'slack'
+    ? 'Check your direct messages with me.'
+    : 'Your prep kit is in your Slack direct messages with me, or in your email.';
 }
 
 /** The answer to a Start Prep on a meeting whose prep is under way. */
@@ -127,7 +132,9 @@ function prepNowHint(via: ActionChannel): string {
  * its answers name no time. Every other action does (the time zone of its answer; where the kit goes).
  */
 function actingUser(deps: PrepActionDeps, request: PrepActionRequest): Promise<User | undefined> {
-  return request.via === 'slack' && request.action === 'start_prep' ? Promise.resolve(undefined) : deps.users.get(request.userId);
+  return request.via === 'slack' && request.action === 'start_prep'
+    ? Promise.resolve(undefined)
+    : deps.users.get(request.userId);
 }
 
 /** Whether the meeting's start is still ahead (start times carry any UTC offset: instants are compared). */
@@ -141,19 +148,35 @@ function hasNotStarted(meeting: Meeting, now: Date): boolean {
  * @param ownSessionId - the session this request tried to claim the meeting for: found linked, the claim was carried
  *   out on an attempt whose answer was lost (`ownClaim`), and nothing is refused
  */
-async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date, restartable: boolean, userRead: Promise<User | undefined>, ownSessionId?: string): Promise<Checked> {
+async function check(
+  deps: PrepActionDeps,
+  request: PrepActionRequest,
+  now: Date,
+  restartable: boolean,
+  userRead: Promise<User | undefined>,
+  ownSessionId?: string,
+): Promise<Checked> {
   const [meeting, user] = await Promise.all([deps.meetings.get(request.meetingId), userRead]);
   const timeZone = timeZoneOf(user);
   const refuse = (outcome: PrepActionOutcome, text: string, shown?: Meeting): Checked => ({
     ok: false,
     result: { outcome, text, timeZone, ...(shown ? { meeting: shown } : {}) },
   });
-  if (!meeting) return refuse('meeting_not_found', "I can't find that meeting any more. It may have been removed from the calendar.");
+  if (!meeting)
+    return refuse(
+      'meeting_not_found',
+      "I can't find that meeting any more. It may have been removed from the calendar.",
+    );
   if (meeting.user_id !== request.userId) {
-    deps.logger.warn("Refused an action on another user's meeting", { meeting_id: meeting.meeting_id, actor: request.userId, via: request.via });
+    deps.logger.warn("Refused an action on another user's meeting", {
+      meeting_id: meeting.meeting_id,
+      actor: request.userId,
+      via: request.via,
+    });
     return refuse('not_owner', "Sorry, only the meeting's owner can do that. This prep belongs to someone else.");
   }
-  if (ownSessionId !== undefined && meeting.chat_session_id === ownSessionId) return { ok: true, meeting, user, timeZone, ownClaim: true };
+  if (ownSessionId !== undefined && meeting.chat_session_id === ownSessionId)
+    return { ok: true, meeting, user, timeZone, ownClaim: true };
   let staleSessionId: string | undefined;
   if (meeting.status === MeetingStatus.PrepInProgress) {
     // A session that ended or expired unfinished never blocks a new Start Prep.
@@ -162,7 +185,10 @@ async function check(deps: PrepActionDeps, request: PrepActionRequest, now: Date
     }
     staleSessionId = meeting.chat_session_id;
   } else if (!canStartPrep(meeting)) {
-    const why = meeting.status === MeetingStatus.Cancelled ? 'This meeting was cancelled.' : 'Prep for this meeting is already done.';
+    const why =
+      meeting.status === MeetingStatus.Cancelled
+        ? 'This meeting was cancelled.'
+        : 'Prep for this meeting is already done.';
     return refuse('not_startable', why, meeting);
   }
   if (!hasNotStarted(meeting, now)) return refuse('meeting_started', STARTED_TEXT, meeting);
@@ -182,7 +208,9 @@ export function kitChannelFor(via: ActionChannel, meeting: Meeting, user: User |
 }
 
 function kitSentence(kitVia: KitChannel): string {
-  return kitVia === 'slack' ? 'Your prep kit is in your Slack direct messages with me.' : 'Your prep kit is on its way to your email.';
+  return kitVia === 'slack'
+    ? 'Your prep kit is in your Slack direct messages with me.'
+    : 'Your prep kit is on its way to your email.';
 }
 
 /**
@@ -194,18 +222,32 @@ async function startPrep(deps: PrepActionDeps, request: PrepActionRequest): Prom
   const now = deps.now();
   const sessionId = deps.newId();
   const userRead = actingUser(deps, request);
-  const [before, user] = await Promise.all([deps.meetings.claimForPrep(request.meetingId, request.userId, sessionId, now), userRead]);
+  const [before, user] = await Promise.all([
+    deps.meetings.claimForPrep(request.meetingId, request.userId, sessionId, now),
+    userRead,
+  ]);
   if (before) {
     const timeZone = timeZoneOf(user);
     if (!hasNotStarted(before, now)) {
       // Rare (a prep message clicked after the meeting began): the claim is given back as it was.
       if (!(await deps.meetings.unclaim(before, sessionId).catch(() => false))) {
-        deps.logger.warn('Could not give back the claim of a meeting that has started', { meeting_id: before.meeting_id, session_id: sessionId });
+        deps.logger.warn('Could not give back the claim of a meeting that has started', {
+          meeting_id: before.meeting_id,
+          session_id: sessionId,
+        });
       }
       return { outcome: 'meeting_started', text: STARTED_TEXT, meeting: before, timeZone };
     }
-    const meeting: Meeting = { ...before, status: MeetingStatus.PrepInProgress, chat_session_id: sessionId, prep_started_at: now.toISOString(), updated_at: now.toISOString() };
-    return queueKit(deps, request, { meeting, user, timeZone, sessionId, now }, () => deps.meetings.unclaim(before, sessionId));
+    const meeting: Meeting = {
+      ...before,
+      status: MeetingStatus.PrepInProgress,
+      chat_session_id: sessionId,
+      prep_started_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    return queueKit(deps, request, { meeting, user, timeZone, sessionId, now }, () =>
+      deps.meetings.unclaim(before, sessionId),
+    );
   }
   const checked = await check(deps, request, now, true, userRead, sessionId);
   if (!checked.ok) return checked.result;
@@ -252,7 +294,12 @@ async function queueKit(
     await giveBack().catch(() => false);
     throw error;
   }
-  deps.logger.info('Prep session started', { meeting_id: meeting.meeting_id, session_id: sessionId, via: request.via, kit_via: kitVia });
+  deps.logger.info('Prep session started', {
+    meeting_id: meeting.meeting_id,
+    session_id: sessionId,
+    via: request.via,
+    kit_via: kitVia,
+  });
   return {
     outcome: 'session_started',
     // Built only when read: a Slack click never shows it (the worker replaces the clicked message).
@@ -280,9 +327,19 @@ async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Pr
   );
   if (outcome.kind === 'existing') {
     const when = outcome.at ? formatLocalDateTime(outcome.at.toISOString(), timeZone) : 'an earlier time';
-    return { outcome: 'reminder_exists', text: `A reminder for this meeting is already set for ${when}.`, meeting, timeZone, ...(outcome.at ? { reminderAt: outcome.at } : {}) };
+    return {
+      outcome: 'reminder_exists',
+      text: `A reminder for this meeting is already set for ${when}.`,
+      meeting,
+      timeZone,
+      ...(outcome.at ? { reminderAt: outcome.at } : {}),
+    };
   }
-  deps.logger.info('Reminder scheduled', { meeting_id: meeting.meeting_id, at: outcome.at.toISOString(), via: request.via });
+  deps.logger.info('Reminder scheduled', {
+    meeting_id: meeting.meeting_id,
+    at: outcome.at.toISOString(),
+    via: request.via,
+  });
   const text = `I'll remind you about ${named(meeting)} at ${formatLocalDateTime(outcome.at.toISOString(), timeZone)}.`;
   return { outcome: 'reminder_scheduled', text, meeting, timeZone, reminderAt: outcome.at };
 }

@@ -44,8 +44,14 @@ function answer(page: Page, extra: Record<string, string> = {}): APIGatewayProxy
 }
 
 /** The token from the form body (a page's button) or else the query (the link itself; an RFC 8058 one-click POST). */
-export function tokenOf(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'queryStringParameters'>): string | undefined {
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+export function tokenOf(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'queryStringParameters'>,
+): string | undefined {
+  const body = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   return new URLSearchParams(body).get('t') ?? event.queryStringParameters?.['t'] ?? undefined;
 }
 
@@ -54,12 +60,25 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const route = ROUTES[event.resource] ?? ROUTES[event.path];
   if (!route) return answer(renderMessagePage(404, 'Page not found', 'There is nothing here.'));
   try {
-    if (event.httpMethod === 'GET') return answer(await showLink(deps, event.queryStringParameters?.['t'] ?? undefined, route));
+    if (event.httpMethod === 'GET')
+      return answer(await showLink(deps, event.queryStringParameters?.['t'] ?? undefined, route));
     if (event.httpMethod === 'POST') return answer(await followLink(deps, tokenOf(event), route));
     return answer(renderMessagePage(405, 'Not allowed', 'Open the link from the email.'), { allow: 'GET, POST' });
   } catch (error) {
-    logger.error('email link failed', { route, method: event.httpMethod, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    const what = error instanceof LinkKeysUnavailableError ? 'Links are not set up yet.' : 'Something went wrong on our side.';
-    return answer(renderMessagePage(503, 'Please try again', `${what} It may not have been done; the link still works, so try it again in a minute, or use Slack.`), { 'retry-after': '60' });
+    logger.error('email link failed', {
+      route,
+      method: event.httpMethod,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    const what =
+      error instanceof LinkKeysUnavailableError ? 'Links are not set up yet.' : 'Something went wrong on our side.';
+    return answer(
+      renderMessagePage(
+        503,
+        'Please try again',
+        `${what} It may not have been done; the link still works, so try it again in a minute, or use Slack.`,
+      ),
+      { 'retry-after': '60' },
+    );
   }
 }

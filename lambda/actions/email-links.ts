@@ -16,7 +16,8 @@ export interface LinkTarget {
 /** Signs the three links; `publicApiUrl` is the API's stage URL (`https://…/prod`, no trailing slash needed). */
 export function emailLinksFor(keys: SigningKeys, publicApiUrl: string, target: LinkTarget, now: Date): EmailLinks {
   const start = new Date(target.meetingStart);
-  if (Number.isNaN(start.getTime())) throw new Error(`meeting ${target.meetingId} has no valid start time: ${target.meetingStart}`);
+  if (Number.isNaN(start.getTime()))
+    throw new Error(`meeting ${target.meetingId} has no valid start time: ${target.meetingStart}`);
   const base = publicApiUrl.replace(/\/+$/, '');
   const url = (path: string, token: string) => `${base}${path}?t=${encodeURIComponent(token)}`;
   const meetingToken = (action: 'start_prep' | 'remind_later') =>
@@ -24,6 +25,13 @@ export function emailLinksFor(keys: SigningKeys, publicApiUrl: string, target: L
   return {
     startPrep: url(LINK_PATHS.act, meetingToken('start_prep')),
     remindLater: url(LINK_PATHS.act, meetingToken('remind_later')),
-    unsubscribe: url(LINK_PATHS.unsubscribe, signLinkToken(keys, { action: 'unsubscribe', userId: target.userId, expiresAt: new Date(now.getTime() + UNSUBSCRIBE_TOKEN_LIFE_MS) })),
+    unsubscribe: url(
+      LINK_PATHS.unsubscribe,
+      signLinkToken(keys, {
+        action: 'unsubscribe',
+        userId: target.userId,
+        expiresAt: new Date(now.getTime() + UNSUBSCRIBE_TOKEN_LIFE_MS),
+      }),
+    ),
   };
 }

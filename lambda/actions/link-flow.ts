@@ -21,26 +21,62 @@ export type LinkRoute = 'act' | 'unsubscribe';
 /** What the link flow needs, passed in. */
 export interface LinkFlowDeps {
   /** Verifies a token's signature and expiry (link-keys.ts). */
-  readonly verify: (token: string, now: Date) => Promise<{ ok: true; claims: LinkClaims } | { ok: false; problem: TokenProblem }>;
+  readonly verify: (
+    token: string,
+    now: Date,
+  ) => Promise<{ ok: true; claims: LinkClaims } | { ok: false; problem: TokenProblem }>;
   readonly meetings: { get(meetingId: string): Promise<Meeting | undefined> };
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
-  readonly uses: { claim(meetingId: string, tokenId: string): Promise<LinkUse>; release(meetingId: string, tokenId: string): Promise<void> };
+  readonly uses: {
+    claim(meetingId: string, tokenId: string): Promise<LinkUse>;
+    release(meetingId: string, tokenId: string): Promise<void>;
+  };
   /** The shared action core (`runPrepAction` with its dependencies). */
   readonly act: (request: PrepActionRequest) => Promise<PrepActionResult>;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
-const PROBLEM_PAGES: Readonly<Record<TokenProblem | 'missing' | 'wrong_route', { status: number; title: string; text: string }>> = {
-  missing: { status: 400, title: 'This link is incomplete', text: 'The link is missing its code. Open it again from the email.' },
-  malformed: { status: 400, title: 'This link is incomplete', text: 'The link may have been cut or changed on the way. Open it again from the email, or use the buttons in Slack.' },
-  wrong_route: { status: 400, title: 'This link is incomplete', text: 'The link was changed on the way. Open it again from the email.' },
-  unknown_key: { status: 403, title: 'This link is not valid', text: 'This link was not issued by your meeting assistant, or it was changed. Nothing was done.' },
-  bad_signature: { status: 403, title: 'This link is not valid', text: 'This link was not issued by your meeting assistant, or it was changed. Nothing was done.' },
-  expired: { status: 410, title: 'This link has expired', text: 'Links in a prep email work until the meeting starts (an unsubscribe link for 30 days). Nothing was done.' },
+const PROBLEM_PAGES: Readonly<
+  Record<TokenProblem | 'missing' | 'wrong_route', { status: number; title: string; text: string }>
+> = {
+  missing: {
+    status: 400,
+    title: 'This link is incomplete',
+    text: 'The link is missing its code. Open it again from the email.',
+  },
+  malformed: {
+    status: 400,
+    title: 'This link is incomplete',
+    text: 'The link may have been cut or changed on the way. Open it again from the email, or use the buttons in Slack.',
+  },
+  wrong_route: {
+    status: 400,
+    title: 'This link is incomplete',
+    text: 'The link was changed on the way. Open it again from the email.',
+  },
+  unknown_key: {
+    status: 403,
+    title: 'This link is not valid',
+    text: 'This link was not issued by your meeting assistant, or it was changed. Nothing was done.',
+  },
+  bad_signature: {
+    status: 403,
+    title: 'This link is not valid',
+    text: 'This link was not issued by your meeting assistant, or it was changed. Nothing was done.',
+  },
+  expired: {
+    status: 410,
+    title: 'This link has expired',
+    text: 'Links in a prep email work until the meeting starts (an unsubscribe link for 30 days). Nothing was done.',
+  },
 };
 
-const USED_PAGE = { status: 409, title: 'This link was already used', text: 'Each link in a prep email works once, and this one has been used. Nothing more was done.' };
+const USED_PAGE = {
+  status: 409,
+  title: 'This link was already used',
+  text: 'Each link in a prep email works once, and this one has been used. Nothing more was done.',
+};
 
 /** Titles of the outcome pages, and the status of the refusals. */
 const OUTCOME_PAGES: Readonly<Record<PrepActionOutcome, { title: string; status: number }>> = {
@@ -64,7 +100,11 @@ function routeOf(claims: LinkClaims): LinkRoute {
   return claims.action === 'unsubscribe' ? 'unsubscribe' : 'act';
 }
 
-async function check(deps: LinkFlowDeps, token: string | undefined, route: LinkRoute): Promise<{ claims: LinkClaims } | { page: Page }> {
+async function check(
+  deps: LinkFlowDeps,
+  token: string | undefined,
+  route: LinkRoute,
+): Promise<{ claims: LinkClaims } | { page: Page }> {
   if (!token) return { page: problemPage('missing') };
   const result = await deps.verify(token, deps.now());
   if (!result.ok) {
@@ -75,8 +115,14 @@ async function check(deps: LinkFlowDeps, token: string | undefined, route: LinkR
   return { claims: result.claims };
 }
 
-const notYours = () => renderMessagePage(403, 'Not your meeting', 'This link is for a meeting that is not yours. Nothing was done.');
-const notFound = () => renderMessagePage(404, 'Meeting not found', "I can't find that meeting any more. It may have been removed from the calendar.");
+const notYours = () =>
+  renderMessagePage(403, 'Not your meeting', 'This link is for a meeting that is not yours. Nothing was done.');
+const notFound = () =>
+  renderMessagePage(
+    404,
+    'Meeting not found',
+    "I can't find that meeting any more. It may have been removed from the calendar.",
+  );
 
 /** `GET /act` and `GET /unsubscribe`: the confirmation page. Reads only. */
 export async function showLink(deps: LinkFlowDeps, token: string | undefined, route: LinkRoute): Promise<Page> {
@@ -87,7 +133,8 @@ export async function showLink(deps: LinkFlowDeps, token: string | undefined, ro
   if (claims.action === 'unsubscribe') {
     return renderConfirmPage({
       title: 'Stop prep reminders by email?',
-      explanation: 'You will no longer get meeting prep reminders by email. Reminders in Slack and by text message are not affected, and you can turn email back on from the assistant’s Home tab in Slack.',
+      explanation:
+        'You will no longer get meeting prep reminders by email. Reminders in Slack and by text message are not affected, and you can turn email back on from the assistant’s Home tab in Slack.',
       button: 'Unsubscribe',
       action: 'unsubscribe',
       token: t,
@@ -138,11 +185,20 @@ export async function followLink(deps: LinkFlowDeps, token: string | undefined, 
   }
   let result: PrepActionResult;
   try {
-    result = await deps.act({ action: claims.action, meetingId, userId: claims.userId, via: 'email', requestId: claims.tokenId });
+    result = await deps.act({
+      action: claims.action,
+      meetingId,
+      userId: claims.userId,
+      via: 'email',
+      requestId: claims.tokenId,
+    });
   } catch (error) {
     // The core's writes are conditional and its queue drops a repeat of this request id: giving the link back is
     // safe, and lets the person try again instead of finding a spent link.
-    if (use === 'claimed') await deps.uses.release(meetingId, claims.tokenId).catch((e: unknown) => deps.logger.error('could not give the link back', { error: String(e) }));
+    if (use === 'claimed')
+      await deps.uses
+        .release(meetingId, claims.tokenId)
+        .catch((e: unknown) => deps.logger.error('could not give the link back', { error: String(e) }));
     throw error;
   }
   deps.logger.info('email link acted', { meeting_id: meetingId, action: claims.action, outcome: result.outcome });
@@ -152,14 +208,26 @@ export async function followLink(deps: LinkFlowDeps, token: string | undefined, 
 
 async function unsubscribe(deps: LinkFlowDeps, claims: LinkClaims): Promise<Page> {
   const user = await deps.users.get(claims.userId);
-  if (!user) return renderMessagePage(404, 'Nothing to unsubscribe', 'I have no reminders on file for you. Nothing was changed.');
+  if (!user)
+    return renderMessagePage(
+      404,
+      'Nothing to unsubscribe',
+      'I have no reminders on file for you. Nothing was changed.',
+    );
   const { preferences } = readPreferences(user.notification_preferences, CHANNELS);
   if (!receivesOn(preferences, 'email')) {
-    return renderMessagePage(200, 'You are unsubscribed', 'Prep reminders by email were already off. Nothing was changed.');
+    return renderMessagePage(
+      200,
+      'You are unsubscribed',
+      'Prep reminders by email were already off. Nothing was changed.',
+    );
   }
   const after = withoutChannel(preferences, 'email');
   await deps.users.savePreferences(claims.userId, toStoredPreferences(after), deps.now());
-  deps.logger.info('unsubscribed from prep emails', { prep_reminders: after.prep_reminders, channels: after.channels.join(',') });
+  deps.logger.info('unsubscribed from prep emails', {
+    prep_reminders: after.prep_reminders,
+    channels: after.channels.join(','),
+  });
   return renderMessagePage(
     200,
     'You are unsubscribed',

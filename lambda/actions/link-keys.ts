@@ -29,11 +29,16 @@ export class LinkKeys {
   /** The keys; throws {@link LinkKeysUnavailableError} when none are configured or they are invalid. */
   async keys(maxAgeMs?: number): Promise<SigningKeys> {
     const json = await this.source(maxAgeMs);
-    if (json === undefined) throw new LinkKeysUnavailableError('no link signing keys are configured (ACTION_LINK_SECRET_ARN or ACTION_LINK_KEYS)');
+    if (json === undefined)
+      throw new LinkKeysUnavailableError(
+        'no link signing keys are configured (ACTION_LINK_SECRET_ARN or ACTION_LINK_KEYS)',
+      );
     try {
       return parseSigningKeys(json);
     } catch (error) {
-      throw new LinkKeysUnavailableError(`the link signing secret is invalid: ${(error as Error).message}`, { cause: error });
+      throw new LinkKeysUnavailableError(`the link signing secret is invalid: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 

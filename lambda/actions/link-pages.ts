@@ -74,9 +74,12 @@ export interface ConfirmPage {
 
 /** The confirmation page: nothing has happened yet; one button posts. */
 export function renderConfirmPage(page: ConfirmPage): Page {
-  const facts = page.facts && page.facts.length > 0
-    ? ['<dl>', ...page.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`), '</dl>'].join('\n')
-    : '';
+  const facts =
+    page.facts && page.facts.length > 0
+      ? ['<dl>', ...page.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`), '</dl>'].join(
+          '\n',
+        )
+      : '';
   const body = [
     `<p>${escapeHtml(page.explanation)}</p>`,
     facts,
@@ -91,6 +94,9 @@ export function renderConfirmPage(page: ConfirmPage): Page {
 
 /** A page that reports: an outcome, or why nothing was done. */
 export function renderMessagePage(status: number, title: string, text: string): Page {
-  const paragraphs = text.split(/\n+/).filter((p) => p.trim().length > 0).map((p) => `<p>${escapeHtml(p)}</p>`);
+  const paragraphs = text
+    .split(/\n+/)
+    .filter((p) => p.trim().length > 0)
+    .map((p) => `<p>${escapeHtml(p)}</p>`);
   return { status, html: layout(title, paragraphs.join('\n')) };
 }

@@ -41,7 +41,8 @@ export class LinkUses {
             TableName: this.meetingsTable,
             Key: { meeting_id: meetingId },
             UpdateExpression: 'ADD #used :ids SET last_link_claim = :mine',
-            ConditionExpression: 'attribute_exists(meeting_id) AND (NOT contains(#used, :id) OR last_link_claim = :mine)',
+            ConditionExpression:
+              'attribute_exists(meeting_id) AND (NOT contains(#used, :id) OR last_link_claim = :mine)',
             ExpressionAttributeNames: { '#used': USED_LINK_TOKENS_ATTRIBUTE },
             ExpressionAttributeValues: { ':ids': new Set([tokenId]), ':id': tokenId, ':mine': randomUUID() },
           }),
@@ -76,7 +77,14 @@ export class LinkUses {
   /** Whether the meeting item exists (a failed claim: the link was used, or the meeting is gone). */
   private async exists(meetingId: string): Promise<boolean> {
     const out = await guarded('GetItem meetings (link use)', () =>
-      this.db.send(new GetCommand({ TableName: this.meetingsTable, Key: { meeting_id: meetingId }, ProjectionExpression: 'meeting_id', ConsistentRead: true })),
+      this.db.send(
+        new GetCommand({
+          TableName: this.meetingsTable,
+          Key: { meeting_id: meetingId },
+          ProjectionExpression: 'meeting_id',
+          ConsistentRead: true,
+        }),
+      ),
     );
     return out.Item !== undefined;
   }

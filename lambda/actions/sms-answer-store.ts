@@ -68,7 +68,9 @@ export class SmsAnswerStore {
   }
 
   private async read(messageSid: string): Promise<AnswerRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { message_sid: messageSid }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { message_sid: messageSid }, ConsistentRead: true }),
+    );
     return out.Item as AnswerRecord | undefined;
   }
 
@@ -80,7 +82,12 @@ export class SmsAnswerStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { message_sid: messageSid, claimed_at: claimedAt, claim_id: claimId, expires_at: Math.floor(claimedAt / 1000) + ANSWER_TTL_SECONDS },
+          Item: {
+            message_sid: messageSid,
+            claimed_at: claimedAt,
+            claim_id: claimId,
+            expires_at: Math.floor(claimedAt / 1000) + ANSWER_TTL_SECONDS,
+          },
           ConditionExpression: 'attribute_not_exists(message_sid) OR claim_id = :mine',
           ExpressionAttributeValues: { ':mine': claimId },
         }),
@@ -103,7 +110,12 @@ export class SmsAnswerStore {
     }
   }
 
-  private async takeOver(messageSid: string, staleClaim: number | undefined, now: number, claimId: string): Promise<boolean> {
+  private async takeOver(
+    messageSid: string,
+    staleClaim: number | undefined,
+    now: number,
+    claimId: string,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -111,7 +123,9 @@ export class SmsAnswerStore {
           Key: { message_sid: messageSid },
           UpdateExpression: 'SET claimed_at = :now, claim_id = :mine, expires_at = :expires',
           ConditionExpression:
-            staleClaim === undefined ? 'attribute_not_exists(message_sid) OR claim_id = :mine' : '(claimed_at = :stale AND attribute_not_exists(twiml)) OR claim_id = :mine',
+            staleClaim === undefined
+              ? 'attribute_not_exists(message_sid) OR claim_id = :mine'
+              : '(claimed_at = :stale AND attribute_not_exists(twiml)) OR claim_id = :mine',
           ExpressionAttributeValues: {
             ':now': now,
             ':mine': claimId,

@@ -17,9 +17,11 @@ export const SmsTexts = {
   sharedNumber:
     "This number is linked to more than one Exec Assistant account, so I can't tell whose meeting you mean. Please use Slack or the email instead.",
   help: 'To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.',
-  noMeeting: 'There is no meeting from my texts awaiting prep right now, so there is nothing to start. Your next prep reminder will say how to reply.',
+  noMeeting:
+    'There is no meeting from my texts awaiting prep right now, so there is nothing to start. Your next prep reminder will say how to reply.',
   failed: "Sorry, I couldn't do that just now. Please try again in a minute.",
-  noNumberedMeeting: (n: number) => `None of the meetings I texted you about is numbered ${n}. Reply PREP or LATER for the latest one, or use the number in its text.`,
+  noNumberedMeeting: (n: number) =>
+    `None of the meetings I texted you about is numbered ${n}. Reply PREP or LATER for the latest one, or use the number in its text.`,
 } as const;
 
 /** An inbound SMS, as Twilio posted it (signature already checked). */
@@ -32,7 +34,14 @@ export interface InboundSms {
 
 /** What the answer did, for the log and the metrics. */
 export type SmsAnswerKind =
-  | 'unknown_sender' | 'shared_number' | 'help' | 'no_meeting' | 'opted_out' | 'opted_in' | 'twilio_help' | 'acted';
+  | 'unknown_sender'
+  | 'shared_number'
+  | 'help'
+  | 'no_meeting'
+  | 'opted_out'
+  | 'opted_in'
+  | 'twilio_help'
+  | 'acted';
 
 /** The TwiML to answer with, and what happened. */
 export interface SmsAnswer {
@@ -57,7 +66,11 @@ export interface SmsAnswerDeps {
   now(): Date;
 }
 
-const message = (kind: SmsAnswerKind, text: string, extra: Partial<SmsAnswer> = {}): SmsAnswer => ({ twiml: twimlMessage(text), kind, ...extra });
+const message = (kind: SmsAnswerKind, text: string, extra: Partial<SmsAnswer> = {}): SmsAnswer => ({
+  twiml: twimlMessage(text),
+  kind,
+  ...extra,
+});
 
 /** Turns SMS prep reminders off or on for every user of the number (their preferences, when they change). */
 async function optInOrOut(deps: SmsAnswerDeps, userIds: readonly string[], optIn: boolean): Promise<void> {
@@ -79,7 +92,11 @@ export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<S
   // no text, and only carry the choice into the preferences of whoever the number belongs to.
   if (command.kind === 'opt_out' || command.kind === 'opt_in') {
     await optInOrOut(deps, userIds, command.kind === 'opt_in');
-    return { twiml: EMPTY_TWIML, kind: command.kind === 'opt_in' ? 'opted_in' : 'opted_out', ...(userIds[0] ? { userId: userIds[0] } : {}) };
+    return {
+      twiml: EMPTY_TWIML,
+      kind: command.kind === 'opt_in' ? 'opted_in' : 'opted_out',
+      ...(userIds[0] ? { userId: userIds[0] } : {}),
+    };
   }
   const [userId, ...others] = userIds;
   if (!userId) return message('unknown_sender', SmsTexts.unknownSender);
@@ -87,8 +104,18 @@ export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<S
   if (command.kind === 'unknown') return message('help', SmsTexts.help, { userId });
   const meeting = await deps.resolveMeeting(userId, deps.now(), command.number);
   if (!meeting) {
-    return message('no_meeting', command.number === undefined ? SmsTexts.noMeeting : SmsTexts.noNumberedMeeting(command.number), { userId });
+    return message(
+      'no_meeting',
+      command.number === undefined ? SmsTexts.noMeeting : SmsTexts.noNumberedMeeting(command.number),
+      { userId },
+    );
   }
-  const result = await deps.act({ action: command.action, meetingId: meeting.meeting_id, userId, via: 'sms', requestId: sms.messageSid });
+  const result = await deps.act({
+    action: command.action,
+    meetingId: meeting.meeting_id,
+    userId,
+    via: 'sms',
+    requestId: sms.messageSid,
+  });
   return message('acted', result.text, { userId, meetingId: meeting.meeting_id, result });
 }

@@ -6,7 +6,16 @@
 import type { PrepActionName } from './core';
 
 /** Twilio's default opt-out keywords: Twilio answers them and blocks further messages to the sender. */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+] as const;
 /** Twilio's default opt-in keywords: Twilio answers them and lets messages through again. */
 export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
 /** Twilio's default help keywords: Twilio answers them. */

@@ -10,7 +10,10 @@ import { Preferences, withoutChannel } from '../shared/preferences';
 /** The preferences after an opt-out (`optIn` false) or opt-in (`optIn` true); the same object when nothing changes. */
 export function withSmsReminders(preferences: Preferences, optIn: boolean): Preferences {
   const has = preferences.channels.includes('sms');
-  if (!optIn) return has && (preferences.channels.length > 1 || preferences.prep_reminders) ? withoutChannel(preferences, 'sms') : preferences;
+  if (!optIn)
+    return has && (preferences.channels.length > 1 || preferences.prep_reminders)
+      ? withoutChannel(preferences, 'sms')
+      : preferences;
   if (has && preferences.prep_reminders) return preferences;
   const order = (c: Channel) => CHANNELS.indexOf(c);
   const channels = [...preferences.channels];

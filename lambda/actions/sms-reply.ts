@@ -51,8 +51,16 @@ const deps: SmsAnswerDeps = {
   now,
 };
 
-const twiml = (body: string): APIGatewayProxyResult => ({ statusCode: 200, headers: { 'content-type': TWIML_CONTENT_TYPE }, body });
-const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body });
+const twiml = (body: string): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: { 'content-type': TWIML_CONTENT_TYPE },
+  body,
+});
+const plain = (statusCode: number, body: string): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain' },
+  body,
+});
 
 /** Lambda entry point (API Gateway REST API, Lambda proxy integration). */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -85,9 +93,14 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   try {
     answer = await answerSms(deps, { messageSid, from, body: params['Body'] ?? '' });
   } catch (error) {
-    await answers.release(messageSid, claim.claimedAt).catch((releaseError: unknown) =>
-      logger.error('could not give the claim back; a retry acts once it is stale', { message_sid: messageSid, error: String(releaseError) }),
-    );
+    await answers
+      .release(messageSid, claim.claimedAt)
+      .catch((releaseError: unknown) =>
+        logger.error('could not give the claim back; a retry acts once it is stale', {
+          message_sid: messageSid,
+          error: String(releaseError),
+        }),
+      );
     countMetric(MetricNames.SmsReplies, { Outcome: 'failed' });
     logger.error('incoming SMS could not be answered; the sender is asked to try again', {
       message_sid: messageSid,

@@ -51,7 +51,11 @@ export function awsClientConfig(settings: AwsClientSettings = {}): {
   return {
     maxAttempts,
     // Without throwOnRequestTimeout the handler only logs a warning when the timeout passes and keeps waiting.
-    requestHandler: { requestTimeout, connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout), throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout,
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout),
+      throwOnRequestTimeout: true,
+    },
     ...(delay !== undefined ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => delay) } : {}),
   };
 }

@@ -27,7 +27,10 @@ const DAY_MS = 86_400_000;
 export function selectUpcoming(items: readonly Meeting[], from: Date, to: Date, limit = UPCOMING_LIMIT): Meeting[] {
   return items
     .map((m) => ({ m, at: Date.parse(m.start_time) }))
-    .filter(({ m, at }) => Number.isFinite(at) && at >= from.getTime() && at < to.getTime() && m.status !== MeetingStatus.Cancelled)
+    .filter(
+      ({ m, at }) =>
+        Number.isFinite(at) && at >= from.getTime() && at < to.getTime() && m.status !== MeetingStatus.Cancelled,
+    )
     .sort((a, b) => a.at - b.at)
     .slice(0, limit)
     .map(({ m }) => m);
@@ -42,7 +45,9 @@ export class BotMeetingsRepository {
 
   /** The meeting, or undefined (strongly consistent: a click decides on it). */
   async get(meetingId: string): Promise<Meeting | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { meeting_id: meetingId }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { meeting_id: meetingId }, ConsistentRead: true }),
+    );
     return out.Item as Meeting | undefined;
   }
 
@@ -91,7 +96,8 @@ export class BotMeetingsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { meeting_id: meetingId },
-          UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
+          UpdateExpression:
+            'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
           // DynamoDB refuses redundant parentheses: the OR is wrapped only when there is one.
           ConditionExpression: `attribute_exists(meeting_id) AND ${replacing ? `((${fresh}) OR (${stale}))` : `${fresh}`}`,
           ExpressionAttributeNames: { '#status': 'status' },
@@ -106,7 +112,8 @@ export class BotMeetingsRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return (await this.get(meetingId))?.chat_session_id === sessionId;
+      if (error instanceof ConditionalCheckFailedException)
+        return (await this.get(meetingId))?.chat_session_id === sessionId;
       throw error;
     }
   }
@@ -127,10 +134,17 @@ export class BotMeetingsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { meeting_id: meetingId },
-          UpdateExpression: 'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
+          UpdateExpression:
+            'SET #status = :inProgress, chat_session_id = :sid, prep_started_at = :now, updated_at = :now',
           ConditionExpression: `attribute_exists(meeting_id) AND user_id = :actor AND #status IN (${Object.keys(statusValues).join(', ')}) AND attribute_not_exists(chat_session_id)`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...statusValues, ':inProgress': MeetingStatus.PrepInProgress, ':sid': sessionId, ':now': now.toISOString(), ':actor': actorId },
+          ExpressionAttributeValues: {
+            ...statusValues,
+            ':inProgress': MeetingStatus.PrepInProgress,
+            ':sid': sessionId,
+            ':now': now.toISOString(),
+            ':actor': actorId,
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -147,7 +161,10 @@ export class BotMeetingsRepository {
    * @returns false when the meeting had moved on
    */
   async unclaim(before: Meeting, sessionId: string): Promise<boolean> {
-    const restore = before.updated_at === undefined ? 'SET #status = :before REMOVE chat_session_id, prep_started_at, updated_at' : 'SET #status = :before, updated_at = :updated REMOVE chat_session_id, prep_started_at';
+    const restore =
+      before.updated_at === undefined
+        ? 'SET #status = :before REMOVE chat_session_id, prep_started_at, updated_at'
+        : 'SET #status = :before, updated_at = :updated REMOVE chat_session_id, prep_started_at';
     try {
       await this.db.send(
         new UpdateCommand({
@@ -156,7 +173,11 @@ export class BotMeetingsRepository {
           UpdateExpression: restore,
           ConditionExpression: 'chat_session_id = :sid',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':before': before.status, ':sid': sessionId, ...(before.updated_at === undefined ? {} : { ':updated': before.updated_at }) },
+          ExpressionAttributeValues: {
+            ':before': before.status,
+            ':sid': sessionId,
+            ...(before.updated_at === undefined ? {} : { ':updated': before.updated_at }),
+          },
         }),
       );
       return true;

@@ -88,7 +88,13 @@ export class ChatSessionsRepository {
   ) {}
 
   /** A new ACTIVE session at the first step, expiring in 24 hours. */
-  static newSession(spec: { sessionId: string; userId: string; meetingId: string; meetingType: MeetingType; now: Date }): ChatSession {
+  static newSession(spec: {
+    sessionId: string;
+    userId: string;
+    meetingId: string;
+    meetingType: MeetingType;
+    now: Date;
+  }): ChatSession {
     return {
       session_id: spec.sessionId,
       user_id: spec.userId,
@@ -107,7 +113,13 @@ export class ChatSessionsRepository {
    */
   async create(session: ChatSession): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: session, ConditionExpression: 'attribute_not_exists(session_id)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: session,
+          ConditionExpression: 'attribute_not_exists(session_id)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -117,7 +129,9 @@ export class ChatSessionsRepository {
 
   /** The session, or undefined. */
   async get(sessionId: string): Promise<ChatSession | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { session_id: sessionId }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { session_id: sessionId }, ConsistentRead: true }),
+    );
     return out.Item as ChatSession | undefined;
   }
 
@@ -186,7 +200,11 @@ export class ChatSessionsRepository {
    * The session a DM belongs to: the one that already holds the message with this `ts` (a redelivery: `replay`),
    * else the user's newest ACTIVE session that has not expired (the TTL deletes lazily), else undefined.
    */
-  async findForMessage(userId: string, ts: string, now: Date): Promise<{ session: ChatSession; replay: boolean } | undefined> {
+  async findForMessage(
+    userId: string,
+    ts: string,
+    now: Date,
+  ): Promise<{ session: ChatSession; replay: boolean } | undefined> {
     let active: ChatSession | undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -213,7 +231,11 @@ export class ChatSessionsRepository {
    * Ends an ACTIVE session (Start Prep undone because its DM could not be sent).
    * @returns false when it was not ACTIVE any more
    */
-  async end(sessionId: string, state: typeof ChatSessionState.Cancelled | typeof ChatSessionState.TimedOut, now: Date): Promise<boolean> {
+  async end(
+    sessionId: string,
+    state: typeof ChatSessionState.Cancelled | typeof ChatSessionState.TimedOut,
+    now: Date,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({

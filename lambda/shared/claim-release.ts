@@ -39,7 +39,8 @@ export async function releaseClaim(
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
-    if (isTransientAwsError(error)) throw new TransientDataError(`UpdateItem meetings (release): ${(error as Error).name}`, { cause: error });
+    if (isTransientAwsError(error))
+      throw new TransientDataError(`UpdateItem meetings (release): ${(error as Error).name}`, { cause: error });
     throw error;
   }
 }

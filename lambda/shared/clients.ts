@@ -12,11 +12,15 @@ const documentClients = new Map<string, DynamoDBDocumentClient>();
  * The DynamoDB document client for these settings, shared within the process (undefined attributes are dropped,
  * not rejected). The default suits work nobody waits on; code answering a person passes `ANSWER_PATH_CLIENT`.
  */
-export function dynamoDocumentClient(settings: AwsClientSettings = { maxAttempts: 3, requestTimeoutMs: 1000 }): DynamoDBDocumentClient {
+export function dynamoDocumentClient(
+  settings: AwsClientSettings = { maxAttempts: 3, requestTimeoutMs: 1000 },
+): DynamoDBDocumentClient {
   const key = JSON.stringify(settings);
   let client = documentClients.get(key);
   if (!client) {
-    client = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(settings)), { marshallOptions: { removeUndefinedValues: true } });
+    client = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(settings)), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     documentClients.set(key, client);
   }
   return client;

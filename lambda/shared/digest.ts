@@ -50,7 +50,12 @@ export interface DigestSetting {
 /** What to do with the user's digest schedule. */
 export type DigestScheduleChange =
   | { readonly action: 'none'; readonly name: string }
-  | { readonly action: 'create' | 'update'; readonly name: string; readonly expression: string; readonly timeZone: string }
+  | {
+      readonly action: 'create' | 'update';
+      readonly name: string;
+      readonly expression: string;
+      readonly timeZone: string;
+    }
   | { readonly action: 'delete'; readonly name: string };
 
 /**
@@ -59,7 +64,11 @@ export type DigestScheduleChange =
  * of an enabled digest. The adapter should treat Create's ConflictException as "update instead" and Delete's
  * ResourceNotFoundException as done, so a retried or half-applied change converges.
  */
-export function planDigestSchedule(userId: string, before: DigestSetting | undefined, after: DigestSetting): DigestScheduleChange {
+export function planDigestSchedule(
+  userId: string,
+  before: DigestSetting | undefined,
+  after: DigestSetting,
+): DigestScheduleChange {
   const name = digestScheduleName(userId);
   const wasOn = before?.preferences.digest.enabled === true;
   if (!after.preferences.digest.enabled) return wasOn ? { action: 'delete', name } : { action: 'none', name };
@@ -138,7 +147,11 @@ const TITLE_MAX = 300;
  * The digest DM: today's and tomorrow's meetings (in the user's zone) that still need prep and have not begun,
  * soonest first, each with Start Prep. `undefined` when there is nothing to prepare (no message is sent).
  */
-export function buildDigestMessage(input: { readonly now: Date; readonly timeZone: string; readonly meetings: readonly Meeting[] }): DigestMessage | undefined {
+export function buildDigestMessage(input: {
+  readonly now: Date;
+  readonly timeZone: string;
+  readonly meetings: readonly Meeting[];
+}): DigestMessage | undefined {
   const now = input.now.getTime();
   const today = formatLocalDate(localDateTime(now, input.timeZone));
   const tomorrow = formatLocalDate(addDays(localDateTime(now, input.timeZone), 1));
@@ -151,7 +164,9 @@ export function buildDigestMessage(input: { readonly now: Date; readonly timeZon
   if (due.length === 0) return undefined;
 
   const shown = due.slice(0, MAX_MEETINGS);
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Meetings to prepare', emoji: true } }];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Meetings to prepare', emoji: true } },
+  ];
   let day: string | undefined;
   shown.forEach(({ m, day: d }, i) => {
     if (d !== day) {
@@ -169,12 +184,25 @@ export function buildDigestMessage(input: { readonly now: Date; readonly timeZon
         text: `*${escapeMrkdwn(shortTitle)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalTime(m.start_time, input.timeZone)}`,
       },
       ...(value.length <= 2000
-        ? { accessory: { type: 'button', action_id: DIGEST_START_PREP_ACTION, text: { type: 'plain_text', text: 'Start Prep', emoji: true }, style: 'primary', value } }
+        ? {
+            accessory: {
+              type: 'button',
+              action_id: DIGEST_START_PREP_ACTION,
+              text: { type: 'plain_text', text: 'Start Prep', emoji: true },
+              style: 'primary',
+              value,
+            },
+          }
         : {}),
     });
   });
   if (due.length > shown.length) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${due.length - shown.length} more. Open the app's Home tab for all of them.` }] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `…and ${due.length - shown.length} more. Open the app's Home tab for all of them.` },
+      ],
+    });
   }
   const count = `${due.length} meeting${due.length === 1 ? '' : 's'}`;
   return { text: `Meeting prep digest: ${count} to prepare today and tomorrow`, blocks };

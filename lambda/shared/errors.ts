@@ -56,18 +56,29 @@ export class TransientDataError extends Error {
  */
 export class PrepAlreadyScheduledError extends Error {
   override readonly name = ErrorNames.PrepAlreadyScheduled;
-  constructor(readonly meetingId: string, readonly detail: string) {
+  constructor(
+    readonly meetingId: string,
+    readonly detail: string,
+  ) {
     super(`Meeting ${meetingId} not claimed: ${detail}`);
   }
 }
 
 /** Why a channel could not even be tried. */
-export type UnavailableReason = 'no_phone_number' | 'invalid_phone_number' | 'no_email' | 'not_configured' | 'channel_disabled';
+export type UnavailableReason =
+  | 'no_phone_number'
+  | 'invalid_phone_number'
+  | 'no_email'
+  | 'not_configured'
+  | 'channel_disabled';
 
 /** The user cannot receive this channel: skipped at once, the next channel is tried. */
 export class ChannelUnavailableError extends Error {
   override readonly name = ErrorNames.ChannelUnavailable;
-  constructor(readonly channel: string, readonly reason: UnavailableReason) {
+  constructor(
+    readonly channel: string,
+    readonly reason: UnavailableReason,
+  ) {
     super(`${channel} skipped: ${reason}`);
   }
 }
@@ -75,7 +86,11 @@ export class ChannelUnavailableError extends Error {
 /** The provider refused for good (unknown user, invalid number, rejected mail): the next channel is tried at once. */
 export class ChannelPermanentFailureError extends Error {
   override readonly name = ErrorNames.ChannelPermanentFailure;
-  constructor(readonly channel: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly channel: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${channel} failed permanently: ${code}`, options);
   }
 }
@@ -83,7 +98,11 @@ export class ChannelPermanentFailureError extends Error {
 /** The provider failed in a way worth retrying (5xx, timeout, throttling): retried with backoff and jitter. */
 export class ChannelTransientFailureError extends Error {
   override readonly name = ErrorNames.ChannelTransientFailure;
-  constructor(readonly channel: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly channel: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${channel} failed transiently: ${code}`, options);
   }
 }
@@ -94,7 +113,11 @@ export class ChannelTransientFailureError extends Error {
  */
 export class ChannelRateLimitedError extends Error {
   override readonly name = ErrorNames.ChannelRateLimited;
-  constructor(readonly channel: string, readonly retryAfterSeconds: number, options?: { cause?: unknown }) {
+  constructor(
+    readonly channel: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
     super(`${channel} rate limited (retry after ${retryAfterSeconds}s)`, options);
   }
 }
@@ -106,7 +129,11 @@ export class ChannelRateLimitedError extends Error {
  */
 export class ChannelOutcomeUnknownError extends Error {
   override readonly name = ErrorNames.ChannelOutcomeUnknown;
-  constructor(readonly channel: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly channel: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${channel} outcome unknown: ${code}`, options);
   }
 }

@@ -13,7 +13,9 @@ function maskPhone(match: string, plus: string | undefined, body: string): strin
   const separated = /[\s().\-]/.test(body);
   // With "+": E.164, however spaced. Without: a national number written with separators ((212) 555-0143,
   // 07700 900123); a bare run of digits is an id or a timestamp, not a phone number.
-  const phone = plus ? digits.length >= 7 && digits.length <= 15 : separated && digits.length >= 10 && digits.length <= 11;
+  const phone = plus
+    ? digits.length >= 7 && digits.length <= 15
+    : separated && digits.length >= 10 && digits.length <= 11;
   if (!phone) return match;
   const trailing = /\s+$/.exec(body)?.[0] ?? '';
   return `${plus ? '+' : ''}***${digits.slice(-2)}${trailing}`;

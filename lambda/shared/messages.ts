@@ -31,7 +31,12 @@ const SLACK_HEADER_LIMIT = 150;
 export { escapeMrkdwn };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Cuts to at most `max` characters (code points, so no emoji is split), ending with `ellipsis` when cut. */
@@ -74,7 +79,10 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
     { type: 'header', text: { type: 'plain_text', text: 'Meeting Prep Reminder', emoji: true } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(truncate(meeting.title, SLACK_HEADER_LIMIT))}*\n${intro(notice)}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(truncate(meeting.title, SLACK_HEADER_LIMIT))}*\n${intro(notice)}`,
+      },
       fields,
     },
     {
@@ -124,12 +132,17 @@ export interface EmailOptions extends FallbackOptions {
 
 /** A link drawn as a button, with the inline styles email clients keep. */
 function emailButton(href: string, label: string, primary: boolean): string {
-  const colours = primary ? 'background:#007a5a;color:#ffffff;border:1px solid #007a5a' : 'background:#ffffff;color:#1d1c1d;border:1px solid #868686';
+  const colours = primary
+    ? 'background:#007a5a;color:#ffffff;border:1px solid #007a5a'
+    : 'background:#ffffff;color:#1d1c1d;border:1px solid #868686';
   return `<a href="${escapeHtml(href)}" style="display:inline-block;padding:10px 18px;margin:4px 8px 4px 0;border-radius:4px;font-weight:bold;text-decoration:none;${colours}">${escapeHtml(label)}</a>`;
 }
 
 /** The email: subject, HTML and plain-text bodies. */
-export function renderEmail(notice: PrepNotice, options: EmailOptions = {}): { subject: string; html: string; text: string } {
+export function renderEmail(
+  notice: PrepNotice,
+  options: EmailOptions = {},
+): { subject: string; html: string; text: string } {
   const { meeting, user } = notice;
   const when = formatLocalDateTime(meeting.start_time, user.timezone);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
@@ -160,7 +173,13 @@ export function renderEmail(notice: PrepNotice, options: EmailOptions = {}): { s
     '',
     closing,
     ...(links
-      ? [`Start Prep Session: ${links.startPrep}`, `Remind Me in 2 Hours: ${links.remindLater}`, '', '--', `${unsubscribeLine}: ${links.unsubscribe}`]
+      ? [
+          `Start Prep Session: ${links.startPrep}`,
+          `Remind Me in 2 Hours: ${links.remindLater}`,
+          '',
+          '--',
+          `${unsubscribeLine}: ${links.unsubscribe}`,
+        ]
       : []),
   ].join('\n');
   const html = [

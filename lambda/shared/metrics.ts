@@ -60,7 +60,10 @@ let emitter: { readonly metrics: Metrics; readonly switches: string } | undefine
 function currentEmitter(): Metrics {
   const switches = `${process.env['POWERTOOLS_METRICS_DISABLED']}|${process.env['POWERTOOLS_DEV']}`;
   if (emitter?.switches !== switches) {
-    emitter = { metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE, singleMetric: true }), switches };
+    emitter = {
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE, singleMetric: true }),
+      switches,
+    };
   }
   return emitter.metrics;
 }

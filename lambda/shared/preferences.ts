@@ -70,13 +70,19 @@ export function quietMinutes(q: QuietHours): number {
   return (hhMmToMinutes(q.end) - hhMmToMinutes(q.start) + 24 * 60) % (24 * 60);
 }
 
-const show = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+const show = (value: unknown): string =>
+  typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value);
 
 const boolean = z.boolean({ error: (iss) => `must be true or false, not ${show(iss.input)}` });
 const hhmm = z
   .string({ error: (iss) => `must be a time "HH:MM", not ${kindOf(iss.input)}` })
-  .check(z.refine(isHhMm, { abort: true, error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}` }));
+  .check(
+    z.refine(isHhMm, {
+      abort: true,
+      error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}`,
+    }),
+  );
 const channel = z.enum(CHANNELS, { error: (iss) => `${show(iss.input)} is not a channel (${CHANNELS.join(', ')})` });
 
 function channelList(allowEmpty: boolean) {
@@ -84,7 +90,8 @@ function channelList(allowEmpty: boolean) {
     .array(channel, { error: (iss) => `must be a list of channels (${CHANNELS.join(', ')}), not ${kindOf(iss.input)}` })
     .check(
       z.superRefine((list, ctx) => {
-        if (!allowEmpty && list.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one channel' });
+        if (!allowEmpty && list.length === 0)
+          ctx.addIssue({ code: 'custom', message: 'must name at least one channel' });
         list.forEach((c, i) => {
           if (list.indexOf(c) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `"${c}" is listed twice` });
         });
@@ -93,7 +100,9 @@ function channelList(allowEmpty: boolean) {
 }
 
 const objectError = (what: string) => (iss: { code: string; input?: unknown; keys?: string[] }) =>
-  iss.code === 'unrecognized_keys' ? `unknown setting ${iss.keys?.map(show).join(', ')}` : `must be ${what}, not ${kindOf(iss.input)}`;
+  iss.code === 'unrecognized_keys'
+    ? `unknown setting ${iss.keys?.map(show).join(', ')}`
+    : `must be ${what}, not ${kindOf(iss.input)}`;
 
 const quietHours = z
   .strictObject({ start: hhmm, end: hhmm }, { error: objectError('an object {"start": "HH:MM", "end": "HH:MM"}') })
@@ -102,7 +111,11 @@ const quietHours = z
       // zod still runs this when a time failed its own check; the window is only judged on two valid times.
       if (!isHhMm(q.start) || !isHhMm(q.end)) return;
       if (q.start === q.end) {
-        ctx.addIssue({ code: 'custom', path: ['end'], message: `must differ from the start (${q.start}): equal times leave no quiet hours` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['end'],
+          message: `must differ from the start (${q.start}): equal times leave no quiet hours`,
+        });
       } else if (quietMinutes(q) > MAX_QUIET_MINUTES) {
         const hours = Math.round(quietMinutes(q) / 6) / 10;
         ctx.addIssue({
@@ -131,20 +144,27 @@ type Field = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
 function pathOf(field: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), field);
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    field,
+  );
 }
 
 /** Validates every field present; returns the valid ones and one problem per mistake. */
 function check(stored: unknown): { fields: Partial<StoredPreferences>; problems: PreferenceProblem[] } {
   if (stored === undefined || stored === null) return { fields: {}, problems: [] };
   if (typeof stored !== 'object' || Array.isArray(stored)) {
-    return { fields: {}, problems: [{ path: 'notification_preferences', message: `must be an object, not ${kindOf(stored)}` }] };
+    return {
+      fields: {},
+      problems: [{ path: 'notification_preferences', message: `must be an object, not ${kindOf(stored)}` }],
+    };
   }
   const record = stored as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
   const problems: PreferenceProblem[] = [];
   for (const key of Object.keys(record)) {
-    if (!(FIELD_NAMES as string[]).includes(key)) problems.push({ path: key, message: `unknown setting (known: ${FIELD_NAMES.join(', ')})` });
+    if (!(FIELD_NAMES as string[]).includes(key))
+      problems.push({ path: key, message: `unknown setting (known: ${FIELD_NAMES.join(', ')})` });
   }
   for (const name of FIELD_NAMES) {
     const value = record[name];
@@ -185,7 +205,9 @@ export function validatePreferences(
   defaultChannels: readonly Channel[],
 ): { ok: true; preferences: Preferences } | { ok: false; problems: PreferenceProblem[] } {
   const { fields, problems } = check(input);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, preferences: withDefaults(fields, defaultChannels) };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, preferences: withDefaults(fields, defaultChannels) };
 }
 
 /** One line per problem: `quiet_hours.end: must differ from the start (21:00): …`. */

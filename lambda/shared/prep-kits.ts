@@ -44,7 +44,8 @@ function readKit(name: string, raw: unknown, problems: string[]): PrepKit | unde
   const agenda = list('agenda');
   const questions = list('questions');
   const template = raw['notes_template'];
-  if (typeof template !== 'string' || template.trim() === '') problems.push(`${name}.notes_template: must be a non-empty string`);
+  if (typeof template !== 'string' || template.trim() === '')
+    problems.push(`${name}.notes_template: must be a non-empty string`);
   return { agenda, questions, notes_template: typeof template === 'string' ? template.trimEnd() : '' };
 }
 

@@ -14,7 +14,14 @@
  */
 import type { Channel } from './domain';
 import type { QuietHours } from './preferences';
-import { addDays, hhMmToMinutes, instantsOfWallTime, firstInstantAtOrAfterWallTime, localDateTime, toUtcSeconds } from './zoned-time';
+import {
+  addDays,
+  hhMmToMinutes,
+  instantsOfWallTime,
+  firstInstantAtOrAfterWallTime,
+  localDateTime,
+  toUtcSeconds,
+} from './zoned-time';
 
 /** What the hold decision needs. */
 export interface HoldInput {
@@ -37,7 +44,12 @@ export interface HoldInput {
 }
 
 /** Why the notification goes now. */
-export type SendReason = 'no_quiet_hours' | 'channel_not_held' | 'reminder' | 'outside_quiet_hours' | 'lead_limit_reached';
+export type SendReason =
+  | 'no_quiet_hours'
+  | 'channel_not_held'
+  | 'reminder'
+  | 'outside_quiet_hours'
+  | 'lead_limit_reached';
 /** Why it waits: until quiet hours end, or (they end too late) until the latest useful moment. */
 export type WaitReason = 'quiet_hours' | 'lead_limit';
 
@@ -76,7 +88,8 @@ export function quietHoursEnd(instant: number, timeZone: string, quietHours: Qui
     candidates.push(...(exact.length > 0 ? exact : [firstInstantAtOrAfterWallTime(date, end, timeZone)]));
   }
   const next = candidates.filter((c) => c > instant).sort((a, b) => a - b)[0];
-  if (next === undefined) throw new RangeError(`no end of quiet hours found after ${new Date(instant).toISOString()} in ${timeZone}`);
+  if (next === undefined)
+    throw new RangeError(`no end of quiet hours found after ${new Date(instant).toISOString()} in ${timeZone}`);
   return next;
 }
 
@@ -96,7 +109,9 @@ export function decideHold(input: HoldInput): HoldDecision {
   // Round outwards: never wake before quiet hours end, never later than the lead allows.
   const end = Math.ceil(quietHoursEnd(now, input.timeZone, input.quietHours) / 1000) * 1000;
   const latest = Math.floor((start - input.minimumLeadMs) / 1000) * 1000;
-  if (end <= latest) return { wait: true, reason: 'quiet_hours', until: toUtcSeconds(end), quiet_hours_end: toUtcSeconds(end) };
-  if (latest > now) return { wait: true, reason: 'lead_limit', until: toUtcSeconds(latest), quiet_hours_end: toUtcSeconds(end) };
+  if (end <= latest)
+    return { wait: true, reason: 'quiet_hours', until: toUtcSeconds(end), quiet_hours_end: toUtcSeconds(end) };
+  if (latest > now)
+    return { wait: true, reason: 'lead_limit', until: toUtcSeconds(latest), quiet_hours_end: toUtcSeconds(end) };
   return { wait: false, reason: 'lead_limit_reached' };
 }

@@ -240,7 +240,11 @@ export class MeetingsRepository {
   }
 
   /** Records the delivery: provider id, channel, time, status, and the delivered attempt. Returns every attempt now on record. */
-  async recordDelivery(meetingId: string, delivery: Delivery, execution: string): Promise<readonly NotificationAttempt[]> {
+  async recordDelivery(
+    meetingId: string,
+    delivery: Delivery,
+    execution: string,
+  ): Promise<readonly NotificationAttempt[]> {
     const status = delivery.status ?? 'DELIVERED';
     const attempt: NotificationAttempt = {
       channel: delivery.channel,
@@ -271,7 +275,8 @@ export class MeetingsRepository {
         }),
       ),
     );
-    const attempts = ((out.Attributes as Meeting | undefined)?.notification_attempts ?? []) as readonly NotificationAttempt[];
+    const attempts = ((out.Attributes as Meeting | undefined)?.notification_attempts ??
+      []) as readonly NotificationAttempt[];
     await this.trimAttempts(meetingId, attempts.length);
     return attempts;
   }
@@ -292,7 +297,9 @@ export class MeetingsRepository {
             UpdateExpression: restore
               ? 'SET notification_status = :failed, notification_failed_at = :at, updated_at = :at, #status = :previous'
               : 'SET notification_status = :failed, notification_failed_at = :at, updated_at = :at',
-            ConditionExpression: restore ? 'attribute_exists(meeting_id) AND #status = :scheduled' : 'attribute_exists(meeting_id)',
+            ConditionExpression: restore
+              ? 'attribute_exists(meeting_id) AND #status = :scheduled'
+              : 'attribute_exists(meeting_id)',
             ...(restore ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
             ExpressionAttributeValues: {
               ':failed': 'FAILED',

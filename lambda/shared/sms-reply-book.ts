@@ -10,7 +10,14 @@ import type { Meeting } from './domain';
 import { guarded } from './dynamo-guard';
 import { TransientDataError } from './errors';
 import type { MeetingsRepository } from './repositories';
-import { ReplyNumbers, assignReplyNumber, awaitingPrep, pickReplyMeeting, replyCandidates, replyEntries } from './sms-reply-numbers';
+import {
+  ReplyNumbers,
+  assignReplyNumber,
+  awaitingPrep,
+  pickReplyMeeting,
+  replyCandidates,
+  replyEntries,
+} from './sms-reply-numbers';
 
 /** How often a lost race for the numbers is retried before giving up (transient: the state machine retries). */
 const MAX_ATTEMPTS = 4;
@@ -37,14 +44,22 @@ export class SmsReplyBook {
     );
     if (!out.Item) return undefined;
     const version = out.Item['sms_reply_version'];
-    return { numbers: (out.Item['sms_reply_numbers'] ?? {}) as ReplyNumbers, version: typeof version === 'number' ? version : 0 };
+    return {
+      numbers: (out.Item['sms_reply_numbers'] ?? {}) as ReplyNumbers,
+      version: typeof version === 'number' ? version : 0,
+    };
   }
 
   /**
    * Numbers the meeting an SMS is about to go out for (see `assignReplyNumber`). Throws TransientDataError when
    * the race is lost too often, and an Error for an unknown user.
    */
-  async assign(userId: string, meeting: Pick<Meeting, 'meeting_id' | 'start_time'>, execution: string, now: Date): Promise<{ number: number; shown: boolean }> {
+  async assign(
+    userId: string,
+    meeting: Pick<Meeting, 'meeting_id' | 'start_time'>,
+    execution: string,
+    now: Date,
+  ): Promise<{ number: number; shown: boolean }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const current = await this.read(userId);
       if (!current) throw new Error(`user ${userId} not found`);
@@ -76,7 +91,9 @@ export class SmsReplyBook {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
-    throw new TransientDataError(`the SMS reply numbers of ${userId} changed ${MAX_ATTEMPTS} times while numbering ${meeting.meeting_id}`);
+    throw new TransientDataError(
+      `the SMS reply numbers of ${userId} changed ${MAX_ATTEMPTS} times while numbering ${meeting.meeting_id}`,
+    );
   }
 
   /**

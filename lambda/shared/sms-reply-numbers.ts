@@ -40,7 +40,10 @@ export interface ReplyNumberAssignment {
 export function replyEntries(numbers: ReplyNumbers | undefined): { number: number; entry: ReplyNumberEntry }[] {
   return Object.entries(numbers ?? {})
     .map(([key, entry]) => ({ number: Number(key), entry }))
-    .filter(({ number, entry }) => Number.isInteger(number) && number >= 1 && number <= MAX_REPLY_NUMBERS && typeof entry?.meeting_id === 'string')
+    .filter(
+      ({ number, entry }) =>
+        Number.isInteger(number) && number >= 1 && number <= MAX_REPLY_NUMBERS && typeof entry?.meeting_id === 'string',
+    )
     .sort((a, b) => (b.entry.sent_at ?? '').localeCompare(a.entry.sent_at ?? '') || a.number - b.number);
 }
 
@@ -76,7 +79,13 @@ export function assignReplyNumber(
     others = others.filter((e) => e !== oldest);
   }
   const shown = others.length > 0;
-  const entry: ReplyNumberEntry = { meeting_id: meeting.meeting_id, sent_at: now.toISOString(), execution, shown, start_time: meeting.start_time };
+  const entry: ReplyNumberEntry = {
+    meeting_id: meeting.meeting_id,
+    sent_at: now.toISOString(),
+    execution,
+    shown,
+    start_time: meeting.start_time,
+  };
   const next: Record<string, ReplyNumberEntry> = Object.fromEntries(others.map((e) => [String(e.number), e.entry]));
   next[String(number)] = entry;
   return { number, shown, next };

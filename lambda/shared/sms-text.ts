@@ -66,7 +66,11 @@ function gsmTitle(title: string): string | undefined {
     .replace(/\p{Extended_Pictographic}/gu, '')
     .replace(/\s{2,}/g, ' ')
     .trim();
-  const kept = Array.from(stripped).map((c) => (GSM_BASIC_SET.has(c) || GSM_EXTENSION_SET.has(c) ? c : ({ ł: 'l', Ł: 'L', đ: 'd', Đ: 'D' } as Record<string, string>)[c] ?? '\u0000'));
+  const kept = Array.from(stripped).map((c) =>
+    GSM_BASIC_SET.has(c) || GSM_EXTENSION_SET.has(c)
+      ? c
+      : (({ ł: 'l', Ł: 'L', đ: 'd', Đ: 'D' } as Record<string, string>)[c] ?? '\u0000'),
+  );
   if (kept.includes('\u0000')) return undefined;
   return kept.join('') || undefined;
 }

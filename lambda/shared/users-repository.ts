@@ -49,7 +49,8 @@ export class UsersRepository {
           TableName: this.tableName,
           Key: { user_id: userId },
           UpdateExpression: 'SET last_digest_at = :t',
-          ConditionExpression: 'attribute_exists(user_id) AND (attribute_not_exists(last_digest_at) OR last_digest_at < :t)',
+          ConditionExpression:
+            'attribute_exists(user_id) AND (attribute_not_exists(last_digest_at) OR last_digest_at < :t)',
           ExpressionAttributeValues: { ':t': scheduledAt },
         }),
       );

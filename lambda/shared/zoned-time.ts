@@ -56,7 +56,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 export function localDateTime(instant: number, timeZone: string): LocalDateTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** A wall-clock reading as if it were UTC: a number that orders wall times and is comparable with `Date.UTC`. */
@@ -93,7 +100,11 @@ const DAY_MS = 24 * HOUR_MS;
 export function instantsOfWallTime(date: LocalDate, minutesOfDay: number, timeZone: string): number[] {
   const wall = Date.UTC(date.year, date.month - 1, date.day, 0, minutesOfDay);
   // The offsets in force a day either side cover any single transition near that wall time.
-  const offsets = new Set([offsetAt(wall - DAY_MS, timeZone), offsetAt(wall, timeZone), offsetAt(wall + DAY_MS, timeZone)]);
+  const offsets = new Set([
+    offsetAt(wall - DAY_MS, timeZone),
+    offsetAt(wall, timeZone),
+    offsetAt(wall + DAY_MS, timeZone),
+  ]);
   const found = new Set<number>();
   for (const offset of offsets) {
     const candidate = wall - offset;

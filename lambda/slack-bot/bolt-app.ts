@@ -37,7 +37,10 @@ export type ScopedAwsEvent = AwsEvent & { readonly requestScope: RequestScope };
 /** Handles one (verified, validated) event. */
 export type BoltHandler = (event: ScopedAwsEvent, context: unknown) => Promise<AwsResponse>;
 
-const withBlocks = (message: BotMessage) => ({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+const withBlocks = (message: BotMessage) => ({
+  text: message.text,
+  ...(message.blocks ? { blocks: message.blocks } : {}),
+});
 
 /** Where a click happened, from a validated `block_actions` payload. */
 export function clickTarget(body: BlockAction): ClickTarget {
@@ -61,7 +64,11 @@ export type Ack<R> = (response?: R) => Promise<void>;
  * acknowledged (a failed one with an empty answer; the webhook writes the real one), so Bolt's receiver neither
  * waits nor leaves its unacknowledged-request timer behind.
  */
-export async function guarded<R>(context: AllMiddlewareArgs['context'], ack: Ack<R>, work: (ack: Ack<R>) => Promise<void>): Promise<void> {
+export async function guarded<R>(
+  context: AllMiddlewareArgs['context'],
+  ack: Ack<R>,
+  work: (ack: Ack<R>) => Promise<void>,
+): Promise<void> {
   let acked = false;
   const once: Ack<R> = async (response) => {
     acked = true;
@@ -94,7 +101,11 @@ function boltLogger(logger: Logger): SlackLogger {
 }
 
 /** Builds the Bolt app and returns its Lambda handler. */
-export function createBoltHandler(options: { readonly botToken: string; readonly signingSecret: string; readonly deps: BotDeps }): BoltHandler {
+export function createBoltHandler(options: {
+  readonly botToken: string;
+  readonly signingSecret: string;
+  readonly deps: BotDeps;
+}): BoltHandler {
   const { deps } = options;
   const receiver = new AwsLambdaReceiver({
     signingSecret: options.signingSecret,
@@ -122,14 +133,21 @@ export function createBoltHandler(options: { readonly botToken: string; readonly
   );
 
   const onButton = (actionId: string, decide: (deps: BotDeps, click: PrepClick) => Promise<ClickOutcome>) =>
-    app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, context }) =>
-      guarded(context, ack, async (ack) => {
-        const click: PrepClick = { userId: body.user.id, value: action.value, target: clickTarget(body), interactionId: body.trigger_id };
-        const outcome = await decide(deps, click);
-        await ack();
-        deps.logger.info('Button handled', { action_id: actionId, outcome });
-        countMetric(MetricNames.SlackInteractions, { Kind: actionId });
-      }),
+    app.action<BlockAction<ButtonAction>>(
+      { type: 'block_actions', action_id: actionId },
+      async ({ ack, body, action, context }) =>
+        guarded(context, ack, async (ack) => {
+          const click: PrepClick = {
+            userId: body.user.id,
+            value: action.value,
+            target: clickTarget(body),
+            interactionId: body.trigger_id,
+          };
+          const outcome = await decide(deps, click);
+          await ack();
+          deps.logger.info('Button handled', { action_id: actionId, outcome });
+          countMetric(MetricNames.SlackInteractions, { Kind: actionId });
+        }),
     );
   onButton(ActionIds.StartPrep, startPrep);
   onButton(ActionIds.RemindLater, remindLater);
@@ -137,24 +155,28 @@ export function createBoltHandler(options: { readonly botToken: string; readonly
   registerHomeListeners(app, deps, deps.views(options.botToken));
 
   app.event('message', async ({ event, body, context }) =>
-    guarded(context, async () => undefined, async () => {
-      // Validated as a person's DM by the webhook (payload-schemas.ts).
-      const dm = event as unknown as { user: string; channel: string; ts: string; text: string };
-      await deps.queue.enqueue(
-        {
-          kind: 'dm_reply',
-          user_id: dm.user,
-          channel_id: dm.channel,
-          message_ts: dm.ts,
-          text: dm.text,
-          event_id: body.event_id,
-          received_at: deps.now().toISOString(),
-        },
-        body.event_id,
-      );
-      deps.logger.info('Direct message queued', { event_id: body.event_id });
-      countMetric(MetricNames.SlackInteractions, { Kind: 'direct_message' });
-    }),
+    guarded(
+      context,
+      async () => undefined,
+      async () => {
+        // Validated as a person's DM by the webhook (payload-schemas.ts).
+        const dm = event as unknown as { user: string; channel: string; ts: string; text: string };
+        await deps.queue.enqueue(
+          {
+            kind: 'dm_reply',
+            user_id: dm.user,
+            channel_id: dm.channel,
+            message_ts: dm.ts,
+            text: dm.text,
+            event_id: body.event_id,
+            received_at: deps.now().toISOString(),
+          },
+          body.event_id,
+        );
+        deps.logger.info('Direct message queued', { event_id: body.event_id });
+        countMetric(MetricNames.SlackInteractions, { Kind: 'direct_message' });
+      },
+    ),
   );
 
   app.error(async (error) => {

@@ -28,26 +28,37 @@ export class RetryableWorkError extends Error {
 
 /** Replaces the clicked message: in place by channel and ts, or through the response URL for an ephemeral one. */
 export async function replaceClicked(deps: WorkerDeps, target: ClickTarget, message: BotMessage): Promise<void> {
-  if (!target.ephemeral && target.channel_id && target.message_ts) await deps.slack.update(target.channel_id, target.message_ts, message);
+  if (!target.ephemeral && target.channel_id && target.message_ts)
+    await deps.slack.update(target.channel_id, target.message_ts, message);
   else if (target.response_url) await deps.slack.respond(target.response_url, { replace_original: true, ...message });
 }
 
 /** Tells the clicker something only they see, where they clicked. */
 export async function tellClicker(deps: WorkerDeps, target: ClickTarget, message: BotMessage): Promise<void> {
-  if (!target.ephemeral && target.channel_id) await deps.slack.postEphemeral(target.channel_id, target.user_id, message);
-  else if (target.response_url) await deps.slack.respond(target.response_url, { response_type: 'ephemeral', replace_original: false, ...message });
+  if (!target.ephemeral && target.channel_id)
+    await deps.slack.postEphemeral(target.channel_id, target.user_id, message);
+  else if (target.response_url)
+    await deps.slack.respond(target.response_url, { response_type: 'ephemeral', replace_original: false, ...message });
   // A click in the Home tab has neither: the user's DM with the app is where they hear back.
   else await deps.slack.postMessage(target.user_id, message);
 }
 
 /** Text shown where the user clicked when their prep-kit DM could not be delivered. */
-export const DM_FAILED_TEXT = "I couldn't send you a direct message, so your prep session hasn't started. Please click Start Prep again in a few minutes.";
+export const DM_FAILED_TEXT =
+  "I couldn't send you a direct message, so your prep session hasn't started. Please click Start Prep again in a few minutes.";
 
 /**
  * Sends the kit where the job says: the DM's opening (its ts recorded on the session), or the kit by email when
  * Slack does not reach the user (issue 12) and a sender is configured. Throws what the provider threw.
  */
-async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, sessionId: string, timeZone: string, user: User | undefined): Promise<void> {
+async function sendKit(
+  deps: WorkerDeps,
+  job: StartPrepJob,
+  meeting: Meeting,
+  sessionId: string,
+  timeZone: string,
+  user: User | undefined,
+): Promise<void> {
   const kit = prepKitFor(deps.kits, toMeetingType(meeting.meeting_type));
   const now = deps.now();
   if (job.kit_via === 'email' && deps.mailer && user?.email) {
@@ -65,9 +76,15 @@ async function sendKit(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting, se
  * meeting is seen claimed for it (the core claims the meeting and leaves the session to the worker). Undefined when
  * there is none and the meeting is not linked to it (the start was undone, overtaken, or the meeting is gone).
  */
-async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting | undefined, existing: ChatSession | undefined): Promise<ChatSession | undefined> {
+async function sessionFor(
+  deps: WorkerDeps,
+  job: StartPrepJob,
+  meeting: Meeting | undefined,
+  existing: ChatSession | undefined,
+): Promise<ChatSession | undefined> {
   if (existing) return existing;
-  if (!meeting || meeting.status !== MeetingStatus.PrepInProgress || meeting.chat_session_id !== job.session_id) return undefined;
+  if (!meeting || meeting.status !== MeetingStatus.PrepInProgress || meeting.chat_session_id !== job.session_id)
+    return undefined;
   const session = ChatSessionsRepository.newSession({
     sessionId: job.session_id,
     userId: job.user_id,
@@ -85,11 +102,22 @@ async function sessionFor(deps: WorkerDeps, job: StartPrepJob, meeting: Meeting 
  * retried). A kit that fails for good, or on the last delivery, undoes the start.
  * @param lastAttempt - true on the queue's last delivery of this job
  */
-export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAttempt: boolean): Promise<StartPrepWorkOutcome> {
-  const [meeting, user, existing] = await Promise.all([deps.meetings.get(job.meeting_id), deps.users.get(job.user_id), deps.sessions.get(job.session_id)]);
+export async function runStartPrep(
+  deps: WorkerDeps,
+  job: StartPrepJob,
+  lastAttempt: boolean,
+): Promise<StartPrepWorkOutcome> {
+  const [meeting, user, existing] = await Promise.all([
+    deps.meetings.get(job.meeting_id),
+    deps.users.get(job.user_id),
+    deps.sessions.get(job.session_id),
+  ]);
   const session = await sessionFor(deps, job, meeting, existing);
   if (!session || session.state !== ChatSessionState.Active) {
-    deps.logger.warn('Start Prep job for a session that is gone, ended or never claimed', { session_id: job.session_id, meeting_id: job.meeting_id });
+    deps.logger.warn('Start Prep job for a session that is gone, ended or never claimed', {
+      session_id: job.session_id,
+      meeting_id: job.meeting_id,
+    });
     return 'session_gone';
   }
   if (meeting && meeting.chat_session_id !== job.session_id) {
@@ -98,7 +126,10 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
     // is ended, nothing sent.
     if (!lastAttempt) throw new RetryableWorkError({ retry: true, code: 'session_not_linked', retryAfterSeconds: 2 });
     await deps.sessions.end(session.session_id, ChatSessionState.Cancelled, deps.now());
-    deps.logger.warn('Start Prep job for a session the meeting never linked; ended it', { session_id: job.session_id, meeting_id: job.meeting_id });
+    deps.logger.warn('Start Prep job for a session the meeting never linked; ended it', {
+      session_id: job.session_id,
+      meeting_id: job.meeting_id,
+    });
     return 'session_gone';
   }
   const timeZone = timeZoneOf(user);
@@ -111,13 +142,19 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
     } catch (error) {
       const failure = classifyKitFailure(job, error);
       if (failure.retry && !lastAttempt) throw new RetryableWorkError(failure, { cause: error });
-      deps.logger.error('The prep kit could not be sent; undoing Start Prep', { session_id: session.session_id, code: failure.code, kit_via: job.kit_via ?? 'slack' });
+      deps.logger.error('The prep kit could not be sent; undoing Start Prep', {
+        session_id: session.session_id,
+        code: failure.code,
+        kit_via: job.kit_via ?? 'slack',
+      });
       return undo(deps, job, failure.code);
     }
   }
   if (meeting && job.target) {
     await replaceClicked(deps, job.target, prepStartedReplacement(meeting, timeZone)).catch((error: unknown) => {
-      deps.logger.warn('Could not replace the clicked message (best effort)', { code: classifySlackFailure(error).code });
+      deps.logger.warn('Could not replace the clicked message (best effort)', {
+        code: classifySlackFailure(error).code,
+      });
     });
   }
   return outcome;
@@ -131,7 +168,12 @@ export async function runStartPrep(deps: WorkerDeps, job: StartPrepJob, lastAtte
 function classifyKitFailure(job: StartPrepJob, error: unknown): SlackFailure {
   if (job.kit_via !== 'email') return classifySlackFailure(error);
   const name = error instanceof Error ? error.name : 'Error';
-  const permanent = ['MessageRejected', 'MailFromDomainNotVerifiedException', 'AccountSendingPausedException', 'ConfigurationSetDoesNotExistException'].includes(name);
+  const permanent = [
+    'MessageRejected',
+    'MailFromDomainNotVerifiedException',
+    'AccountSendingPausedException',
+    'ConfigurationSetDoesNotExistException',
+  ].includes(name);
   return permanent ? { retry: false, code: `ses_${name}` } : { retry: true, code: `ses_${name}` };
 }
 
@@ -143,7 +185,9 @@ async function undo(deps: WorkerDeps, job: StartPrepJob, reason: string): Promis
   // From SMS or email there is no click to answer: the meeting is back to awaiting prep, so the person can try again.
   if (job.target) {
     await tellClicker(deps, job.target, { text: DM_FAILED_TEXT }).catch((error: unknown) => {
-      deps.logger.error('Could not tell the user that Start Prep was undone', { code: classifySlackFailure(error).code });
+      deps.logger.error('Could not tell the user that Start Prep was undone', {
+        code: classifySlackFailure(error).code,
+      });
     });
   }
   return 'undone';

@@ -40,7 +40,10 @@ export type ViewOpener = (triggerId: string, view: ModalView) => Promise<void>;
 
 /** Dependencies of the webhook's decisions: nothing here calls Slack but `views.open`, which cannot wait. */
 export interface BotDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'>;
+  readonly meetings: Pick<
+    BotMeetingsRepository,
+    'get' | 'upcoming' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'
+  >;
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
   readonly sessions: Pick<ChatSessionsRepository, 'get'>;
   readonly reminders: ReminderScheduler;
@@ -61,7 +64,10 @@ export interface BotDeps {
 export interface WorkerDeps {
   readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get' | 'claimDigest' | 'releaseDigest'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'create' | 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'>;
+  readonly sessions: Pick<
+    ChatSessionsRepository,
+    'create' | 'get' | 'findForMessage' | 'appendAndAdvance' | 'end' | 'recordOpening'
+  >;
   readonly slack: SlackPort;
   /** Pending reminders shown on the Home tab. */
   readonly reminders: Pick<ReminderSchedules, 'pending'>;

@@ -21,10 +21,18 @@ const MAX_ADVANCE_ATTEMPTS = 3;
  * Stores the message and advances the session; when another message moved it meanwhile, re-reads and goes on from
  * there. Returns the session after this message, and whether this call did the advancing.
  */
-async function advance(deps: WorkerDeps, session: ChatSession, message: Omit<ChatMessage, 'step'>): Promise<{ session: ChatSession; replay: boolean } | undefined> {
+async function advance(
+  deps: WorkerDeps,
+  session: ChatSession,
+  message: Omit<ChatMessage, 'step'>,
+): Promise<{ session: ChatSession; replay: boolean } | undefined> {
   let current: ChatSession | undefined = session;
   for (let attempt = 0; attempt < MAX_ADVANCE_ATTEMPTS && current; attempt++) {
-    const updated = await deps.sessions.appendAndAdvance(current, { ...message, step: current.context.step }, deps.now());
+    const updated = await deps.sessions.appendAndAdvance(
+      current,
+      { ...message, step: current.context.step },
+      deps.now(),
+    );
     if (updated) return { session: updated, replay: false };
     current = await deps.sessions.get(current.session_id);
     if (current?.messages.some((m) => m.ts === message.ts)) return { session: current, replay: true };
@@ -48,7 +56,8 @@ export async function handleDirectMessage(deps: WorkerDeps, job: DmReplyJob): Pr
   const [meeting, user] = await Promise.all([deps.meetings.get(session.meeting_id), deps.users.get(job.user_id)]);
   const kit = prepKitFor(deps.kits, toMeetingType(meeting?.meeting_type ?? session.context.meeting_type));
   await deps.slack.postMessage(job.channel_id, renderStepReply(session, meeting, kit, timeZoneOf(user)));
-  if (session.context.step === 'done') await deps.meetings.markPrepCompleted(session.meeting_id, session.session_id, now);
+  if (session.context.step === 'done')
+    await deps.meetings.markPrepCompleted(session.meeting_id, session.session_id, now);
   if (result.replay) return 'replayed';
   return session.context.step === 'done' ? 'completed' : 'advanced';
 }

@@ -56,7 +56,10 @@ let bolt: { key: string; handle: BoltHandler } | undefined;
 function boltFor(credentials: { botToken: string; signingSecret: string }): BoltHandler {
   const key = `${credentials.botToken}\u0000${credentials.signingSecret}`;
   if (bolt?.key !== key) {
-    bolt = { key, handle: createBoltHandler({ botToken: credentials.botToken, signingSecret: credentials.signingSecret, deps }) };
+    bolt = {
+      key,
+      handle: createBoltHandler({ botToken: credentials.botToken, signingSecret: credentials.signingSecret, deps }),
+    };
   }
   return bolt.handle;
 }

@@ -24,7 +24,9 @@ export interface KitMailer {
 function plainNotes(kit: PrepKit, meeting: Meeting, timeZone: string): string {
   const name = meeting.title?.trim() || 'Untitled meeting';
   // Replacer functions: a title holding `$&` or `$1` must be inserted as written.
-  return kit.notes_template.replace(/\{title\}/g, () => name).replace(/\{when\}/g, () => formatLocalDateTime(meeting.start_time, timeZone));
+  return kit.notes_template
+    .replace(/\{title\}/g, () => name)
+    .replace(/\{when\}/g, () => formatLocalDateTime(meeting.start_time, timeZone));
 }
 
 /** The kit email for a meeting, in the user's time zone. Pure; every user-written string is escaped in the HTML. */

@@ -19,7 +19,9 @@ async function stalledPreps(deps: ListDeps, meetings: readonly Meeting[]): Promi
   const stalled = await Promise.all(
     inPrep.map(async (m) => {
       const session = m.chat_session_id ? await deps.sessions.get(m.chat_session_id) : undefined;
-      return !session || session.state !== ChatSessionState.Active || session.expires_at <= nowSeconds ? m.meeting_id : undefined;
+      return !session || session.state !== ChatSessionState.Active || session.expires_at <= nowSeconds
+        ? m.meeting_id
+        : undefined;
     }),
   );
   return new Set(stalled.filter((id): id is string => id !== undefined));

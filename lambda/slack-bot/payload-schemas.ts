@@ -61,9 +61,14 @@ export const blockActionsSchema = z
   })
   .check(
     // The bot must be able to answer: in the clicked message's channel, or through the response URL.
-    z.refine((p) => p.response_url !== undefined || Boolean((p.channel?.id ?? p.container.channel_id) && (p.message?.ts ?? p.container.message_ts)), {
-      message: 'no way to answer the click: neither a channel and message ts nor a response_url',
-    }),
+    z.refine(
+      (p) =>
+        p.response_url !== undefined ||
+        Boolean((p.channel?.id ?? p.container.channel_id) && (p.message?.ts ?? p.container.message_ts)),
+      {
+        message: 'no way to answer the click: neither a channel and message ts nor a response_url',
+      },
+    ),
   );
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 
@@ -91,7 +96,12 @@ export const messageEnvelopeSchema = z.object({
 });
 export type MessageEnvelope = z.infer<typeof messageEnvelopeSchema>;
 
-const HOME_BUTTONS = [HomeActionIds.StartPrep, HomeActionIds.RemindLater, HomeActionIds.CancelReminder, HomeActionIds.OpenPreferences] as const;
+const HOME_BUTTONS = [
+  HomeActionIds.StartPrep,
+  HomeActionIds.RemindLater,
+  HomeActionIds.CancelReminder,
+  HomeActionIds.OpenPreferences,
+] as const;
 
 /** A click in the Home tab: one of its buttons, or the preference switches (checkboxes). */
 export const homeActionsSchema = z.object({
@@ -104,7 +114,13 @@ export const homeActionsSchema = z.object({
   view: z.nullish(z.object({ id: text(64), type: z.literal('home') })),
   actions: z.tuple([
     z.union([
-      z.object({ type: z.literal('button'), action_id: z.enum(HOME_BUTTONS), block_id: z.optional(text(255)), value: z.optional(text(2000)), action_ts: z.optional(slackTs) }),
+      z.object({
+        type: z.literal('button'),
+        action_id: z.enum(HOME_BUTTONS),
+        block_id: z.optional(text(255)),
+        value: z.optional(text(2000)),
+        action_ts: z.optional(slackTs),
+      }),
       z.object({
         type: z.literal('checkboxes'),
         action_id: z.literal(HomeActionIds.PreferenceSwitches),
@@ -149,7 +165,13 @@ export const homeOpenedEnvelopeSchema = z.object({
   team_id: z.optional(slackId),
   api_app_id: z.optional(slackId),
   event_time: z.optional(z.int().check(z.nonnegative())),
-  event: z.object({ type: z.literal('app_home_opened'), user: slackId, channel: z.optional(slackId), tab: z.literal('home'), event_ts: z.optional(slackTs) }),
+  event: z.object({
+    type: z.literal('app_home_opened'),
+    user: slackId,
+    channel: z.optional(slackId),
+    tab: z.literal('home'),
+    event_ts: z.optional(slackTs),
+  }),
 });
 export type HomeOpenedEnvelope = z.infer<typeof homeOpenedEnvelopeSchema>;
 
@@ -177,20 +199,36 @@ export type ClassifiedPayload =
   | { readonly kind: 'ignore'; readonly reason: IgnoreReason; readonly detail?: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const problem = (error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] }): string =>
-  error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');
+const problem = (error: {
+  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+}): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
 
 function classifyEvent(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
   const event = body['event'];
   if (isRecord(event) && event['type'] === 'app_home_opened') {
-    if (event['tab'] !== 'home') return { kind: 'ignore', reason: 'unsupported_event', detail: `app_home_opened:${String(event['tab']).slice(0, 32)}` };
+    if (event['tab'] !== 'home')
+      return {
+        kind: 'ignore',
+        reason: 'unsupported_event',
+        detail: `app_home_opened:${String(event['tab']).slice(0, 32)}`,
+      };
     const parsed = homeOpenedEnvelopeSchema.safeParse(body);
-    return parsed.success ? { kind: 'home_opened', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
+    return parsed.success
+      ? { kind: 'home_opened', payload: parsed.data }
+      : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
   }
-  if (!isRecord(event) || event['type'] !== 'message') return { kind: 'ignore', reason: 'unsupported_event', detail: isRecord(event) ? String(event['type']) : undefined };
-  if (event['channel_type'] !== 'im' || event['subtype'] != null || event['bot_id'] != null) return { kind: 'ignore', reason: 'not_a_user_dm' };
+  if (!isRecord(event) || event['type'] !== 'message')
+    return { kind: 'ignore', reason: 'unsupported_event', detail: isRecord(event) ? String(event['type']) : undefined };
+  if (event['channel_type'] !== 'im' || event['subtype'] != null || event['bot_id'] != null)
+    return { kind: 'ignore', reason: 'not_a_user_dm' };
   const parsed = messageEnvelopeSchema.safeParse(body);
-  return parsed.success ? { kind: 'message', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
+  return parsed.success
+    ? { kind: 'message', payload: parsed.data }
+    : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
 }
 
 const HOME_ACTIONS: readonly string[] = [...HOME_BUTTONS, HomeActionIds.PreferenceSwitches];
@@ -198,9 +236,16 @@ const HOME_ACTIONS: readonly string[] = [...HOME_BUTTONS, HomeActionIds.Preferen
 function classifySubmission(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
   const view = body['view'];
   const callbackId = isRecord(view) ? view['callback_id'] : undefined;
-  if (callbackId !== PREFERENCES_CALLBACK_ID) return { kind: 'ignore', reason: 'unsupported_interaction', detail: `view_submission:${String(callbackId).slice(0, 64)}` };
+  if (callbackId !== PREFERENCES_CALLBACK_ID)
+    return {
+      kind: 'ignore',
+      reason: 'unsupported_interaction',
+      detail: `view_submission:${String(callbackId).slice(0, 64)}`,
+    };
   const parsed = preferencesSubmissionSchema.safeParse(body);
-  return parsed.success ? { kind: 'view_submission', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
+  return parsed.success
+    ? { kind: 'view_submission', payload: parsed.data }
+    : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
 }
 
 function classifyAction(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
@@ -209,21 +254,32 @@ function classifyAction(body: Readonly<Record<string, unknown>>): ClassifiedPayl
   const actionId = isRecord(first) ? first['action_id'] : undefined;
   if ((HOME_ACTIONS as readonly unknown[]).includes(actionId)) {
     const parsed = homeActionsSchema.safeParse(body);
-    return parsed.success ? { kind: 'home_action', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
+    return parsed.success
+      ? { kind: 'home_action', payload: parsed.data }
+      : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
   }
   if (actionId !== ActionIds.StartPrep && actionId !== ActionIds.RemindLater && actionId !== DIGEST_START_PREP_ACTION) {
-    return { kind: 'ignore', reason: 'unknown_action', detail: typeof actionId === 'string' ? actionId.slice(0, 64) : undefined };
+    return {
+      kind: 'ignore',
+      reason: 'unknown_action',
+      detail: typeof actionId === 'string' ? actionId.slice(0, 64) : undefined,
+    };
   }
   const parsed = blockActionsSchema.safeParse(body);
-  return parsed.success ? { kind: 'action', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
+  return parsed.success
+    ? { kind: 'action', payload: parsed.data }
+    : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
 }
 
 /** Classifies a signed body (url_verification and ssl_check are answered before this). */
 export function classifyPayload(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
   if (body['command'] !== undefined) {
-    if (body['command'] !== MEETINGS_COMMAND) return { kind: 'ignore', reason: 'unknown_command', detail: String(body['command']).slice(0, 64) };
+    if (body['command'] !== MEETINGS_COMMAND)
+      return { kind: 'ignore', reason: 'unknown_command', detail: String(body['command']).slice(0, 64) };
     const parsed = slashCommandSchema.safeParse(body);
-    return parsed.success ? { kind: 'command', payload: parsed.data } : { kind: 'ignore', reason: 'invalid_command', detail: problem(parsed.error) };
+    return parsed.success
+      ? { kind: 'command', payload: parsed.data }
+      : { kind: 'ignore', reason: 'invalid_command', detail: problem(parsed.error) };
   }
   switch (body['type']) {
     case 'app_rate_limited':
@@ -240,6 +296,10 @@ export function classifyPayload(body: Readonly<Record<string, unknown>>): Classi
     case 'block_suggestion':
       return { kind: 'ignore', reason: 'unsupported_interaction', detail: String(body['type']) };
     default:
-      return { kind: 'ignore', reason: 'unknown_payload', detail: typeof body['type'] === 'string' ? body['type'].slice(0, 64) : undefined };
+      return {
+        kind: 'ignore',
+        reason: 'unknown_payload',
+        detail: typeof body['type'] === 'string' ? body['type'].slice(0, 64) : undefined,
+      };
   }
 }

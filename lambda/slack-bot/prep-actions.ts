@@ -48,7 +48,14 @@ function replyJob(click: PrepClick, now: Date, reply: { replace?: BotMessage; te
 function requestFor(action: PrepActionName, click: PrepClick): PrepActionRequest | undefined {
   const value = parseButtonValue(click.value);
   if (!value) return undefined;
-  return { action, meetingId: value.meeting_id, userId: click.userId, via: 'slack', requestId: click.interactionId, slackTarget: click.target };
+  return {
+    action,
+    meetingId: value.meeting_id,
+    userId: click.userId,
+    via: 'slack',
+    requestId: click.interactionId,
+    slackTarget: click.target,
+  };
 }
 
 const INVALID_VALUE_TEXT = "Sorry, I couldn't tell which meeting that button is for.";
@@ -64,7 +71,8 @@ export async function startPrep(deps: BotDeps, click: PrepClick): Promise<ClickO
     return 'invalid_value';
   }
   const result = await runPrepAction(deps, request);
-  if (result.outcome !== 'session_started') await deps.queue.enqueue(replyJob(click, deps.now(), { tell: { text: result.text } }), click.interactionId);
+  if (result.outcome !== 'session_started')
+    await deps.queue.enqueue(replyJob(click, deps.now(), { tell: { text: result.text } }), click.interactionId);
   return result.outcome;
 }
 
@@ -80,7 +88,10 @@ export async function remindLater(deps: BotDeps, click: PrepClick): Promise<Clic
     return 'invalid_value';
   }
   const result = await runPrepAction(deps, request);
-  const replace = result.meeting && result.reminderAt ? reminderReplacement(result.meeting, result.reminderAt, result.timeZone) : undefined;
+  const replace =
+    result.meeting && result.reminderAt
+      ? reminderReplacement(result.meeting, result.reminderAt, result.timeZone)
+      : undefined;
   const reply =
     result.outcome === 'reminder_scheduled' && replace
       ? { replace }

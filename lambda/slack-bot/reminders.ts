@@ -69,7 +69,13 @@ export interface ReminderTargetConfig {
 }
 
 /** The reminder envelope the state machine receives (DESIGN.md); `id` is stable per schedule and time. */
-export function reminderEnvelope(name: string, at: Date, meetingId: string, userId: string, now: Date): Record<string, unknown> {
+export function reminderEnvelope(
+  name: string,
+  at: Date,
+  meetingId: string,
+  userId: string,
+  now: Date,
+): Record<string, unknown> {
   return {
     version: '0',
     id: `${name}@${at.toISOString().slice(0, 19)}`,
@@ -99,9 +105,17 @@ export interface StartExecutionTargetInput {
 }
 
 /** Reads a reminder schedule's target input: which state machine, the execution's name, and its input. */
-export function parseStartExecutionInput(targetInput: string | undefined): { stateMachineArn: string; name: string; input: unknown } {
+export function parseStartExecutionInput(targetInput: string | undefined): {
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+} {
   const parsed = JSON.parse(targetInput ?? '') as Partial<StartExecutionTargetInput>;
-  if (typeof parsed.StateMachineArn !== 'string' || typeof parsed.Name !== 'string' || typeof parsed.Input !== 'string') {
+  if (
+    typeof parsed.StateMachineArn !== 'string' ||
+    typeof parsed.Name !== 'string' ||
+    typeof parsed.Input !== 'string'
+  ) {
     throw new Error('not a StartExecution target input: expected StateMachineArn, Name and Input');
   }
   return { stateMachineArn: parsed.StateMachineArn, name: parsed.Name, input: JSON.parse(parsed.Input) as unknown };
@@ -162,7 +176,9 @@ export class SdkReminderScheduler implements ReminderScheduler {
       return { kind: 'created', at };
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
-      const existing = await this.client.send(new GetScheduleCommand({ Name: request.Name, GroupName: request.GroupName }));
+      const existing = await this.client.send(
+        new GetScheduleCommand({ Name: request.Name, GroupName: request.GroupName }),
+      );
       return { kind: 'existing', at: parseAtExpression(existing.ScheduleExpression) };
     }
   }

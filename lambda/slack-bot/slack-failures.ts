@@ -9,7 +9,14 @@ export type SlackFailure =
   | { readonly retry: false; readonly code: string };
 
 /** Slack `ok:false` codes that a later try may cure. `fatal_error` is not one: part of the call may have happened. */
-const TRANSIENT_CODES = new Set(['internal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'rate_limited', 'team_added_to_org']);
+const TRANSIENT_CODES = new Set([
+  'internal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+  'rate_limited',
+  'team_added_to_org',
+]);
 
 interface SlackLikeError {
   code?: string;
@@ -33,7 +40,9 @@ export class ResponseUrlError extends Error {
 export function classifySlackFailure(error: unknown): SlackFailure {
   if (error instanceof ResponseUrlError) {
     const transient = error.status >= 500 || error.status === 429 || error.status === 408;
-    return transient ? { retry: true, code: `http_${error.status}` } : { retry: false, code: error.body.trim().slice(0, 64) || `http_${error.status}` };
+    return transient
+      ? { retry: true, code: `http_${error.status}` }
+      : { retry: false, code: error.body.trim().slice(0, 64) || `http_${error.status}` };
   }
   const e = (typeof error === 'object' && error !== null ? error : {}) as SlackLikeError;
   switch (e.code) {
@@ -45,7 +54,9 @@ export function classifySlackFailure(error: unknown): SlackFailure {
     }
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
-      return status >= 500 || status === 408 || status === 429 ? { retry: true, code: `http_${status}` } : { retry: false, code: `http_${status}` };
+      return status >= 500 || status === 408 || status === 429
+        ? { retry: true, code: `http_${status}` }
+        : { retry: false, code: `http_${status}` };
     }
     default:
       // Timeouts, dropped connections and anything unknown: another try is the safe side.

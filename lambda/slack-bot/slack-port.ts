@@ -10,7 +10,10 @@ import { BotMessage } from './views';
 /** Time allowed for one Slack call from the worker (it has no 3 s budget, but a hung call holds the user's queue). */
 export const WORKER_SLACK_TIMEOUT_MS = 5000;
 
-const blocksOf = (message: BotMessage) => ({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+const blocksOf = (message: BotMessage) => ({
+  text: message.text,
+  ...(message.blocks ? { blocks: message.blocks } : {}),
+});
 
 /** The Slack port for a bot token. */
 export function createSlackPort(botToken: string, timeoutMs = WORKER_SLACK_TIMEOUT_MS): SlackPort {

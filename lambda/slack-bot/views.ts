@@ -53,7 +53,11 @@ export const STALLED_PREP_WORDS = 'Prep not finished (the session ended)';
  * The `/meetings` reply: one section per meeting, with a Start Prep button where prep has not started, or where
  * its session ended unfinished (`stalled`, by meeting id).
  */
-export function renderMeetingList(meetings: readonly Meeting[], timeZone: string, stalled: ReadonlySet<string> = new Set()): BotMessage {
+export function renderMeetingList(
+  meetings: readonly Meeting[],
+  timeZone: string,
+  stalled: ReadonlySet<string> = new Set(),
+): BotMessage {
   if (meetings.length === 0) return { text: NO_MEETINGS_TEXT };
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*Your upcoming meetings (next 7 days)*` } },
@@ -143,11 +147,21 @@ export function renderSessionOpening(meeting: Meeting, kit: PrepKit, timeZone: s
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Prep Session', emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: `*${title(meeting)}*\n${facts}` } },
-      ...(meeting.description ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(meeting.description.slice(0, 500)) }] }] : []),
+      ...(meeting.description
+        ? [
+            {
+              type: 'context' as const,
+              elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(meeting.description.slice(0, 500)) }],
+            },
+          ]
+        : []),
       { type: 'divider' },
       { type: 'section', text: { type: 'mrkdwn', text: `*Agenda outline*\n${numbered(kit.agenda)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Question bank*\n${bullets(kit.questions)}` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Note-taking template*\n\`\`\`${notesTemplate(kit, meeting, timeZone)}\`\`\`` } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*Note-taking template*\n\`\`\`${notesTemplate(kit, meeting, timeZone)}\`\`\`` },
+      },
       { type: 'divider' },
       { type: 'section', text: { type: 'mrkdwn', text: stepPrompt('agenda') } },
     ],
@@ -169,17 +183,26 @@ export function stepPrompt(step: PrepStep): string {
 }
 
 /** The reply to a message in a session that has just moved to `session.context.step`. */
-export function renderStepReply(session: ChatSession, meeting: Meeting | undefined, kit: PrepKit, timeZone: string): BotMessage {
+export function renderStepReply(
+  session: ChatSession,
+  meeting: Meeting | undefined,
+  kit: PrepKit,
+  timeZone: string,
+): BotMessage {
   const step = session.context.step;
   const name = meeting ? title(meeting) : 'your meeting';
   switch (step) {
     case 'agenda':
       return { text: stepPrompt('agenda') };
     case 'questions':
-      return { text: `Noted for the agenda of ${name}.\n\n*Question bank*\n${bullets(kit.questions)}\n\n${stepPrompt('questions')}` };
+      return {
+        text: `Noted for the agenda of ${name}.\n\n*Question bank*\n${bullets(kit.questions)}\n\n${stepPrompt('questions')}`,
+      };
     case 'notes': {
       const template = meeting ? notesTemplate(kit, meeting, timeZone) : escapeMrkdwnCode(kit.notes_template);
-      return { text: `Got your questions.\n\n*Note-taking template*\n\`\`\`${template}\`\`\`\n\n${stepPrompt('notes')}` };
+      return {
+        text: `Got your questions.\n\n*Note-taking template*\n\`\`\`${template}\`\`\`\n\n${stepPrompt('notes')}`,
+      };
     }
     case 'done':
       return {
@@ -196,6 +219,9 @@ export function renderHelp(upcoming: BotMessage | undefined): BotMessage {
   if (!upcoming) return { text: `${help}\n\n${UNKNOWN_USER_TEXT}` };
   return {
     text: `${help}\n\n${upcoming.text}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: help } }, ...(upcoming.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: upcoming.text } }])],
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: help } },
+      ...(upcoming.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: upcoming.text } }]),
+    ],
   };
 }

@@ -56,7 +56,11 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Handles one webhook request. Never throws. */
-export async function handleWebhook(event: ApiGatewayEvent, context: unknown, deps: WebhookDeps): Promise<ApiGatewayResult> {
+export async function handleWebhook(
+  event: ApiGatewayEvent,
+  context: unknown,
+  deps: WebhookDeps,
+): Promise<ApiGatewayResult> {
   let credentials: SlackCredentials | undefined;
   try {
     credentials = await deps.credentials();
@@ -65,7 +69,9 @@ export async function handleWebhook(event: ApiGatewayEvent, context: unknown, de
     return jsonResult(503, { error: 'temporarily_unavailable' });
   }
   if (!credentials?.signingSecret) {
-    deps.logger.error('Slack is not configured: the bot token or signing secret is missing (SLACK_SECRET_ARN secret or SLACK_* variables)');
+    deps.logger.error(
+      'Slack is not configured: the bot token or signing secret is missing (SLACK_SECRET_ARN secret or SLACK_* variables)',
+    );
     return jsonResult(500, { error: 'not_configured' });
   }
   const request = normalizeRequest(event);
@@ -78,14 +84,21 @@ export async function handleWebhook(event: ApiGatewayEvent, context: unknown, de
   if (!parsed.ok) {
     deps.logger.warn('Rejected a signed request whose body does not parse', { problem: parsed.problem });
     countMetric(MetricNames.SlackRequestsIgnored, { Reason: 'malformed_body' });
-    return { ...jsonResult(400, { error: 'malformed_body' }), headers: { 'Content-Type': 'application/json', ...NO_RETRY } };
+    return {
+      ...jsonResult(400, { error: 'malformed_body' }),
+      headers: { 'Content-Type': 'application/json', ...NO_RETRY },
+    };
   }
   if (parsed.body['ssl_check'] !== undefined) return { statusCode: 200, body: '' };
   if (parsed.body['type'] === 'url_verification') return jsonResult(200, { challenge: parsed.body['challenge'] });
 
   const classified = classifyPayload(parsed.body);
   if (classified.kind === 'ignore') {
-    deps.logger.info('Ignored a signed request', { reason: classified.reason, detail: classified.detail, retry_num: request.headers['x-slack-retry-num'] });
+    deps.logger.info('Ignored a signed request', {
+      reason: classified.reason,
+      detail: classified.detail,
+      retry_num: request.headers['x-slack-retry-num'],
+    });
     countMetric(MetricNames.SlackRequestsIgnored, { Reason: classified.reason });
     return { statusCode: 200, body: '' };
   }
@@ -106,7 +119,10 @@ export async function handleWebhook(event: ApiGatewayEvent, context: unknown, de
     if (scope.failure !== undefined) return failed(scope.failure, classified.kind, deps.logger);
     if (response.statusCode !== 200) {
       // Every validated payload has a listener; a miss is a routing bug, and Slack retrying it would not help.
-      deps.logger.error('Bolt did not serve a validated request', { kind: classified.kind, status: response.statusCode });
+      deps.logger.error('Bolt did not serve a validated request', {
+        kind: classified.kind,
+        status: response.statusCode,
+      });
       countMetric(MetricNames.SlackRequestsFailed, { Kind: 'deterministic' });
       return { statusCode: 200, headers: { ...NO_RETRY }, body: '' };
     }

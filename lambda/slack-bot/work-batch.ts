@@ -56,7 +56,8 @@ function parseJob(body: string): WorkJob {
     throw new UnreadableJobError('the message body is not JSON');
   }
   const parsed = readWorkJob(json);
-  if (!parsed.success) throw new UnreadableJobError(`the message body is not a job: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new UnreadableJobError(`the message body is not a job: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 
@@ -83,7 +84,10 @@ async function runGroup(records: readonly WorkRecord[], options: BatchOptions): 
 }
 
 /** Runs a batch and returns the partial-batch response (ReportBatchItemFailures). */
-export async function processBatch(records: readonly WorkRecord[], options: BatchOptions): Promise<SQSBatchResponse & { results: RecordResult[] }> {
+export async function processBatch(
+  records: readonly WorkRecord[],
+  options: BatchOptions,
+): Promise<SQSBatchResponse & { results: RecordResult[] }> {
   const groups = new Map<string, WorkRecord[]>();
   for (const record of records) {
     const group = record.attributes.MessageGroupId ?? record.messageId;

@@ -10,7 +10,9 @@ import { DIGEST_EVENT } from '../shared/digest';
 
 const text = z.string().check(z.maxLength(40_000));
 const id = z.string().check(z.minLength(1));
-const block = z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string');
+const block = z.custom<KnownBlock>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string',
+);
 /** A message the worker sends (fallback text and Block Kit blocks, rendered before enqueueing). */
 export const botMessageSchema = z.object({ text, blocks: z.optional(z.array(block).check(z.maxLength(50))) });
 
@@ -80,7 +82,13 @@ export const digestJobSchema = z.object({
 });
 
 /** One unit of work. */
-export const workJobSchema = z.discriminatedUnion('kind', [startPrepJobSchema, clickReplyJobSchema, dmReplyJobSchema, homeRefreshJobSchema, digestJobSchema]);
+export const workJobSchema = z.discriminatedUnion('kind', [
+  startPrepJobSchema,
+  clickReplyJobSchema,
+  dmReplyJobSchema,
+  homeRefreshJobSchema,
+  digestJobSchema,
+]);
 
 /** The envelope a digest schedule sends to the queue (`digestScheduleRequest`), with Scheduler's time filled in. */
 export const digestEnvelopeSchema = z.object({
@@ -94,7 +102,11 @@ export const digestEnvelopeSchema = z.object({
 export function readWorkJob(json: unknown): ReturnType<typeof workJobSchema.safeParse> {
   const envelope = digestEnvelopeSchema.safeParse(json);
   if (envelope.success) {
-    return workJobSchema.safeParse({ kind: 'digest', user_id: envelope.data.detail.user_id, scheduled_at: new Date(envelope.data.time).toISOString() });
+    return workJobSchema.safeParse({
+      kind: 'digest',
+      user_id: envelope.data.detail.user_id,
+      scheduled_at: new Date(envelope.data.time).toISOString(),
+    });
   }
   return workJobSchema.safeParse(json);
 }

@@ -23,7 +23,10 @@ export interface WorkBatchDeps {
     readonly homeRefresh: typeof runHomeRefresh;
     readonly digest: typeof runDigest;
   };
-  readonly metric: (name: 'SlackWorkDone' | 'SlackWorkFailed' | 'SlackPrepStartsUndone', dimensions: Record<string, string>) => void;
+  readonly metric: (
+    name: 'SlackWorkDone' | 'SlackWorkFailed' | 'SlackPrepStartsUndone',
+    dimensions: Record<string, string>,
+  ) => void;
   readonly logger: Logger;
 }
 
@@ -47,11 +50,17 @@ async function runJob(batch: WorkBatchDeps, deps: WorkerDeps, job: WorkJob, last
       outcome = await batch.jobs.digest(deps, job, lastAttempt);
       break;
   }
-  if (job.kind === 'start_prep' || (job.kind === 'click_reply' && job.replace) || (job.kind === 'dm_reply' && outcome === 'completed')) {
+  if (
+    job.kind === 'start_prep' ||
+    (job.kind === 'click_reply' && job.replace) ||
+    (job.kind === 'dm_reply' && outcome === 'completed')
+  ) {
     // After an action that changed something (a refusal only tells; a finished prep session is done), the Home tab
     // shows the new state; the action's own answer is already given, so this is best effort.
     await batch.jobs.homeRefresh(deps, { user_id: job.user_id, reason: job.kind }).catch((error: unknown) => {
-      batch.logger.warn('Could not refresh the Home tab after an action', { error: error instanceof Error ? error.message : String(error) });
+      batch.logger.warn('Could not refresh the Home tab after an action', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
   }
   const latencyMs = Date.now() - Date.parse(enqueuedAt(job));

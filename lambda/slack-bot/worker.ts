@@ -46,8 +46,10 @@ let port: { token: string; slack: SlackPort } | undefined;
 
 async function workerDeps(): Promise<WorkerDeps> {
   const credentials = await slackCredentials();
-  if (!credentials) throw new Error('Slack is not configured: no bot token (SLACK_SECRET_ARN secret or SLACK_BOT_TOKEN)');
-  if (port?.token !== credentials.botToken) port = { token: credentials.botToken, slack: createSlackPort(credentials.botToken) };
+  if (!credentials)
+    throw new Error('Slack is not configured: no bot token (SLACK_SECRET_ARN secret or SLACK_BOT_TOKEN)');
+  if (port?.token !== credentials.botToken)
+    port = { token: credentials.botToken, slack: createSlackPort(credentials.botToken) };
   return { ...base, slack: port.slack };
 }
 
@@ -55,9 +57,21 @@ const batchDeps: WorkBatchDeps = {
   deps: workerDeps,
   maxReceiveCount,
   delay: async (receiptHandle, seconds) => {
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
   },
-  jobs: { startPrep: runStartPrep, clickReply: runClickReply, directMessage: handleDirectMessage, homeRefresh: runHomeRefresh, digest: runDigest },
+  jobs: {
+    startPrep: runStartPrep,
+    clickReply: runClickReply,
+    directMessage: handleDirectMessage,
+    homeRefresh: runHomeRefresh,
+    digest: runDigest,
+  },
   metric: (name, dimensions) => countMetric(MetricNames[name], dimensions),
   logger,
 };

@@ -48,7 +48,8 @@ export async function loadMeeting(event: unknown, deps: LoadDeps): Promise<Loade
   const base = { meeting_id: meeting.meeting_id, user_id: meeting.user_id, reminder: request.reminder, ...summary };
   if (reason) return { ...base, skip_reason: reason };
   const { preferences, problems } = routingPreferences(user.notification_preferences, deps.routing);
-  if (problems.length > 0) logger.warn('notification preferences have mistakes; their defaults are used', { user_id: user.user_id, problems });
+  if (problems.length > 0)
+    logger.warn('notification preferences have mistakes; their defaults are used', { user_id: user.user_id, problems });
   const prep = { ...base, preferences };
   return { ...prep, route: routeFor(prep, preferences.channels, now, deps.routing) };
 }

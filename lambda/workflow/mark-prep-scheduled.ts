@@ -25,10 +25,17 @@ export async function handler(input: MarkInput): Promise<Claim> {
   } catch (error) {
     if (error instanceof PrepAlreadyScheduledError) {
       countMetric(MetricNames.NotificationsSkipped, { Reason: 'claim_lost' });
-      logger.info('meeting not claimed: a duplicate or stale event', { meeting_id: input.meeting_id, execution: input.execution });
+      logger.info('meeting not claimed: a duplicate or stale event', {
+        meeting_id: input.meeting_id,
+        execution: input.execution,
+      });
     }
     throw error;
   }
-  logger.info('meeting claimed for notification', { meeting_id: input.meeting_id, execution: input.execution, ...claim });
+  logger.info('meeting claimed for notification', {
+    meeting_id: input.meeting_id,
+    execution: input.execution,
+    ...claim,
+  });
   return claim;
 }

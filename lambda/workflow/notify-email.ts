@@ -31,7 +31,11 @@ const logger = createLogger('notify-email');
 /** The email's links; none (the email says to message the assistant) when the signing keys are not usable. */
 async function linksFor(input: NotifyInput): Promise<EmailLinks | undefined> {
   try {
-    const target = { userId: input.user.user_id, meetingId: input.meeting.meeting_id, meetingStart: input.meeting.start_time };
+    const target = {
+      userId: input.user.user_id,
+      meetingId: input.meeting.meeting_id,
+      meetingStart: input.meeting.start_time,
+    };
     return emailLinksFor(await linkKeys.keys(), publicApiUrl, target, now());
   } catch (error) {
     // The reminder matters more than its buttons: it goes out without them (saying to message the assistant), and the

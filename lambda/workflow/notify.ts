@@ -110,7 +110,12 @@ class Attempt {
         this.channel,
         this.input.execution,
         from,
-        { state, notification_id: found.notification_id, ...(token ? { task_token: token } : {}), ...(receipt?.error_code ? { error_code: receipt.error_code } : {}) },
+        {
+          state,
+          notification_id: found.notification_id,
+          ...(token ? { task_token: token } : {}),
+          ...(receipt?.error_code ? { error_code: receipt.error_code } : {}),
+        },
         this.deps.now(),
       ),
     );
@@ -182,17 +187,27 @@ class Attempt {
     try {
       id = await sender.send();
     } catch (thrown) {
-      let error = isChannelError(thrown) ? thrown : new ChannelOutcomeUnknownError(this.channel, (thrown as Error)?.name ?? 'unknown_error', { cause: thrown });
+      let error = isChannelError(thrown)
+        ? thrown
+        : new ChannelOutcomeUnknownError(this.channel, (thrown as Error)?.name ?? 'unknown_error', { cause: thrown });
       if (error instanceof ChannelOutcomeUnknownError && sender.findEarlier) {
         const found = await this.lookUp(sender, at);
-        if (found !== 'unknown') countMetric(MetricNames.EarlierSendsChecked, { Channel: this.channel, Found: found ? 'true' : 'false' });
+        if (found !== 'unknown')
+          countMetric(MetricNames.EarlierSendsChecked, { Channel: this.channel, Found: found ? 'true' : 'false' });
         if (found && found !== 'unknown') return this.accepted(found, at.toISOString(), ['sending']);
         // Not there: it was not sent, so a retry (or the next channel) cannot duplicate it.
         if (found === undefined) error = new ChannelTransientFailureError(this.channel, error.code, { cause: error });
       }
       if (!(error instanceof ChannelOutcomeUnknownError)) {
         await bookkeeping('intent', this.meetingId, () =>
-          this.deps.meetings.updateIntent(this.meetingId, this.channel, this.input.execution, ['sending'], { state: 'failed', error_code: channelErrorCode(error) }, this.deps.now()),
+          this.deps.meetings.updateIntent(
+            this.meetingId,
+            this.channel,
+            this.input.execution,
+            ['sending'],
+            { state: 'failed', error_code: channelErrorCode(error) },
+            this.deps.now(),
+          ),
         );
       }
       throw error;
@@ -239,7 +254,9 @@ export async function notifyViaChannel(
       ...record,
       error: error.message,
     });
-    await bookkeeping('attempt', input.meeting.meeting_id, () => deps.meetings.appendAttempt(input.meeting.meeting_id, record));
+    await bookkeeping('attempt', input.meeting.meeting_id, () =>
+      deps.meetings.appendAttempt(input.meeting.meeting_id, record),
+    );
     if (error instanceof ChannelRateLimitedError) {
       // Honour the provider's Retry-After: the state machine's next attempt then comes no sooner than asked.
       await deps.sleep(Math.min(error.retryAfterSeconds, MAX_RETRY_AFTER_WAIT_SECONDS) * 1000);

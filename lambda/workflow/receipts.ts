@@ -41,8 +41,19 @@ export interface ReceiptDeps {
 export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps): Promise<ReceiptOutcome> {
   const meeting = await deps.meetings.get(receipt.meetingId);
   const intent = meeting?.[intentAttribute(receipt.channel)];
-  const context = { meeting_id: receipt.meetingId, execution: receipt.execution, channel: receipt.channel, notification_id: receipt.notificationId, status: receipt.status, error_code: receipt.errorCode };
-  if (!intent || intent.execution !== receipt.execution || (intent.notification_id && intent.notification_id !== receipt.notificationId)) {
+  const context = {
+    meeting_id: receipt.meetingId,
+    execution: receipt.execution,
+    channel: receipt.channel,
+    notification_id: receipt.notificationId,
+    status: receipt.status,
+    error_code: receipt.errorCode,
+  };
+  if (
+    !intent ||
+    intent.execution !== receipt.execution ||
+    (intent.notification_id && intent.notification_id !== receipt.notificationId)
+  ) {
     logger.warn('receipt for a send that is not the current one; ignored', context);
     return 'not_current';
   }
@@ -51,13 +62,20 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
     receipt.channel,
     receipt.execution,
     ['sending', 'accepted'],
-    { state: receipt.status, notification_id: receipt.notificationId, ...(receipt.errorCode ? { error_code: receipt.errorCode } : {}) },
+    {
+      state: receipt.status,
+      notification_id: receipt.notificationId,
+      ...(receipt.errorCode ? { error_code: receipt.errorCode } : {}),
+    },
     receipt.at,
   );
   if (receipt.status === 'undelivered') {
     // Per channel (what the alarms watch) and per provider error code (what says why).
     countMetric(MetricNames.UndeliveredReceipts, { Channel: receipt.channel });
-    countMetric(MetricNames.UndeliveredReceipts, { Channel: receipt.channel, ErrorCode: receipt.errorCode ?? 'unknown' });
+    countMetric(MetricNames.UndeliveredReceipts, {
+      Channel: receipt.channel,
+      ErrorCode: receipt.errorCode ?? 'unknown',
+    });
     try {
       await deps.meetings.appendAttempt(receipt.meetingId, {
         channel: receipt.channel,
@@ -69,7 +87,10 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
       });
     } catch (error) {
       countMetric(MetricNames.BookkeepingFailures, { Write: 'attempt' });
-      logger.error('could not record the undelivered attempt; completing the task anyway', { ...context, error: String(error) });
+      logger.error('could not record the undelivered attempt; completing the task anyway', {
+        ...context,
+        error: String(error),
+      });
     }
   }
   const token = intent.task_token;
@@ -79,13 +100,21 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
   }
   const outcome =
     receipt.status === 'delivered'
-      ? await deps.succeed(token, { channel: receipt.channel, notification_id: receipt.notificationId, sent_at: intent.at, status: 'DELIVERED' })
+      ? await deps.succeed(token, {
+          channel: receipt.channel,
+          notification_id: receipt.notificationId,
+          sent_at: intent.at,
+          status: 'DELIVERED',
+        })
       : await deps.fail(token, ErrorNames.ChannelPermanentFailure, {
           channel: receipt.channel,
           code: receipt.errorCode ?? 'undelivered',
           provider_id: receipt.notificationId,
           message: `${receipt.channel} failed permanently: ${receipt.errorCode ?? 'undelivered'} (undelivered)`,
         });
-  logger.info(outcome === 'completed' ? 'receipt completed the waiting task' : 'receipt came after the task stopped waiting', context);
+  logger.info(
+    outcome === 'completed' ? 'receipt completed the waiting task' : 'receipt came after the task stopped waiting',
+    context,
+  );
   return outcome;
 }

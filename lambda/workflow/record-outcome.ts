@@ -17,7 +17,10 @@ const logger = createLogger('record-outcome');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 
 /** The send an unconfirmed outcome is about: this execution's latest intent that did not end. */
-export function unconfirmedDelivery(meeting: Partial<Record<`notification_intent_${Channel}`, DeliveryIntent>>, execution: string): Delivery | undefined {
+export function unconfirmedDelivery(
+  meeting: Partial<Record<`notification_intent_${Channel}`, DeliveryIntent>>,
+  execution: string,
+): Delivery | undefined {
   const open = CHANNELS.map((channel) => [channel, meeting[intentAttribute(channel)]] as const)
     .filter((entry): entry is readonly [Channel, DeliveryIntent] => entry[1]?.execution === execution)
     .filter(([, intent]) => intent.state === 'sending' || intent.state === 'accepted')
@@ -25,14 +28,21 @@ export function unconfirmedDelivery(meeting: Partial<Record<`notification_intent
   const last = open[open.length - 1];
   if (!last) return undefined;
   const [channel, intent] = last;
-  return { channel, sent_at: intent.at, status: 'UNCONFIRMED', ...(intent.notification_id ? { notification_id: intent.notification_id } : {}) };
+  return {
+    channel,
+    sent_at: intent.at,
+    status: 'UNCONFIRMED',
+    ...(intent.notification_id ? { notification_id: intent.notification_id } : {}),
+  };
 }
 
 async function recordDelivered(input: Extract<RecordInput, { outcome: 'delivered' }>): Promise<void> {
   const attempts = await meetings.recordDelivery(input.meeting_id, input.delivery, input.execution);
   // Channels this execution tried before the one that delivered.
   const fallbacks = new Set(
-    attempts.filter((a) => a.execution === input.execution && a.channel !== input.delivery.channel).map((a) => a.channel),
+    attempts
+      .filter((a) => a.execution === input.execution && a.channel !== input.delivery.channel)
+      .map((a) => a.channel),
   ).size;
   countMetric(MetricNames.NotificationsDelivered, { Channel: input.delivery.channel });
   if (fallbacks > 0) countMetric(MetricNames.FallbacksTaken, {}, fallbacks);
@@ -46,12 +56,15 @@ async function recordUnconfirmed(input: Extract<RecordInput, { outcome: 'unconfi
   await meetings.recordDelivery(input.meeting_id, delivery, input.execution);
   countMetric(MetricNames.UnconfirmedDeliveries);
   countMetric(MetricNames.UnconfirmedDeliveries, { Channel: delivery.channel });
-  logger.warn('delivery recorded as unconfirmed: no receipt in time, or an outcome that cannot be checked; not resent', {
-    meeting_id: input.meeting_id,
-    channel: delivery.channel,
-    notification_id: delivery.notification_id,
-    reason: input.error?.Error,
-  });
+  logger.warn(
+    'delivery recorded as unconfirmed: no receipt in time, or an outcome that cannot be checked; not resent',
+    {
+      meeting_id: input.meeting_id,
+      channel: delivery.channel,
+      notification_id: delivery.notification_id,
+      reason: input.error?.Error,
+    },
+  );
 }
 
 /** Lambda entry point. */

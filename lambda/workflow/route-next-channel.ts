@@ -13,6 +13,11 @@ const settings = routingSettingsFromEnv();
 /** Lambda entry point. */
 export async function handler(input: RouteNextInput): Promise<WorkflowRoute> {
   const route = routeFor(input.prep, input.prep.route.remaining, now(), settings);
-  logger.info('next channel', { meeting_id: input.prep.meeting_id, failed: input.prep.route.next, next: route.next, hold: route.hold });
+  logger.info('next channel', {
+    meeting_id: input.prep.meeting_id,
+    failed: input.prep.route.next,
+    next: route.next,
+    hold: route.hold,
+  });
   return route;
 }

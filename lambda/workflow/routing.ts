@@ -25,7 +25,12 @@ export interface RoutingPreferences {
 }
 
 /** Why an execution stops after a quiet-hours wait without sending. */
-export type StopReason = 'meeting_cancelled' | 'meeting_moved' | 'meeting_already_started' | 'prep_already_started' | 'meeting_not_found';
+export type StopReason =
+  | 'meeting_cancelled'
+  | 'meeting_moved'
+  | 'meeting_already_started'
+  | 'prep_already_started'
+  | 'meeting_not_found';
 
 /** A route as the state machine carries it: `stop` set when the meeting no longer needs prep after a wait. */
 export type WorkflowRoute = Route & { readonly stop?: StopReason };
@@ -37,7 +42,10 @@ export function routingSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ro
   const minutes = Number(env['MINIMUM_LEAD_MINUTES']);
   return {
     channels: channels.length > 0 ? channels : [...CHANNELS],
-    minimumLeadMs: Number.isFinite(minutes) && minutes >= 0 && env['MINIMUM_LEAD_MINUTES'] !== undefined ? minutes * 60_000 : DEFAULT_MINIMUM_LEAD_MS,
+    minimumLeadMs:
+      Number.isFinite(minutes) && minutes >= 0 && env['MINIMUM_LEAD_MINUTES'] !== undefined
+        ? minutes * 60_000
+        : DEFAULT_MINIMUM_LEAD_MS,
   };
 }
 
@@ -53,7 +61,10 @@ export function routingPreferences(
   const { preferences, problems } = readPreferences(stored, settings.channels);
   const deployed = preferences.channels.filter((c) => settings.channels.includes(c));
   if (deployed.length === 0) {
-    problems.push({ path: 'channels', message: `none of ${preferences.channels.join(', ')} is deployed; using ${settings.channels.join(', ')}` });
+    problems.push({
+      path: 'channels',
+      message: `none of ${preferences.channels.join(', ')} is deployed; using ${settings.channels.join(', ')}`,
+    });
   }
   return {
     preferences: {
@@ -82,13 +93,24 @@ export interface RouteNextInput {
  * The next channel of `order` and whether it may go now. A channel the user cannot receive (SMS without a phone
  * number, email without an address) is never held: its task skips it at once, and the next one is routed then.
  */
-export function routeFor(prep: RoutablePrep, order: readonly Channel[], now: Date, settings: RoutingSettings): WorkflowRoute {
-  const unreachable = new Set<Channel>([...(prep.user.has_phone === false ? ['sms' as const] : []), ...(prep.user.has_email === false ? ['email' as const] : [])]);
+export function routeFor(
+  prep: RoutablePrep,
+  order: readonly Channel[],
+  now: Date,
+  settings: RoutingSettings,
+): WorkflowRoute {
+  const unreachable = new Set<Channel>([
+    ...(prep.user.has_phone === false ? ['sms' as const] : []),
+    ...(prep.user.has_email === false ? ['email' as const] : []),
+  ]);
   return routeNext({
     order,
     now,
     timeZone: prep.user.timezone,
-    preferences: { ...prep.preferences, quiet_channels: prep.preferences.quiet_channels.filter((c) => !unreachable.has(c)) },
+    preferences: {
+      ...prep.preferences,
+      quiet_channels: prep.preferences.quiet_channels.filter((c) => !unreachable.has(c)),
+    },
     reminder: prep.reminder,
     meetingStart: prep.meeting.start_time,
     minimumLeadMs: settings.minimumLeadMs,

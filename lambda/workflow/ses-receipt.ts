@@ -26,16 +26,29 @@ export function receiptOfSesEvent(event: SesEvent): DeliveryReceipt | undefined 
   const execution = tags['execution']?.[0];
   const messageId = detail.mail?.messageId;
   if (!meeting || !execution || !messageId) return undefined;
-  const base = { channel: 'email' as const, meetingId: tagValueToId(meeting), execution: tagValueToId(execution), notificationId: messageId, at: new Date(event.time ?? Date.now()) };
+  const base = {
+    channel: 'email' as const,
+    meetingId: tagValueToId(meeting),
+    execution: tagValueToId(execution),
+    notificationId: messageId,
+    at: new Date(event.time ?? Date.now()),
+  };
   switch (detail.eventType) {
     case 'Delivery':
       return { ...base, status: 'delivered' };
     case 'Bounce':
-      return { ...base, status: 'undelivered', errorCode: `bounce_${detail.bounce?.bounceType ?? 'Undetermined'}_${detail.bounce?.bounceSubType ?? 'Undetermined'}` };
+      return {
+        ...base,
+        status: 'undelivered',
+        errorCode: `bounce_${detail.bounce?.bounceType ?? 'Undetermined'}_${detail.bounce?.bounceSubType ?? 'Undetermined'}`,
+      };
     case 'Reject':
-      return { ...base, status: 'undelivered', errorCode: `reject_${(detail.reject?.reason ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '_')}` };
+      return {
+        ...base,
+        status: 'undelivered',
+        errorCode: `reject_${(detail.reject?.reason ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '_')}`,
+      };
     default:
       return undefined;
   }
 }
-

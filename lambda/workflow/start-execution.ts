@@ -6,7 +6,12 @@
  * described, and a redelivery (same input) is normal, while another input under the same name is reported.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { awsClientConfig } from '../shared/aws-clients';
 import { requiredEnv } from '../shared/env';
 import { executionNameFor } from '../shared/execution-name';
@@ -34,7 +39,9 @@ function sameInput(existingInput: string | undefined, event: unknown): boolean {
 }
 
 /** Lambda entry point (asynchronous invocation by EventBridge; errors are retried, then sent to the DLQ). */
-export async function handler(event: unknown): Promise<{ executionName: string; executionArn?: string; outcome: StartOutcome }> {
+export async function handler(
+  event: unknown,
+): Promise<{ executionName: string; executionArn?: string; outcome: StartOutcome }> {
   const name = executionNameFor(event);
   try {
     const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(event) }));
@@ -45,11 +52,17 @@ export async function handler(event: unknown): Promise<{ executionName: string; 
     const executionArn = executionArnOf(stateMachineArn, name);
     const existing = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (sameInput(existing.input, event)) {
-      logger.info('event delivered again after its execution finished; nothing to start', { execution: name, status: existing.status });
+      logger.info('event delivered again after its execution finished; nothing to start', {
+        execution: name,
+        status: existing.status,
+      });
       return { executionName: name, executionArn, outcome: 'redelivered' };
     }
     // Same name, different input: a different event reused an id. Nothing to start; say so loudly.
-    logger.error('an execution of this name exists with another input; event not started', { execution: name, status: existing.status });
+    logger.error('an execution of this name exists with another input; event not started', {
+      execution: name,
+      status: existing.status,
+    });
     return { executionName: name, outcome: 'name-conflict' };
   }
 }

@@ -13,12 +13,17 @@ import type { CheckStillDueInput } from './task-io';
 const logger = createLogger('check-still-due');
 
 /** Why the meeting no longer needs this execution's notification, or undefined when it still does. */
-export function stopReason(meeting: (Meeting & { readonly prep_execution?: string }) | undefined, input: CheckStillDueInput, at: Date): StopReason | undefined {
+export function stopReason(
+  meeting: (Meeting & { readonly prep_execution?: string }) | undefined,
+  input: CheckStillDueInput,
+  at: Date,
+): StopReason | undefined {
   if (!meeting) return 'meeting_not_found';
   if (meeting.status === MeetingStatus.Cancelled) return 'meeting_cancelled';
   if (meeting.start_time !== input.prep.meeting.start_time) return 'meeting_moved';
   if (Date.parse(meeting.start_time) <= at.getTime()) return 'meeting_already_started';
-  if (meeting.status !== MeetingStatus.PrepScheduled || meeting.prep_execution !== input.execution) return 'prep_already_started';
+  if (meeting.status !== MeetingStatus.PrepScheduled || meeting.prep_execution !== input.execution)
+    return 'prep_already_started';
   return undefined;
 }
 
@@ -38,7 +43,11 @@ export async function checkStillDue(input: CheckStillDueInput, deps: CheckDeps):
   const held = input.prep.route;
   if (stop) {
     const released = stop === 'meeting_moved' ? await deps.release(input.prep.meeting_id, input, at) : false;
-    logger.info('meeting no longer needs this notification; stopping', { meeting_id: input.prep.meeting_id, stop, released });
+    logger.info('meeting no longer needs this notification; stopping', {
+      meeting_id: input.prep.meeting_id,
+      stop,
+      released,
+    });
     return { ...held, hold: { wait: false, reason: 'no_channel_left' }, stop };
   }
   const order = held.next === 'none' ? held.remaining : [held.next, ...held.remaining];

@@ -53,8 +53,18 @@ export interface NotifyInput {
 
 /** RecordDelivery / RecordUnconfirmed / RecordAllChannelsFailed input. */
 export type RecordInput =
-  | { readonly outcome: 'delivered'; readonly meeting_id: string; readonly delivery: Delivery; readonly execution: string }
-  | { readonly outcome: 'unconfirmed'; readonly meeting_id: string; readonly execution: string; readonly error?: { readonly Error?: string; readonly Cause?: string } }
+  | {
+      readonly outcome: 'delivered';
+      readonly meeting_id: string;
+      readonly delivery: Delivery;
+      readonly execution: string;
+    }
+  | {
+      readonly outcome: 'unconfirmed';
+      readonly meeting_id: string;
+      readonly execution: string;
+      readonly error?: { readonly Error?: string; readonly Cause?: string };
+    }
   | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };
 
 /** What a NotifyVia* state returns on delivery (stored at `$.delivery`). */

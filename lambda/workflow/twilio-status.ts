@@ -42,7 +42,8 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   }
   const { params } = checked;
   const receipt = receiptOf(params, event.queryStringParameters ?? {}, new Date());
-  if (receipt === 'bad_request') return reply(400, 'MessageSid, MessageStatus and the callback query (meeting_id, execution) are required');
+  if (receipt === 'bad_request')
+    return reply(400, 'MessageSid, MessageStatus and the callback query (meeting_id, execution) are required');
   if (!receipt) return reply(200);
   const outcome = await applyReceipt(receipt, { meetings, succeed: succeedTask, fail: failTask });
   logger.info('status callback applied', { meeting_id: receipt.meetingId, status: receipt.status, outcome });

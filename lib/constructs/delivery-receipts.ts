@@ -57,25 +57,40 @@ export class DeliveryReceipts extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryReceiptsProps) {
     super(scope, id);
     const threshold = props.undeliveredThreshold ?? 3;
-    if (!(Number.isInteger(threshold) && threshold >= 1)) throw new Error(`DeliveryReceipts: undeliveredThreshold must be a positive integer, got ${threshold}`);
+    if (!(Number.isInteger(threshold) && threshold >= 1))
+      throw new Error(`DeliveryReceipts: undeliveredThreshold must be a positive integer, got ${threshold}`);
     const stack = Stack.of(this);
     const { meetings } = props.tables;
 
     this.statusCallbackUrl = publicRouteUrl(props.api, TWILIO_STATUS_PATH);
 
     const fn = (fnId: string, entry: string, description: string) =>
-      new HouseFunction(this, fnId, { entry, description, logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy })
-        .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
-    this.twilioStatusFunction = fn('TwilioStatus', 'lambda/workflow/twilio-status.ts', "Checks Twilio's status callbacks and completes the waiting SMS task")
+      new HouseFunction(this, fnId, {
+        entry,
+        description,
+        logRetention: props.logRetention,
+        logRemovalPolicy: props.logRemovalPolicy,
+      }).useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    this.twilioStatusFunction = fn(
+      'TwilioStatus',
+      'lambda/workflow/twilio-status.ts',
+      "Checks Twilio's status callbacks and completes the waiting SMS task",
+    )
       .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       .addEnvironment('TWILIO_STATUS_CALLBACK_URL', this.statusCallbackUrl);
-    this.sesEventsFunction = fn('SesEvents', 'lambda/workflow/ses-events.ts', 'Completes the waiting email task from SES delivery, bounce and reject events');
+    this.sesEventsFunction = fn(
+      'SesEvents',
+      'lambda/workflow/ses-events.ts',
+      'Completes the waiting email task from SES delivery, bounce and reject events',
+    );
     for (const receiver of [this.twilioStatusFunction, this.sesEventsFunction]) {
       grantTaskResponse(receiver.function.role as iam.IRole);
     }
 
     const resource = props.api.root.getResource('twilio') ?? props.api.root.addResource('twilio');
-    resource.addResource('status').addMethod('POST', new apigateway.LambdaIntegration(this.twilioStatusFunction.function, { proxy: true }));
+    resource
+      .addResource('status')
+      .addMethod('POST', new apigateway.LambdaIntegration(this.twilioStatusFunction.function, { proxy: true }));
 
     this.configurationSet = new ses.ConfigurationSet(this, 'PrepEmails', {
       sendingEnabled: true,
@@ -90,9 +105,21 @@ export class DeliveryReceipts extends Construct {
       eventPattern: {
         source: ['aws.ses'],
         detailType: [...SES_RECEIPT_DETAIL_TYPES],
-        resources: [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName })],
+        resources: [
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
       },
-      targets: [new targets.LambdaFunction(this.sesEventsFunction.function, { deadLetterQueue: props.deadLetterQueue, retryAttempts: 20, maxEventAge: Duration.hours(2) })],
+      targets: [
+        new targets.LambdaFunction(this.sesEventsFunction.function, {
+          deadLetterQueue: props.deadLetterQueue,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
     });
 
     const undelivered = (channel: 'sms' | 'email') =>
@@ -113,11 +140,27 @@ export class DeliveryReceipts extends Construct {
         alarmDescription: description,
       });
     this.alarms = [
-      alarm('UndeliveredSmsAlarm', undelivered('sms'), `At least ${threshold} prep SMS undelivered within an hour (see the ErrorCode dimension of ${MetricNames.UndeliveredReceipts}: 30034 unregistered sender, 30003 unreachable, …)`, threshold),
-      alarm('BouncedEmailAlarm', undelivered('email'), `At least ${threshold} prep emails bounced or rejected within an hour (ErrorCode dimension: bounce type)`, threshold),
+      alarm(
+        'UndeliveredSmsAlarm',
+        undelivered('sms'),
+        `At least ${threshold} prep SMS undelivered within an hour (see the ErrorCode dimension of ${MetricNames.UndeliveredReceipts}: 30034 unregistered sender, 30003 unreachable, …)`,
+        threshold,
+      ),
+      alarm(
+        'BouncedEmailAlarm',
+        undelivered('email'),
+        `At least ${threshold} prep emails bounced or rejected within an hour (ErrorCode dimension: bounce type)`,
+        threshold,
+      ),
       alarm(
         'UnconfirmedDeliveriesAlarm',
-        new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: MetricNames.UnconfirmedDeliveries, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period: Duration.hours(1) }),
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: MetricNames.UnconfirmedDeliveries,
+          dimensionsMap: { service: METRICS_SERVICE },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
         'Deliveries recorded UNCONFIRMED within an hour (no receipt in time, or an outcome nobody could check): receipts may not be reaching the API or the rule',
         threshold,
       ),
@@ -130,10 +173,13 @@ export class DeliveryReceipts extends Construct {
  * the task token itself is the capability.
  */
 function grantTaskResponse(role: iam.IRole): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
+  );
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'states:SendTaskSuccess and states:SendTaskFailure support no resource-level permissions; the task token is the capability. Also X-Ray tracing.',
+    reason:
+      'states:SendTaskSuccess and states:SendTaskFailure support no resource-level permissions; the task token is the capability. Also X-Ray tracing.',
   });
 }
 

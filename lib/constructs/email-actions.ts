@@ -28,15 +28,26 @@ export interface EmailActionsProps {
  * characters>"}`; `{"current":{"id","key"},"previous":{"id","key"}}` after a rotation (docs/DEPLOY.md). The stack
  * creates it beside the other secrets, so a rollback (`enablePrepNotification=false`) keeps it and the links sent.
  */
-export function createLinkSigningKeys(scope: Construct, id: string, removalPolicy: RemovalPolicy): secretsmanager.Secret {
+export function createLinkSigningKeys(
+  scope: Construct,
+  id: string,
+  removalPolicy: RemovalPolicy,
+): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, id, {
-    description: 'HMAC-SHA256 keys of the prep emails\' one-click links: {"id","key"} as generated; {"current":{"id","key"},"previous":{"id","key"}} after a rotation (docs/DEPLOY.md)',
-    generateSecretString: { secretStringTemplate: JSON.stringify({ id: 'k1' }), generateStringKey: 'key', passwordLength: 64, excludePunctuation: true },
+    description:
+      'HMAC-SHA256 keys of the prep emails\' one-click links: {"id","key"} as generated; {"current":{"id","key"},"previous":{"id","key"}} after a rotation (docs/DEPLOY.md)',
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ id: 'k1' }),
+      generateStringKey: 'key',
+      passwordLength: 64,
+      excludePunctuation: true,
+    },
     removalPolicy,
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
-    reason: 'Rotated by hand with an overlap (docs/DEPLOY.md): the new key signs while the previous one still verifies links already sent; a rotation Lambda would drop the previous key too early.',
+    reason:
+      'Rotated by hand with an overlap (docs/DEPLOY.md): the new key signs while the previous one still verifies links already sent; a rotation Lambda would drop the previous key too early.',
   });
   return secret;
 }
@@ -61,7 +72,8 @@ export class EmailActions extends Construct {
     const { meetings, users } = props.tables;
     this.function = new HouseFunction(this, 'LinkFunction', {
       entry: 'lambda/actions/email-link.ts',
-      description: 'Email one-click links: GET shows a confirmation page, POST starts prep, sets a reminder or unsubscribes',
+      description:
+        'Email one-click links: GET shows a confirmation page, POST starts prep, sets a reminder or unsubscribes',
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     })

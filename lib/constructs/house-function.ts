@@ -70,7 +70,12 @@ export class HouseFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     this.function = new NodejsFunction(this, 'Function', {
       role,
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -104,7 +109,10 @@ export class HouseFunction extends Construct {
         ...(props.bundleAliases
           ? {
               esbuildArgs: Object.fromEntries(
-                Object.entries(props.bundleAliases).map(([name, file]) => [`--alias:${name}`, path.join(PROJECT_ROOT, file)]),
+                Object.entries(props.bundleAliases).map(([name, file]) => [
+                  `--alias:${name}`,
+                  path.join(PROJECT_ROOT, file),
+                ]),
               ),
             }
           : {}),
@@ -123,7 +131,8 @@ export class HouseFunction extends Construct {
     (this.function.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, props.entry);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
   }
 
@@ -146,7 +155,11 @@ export class HouseFunction extends Construct {
     if (actions.includes('Query')) {
       const indexes = `${table.tableArn}/index/*`;
       this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [indexes] }));
-      acknowledgeWildcard(this.function.role as iam.IRole, indexes, 'dynamodb:Query on the indexes of this one table: index ARNs are the narrowest Query takes.');
+      acknowledgeWildcard(
+        this.function.role as iam.IRole,
+        indexes,
+        'dynamodb:Query on the indexes of this one table: index ARNs are the narrowest Query takes.',
+      );
     }
     if (table.encryptionKey) {
       const writes = actions.some((a) => a !== 'GetItem' && a !== 'Query');

@@ -68,7 +68,14 @@ export class Monitoring extends Construct {
     const stack = Stack.of(this);
     const fromOwnAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
     };
     const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     key.addToResourcePolicy(
@@ -108,28 +115,71 @@ export class Monitoring extends Construct {
     };
 
     const t = props.thresholds;
-    alarm('ExecutionsFailed', props.stateMachine.metricFailed({ period: PERIOD }), t.failedExecutions,
-      'Prep notification executions failed (InvalidEvent, MeetingNotFound, UserNotFound, AllChannelsFailed…): open the failed executions in the Step Functions console.');
-    alarm('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: PERIOD }), 1,
-      'A prep notification execution timed out.');
-    alarm('AllChannelsFailed', serviceMetric(MetricNames.AllChannelsFailed), 1,
-      'Every channel failed for a meeting: the executive was not notified. The meeting lists each attempt (notification_attempts).');
-    alarm('DeadLetterQueueMessages', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), 1,
-      'MeetingPrepRequired events could not start an execution and wait in the dead-letter queue: redrive them.');
-    alarm('Webhook5xx', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), t.webhook5xx,
-      'The Slack webhook answered 5xx: Slack shows the user an error.');
+    alarm(
+      'ExecutionsFailed',
+      props.stateMachine.metricFailed({ period: PERIOD }),
+      t.failedExecutions,
+      'Prep notification executions failed (InvalidEvent, MeetingNotFound, UserNotFound, AllChannelsFailed…): open the failed executions in the Step Functions console.',
+    );
+    alarm(
+      'ExecutionsTimedOut',
+      props.stateMachine.metricTimedOut({ period: PERIOD }),
+      1,
+      'A prep notification execution timed out.',
+    );
+    alarm(
+      'AllChannelsFailed',
+      serviceMetric(MetricNames.AllChannelsFailed),
+      1,
+      'Every channel failed for a meeting: the executive was not notified. The meeting lists each attempt (notification_attempts).',
+    );
+    alarm(
+      'DeadLetterQueueMessages',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      1,
+      'MeetingPrepRequired events could not start an execution and wait in the dead-letter queue: redrive them.',
+    );
+    alarm(
+      'Webhook5xx',
+      props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+      t.webhook5xx,
+      'The Slack webhook answered 5xx: Slack shows the user an error.',
+    );
     if (props.reminders) {
       const group = props.reminders.scheduleGroup;
-      alarm('RemindersDropped', group.metricDropped({ period: PERIOD, statistic: 'Sum' }), 1,
-        'EventBridge Scheduler dropped reminders (it could not start the prep execution within the retry policy): those executives were not reminded.');
-      alarm('ReminderTargetErrors', group.metricTargetErrors({ period: PERIOD, statistic: 'Sum' }), 1,
-        'Reminder schedules failed to start the prep execution (access denied, throttling, a deleted state machine…).');
-      alarm('RemindersDeadLettered', group.metricSentToDLQ({ period: PERIOD, statistic: 'Sum' }), 1,
-        'Reminders went to the reminder dead-letter queue: read them there and start the executions by hand.');
-      alarm('RemindersNotDeadLettered', group.metricFailedToBeSentToDLQ(undefined, { period: PERIOD, statistic: 'Sum' }), 1,
-        'Scheduler could not put failed reminders in the dead-letter queue: they are lost.');
-      alarm('ReminderDeadLetterQueueMessages', props.reminders.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), 1,
-        'Undelivered reminders wait in the reminder dead-letter queue.');
+      alarm(
+        'RemindersDropped',
+        group.metricDropped({ period: PERIOD, statistic: 'Sum' }),
+        1,
+        'EventBridge Scheduler dropped reminders (it could not start the prep execution within the retry policy): those executives were not reminded.',
+      );
+      alarm(
+        'ReminderTargetErrors',
+        group.metricTargetErrors({ period: PERIOD, statistic: 'Sum' }),
+        1,
+        'Reminder schedules failed to start the prep execution (access denied, throttling, a deleted state machine…).',
+      );
+      alarm(
+        'RemindersDeadLettered',
+        group.metricSentToDLQ({ period: PERIOD, statistic: 'Sum' }),
+        1,
+        'Reminders went to the reminder dead-letter queue: read them there and start the executions by hand.',
+      );
+      alarm(
+        'RemindersNotDeadLettered',
+        group.metricFailedToBeSentToDLQ(undefined, { period: PERIOD, statistic: 'Sum' }),
+        1,
+        'Scheduler could not put failed reminders in the dead-letter queue: they are lost.',
+      );
+      alarm(
+        'ReminderDeadLetterQueueMessages',
+        props.reminders.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+        }),
+        1,
+        'Undelivered reminders wait in the reminder dead-letter queue.',
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.function.metricErrors({ period: PERIOD }), t.lambdaErrors, `${name} function errors.`);
@@ -138,12 +188,18 @@ export class Monitoring extends Construct {
     this.alarms = alarms;
 
     const channels = ['slack', 'sms', 'email'];
-    const reasons = ['meeting_cancelled', 'meeting_already_started', 'not_awaiting_prep', 'prep_already_started', 'user_opted_out', 'invalid_start_time', 'claim_lost'];
+    const reasons = [
+      'meeting_cancelled',
+      'meeting_already_started',
+      'not_awaiting_prep',
+      'prep_already_started',
+      'user_opted_out',
+      'invalid_start_time',
+      'claim_lost',
+    ];
     const kinds = ['meetings_command', 'start_prep', 'remind_later', 'direct_message'];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }),
-    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Executions',
@@ -158,7 +214,10 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Notifications delivered, by channel',
         left: channels.map((c) => serviceMetric(MetricNames.NotificationsDelivered, { Channel: c }, c)),
-        right: [serviceMetric(MetricNames.FallbacksTaken, {}, 'fallbacks'), serviceMetric(MetricNames.AllChannelsFailed, {}, 'all channels failed')],
+        right: [
+          serviceMetric(MetricNames.FallbacksTaken, {}, 'fallbacks'),
+          serviceMetric(MetricNames.AllChannelsFailed, {}, 'all channels failed'),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -176,21 +235,31 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Webhook',
-        left: [props.api.metricCount({ period: PERIOD }), props.api.metricClientError({ period: PERIOD }), props.api.metricServerError({ period: PERIOD })],
+        left: [
+          props.api.metricCount({ period: PERIOD }),
+          props.api.metricClientError({ period: PERIOD }),
+          props.api.metricServerError({ period: PERIOD }),
+        ],
         right: [props.api.metricLatency({ period: PERIOD, statistic: 'p99' })],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queue',
-        left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' })],
+        left: [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+        ],
         width: 8,
       }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Lambda errors and throttles',
-        left: Object.entries(props.functions).map(([name, fn]) => fn.function.metricErrors({ period: PERIOD, label: `${name} errors` })),
-        right: Object.entries(props.functions).map(([name, fn]) => fn.function.metricThrottles({ period: PERIOD, label: `${name} throttles` })),
+        left: Object.entries(props.functions).map(([name, fn]) =>
+          fn.function.metricErrors({ period: PERIOD, label: `${name} errors` }),
+        ),
+        right: Object.entries(props.functions).map(([name, fn]) =>
+          fn.function.metricThrottles({ period: PERIOD, label: `${name} throttles` }),
+        ),
         width: 24,
       }),
     );

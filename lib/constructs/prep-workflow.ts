@@ -69,7 +69,10 @@ export class PrepWorkflow extends Construct {
   public readonly starter: HouseFunction;
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
-    Record<'loadMeeting' | 'markPrepScheduled' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue', HouseFunction> &
+    Record<
+      'loadMeeting' | 'markPrepScheduled' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue',
+      HouseFunction
+    > &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
   >;
 
@@ -88,7 +91,11 @@ export class PrepWorkflow extends Construct {
         logRemovalPolicy: props.logRemovalPolicy,
       });
 
-    const loadMeeting = fn('LoadMeeting', 'lambda/workflow/load-meeting.ts', 'Validates the event, loads the meeting and user, applies the skip rules')
+    const loadMeeting = fn(
+      'LoadMeeting',
+      'lambda/workflow/load-meeting.ts',
+      'Validates the event, loads the meeting and user, applies the skip rules',
+    )
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem']);
     // The tasks that route get the stack's channel order (the default) and the minimum lead of quiet hours.
@@ -97,21 +104,36 @@ export class PrepWorkflow extends Construct {
       MINIMUM_LEAD_MINUTES: String(props.minimumLeadMinutes ?? 120),
     };
     for (const [key, value] of Object.entries(routing)) loadMeeting.addEnvironment(key, value);
-    const routeNextChannel = fn('RouteNextChannel', 'lambda/workflow/route-next-channel.ts', "Picks the next channel in the user's order and whether quiet hours hold it back");
-    const checkStillDue = fn('CheckStillDue', 'lambda/workflow/check-still-due.ts', 'After a quiet-hours wait, re-checks that the meeting still needs prep, then routes again')
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    const routeNextChannel = fn(
+      'RouteNextChannel',
+      'lambda/workflow/route-next-channel.ts',
+      "Picks the next channel in the user's order and whether quiet hours hold it back",
+    );
+    const checkStillDue = fn(
+      'CheckStillDue',
+      'lambda/workflow/check-still-due.ts',
+      'After a quiet-hours wait, re-checks that the meeting still needs prep, then routes again',
+    ).useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
     for (const [key, value] of Object.entries(routing)) {
       routeNextChannel.addEnvironment(key, value);
       checkStillDue.addEnvironment(key, value);
     }
-    const markPrepScheduled = fn('MarkPrepScheduled', 'lambda/workflow/mark-prep-scheduled.ts', 'Claims the meeting (PREP_SCHEDULED) exactly once')
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
+    const markPrepScheduled = fn(
+      'MarkPrepScheduled',
+      'lambda/workflow/mark-prep-scheduled.ts',
+      'Claims the meeting (PREP_SCHEDULED) exactly once',
+    ).useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
     // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
     const notifyTimeout = Duration.seconds(35);
     const channels = new Set(props.notificationChannels);
     // Only the channels config/agents.yaml lists get a function (and its permissions).
     const notifySlack = channels.has('slack')
-      ? fn('NotifySlack', 'lambda/workflow/notify-slack.ts', 'Posts the interactive prep message on Slack', notifyTimeout)
+      ? fn(
+          'NotifySlack',
+          'lambda/workflow/notify-slack.ts',
+          'Posts the interactive prep message on Slack',
+          notifyTimeout,
+        )
           .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useSecret('SLACK_SECRET_ARN', props.slackSecret)
       : undefined;
@@ -141,8 +163,11 @@ export class PrepWorkflow extends Construct {
       });
       notifyEmail.function.addToRolePolicy(this.sendEmailStatement);
     }
-    const recordOutcome = fn('RecordOutcome', 'lambda/workflow/record-outcome.ts', 'Records the delivery (delivered or unconfirmed), or that every channel failed')
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    const recordOutcome = fn(
+      'RecordOutcome',
+      'lambda/workflow/record-outcome.ts',
+      'Records the delivery (delivered or unconfirmed), or that every channel failed',
+    ).useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
     this.functions = {
       loadMeeting,
       markPrepScheduled,
@@ -183,13 +208,26 @@ export class PrepWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     // Exactly the task functions, unqualified (grantInvoke would add every version and alias: `<arn>:*`).
-    const tasks = [loadMeeting, markPrepScheduled, recordOutcome, routeNextChannel, checkStillDue, notifySlack, notifySms, notifyEmail].filter((t) => t !== undefined);
+    const tasks = [
+      loadMeeting,
+      markPrepScheduled,
+      recordOutcome,
+      routeNextChannel,
+      checkStillDue,
+      notifySlack,
+      notifySms,
+      notifyEmail,
+    ].filter((t) => t !== undefined);
     this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: tasks.map((t) => t.function.functionArn) }),
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: tasks.map((t) => t.function.functionArn),
+      }),
     );
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing and CloudWatch Logs delivery of a state machine (logs:CreateLogDelivery and the like) support no resource-level permissions.',
+      reason:
+        'X-Ray tracing and CloudWatch Logs delivery of a state machine (logs:CreateLogDelivery and the like) support no resource-level permissions.',
     });
 
     // A task that found its receipt already known completes itself (SendTaskSuccess).
@@ -204,7 +242,8 @@ export class PrepWorkflow extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue (of the rule target and of the starter function); it has none of its own.',
+      reason:
+        'This queue is the dead-letter queue (of the rule target and of the starter function); it has none of its own.',
     });
     // The rule starts executions through a small function so each is named after its meeting (searchable in the
     // console) and a redelivered event starts nothing new (StartExecution is idempotent on name and input).
@@ -223,7 +262,9 @@ export class PrepWorkflow extends Construct {
       resourceName: `${this.stateMachine.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.starter.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+    this.starter.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
+    );
     acknowledgeWildcard(
       this.starter.function.role as iam.IRole,
       executions,
@@ -263,7 +304,11 @@ export class PrepWorkflow extends Construct {
       email.addEnvironment('SES_CONFIGURATION_SET', sources.configurationSetName);
       // Same sender condition: the request's From address is checked whichever resource is evaluated.
       this.sendEmailStatement?.addResources(
-        email.function.stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: sources.configurationSetName }),
+        email.function.stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: sources.configurationSetName,
+        }),
       );
     }
   }

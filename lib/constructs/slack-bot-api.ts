@@ -65,20 +65,26 @@ export class SlackBotApi extends Construct {
   constructor(scope: Construct, id: string, props: SlackBotApiProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (lambdaIndexes.MEETINGS_BY_USER_INDEX !== MEETINGS_BY_USER_INDEX) problems.push('the meetings index name differs between lambda/ and lib/');
-    if (lambdaIndexes.SESSIONS_BY_USER_INDEX !== SESSIONS_BY_USER_INDEX) problems.push('the sessions index name differs between lambda/ and lib/');
+    if (lambdaIndexes.MEETINGS_BY_USER_INDEX !== MEETINGS_BY_USER_INDEX)
+      problems.push('the meetings index name differs between lambda/ and lib/');
+    if (lambdaIndexes.SESSIONS_BY_USER_INDEX !== SESSIONS_BY_USER_INDEX)
+      problems.push('the sessions index name differs between lambda/ and lib/');
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
     if (!(rate > 0)) problems.push(`throttlingRateLimit must be positive, got ${rate}`);
-    if (!(Number.isInteger(burst) && burst > 0)) problems.push(`throttlingBurstLimit must be a positive integer, got ${burst}`);
+    if (!(Number.isInteger(burst) && burst > 0))
+      problems.push(`throttlingBurstLimit must be a positive integer, got ${burst}`);
     if (problems.length > 0) throw new Error(`SlackBotApi: ${problems.join('; ')}`);
 
     const stack = Stack.of(this);
     this.tables = props.tables;
     this.stateMachineArn = props.stateMachine.stateMachineArn;
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ReminderScheduleGroup', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
-      description: 'Assumed by prep reminder and digest schedules: starts the prep state machine, queues digests for the bot worker',
+      description:
+        'Assumed by prep reminder and digest schedules: starts the prep state machine, queues digests for the bot worker',
       // Scheduler presents the schedule *group's* ARN as aws:SourceArn (not the schedule's).
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
@@ -97,7 +103,9 @@ export class SlackBotApi extends Construct {
       reason: 'This queue is the dead-letter queue of the reminder schedules; it has none of its own.',
     });
     // Scheduler only sends (grantSendMessages would add the queue lookups too).
-    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.reminderDeadLetterQueue.queueArn] }));
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.reminderDeadLetterQueue.queueArn] }),
+    );
 
     const { meetings, users, chatSessions } = props.tables;
     this.function = new HouseFunction(this, 'WebhookFunction', {
@@ -138,10 +146,14 @@ export class SlackBotApi extends Construct {
     // Digest schedules deliver to the work queue (message group = the user) with the reminders' role and DLQ.
     // The queue is encrypted with an SQS-managed key: no KMS permission is needed to send.
     this.function.addEnvironment('DIGEST_TARGET_ARN', this.worker.queue.queueArn);
-    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.worker.queue.queueArn] }));
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.worker.queue.queueArn] }),
+    );
     // The worker reads pending reminders for the Home tab: GetSchedule in the group, nothing else.
     this.worker.function.addEnvironment('SCHEDULE_GROUP_NAME', this.scheduleGroup.scheduleGroupName);
-    this.worker.function.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.scheduleArnPattern()] }));
+    this.worker.function.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.scheduleArnPattern()] }),
+    );
     acknowledgeWildcard(
       this.worker.function.function.role as iam.IRole,
       this.scheduleArnPattern(),
@@ -156,7 +168,12 @@ export class SlackBotApi extends Construct {
     );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:GetSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+        ],
         resources: [this.scheduleArnPattern()],
       }),
     );
@@ -196,11 +213,13 @@ export class SlackBotApi extends Construct {
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
-        reason: "Slack sends form and JSON bodies of many shapes; every request is checked by its HMAC signature in the function, which answers 401 or 400 itself.",
+        reason:
+          'Slack sends form and JSON bodies of many shapes; every request is checked by its HMAC signature in the function, which answers 401 or 400 itself.',
       },
       {
         id: 'AwsSolutions-APIG4',
-        reason: "Slack cannot present IAM, Cognito or a custom token: requests are authenticated by Slack's v0 HMAC signature (signing secret), verified before anything else.",
+        reason:
+          "Slack cannot present IAM, Cognito or a custom token: requests are authenticated by Slack's v0 HMAC signature (signing secret), verified before anything else.",
       },
       {
         id: 'AwsSolutions-COG4',
@@ -208,7 +227,8 @@ export class SlackBotApi extends Construct {
       },
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'A single signed endpoint with stage throttling; a WAF web ACL (about $5/month plus per-request fees) can be attached by teams that require one.',
+        reason:
+          'A single signed endpoint with stage throttling; a WAF web ACL (about $5/month plus per-request fees) can be attached by teams that require one.',
       },
     );
     this.api.root
@@ -237,8 +257,17 @@ export class SlackBotApi extends Construct {
       .addEnvironment('REMINDER_DEAD_LETTER_QUEUE_ARN', this.reminderDeadLetterQueue.queueArn);
     this.worker.grantEnqueue(fn);
     const role = fn.function.role as iam.IRole;
-    acknowledgeWildcard(role, this.scheduleArnPattern(), "Reminder schedules are named after meetings at run time; the grant is limited to the stack's own schedule group.");
-    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'], resources: [this.scheduleArnPattern()] }));
+    acknowledgeWildcard(
+      role,
+      this.scheduleArnPattern(),
+      "Reminder schedules are named after meetings at run time; the grant is limited to the stack's own schedule group.",
+    );
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'],
+        resources: [this.scheduleArnPattern()],
+      }),
+    );
     fn.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],

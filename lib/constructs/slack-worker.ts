@@ -41,7 +41,8 @@ export class SlackWorker extends Construct {
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const timeout = props.timeout ?? Duration.seconds(30);
     const problems: string[] = [];
-    if (!(Number.isInteger(maxReceiveCount) && maxReceiveCount >= 1 && maxReceiveCount <= 1000)) problems.push(`maxReceiveCount must be an integer in 1..1000, got ${maxReceiveCount}`);
+    if (!(Number.isInteger(maxReceiveCount) && maxReceiveCount >= 1 && maxReceiveCount <= 1000))
+      problems.push(`maxReceiveCount must be an integer in 1..1000, got ${maxReceiveCount}`);
     if (timeout.toSeconds() > 300) problems.push(`timeout must be at most 5 minutes, got ${timeout.toSeconds()} s`);
     if (problems.length > 0) throw new Error(`SlackWorker: ${problems.join('; ')}`);
     this.maxReceiveCount = maxReceiveCount;
@@ -72,7 +73,8 @@ export class SlackWorker extends Construct {
     const { meetings, users, chatSessions } = props.tables;
     this.function = new HouseFunction(this, 'Function', {
       entry: 'lambda/slack-bot/worker.ts',
-      description: 'Slack bot worker: the Slack calls after the webhook answered (prep-kit DMs, replies, replaced messages)',
+      description:
+        'Slack bot worker: the Slack calls after the webhook answered (prep-kit DMs, replies, replaced messages)',
       timeout,
       memorySize: 512,
       logRetention: props.logRetention,
@@ -87,7 +89,9 @@ export class SlackWorker extends Construct {
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'Query'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     // Receive, delete and ChangeMessageVisibility (the worker's backoff) on this queue only.
-    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    this.function.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
 
     const period = Duration.minutes(5);
     const dlqAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
@@ -96,7 +100,8 @@ export class SlackWorker extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Slack work (a prep-kit DM, a reply to a click or DM) failed every retry and waits in the dead-letter queue: the user got no answer.',
+      alarmDescription:
+        'Slack work (a prep-kit DM, a reply to a click or DM) failed every retry and waits in the dead-letter queue: the user got no answer.',
     });
     const ageAlarm = new cloudwatch.Alarm(this, 'OldestWorkAlarm', {
       metric: this.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
@@ -104,7 +109,8 @@ export class SlackWorker extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Slack work has waited over two minutes: the worker is failing or throttled, and users wait for their answers.',
+      alarmDescription:
+        'Slack work has waited over two minutes: the worker is failing or throttled, and users wait for their answers.',
     });
     this.alarms = [dlqAlarm, ageAlarm];
   }

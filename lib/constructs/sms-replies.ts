@@ -39,7 +39,8 @@ export class SmsReplies extends Construct {
 
   constructor(scope: Construct, id: string, props: SmsRepliesProps) {
     super(scope, id);
-    if (lambdaIndexes.USERS_BY_PHONE_INDEX !== USERS_BY_PHONE_INDEX) throw new Error('SmsReplies: the users phone index name differs between lambda/ and lib/');
+    if (lambdaIndexes.USERS_BY_PHONE_INDEX !== USERS_BY_PHONE_INDEX)
+      throw new Error('SmsReplies: the users phone index name differs between lambda/ and lib/');
     const { users } = props.tables;
     const api = props.slackBot.api;
     this.webhookUrl = publicRouteUrl(api, TWILIO_SMS_PATH);
@@ -60,10 +61,15 @@ export class SmsReplies extends Construct {
     // sender is found through the phone index (Query on that one index, not the table).
     this.function.useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem']);
     this.function.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${users.tableArn}/index/${USERS_BY_PHONE_INDEX}`] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${users.tableArn}/index/${USERS_BY_PHONE_INDEX}`],
+      }),
     );
 
     const twilio = api.root.getResource('twilio') ?? api.root.addResource('twilio');
-    twilio.addResource('sms').addMethod('POST', new apigateway.LambdaIntegration(this.function.function, { proxy: true }));
+    twilio
+      .addResource('sms')
+      .addMethod('POST', new apigateway.LambdaIntegration(this.function.function, { proxy: true }));
   }
 }

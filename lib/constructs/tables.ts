@@ -111,7 +111,9 @@ export class Tables extends Construct {
       partitionKey: { name: 'message_sid', type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: 'expires_at',
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      ...(key
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: retainData,
       removalPolicy,

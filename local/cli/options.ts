@@ -25,22 +25,68 @@ interface OptionSpec {
 
 /** Every option. */
 export const OPTIONS = {
-  port: { type: 'string', arg: 'N', help: 'port of the webhook and events API (default 3000; 0 picks a free one)', for: 'serve' },
-  'dynamodb-port': { type: 'string', arg: 'N', help: 'port of DynamoDB (dynalite) (default: a free one, printed at start)', for: 'serve' },
-  data: { type: 'string', arg: 'DIR', help: 'keep tables and pending reminders in DIR across restarts (default: in memory)', for: 'serve' },
+  port: {
+    type: 'string',
+    arg: 'N',
+    help: 'port of the webhook and events API (default 3000; 0 picks a free one)',
+    for: 'serve',
+  },
+  'dynamodb-port': {
+    type: 'string',
+    arg: 'N',
+    help: 'port of DynamoDB (dynalite) (default: a free one, printed at start)',
+    for: 'serve',
+  },
+  data: {
+    type: 'string',
+    arg: 'DIR',
+    help: 'keep tables and pending reminders in DIR across restarts (default: in memory)',
+    for: 'serve',
+  },
   reset: { type: 'boolean', help: 'empty the --data folder first, then seed the demo into it', for: 'serve' },
-  'time-scale': { type: 'string', arg: 'N', help: "run reminders and quiet-hours waits N times faster (120: two hours in one minute)", for: 'serve' },
-  now: { type: 'string', arg: 'TIME', help: "start the local clock at TIME: 2026-11-27T03:00 (the demo executive's zone, New York) or ISO with a zone", for: 'serve' },
-  fail: { type: 'string', arg: 'DRILLS', help: `make stand-ins fail, e.g. --fail slack or --fail slack,sms (${Object.keys(FAIL_DRILLS).join(', ')})`, for: 'serve' },
-  'no-demo': { type: 'boolean', help: 'start without the demo executive and meetings (seed your own: seed FILE)', for: 'serve' },
+  'time-scale': {
+    type: 'string',
+    arg: 'N',
+    help: 'run reminders and quiet-hours waits N times faster (120: two hours in one minute)',
+    for: 'serve',
+  },
+  now: {
+    type: 'string',
+    arg: 'TIME',
+    help: "start the local clock at TIME: 2026-11-27T03:00 (the demo executive's zone, New York) or ISO with a zone",
+    for: 'serve',
+  },
+  fail: {
+    type: 'string',
+    arg: 'DRILLS',
+    help: `make stand-ins fail, e.g. --fail slack or --fail slack,sms (${Object.keys(FAIL_DRILLS).join(', ')})`,
+    for: 'serve',
+  },
+  'no-demo': {
+    type: 'boolean',
+    help: 'start without the demo executive and meetings (seed your own: seed FILE)',
+    for: 'serve',
+  },
   url: { type: 'string', arg: 'URL', help: 'the running system (default http://localhost:3000)', for: 'client' },
-  user: { type: 'string', arg: 'USER_ID', help: 'who clicks or types (default U024BE7LH, the demo executive)', for: 'client' },
-  from: { type: 'string', arg: 'PHONE', help: "who texts (sms): an E.164 number (default +12125550143, the demo executive's phone)", for: 'client' },
+  user: {
+    type: 'string',
+    arg: 'USER_ID',
+    help: 'who clicks or types (default U024BE7LH, the demo executive)',
+    for: 'client',
+  },
+  from: {
+    type: 'string',
+    arg: 'PHONE',
+    help: "who texts (sms): an E.164 number (default +12125550143, the demo executive's phone)",
+    for: 'client',
+  },
   help: { type: 'boolean', short: 'h', help: 'this text', for: 'all' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The parsed options, by name. */
-export type Values = { -readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+export type Values = {
+  -readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+};
 
 /** A parsed command line. */
 export interface CommandLine {
@@ -58,7 +104,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        Object.entries(OPTIONS).map(([name, spec]) => [name, { type: spec.type, ...('short' in spec ? { short: spec.short } : {}) }]),
+        Object.entries(OPTIONS).map(([name, spec]) => [
+          name,
+          { type: spec.type, ...('short' in spec ? { short: spec.short } : {}) },
+        ]),
       ),
     });
   } catch (error) {
@@ -73,7 +122,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 export function portValue(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, got ${value}`);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new UsageError(`--${name} must be a port number from 0 to 65535, got ${value}`);
   return n;
 }
 
@@ -81,7 +131,8 @@ export function portValue(value: string | undefined, name: string, fallback?: nu
 export function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${value}`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got ${value}`);
   return n;
 }
 
@@ -100,7 +151,9 @@ export function checkOptionsFor(command: 'serve' | 'client', values: Values): vo
     return spec.for !== 'all' && spec.for !== command;
   });
   if (wrong.length) {
-    throw new UsageError(`${wrong.map((w) => `--${w}`).join(', ')} ${wrong.length > 1 ? 'are options' : 'is an option'} of ${command === 'serve' ? 'the client commands' : 'npm start itself (serve)'}, not of this command`);
+    throw new UsageError(
+      `${wrong.map((w) => `--${w}`).join(', ')} ${wrong.length > 1 ? 'are options' : 'is an option'} of ${command === 'serve' ? 'the client commands' : 'npm start itself (serve)'}, not of this command`,
+    );
   }
 }
 
@@ -133,7 +186,8 @@ export function serveOptions(values: Values): ServeOptions {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values.reset && !values.data) throw new UsageError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway)');
+  if (values.reset && !values.data)
+    throw new UsageError('--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway)');
   return {
     port: portValue(values.port, 'port', 3000) as number,
     ...(dynamodbPort !== undefined ? { dynamodbPort } : {}),

@@ -19,7 +19,12 @@ function plural(n: number, word: string): string {
 
 /** "1 user, 4 meetings, 1 chat session, 1 pending reminder". */
 export function describeContents(c: RuntimeContents): string {
-  return [plural(c.users.length, 'user'), plural(c.meetings.length, 'meeting'), plural(c.chatSessions, 'chat session'), plural(c.pendingReminders, 'pending reminder')].join(', ');
+  return [
+    plural(c.users.length, 'user'),
+    plural(c.meetings.length, 'meeting'),
+    plural(c.chatSessions, 'chat session'),
+    plural(c.pendingReminders, 'pending reminder'),
+  ].join(', ');
 }
 
 /** The banner's "Data:" line: where the data lives and what this start did with it. */
@@ -54,14 +59,29 @@ export function suggestions(contents: RuntimeContents, url: string): string[] {
   const opts = `${userOption}${urlOption}`;
   const now = new Date().toISOString();
   const upcoming = contents.meetings.filter((m) => m.user_id === user.user_id && m.start_time > now);
-  const open = upcoming.filter((m) => m.status === 'DISCOVERED' || m.status === 'CLASSIFIED' || m.status === 'PREP_SCHEDULED');
-  const lines: [string, string][] = [[`npm start -- meetings${opts}`, `/meetings as ${user.name ?? user.user_id}: ids and buttons`]];
+  const open = upcoming.filter(
+    (m) => m.status === 'DISCOVERED' || m.status === 'CLASSIFIED' || m.status === 'PREP_SCHEDULED',
+  );
+  const lines: [string, string][] = [
+    [`npm start -- meetings${opts}`, `/meetings as ${user.name ?? user.user_id}: ids and buttons`],
+  ];
   const [first, second] = open;
-  if (first) lines.push([`npm start -- click start_prep ${first.meeting_id}${opts}`, `Start Prep on "${first.title ?? first.meeting_id}"`]);
+  if (first)
+    lines.push([
+      `npm start -- click start_prep ${first.meeting_id}${opts}`,
+      `Start Prep on "${first.title ?? first.meeting_id}"`,
+    ]);
   lines.push([`npm start -- dm "ready"${opts}`, 'the next step of the prep session']);
-  if (second) lines.push([`npm start -- click remind_later ${second.meeting_id}${opts}`, 'a reminder (--time-scale 120 to watch it fire)']);
-  const unclaimed = upcoming.filter((m) => m !== first && (m.status === 'DISCOVERED' || m.status === 'CLASSIFIED')).at(-1);
-  if (unclaimed) lines.push([`npm start -- notify ${unclaimed.meeting_id}${opts}`, 'publish MeetingPrepRequired for it']);
+  if (second)
+    lines.push([
+      `npm start -- click remind_later ${second.meeting_id}${opts}`,
+      'a reminder (--time-scale 120 to watch it fire)',
+    ]);
+  const unclaimed = upcoming
+    .filter((m) => m !== first && (m.status === 'DISCOVERED' || m.status === 'CLASSIFIED'))
+    .at(-1);
+  if (unclaimed)
+    lines.push([`npm start -- notify ${unclaimed.meeting_id}${opts}`, 'publish MeetingPrepRequired for it']);
   return aligned(lines);
 }
 
@@ -70,8 +90,15 @@ function aligned(lines: readonly [string, string][]): string[] {
   return lines.map(([command, comment]) => `${command.padEnd(width)}# ${comment}`);
 }
 
-function banner(runtime: Runtime, contents: RuntimeContents, failing: readonly string[], realOnes: RealIntegrations): string {
-  const real = Object.entries(realOnes).filter(([, on]) => on).map(([name]) => name);
+function banner(
+  runtime: Runtime,
+  contents: RuntimeContents,
+  failing: readonly string[],
+  realOnes: RealIntegrations,
+): string {
+  const real = Object.entries(realOnes)
+    .filter(([, on]) => on)
+    .map(([name]) => name);
   const width = Math.max(...runtime.endpoints.map((e) => e.name.length)) + 2;
   return [
     '',

@@ -16,7 +16,13 @@ export interface SmsAnswer {
 }
 
 /** The parameters Twilio posts for an incoming SMS (test/fixtures/twilio/incoming-sms-prep.json). */
-export function inboundSmsParams(from: string, to: string, body: string, accountSid: string, messageSid = `SM${randomBytes(16).toString('hex')}`): Record<string, string> {
+export function inboundSmsParams(
+  from: string,
+  to: string,
+  body: string,
+  accountSid: string,
+  messageSid = `SM${randomBytes(16).toString('hex')}`,
+): Record<string, string> {
   return {
     ToCountry: 'US',
     SmsMessageSid: messageSid,
@@ -39,8 +45,14 @@ const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>',
 /** The texts of a TwiML answer's `<Message>` elements, unescaped. */
 export function twimlMessages(twiml: string): string[] {
   return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
-    (m[1] ?? '').replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g, (_all, name: string, dec?: string, hex?: string) =>
-      dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (ENTITIES[name] ?? _all),
+    (m[1] ?? '').replace(
+      /&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g,
+      (_all, name: string, dec?: string, hex?: string) =>
+        dec
+          ? String.fromCodePoint(Number(dec))
+          : hex
+            ? String.fromCodePoint(parseInt(hex, 16))
+            : (ENTITIES[name] ?? _all),
     ),
   );
 }
@@ -69,7 +81,11 @@ export async function sendInboundSms(options: {
 }
 
 /** The account and token the running system checks with: the local stand-in's, or the real ones of this shell. */
-export function localTwilioAccount(env: NodeJS.ProcessEnv = process.env): { accountSid: string; authToken: string; number: string } {
+export function localTwilioAccount(env: NodeJS.ProcessEnv = process.env): {
+  accountSid: string;
+  authToken: string;
+  number: string;
+} {
   return {
     accountSid: env['TWILIO_ACCOUNT_SID'] ?? LOCAL_CREDENTIALS.twilioAccountSid,
     authToken: env['TWILIO_AUTH_TOKEN'] ?? LOCAL_CREDENTIALS.twilioAuthToken,

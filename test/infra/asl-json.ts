@@ -5,7 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sortedUnique } from './iam-statements';
-import { asArray, asObject, asString, type JsonObject, type ResourceJson, resourcesOfType, type TemplateJson } from './template-json';
+import {
+  asArray,
+  asObject,
+  asString,
+  type JsonObject,
+  type ResourceJson,
+  resourcesOfType,
+  type TemplateJson,
+} from './template-json';
 
 /** The committed ASL definition. */
 export const ASL_PATH = path.join(__dirname, '..', '..', 'state-machines', 'prep-notification.asl.json');

@@ -8,7 +8,8 @@ import { BuiltStack, asObject, environmentOf, lambdaFunctions, resource, roleOfF
 import { Caller, TemplatePolicies } from './iam-simulation';
 import { ACCOUNT, FOREIGN_ACCOUNT, PARTITION, REGION } from './template-resolver';
 
-const arn = (service: string, rest: string, account = ACCOUNT) => `arn:${PARTITION}:${service}:${REGION}:${account}:${rest}`;
+const arn = (service: string, rest: string, account = ACCOUNT) =>
+  `arn:${PARTITION}:${service}:${REGION}:${account}:${rest}`;
 
 /** A stack's symbols: values by name, callers by name, and the function entries (for `fn:*` rows). */
 export interface Symbols {
@@ -121,21 +122,38 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
     set('queue:slack-work', token(slackBot.worker.queue.queueArn));
     set('queue:slack-work-dlq', token(slackBot.worker.deadLetterQueue.queueArn));
     const stage = slackBot.api.deploymentStage.stageName;
-    set('api-webhook', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/slack/webhook`);
+    set(
+      'api-webhook',
+      `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/slack/webhook`,
+    );
   }
   const { receipts } = built.stack;
   if (receipts && slackBot) {
     const stage = slackBot.api.deploymentStage.stageName;
-    set('api-twilio-status', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/status`);
+    set(
+      'api-twilio-status',
+      `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/status`,
+    );
     set('ses-rule', token(receipts.sesEventsRule.ruleArn));
     set('configuration-set', arn('ses', `configuration-set/${token(receipts.configurationSet.configurationSetName)}`));
-    for (const [symbol, route] of [['api-act-get', 'GET/act'], ['api-act-post', 'POST/act'], ['api-unsubscribe-get', 'GET/unsubscribe'], ['api-unsubscribe-post', 'POST/unsubscribe']] as const) {
-      set(symbol, `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/${route}`);
+    for (const [symbol, route] of [
+      ['api-act-get', 'GET/act'],
+      ['api-act-post', 'POST/act'],
+      ['api-unsubscribe-get', 'GET/unsubscribe'],
+      ['api-unsubscribe-post', 'POST/unsubscribe'],
+    ] as const) {
+      set(
+        symbol,
+        `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/${route}`,
+      );
     }
   }
   if (built.stack.smsReplies && slackBot) {
     const stage = slackBot.api.deploymentStage.stageName;
-    set('api-twilio-sms', `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/sms`);
+    set(
+      'api-twilio-sms',
+      `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:${token(slackBot.api.restApiId)}/${token(stage)}/POST/twilio/sms`,
+    );
   }
   const reminderRole = values.get('role:reminder');
   if (reminderRole) callers.set('role:reminder', policies.roleCaller(policies.roleIdOfArn(reminderRole)));

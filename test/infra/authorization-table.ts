@@ -59,9 +59,12 @@ export function parseAuthorizationTable(markdown: string): AuthorizationRow[] {
       if (!key || value.length === 0) problems.push(`row ${line}: context ${pair} is not key=value`);
       else contextEntries[key] = value.join('=');
     }
-    if (expect !== 'Allowed' && expect !== 'Denied') problems.push(`row ${line}: expect must be Allowed or Denied, got ${expect}`);
-    if (!(CONDITIONS as readonly string[]).includes(when)) problems.push(`row ${line}: when must be one of ${CONDITIONS.join(', ')}, got ${when}`);
-    if (!/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(unquote(action))) problems.push(`row ${line}: action ${action} is not service:Action`);
+    if (expect !== 'Allowed' && expect !== 'Denied')
+      problems.push(`row ${line}: expect must be Allowed or Denied, got ${expect}`);
+    if (!(CONDITIONS as readonly string[]).includes(when))
+      problems.push(`row ${line}: when must be one of ${CONDITIONS.join(', ')}, got ${when}`);
+    if (!/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(unquote(action)))
+      problems.push(`row ${line}: action ${action} is not service:Action`);
     rows.push({
       line,
       caller: unquote(caller),
@@ -83,6 +86,8 @@ export function readAuthorizationTable(): AuthorizationRow[] {
 
 /** A row as one line of text, for test names and failure messages. */
 export function describeRow(row: AuthorizationRow, caller = row.caller): string {
-  const context = Object.entries(row.context).map(([k, v]) => ` ${k}=${v}`).join('');
+  const context = Object.entries(row.context)
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
   return `${caller} → ${row.action} → ${row.resource}${context} ⇒ ${row.expect}`;
 }

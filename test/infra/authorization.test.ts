@@ -11,7 +11,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AccountStack } from '../../lib/account-stack';
 import { AuthorizationRow, describeRow, readAuthorizationTable } from './authorization-table';
 import { Symbols, commonSymbols, stackSymbols } from './authorization-symbols';
-import { BuiltStack, JsonObject, PROJECT_ROOT, buildStack, lambdaFunctions, logicalIdOf, resourcesOfType, templateJson } from './helpers';
+import {
+  BuiltStack,
+  JsonObject,
+  PROJECT_ROOT,
+  buildStack,
+  lambdaFunctions,
+  logicalIdOf,
+  resourcesOfType,
+  templateJson,
+} from './helpers';
 import { TemplatePolicies, simulate } from './iam-simulation';
 import { commandsOfEntry, moduleGraph } from './lambda-commands';
 import { ACCOUNT, REGION } from './template-resolver';
@@ -42,7 +51,13 @@ const VARIANTS: readonly Variant[] = [
   { name: 'dev', context: { stage: 'dev' }, workflow: true, sender: false, secretsKey: false },
   { name: 'staging', context: { stage: 'staging' }, workflow: true, sender: false, secretsKey: false },
   { name: 'prod', context: { stage: 'prod' }, workflow: true, sender: false, secretsKey: false },
-  { name: 'prod with imported tables, secrets, keys and a sender', context: { stage: 'prod', ...IMPORTED }, workflow: true, sender: true, secretsKey: true },
+  {
+    name: 'prod with imported tables, secrets, keys and a sender',
+    context: { stage: 'prod', ...IMPORTED },
+    workflow: true,
+    sender: true,
+    secretsKey: true,
+  },
 ];
 
 function applies(row: AuthorizationRow, variant: Variant): boolean {
@@ -65,19 +80,31 @@ function lookup(symbols: Symbols, symbol: string, what: string): string {
 }
 
 /** Evaluates a row for one caller symbol; `self` is the function a `fn:*` row is expanded for. */
-async function evaluate(policies: TemplatePolicies, symbols: Symbols, row: AuthorizationRow, callerSymbol: string): Promise<string> {
-  const caller = callerSymbol.endsWith('.amazonaws.com') ? { principal: callerSymbol, identityPolicies: [] } : symbols.callers.get(callerSymbol);
+async function evaluate(
+  policies: TemplatePolicies,
+  symbols: Symbols,
+  row: AuthorizationRow,
+  callerSymbol: string,
+): Promise<string> {
+  const caller = callerSymbol.endsWith('.amazonaws.com')
+    ? { principal: callerSymbol, identityPolicies: [] }
+    : symbols.callers.get(callerSymbol);
   if (!caller) throw new Error(`caller ${callerSymbol} is not in this stack's template`);
   const resourceArn =
     row.resource === 'own-log-group'
       ? (symbols.ownLogGroups.get(callerSymbol) ?? lookup(symbols, `${callerSymbol} log group`, 'resource'))
       : lookup(symbols, row.resource, 'resource');
   const context = Object.fromEntries(
-    Object.entries(row.context).map(([key, symbol]) => [key, key === 'aws:SecureTransport' ? symbol : lookup(symbols, symbol, `context ${key}`)]),
+    Object.entries(row.context).map(([key, symbol]) => [
+      key,
+      key === 'aws:SecureTransport' ? symbol : lookup(symbols, symbol, `context ${key}`),
+    ]),
   );
   const decision = await simulate(policies, caller, row.action, resourceArn, context);
   if (decision.ignoredContextKeys.length > 0) {
-    throw new Error(`the simulator ignored context keys ${decision.ignoredContextKeys.join(', ')}: they do not apply to ${row.action}`);
+    throw new Error(
+      `the simulator ignored context keys ${decision.ignoredContextKeys.join(', ')}: they do not apply to ${row.action}`,
+    );
   }
   return decision.result === 'Allowed' ? 'Allowed' : 'Denied';
 }
@@ -115,9 +142,12 @@ describe('authorization of the account stack (API Gateway logging role)', () => 
     symbols = { values, callers: new Map([['role:apigw-logging', role]]), functions: [], ownLogGroups: new Map() };
   });
 
-  it.each(ROWS.filter((row) => row.when === 'account').map((row) => [describeRow(row), row] as const))('%s', async (_name, row) => {
-    expect(await evaluate(policies, symbols, row, row.caller)).toBe(row.expect);
-  });
+  it.each(ROWS.filter((row) => row.when === 'account').map((row) => [describeRow(row), row] as const))(
+    '%s',
+    async (_name, row) => {
+      expect(await evaluate(policies, symbols, row, row.caller)).toBe(row.expect);
+    },
+  );
 });
 
 describe('authorization with enablePrepNotification=false (the rollback)', () => {
@@ -126,13 +156,21 @@ describe('authorization with enablePrepNotification=false (the rollback)', () =>
     const { json } = buildStack({ context: { stage: 'prod', enablePrepNotification: 'false' } });
 
     // Act
-    const acting = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::Lambda::Permission', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].flatMap((type) =>
-      resourcesOfType(json, type).map(([id]) => `${type} ${id}`),
-    );
+    const acting = [
+      'AWS::IAM::Role',
+      'AWS::IAM::Policy',
+      'AWS::Lambda::Permission',
+      'AWS::SQS::QueuePolicy',
+      'AWS::SNS::TopicPolicy',
+    ].flatMap((type) => resourcesOfType(json, type).map(([id]) => `${type} ${id}`));
 
     // Assert
     expect(acting).toEqual([]);
-    expect(ROWS.filter((row) => applies(row, { name: 'off', context: {}, workflow: false, sender: false, secretsKey: false }))).toEqual([]);
+    expect(
+      ROWS.filter((row) =>
+        applies(row, { name: 'off', context: {}, workflow: false, sender: false, secretsKey: false }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -149,8 +187,16 @@ describe('the authorization table covers the code', () => {
     // Act
     const missing = entries.flatMap((entry) => {
       const caller = `fn:${entry.replace(/^lambda\//, '').replace(/\.ts$/, '')}`;
-      const listed = new Set(ROWS.filter((row) => row.caller === caller || row.caller === 'fn:*').map((row) => row.action));
-      return [...new Set(commandsOfEntry(entry).filter((c) => !listed.has(c.action)).map((c) => `${caller} ${c.action} (sent in ${c.file})`))];
+      const listed = new Set(
+        ROWS.filter((row) => row.caller === caller || row.caller === 'fn:*').map((row) => row.action),
+      );
+      return [
+        ...new Set(
+          commandsOfEntry(entry)
+            .filter((c) => !listed.has(c.action))
+            .map((c) => `${caller} ${c.action} (sent in ${c.file})`),
+        ),
+      ];
     });
 
     // Assert
@@ -162,7 +208,11 @@ describe('the authorization table covers the code', () => {
     // Arrange
     const policies = new TemplatePolicies(built.json);
     const symbols = stackSymbols(built, policies);
-    const callerSymbols = new Set(ROWS.filter((row) => row.when === '-').flatMap((row) => (row.caller === 'fn:*' ? symbols.functions : [row.caller])));
+    const callerSymbols = new Set(
+      ROWS.filter((row) => row.when === '-').flatMap((row) =>
+        row.caller === 'fn:*' ? symbols.functions : [row.caller],
+      ),
+    );
     const exercised = new Set([...callerSymbols].map((symbol) => symbols.callers.get(symbol)?.principal));
 
     // Act
@@ -175,10 +225,15 @@ describe('the authorization table covers the code', () => {
   it('keeps the AGPL policy simulator out of every function bundle and out of the dependencies', () => {
     // Arrange
     const entries = [...lambdaFunctions(built.json).keys()].filter((entry) => entry.startsWith('lambda/'));
-    const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
 
     // Act
-    const importers = entries.flatMap((entry) => moduleGraph(entry)).filter((file) => /@cloud-copilot\//.test(fs.readFileSync(file, 'utf8')));
+    const importers = entries
+      .flatMap((entry) => moduleGraph(entry))
+      .filter((file) => /@cloud-copilot\//.test(fs.readFileSync(file, 'utf8')));
 
     // Assert
     expect(importers).toEqual([]);

@@ -12,7 +12,8 @@ function templateVariables(context: Record<string, unknown>): Map<string, string
   const byName = new Map<string, string[]>();
   for (const [id, resource] of Object.entries(json.Resources ?? {})) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const variables = (resource.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const variables =
+      (resource.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     for (const name of Object.keys(variables)) byName.set(name, [...(byName.get(name) ?? []), id]);
   }
   return byName;
@@ -24,7 +25,9 @@ describe("the bench's dummy Lambda environment", () => {
     ['a stack with an SES sender', { sesFromEmail: 'prep@acme-exec.example' }],
   ])('names every variable the functions of %s are given', (_name, context) => {
     const dummy = lambdaEnvironment('--enable-source-maps');
-    const missing = [...templateVariables(context)].filter(([name]) => !(name in dummy)).map(([name, ids]) => `${name} (${ids.join(', ')})`);
+    const missing = [...templateVariables(context)]
+      .filter(([name]) => !(name in dummy))
+      .map(([name, ids]) => `${name} (${ids.join(', ')})`);
 
     expect(missing).toEqual([]);
   });

@@ -37,7 +37,11 @@ interface BuiltCiStack {
 
 function build(props: Partial<CiBootstrapStackProps> = {}): BuiltCiStack {
   const app = new App({ context: cdkJsonContext() });
-  const stack = new CiBootstrapStack(app, 'CiBootstrapTest', { githubOwner: 'acme', githubRepo: 'exec-assistant', ...props });
+  const stack = new CiBootstrapStack(app, 'CiBootstrapTest', {
+    githubOwner: 'acme',
+    githubRepo: 'exec-assistant',
+    ...props,
+  });
   const template = Template.fromStack(stack);
   removeTemporaryOutdir(app);
   return { stack, template, json: templateJson(template) };
@@ -51,7 +55,10 @@ function logicalIdOfRole(built: BuiltCiStack, which: 'deployRole' | 'diffRole'):
 
 /** The role's trust policy statements, with the federated principal rendered. */
 function trustOf(built: BuiltCiStack, which: 'deployRole' | 'diffRole'): JsonObject[] {
-  const document = asObject(resource(built.json, logicalIdOfRole(built, which)).Properties['AssumeRolePolicyDocument'], 'trust policy');
+  const document = asObject(
+    resource(built.json, logicalIdOfRole(built, which)).Properties['AssumeRolePolicyDocument'],
+    'trust policy',
+  );
   return toList(document['Statement']).map((raw) => {
     const statement = asObject(raw, 'trust statement');
     const principal = asObject(statement['Principal'], 'Principal');
@@ -139,7 +146,9 @@ describe('CiBootstrapStack, by default', () => {
       ...statementsOfRole(built.json, logicalIdOfRole(built, 'diffRole')),
     ];
 
-    expect(statements.filter((s) => s.Effect !== 'Allow' || s.Condition !== undefined || s.otherKeys.length > 0)).toEqual([]);
+    expect(
+      statements.filter((s) => s.Effect !== 'Allow' || s.Condition !== undefined || s.otherKeys.length > 0),
+    ).toEqual([]);
     expect(resourcesOfType(built.json, 'AWS::IAM::Role')).toHaveLength(2);
     expect(resourcesOfType(built.json, 'AWS::IAM::Policy')).toHaveLength(2);
     expect(resourcesOfType(built.json, 'AWS::IAM::ManagedPolicy')).toEqual([]);
@@ -148,7 +157,9 @@ describe('CiBootstrapStack, by default', () => {
   it('outputs both role ARNs and the provider ARN', () => {
     const outputs = asObject(asObject(built.template.toJSON(), 'template')['Outputs'], 'Outputs');
 
-    expect(Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, render(asObject(output, key)['Value'])]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, render(asObject(output, key)['Value'])])),
+    ).toEqual({
       DeployRoleArn: `\${${logicalIdOfRole(built, 'deployRole')}.Arn}`,
       DiffRoleArn: `\${${logicalIdOfRole(built, 'diffRole')}.Arn}`,
       OidcProviderArn: `\${${resourcesOfType(built.json, 'AWS::IAM::OIDCProvider').map(([id]) => id)[0]}}`,
@@ -246,6 +257,8 @@ describe('CiBootstrapStack, configured', () => {
   });
 
   it('refuses a stack that nobody could deploy with', () => {
-    expect(thrownBy(() => build({ environments: [], branches: [] })).message).toContain('give at least one environment or branch that may deploy');
+    expect(thrownBy(() => build({ environments: [], branches: [] })).message).toContain(
+      'give at least one environment or branch that may deploy',
+    );
   });
 });

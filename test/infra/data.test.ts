@@ -41,7 +41,7 @@ describe('tables', () => {
     }
   });
 
-  it('are encrypted with the stack\'s customer-managed KMS key', () => {
+  it("are encrypted with the stack's customer-managed KMS key", () => {
     // Arrange
     const key = dev.stack.tables.encryptionKey;
     if (!key) throw new Error('the dev stack should create a key');
@@ -59,7 +59,7 @@ describe('tables', () => {
     ]);
   });
 
-  it('use a key with automatic rotation (the stack has two keys: the tables\' and the alarm topic\'s)', () => {
+  it("use a key with automatic rotation (the stack has two keys: the tables' and the alarm topic's)", () => {
     // Arrange
     const { template } = dev;
 
@@ -122,7 +122,9 @@ describe('tables', () => {
     const { template } = dev;
 
     // Act / Assert
-    expect(Object.keys(template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: Match.anyValue() } }))).toEqual([]);
+    expect(
+      Object.keys(template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: Match.anyValue() } })),
+    ).toEqual([]);
   });
 });
 
@@ -152,7 +154,12 @@ describe('stage dev', () => {
     const tables = resourcesOfType(dev.json, 'AWS::DynamoDB::Table');
 
     // Assert
-    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'] ?? false)).toEqual([false, false, false, false]);
+    expect(tables.map(([, t]) => t.Properties['DeletionProtectionEnabled'] ?? false)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('keeps logs for 7 days', () => {
@@ -164,7 +171,7 @@ describe('stage dev', () => {
     expect(new Set(logGroups.map(([, g]) => g.Properties['RetentionInDays']))).toEqual(new Set([7]));
   });
 
-  it('sends every function\'s logs to a log group of its own, with that retention', () => {
+  it("sends every function's logs to a log group of its own, with that retention", () => {
     // Arrange
     const retentionById = new Map(
       resourcesOfType(dev.json, 'AWS::Logs::LogGroup').map(([id, g]) => [id, g.Properties['RetentionInDays']]),
@@ -189,7 +196,10 @@ describe('stage prod (context stage=prod)', () => {
 
   it('retains the tables and key when the stack is deleted or the resources replaced', () => {
     // Arrange / Act
-    const data = [...resourcesOfType(prod.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(prod.json, 'AWS::KMS::Key')];
+    const data = [
+      ...resourcesOfType(prod.json, 'AWS::DynamoDB::Table'),
+      ...resourcesOfType(prod.json, 'AWS::KMS::Key'),
+    ];
 
     // Assert
     // Four tables, the tables' key and the alarm topic's key.
@@ -273,7 +283,11 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     expect(tableResources.length).toBeGreaterThan(0);
     const answers = `\${${logicalIdOf(imported.stack.tables.smsReplies)}.Arn}`;
     expect(
-      tableResources.filter((r) => r !== answers && !/:table\/(ea-meetings|ea-users|ea-chat-sessions)(\/index\/(\*|phone_number-index))?$/.test(r)),
+      tableResources.filter(
+        (r) =>
+          r !== answers &&
+          !/:table\/(ea-meetings|ea-users|ea-chat-sessions)(\/index\/(\*|phone_number-index))?$/.test(r),
+      ),
     ).toEqual([]);
   });
 

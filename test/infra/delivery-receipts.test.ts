@@ -16,7 +16,8 @@ const receipts = () => {
   if (!r) throw new Error('the dev stack has no delivery receipts');
   return r;
 };
-const logicalId = (construct: { node: { defaultChild?: unknown } }) => built.stack.getLogicalId(construct.node.defaultChild as never);
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  built.stack.getLogicalId(construct.node.defaultChild as never);
 
 describe('SES events', () => {
   it('sends deliveries, bounces and rejects of the prep emails configuration set to the default event bus', () => {
@@ -30,7 +31,9 @@ describe('SES events', () => {
   });
 
   it('routes exactly those events of that configuration set to the SES events function, with a dead-letter queue', () => {
-    const rules = resourcesOfType(built.json, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['EventPattern']).includes('aws.ses'));
+    const rules = resourcesOfType(built.json, 'AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties['EventPattern']).includes('aws.ses'),
+    );
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0] as [string, { Properties: Record<string, unknown> }];
     const pattern = rule.Properties['EventPattern'] as Record<string, unknown>;
@@ -47,7 +50,9 @@ describe('SES events', () => {
 describe('Twilio status callbacks', () => {
   it('are served at POST /twilio/status by the status function', () => {
     const methods = resourcesOfType(built.json, 'AWS::ApiGateway::Method').filter(([, m]) =>
-      render((m.Properties['Integration'] as Record<string, unknown>)['Uri']).includes(logicalId(receipts().twilioStatusFunction.function)),
+      render((m.Properties['Integration'] as Record<string, unknown>)['Uri']).includes(
+        logicalId(receipts().twilioStatusFunction.function),
+      ),
     );
     expect(methods).toHaveLength(1);
     expect((methods[0] as [string, { Properties: Record<string, unknown> }])[1].Properties['HttpMethod']).toBe('POST');
@@ -57,26 +62,42 @@ describe('Twilio status callbacks', () => {
 
   it('tell NotifySms and the status function the same exact public URL, which is the stack output', () => {
     const env = (fn: { function: unknown }) =>
-      render((built.json.Resources[logicalId(fn as never)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['TWILIO_STATUS_CALLBACK_URL']);
+      render(
+        (
+          built.json.Resources[logicalId(fn as never)]?.Properties['Environment'] as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables['TWILIO_STATUS_CALLBACK_URL'],
+      );
     const sms = built.stack.workflow?.functions.notifySms;
     if (!sms) throw new Error('no NotifySms');
     const url = env(receipts().twilioStatusFunction.function as never);
-    expect(url).toMatch(/^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/dev\/twilio\/status$/);
+    expect(url).toMatch(
+      /^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/dev\/twilio\/status$/,
+    );
     expect(env(sms.function as never)).toBe(url);
-    expect(render(built.template.findOutputs('TwilioStatusCallbackUrl')['TwilioStatusCallbackUrl']?.['Value'])).toBe(url);
+    expect(render(built.template.findOutputs('TwilioStatusCallbackUrl')['TwilioStatusCallbackUrl']?.['Value'])).toBe(
+      url,
+    );
   });
 });
 
 describe('waiting tasks', () => {
   const states = (stack: BuiltStack = built) => {
-    const [, machine] = resourcesOfType(stack.json, 'AWS::StepFunctions::StateMachine')[0] as [string, { Properties: Record<string, unknown> }];
+    const [, machine] = resourcesOfType(stack.json, 'AWS::StepFunctions::StateMachine')[0] as [
+      string,
+      { Properties: Record<string, unknown> },
+    ];
     const text = render(machine.Properties['DefinitionString']);
-    return (JSON.parse(text) as { TimeoutSeconds: number; States: Record<string, Record<string, unknown>> });
+    return JSON.parse(text) as { TimeoutSeconds: number; States: Record<string, Record<string, unknown>> };
   };
 
   it('make NotifyViaSms and NotifyViaEmail wait for a task token, within a bounded time, and leave Slack a plain task', () => {
     const { States, TimeoutSeconds } = states();
-    for (const [name, seconds] of [['NotifyViaSms', 600], ['NotifyViaEmail', 900]] as const) {
+    for (const [name, seconds] of [
+      ['NotifyViaSms', 600],
+      ['NotifyViaEmail', 900],
+    ] as const) {
       expect(States[name]).toMatchObject({
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         TimeoutSeconds: seconds,
@@ -99,16 +120,26 @@ describe('waiting tasks', () => {
   it('record a missing receipt as unconfirmed, never retrying or falling back on it', () => {
     const { States } = states();
     for (const name of ['NotifyViaSms', 'NotifyViaEmail']) {
-      const state = States[name] as { Retry: { ErrorEquals: string[] }[]; Catch: { ErrorEquals: string[]; Next: string }[] };
+      const state = States[name] as {
+        Retry: { ErrorEquals: string[] }[];
+        Catch: { ErrorEquals: string[]; Next: string }[];
+      };
       expect(state.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
-      expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout', 'ChannelOutcomeUnknown'], Next: 'RecordUnconfirmed' });
+      expect(state.Catch[0]).toMatchObject({
+        ErrorEquals: ['States.Timeout', 'ChannelOutcomeUnknown'],
+        Next: 'RecordUnconfirmed',
+      });
     }
   });
 });
 
 describe('alarms', () => {
   it('watch undelivered SMS, bounced email and unconfirmed deliveries, notifying the alarm topic', () => {
-    for (const [metric, channel] of [['UndeliveredReceipts', 'sms'], ['UndeliveredReceipts', 'email'], ['UnconfirmedDeliveries', undefined]] as const) {
+    for (const [metric, channel] of [
+      ['UndeliveredReceipts', 'sms'],
+      ['UndeliveredReceipts', 'email'],
+      ['UnconfirmedDeliveries', undefined],
+    ] as const) {
       built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
         Namespace: 'ExecAssistant/MeetingPrep',

@@ -3,7 +3,20 @@
  * exactly what the links need (the action core's grants, the link's single use on the meeting, the unsubscribe on
  * the user, the signing keys read-only); NotifyEmail gets the keys read-only and the API's public URL.
  */
-import { BuiltStack, buildStack, environmentOf, grantLines, grantsOfFunction, logicalIdOf, render, renderToken, resource, resourcesOfType, sortedUnique, LAMBDA_TRACING_GRANTS } from './helpers';
+import {
+  BuiltStack,
+  buildStack,
+  environmentOf,
+  grantLines,
+  grantsOfFunction,
+  logicalIdOf,
+  render,
+  renderToken,
+  resource,
+  resourcesOfType,
+  sortedUnique,
+  LAMBDA_TRACING_GRANTS,
+} from './helpers';
 
 let built: BuiltStack;
 
@@ -21,7 +34,9 @@ const linkFunctionId = () => logicalIdOf(emailActions().function.function);
 describe('the email link routes', () => {
   it('serve GET and POST on /act and /unsubscribe, and nothing else, with the link function', () => {
     const fnId = linkFunctionId();
-    const methods = resourcesOfType(built.json, 'AWS::ApiGateway::Method').filter(([, m]) => render((m.Properties['Integration'] as Record<string, unknown>)['Uri']).includes(fnId));
+    const methods = resourcesOfType(built.json, 'AWS::ApiGateway::Method').filter(([, m]) =>
+      render((m.Properties['Integration'] as Record<string, unknown>)['Uri']).includes(fnId),
+    );
     const routes = methods.map(([, m]) => {
       const parent = render(m.Properties['ResourceId']).replace(/^\$\{(.+)\}$/, '$1');
       return `${String(m.Properties['HttpMethod'])} /${String(resource(built.json, parent).Properties['PathPart'])}`;
@@ -51,7 +66,10 @@ describe('the link function', () => {
       // Sessions: read only (whether a claimed meeting's session still holds it); the worker creates and ends them.
       ...grantLines(['dynamodb:GetItem'], [t(chatSessions.tableArn)]),
       ...grantLines(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key]),
-      ...grantLines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [t(stack.linkSigningKeys.secretArn)]),
+      ...grantLines(
+        ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        [t(stack.linkSigningKeys.secretArn)],
+      ),
       ...grantLines(['sqs:SendMessage'], [t(slackBot.worker.queue.queueArn)]),
       ...grantLines(['iam:PassRole'], [t(slackBot.schedulerRole.roleArn)]),
       ...LAMBDA_TRACING_GRANTS,
@@ -84,6 +102,8 @@ describe('NotifyEmail signs the links', () => {
     const apiId = logicalIdOf((built.stack.slackBot as NonNullable<typeof built.stack.slackBot>).api);
 
     expect(render(env['ACTION_LINK_SECRET_ARN'])).toBe(renderToken(built.stack, built.stack.linkSigningKeys.secretArn));
-    expect(render(env['PUBLIC_API_URL'])).toBe(`https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/dev`);
+    expect(render(env['PUBLIC_API_URL'])).toBe(
+      `https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/dev`,
+    );
   });
 });

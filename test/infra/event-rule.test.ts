@@ -41,7 +41,13 @@ describe('MeetingPrepRequired rule', () => {
     const { template } = built;
 
     // Act / Assert
-    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['exec-assistant.calendar-monitor'] } } }))).toHaveLength(1);
+    expect(
+      Object.keys(
+        template.findResources('AWS::Events::Rule', {
+          Properties: { EventPattern: { source: ['exec-assistant.calendar-monitor'] } },
+        }),
+      ),
+    ).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.exact({
         source: ['exec-assistant.calendar-monitor'],
@@ -164,7 +170,9 @@ describe('dead-letter queue', () => {
 
   it('accepts messages from EventBridge only on behalf of the prep rule and the SES delivery events rule', () => {
     // Arrange
-    const ruleArns = [workflowOf(built.stack).rule.ruleArn, built.stack.receipts?.sesEventsRule.ruleArn ?? 'none'].map((arn) => renderToken(built.stack, arn));
+    const ruleArns = [workflowOf(built.stack).rule.ruleArn, built.stack.receipts?.sesEventsRule.ruleArn ?? 'none'].map(
+      (arn) => renderToken(built.stack, arn),
+    );
     const policy = resourcesOfType(built.json, 'AWS::SQS::QueuePolicy')[0]?.[1];
 
     // Act
@@ -174,8 +182,11 @@ describe('dead-letter queue', () => {
 
     // Assert
     expect(allows).toHaveLength(2);
-    for (const allow of allows) expect(allow).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
-    const sources = allows.map((allow) => render(asObject(asObject(allow['Condition'], 'Condition')['ArnEquals'], 'ArnEquals')['aws:SourceArn']));
+    for (const allow of allows)
+      expect(allow).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
+    const sources = allows.map((allow) =>
+      render(asObject(asObject(allow['Condition'], 'Condition')['ArnEquals'], 'ArnEquals')['aws:SourceArn']),
+    );
     expect(sources).toEqual(ruleArns);
   });
 });

@@ -35,7 +35,9 @@ describe("API Gateway's account-level logging role", () => {
   it('is owned by no stage stack, so destroying dev cannot take prod’s logging with it', () => {
     for (const built of [dev, prod]) {
       expect(resourcesOfType(built.json, 'AWS::ApiGateway::Account')).toEqual([]);
-      const apigatewayRoles = resourcesOfType(built.json, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties['AssumeRolePolicyDocument']).includes('apigateway.amazonaws.com'));
+      const apigatewayRoles = resourcesOfType(built.json, 'AWS::IAM::Role').filter(([, r]) =>
+        JSON.stringify(r.Properties['AssumeRolePolicyDocument']).includes('apigateway.amazonaws.com'),
+      );
       expect(apigatewayRoles).toEqual([]);
     }
   });
@@ -49,8 +51,14 @@ describe("API Gateway's account-level logging role", () => {
 
     // Assert
     const [account] = resourcesOfType(json, 'AWS::ApiGateway::Account');
-    expect(account?.[1]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [logicalIdOf(stack.apiGatewayLoggingRole), 'Arn'] } } });
-    expect(json.Resources[logicalIdOf(stack.apiGatewayLoggingRole)]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(account?.[1]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [logicalIdOf(stack.apiGatewayLoggingRole), 'Arn'] } },
+    });
+    expect(json.Resources[logicalIdOf(stack.apiGatewayLoggingRole)]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   it('passes the AWS Solutions checks with only the managed-policy finding acknowledged', () => {
@@ -93,10 +101,19 @@ describe('reminders cannot fail in silence', () => {
     const handler = lambdaFunctions(dev.json).get('lambda/slack-bot/handler.ts');
 
     // Assert
-    expect(handler && render(environmentOf(handler.resource)['REMINDER_DEAD_LETTER_QUEUE_ARN'])).toBe(renderToken(dev.stack, bot.reminderDeadLetterQueue.queueArn));
-    expect(dev.json.Resources[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-    const policies = resourcesOfType(dev.json, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties['Queues']).includes(queueId));
-    expect(JSON.stringify(policies.map(([, p]) => p.Properties['PolicyDocument']))).toContain('"aws:SecureTransport":"false"');
+    expect(handler && render(environmentOf(handler.resource)['REMINDER_DEAD_LETTER_QUEUE_ARN'])).toBe(
+      renderToken(dev.stack, bot.reminderDeadLetterQueue.queueArn),
+    );
+    expect(dev.json.Resources[queueId]?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    const policies = resourcesOfType(dev.json, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties['Queues']).includes(queueId),
+    );
+    expect(JSON.stringify(policies.map(([, p]) => p.Properties['PolicyDocument']))).toContain(
+      '"aws:SecureTransport":"false"',
+    );
   });
 
   it.each([
@@ -110,13 +127,17 @@ describe('reminders cannot fail in silence', () => {
     const topic = renderToken(dev.stack, dev.stack.monitoring?.alarmTopic.topicArn ?? '');
 
     // Act
-    const alarms = resourcesOfType(dev.json, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties['MetricName'] === metricName);
+    const alarms = resourcesOfType(dev.json, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties['MetricName'] === metricName,
+    );
 
     // Assert
     expect(alarms).toHaveLength(1);
     const props = alarms[0]?.[1].Properties ?? {};
     expect(props['Namespace']).toBe('AWS/Scheduler');
-    expect((props['Dimensions'] as { Name: string; Value: unknown }[]).map((d) => [d.Name, render(d.Value)])).toEqual([['ScheduleGroup', groupName]]);
+    expect((props['Dimensions'] as { Name: string; Value: unknown }[]).map((d) => [d.Name, render(d.Value)])).toEqual([
+      ['ScheduleGroup', groupName],
+    ]);
     expect((props['AlarmActions'] as unknown[]).map(render)).toEqual([topic]);
     expect(props['Threshold']).toBe(1);
   });

@@ -141,4 +141,3 @@ export function functionLogicalId(stack: MeetingPrepStack, key: FunctionKey): st
 export function functionGrants(built: BuiltStack, key: FunctionKey): string[] {
   return grantsOfFunction(built.json, functionLogicalId(built.stack, key));
 }
-

@@ -38,7 +38,9 @@ export const MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
  */
 export const DEFAULT_KEY_POLICY: PolicyDocument = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:${PARTITION}:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+  ],
 };
 
 /** Who makes a request. */
@@ -68,12 +70,17 @@ export class TemplatePolicies {
       const statements = [...toList(existing?.['Statement']), ...toList(resolved['Statement'])];
       this.resourcePolicies.set(resourceArn, { Version: '2012-10-17', Statement: statements });
     };
-    for (const [id, role] of resourcesOfType(json, 'AWS::IAM::Role')) add(this.resolver.getAtt(id, 'Arn'), role.Properties['AssumeRolePolicyDocument']);
-    for (const [id, key] of resourcesOfType(json, 'AWS::KMS::Key')) add(this.resolver.getAtt(id, 'Arn'), key.Properties['KeyPolicy']);
+    for (const [id, role] of resourcesOfType(json, 'AWS::IAM::Role'))
+      add(this.resolver.getAtt(id, 'Arn'), role.Properties['AssumeRolePolicyDocument']);
+    for (const [id, key] of resourcesOfType(json, 'AWS::KMS::Key'))
+      add(this.resolver.getAtt(id, 'Arn'), key.Properties['KeyPolicy']);
     for (const [, policy] of resourcesOfType(json, 'AWS::SNS::TopicPolicy')) {
-      for (const topic of toList(policy.Properties['Topics'])) add(this.resolver.resolveString(topic), policy.Properties['PolicyDocument']);
+      for (const topic of toList(policy.Properties['Topics']))
+        add(this.resolver.resolveString(topic), policy.Properties['PolicyDocument']);
     }
-    const queueArnByUrl = new Map(resourcesOfType(json, 'AWS::SQS::Queue').map(([id]) => [this.resolver.ref(id), this.resolver.getAtt(id, 'Arn')]));
+    const queueArnByUrl = new Map(
+      resourcesOfType(json, 'AWS::SQS::Queue').map(([id]) => [this.resolver.ref(id), this.resolver.getAtt(id, 'Arn')]),
+    );
     for (const [id, policy] of resourcesOfType(json, 'AWS::SQS::QueuePolicy')) {
       for (const queue of toList(policy.Properties['Queues'])) {
         const queueArn = queueArnByUrl.get(this.resolver.resolveString(queue));
@@ -84,7 +91,9 @@ export class TemplatePolicies {
     for (const [, permission] of resourcesOfType(json, 'AWS::Lambda::Permission')) {
       const p = this.resolver.resolve(permission.Properties) as JsonObject;
       const name = String(p['FunctionName']);
-      const functionArn = name.startsWith('arn:') ? name : `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+      const functionArn = name.startsWith('arn:')
+        ? name
+        : `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:${name}`;
       const principal = String(p['Principal']);
       const condition: JsonObject = {};
       if (p['SourceArn'] !== undefined) condition['ArnLike'] = { 'aws:SourceArn': p['SourceArn'] };
@@ -117,23 +126,35 @@ export class TemplatePolicies {
     if (!role || role.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of the template`);
     const inline = toList(role.Properties['Policies']).map((p, i) => {
       const policy = asObject(p, 'inline policy');
-      return { name: `${roleLogicalId}-inline-${i}`, policy: asObject(this.resolver.resolve(policy['PolicyDocument']), 'PolicyDocument') };
+      return {
+        name: `${roleLogicalId}-inline-${i}`,
+        policy: asObject(this.resolver.resolve(policy['PolicyDocument']), 'PolicyDocument'),
+      };
     });
     const attached = resourcesOfType(this.json, 'AWS::IAM::Policy')
       .filter(([, policy]) => toList(policy.Properties['Roles']).some((r) => isObject(r) && r['Ref'] === roleLogicalId))
-      .map(([id, policy]) => ({ name: id, policy: asObject(this.resolver.resolve(policy.Properties['PolicyDocument']), `${id}.PolicyDocument`) }));
+      .map(([id, policy]) => ({
+        name: id,
+        policy: asObject(this.resolver.resolve(policy.Properties['PolicyDocument']), `${id}.PolicyDocument`),
+      }));
     const managed = toList(role.Properties['ManagedPolicyArns']).map((m) => {
       const managedArn = this.resolver.resolveString(m);
       const policy = MANAGED_POLICIES[managedArn];
-      if (!policy) throw new Error(`${roleLogicalId} has managed policy ${managedArn}: add its document to MANAGED_POLICIES`);
+      if (!policy)
+        throw new Error(`${roleLogicalId} has managed policy ${managedArn}: add its document to MANAGED_POLICIES`);
       return { name: managedArn, policy };
     });
-    return { principal: this.resolver.getAtt(roleLogicalId, 'Arn'), identityPolicies: [...inline, ...attached, ...managed] };
+    return {
+      principal: this.resolver.getAtt(roleLogicalId, 'Arn'),
+      identityPolicies: [...inline, ...attached, ...managed],
+    };
   }
 
   /** The logical id of the role with this ARN. */
   roleIdOfArn(roleArn: string): string {
-    const found = resourcesOfType(this.json, 'AWS::IAM::Role').find(([id]) => this.resolver.getAtt(id, 'Arn') === roleArn);
+    const found = resourcesOfType(this.json, 'AWS::IAM::Role').find(
+      ([id]) => this.resolver.getAtt(id, 'Arn') === roleArn,
+    );
     if (!found) throw new Error(`no role ${roleArn} in the template`);
     return found[0];
   }
@@ -153,7 +174,10 @@ export async function simulate(
       request: {
         principal: caller.principal,
         action,
-        resource: { resource: resourceArn, accountId: resourceArn === '*' ? ACCOUNT : (resourceArn.split(':')[4] || ACCOUNT) },
+        resource: {
+          resource: resourceArn,
+          accountId: resourceArn === '*' ? ACCOUNT : resourceArn.split(':')[4] || ACCOUNT,
+        },
         contextVariables: { 'aws:SecureTransport': 'true', ...context },
       },
       identityPolicies: caller.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
@@ -163,7 +187,11 @@ export async function simulate(
     },
     {},
   );
-  if (outcome.resultType === 'error') throw new Error(`the simulator refused the request: ${JSON.stringify(outcome.errors)}`);
-  const ignored = outcome.resultType === 'single' ? (outcome.result.ignoredContextKeys ?? []) : outcome.results.flatMap((r) => r.ignoredContextKeys ?? []);
+  if (outcome.resultType === 'error')
+    throw new Error(`the simulator refused the request: ${JSON.stringify(outcome.errors)}`);
+  const ignored =
+    outcome.resultType === 'single'
+      ? (outcome.result.ignoredContextKeys ?? [])
+      : outcome.results.flatMap((r) => r.ignoredContextKeys ?? []);
   return { result: outcome.overallResult, ignoredContextKeys: ignored };
 }

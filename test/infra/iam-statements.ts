@@ -1,7 +1,18 @@
 /**
  * IAM policies of the template flattened into comparable, sorted `"action resource"` grant lines.
  */
-import { asArray, asObject, asString, isObject, type JsonObject, render, resource, resourcesOfType, type TemplateJson, toList } from './template-json';
+import {
+  asArray,
+  asObject,
+  asString,
+  isObject,
+  type JsonObject,
+  render,
+  resource,
+  resourcesOfType,
+  type TemplateJson,
+  toList,
+} from './template-json';
 
 /** An IAM statement, with Action and Resource always lists. */
 export interface Statement {
@@ -39,10 +50,10 @@ export function statementsOfRole(json: TemplateJson, roleLogicalId: string): Sta
     toList(asObject(asObject(p, 'inline policy')['PolicyDocument'], 'PolicyDocument')['Statement']),
   );
   const attached = resourcesOfType(json, 'AWS::IAM::Policy')
-    .filter(([, policy]) =>
-      toList(policy.Properties['Roles']).some((r) => isObject(r) && r['Ref'] === roleLogicalId),
-    )
-    .flatMap(([id, policy]) => toList(asObject(policy.Properties['PolicyDocument'], `${id}.PolicyDocument`)['Statement']));
+    .filter(([, policy]) => toList(policy.Properties['Roles']).some((r) => isObject(r) && r['Ref'] === roleLogicalId))
+    .flatMap(([id, policy]) =>
+      toList(asObject(policy.Properties['PolicyDocument'], `${id}.PolicyDocument`)['Statement']),
+    );
   return [...inline, ...attached].map(toStatement);
 }
 
@@ -68,7 +79,10 @@ export function grantLines(actions: readonly string[], resources: readonly strin
 }
 
 /** X-Ray writes CDK adds to a function role for active tracing. */
-export const LAMBDA_TRACING_GRANTS: readonly string[] = grantLines(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
+export const LAMBDA_TRACING_GRANTS: readonly string[] = grantLines(
+  ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+  ['*'],
+);
 
 /** Sorted unique lines, for comparing with {@link grants}. */
 export function sortedUnique(lines: readonly string[]): string[] {
@@ -78,5 +92,7 @@ export function sortedUnique(lines: readonly string[]): string[] {
 /** The grant lines of any function's role, by the function's logical id. */
 export function grantsOfFunction(json: TemplateJson, functionLogicalIdValue: string): string[] {
   // Writing to its own log group is every function's (tested once for all); these are what differ.
-  return grants(statementsOfRole(json, roleOfFunction(json, functionLogicalIdValue))).filter((g) => !/^logs:(CreateLogStream|PutLogEvents) /.test(g));
+  return grants(statementsOfRole(json, roleOfFunction(json, functionLogicalIdValue))).filter(
+    (g) => !/^logs:(CreateLogStream|PutLogEvents) /.test(g),
+  );
 }

@@ -87,7 +87,9 @@ describe('every role', () => {
     const statements = allRoleStatements();
 
     // Act
-    const wildcards = statements.flatMap(([roleId, s]) => s.Action.filter((a) => a.includes('*')).map((a) => `${roleId}: ${a}`));
+    const wildcards = statements.flatMap(([roleId, s]) =>
+      s.Action.filter((a) => a.includes('*')).map((a) => `${roleId}: ${a}`),
+    );
 
     // Assert
     expect(statements.length).toBeGreaterThan(0);
@@ -101,7 +103,9 @@ describe('every role', () => {
     // Act
     const unscoped = statements
       .filter(([, s]) => s.Resource.some((r) => r === '*'))
-      .flatMap(([roleId, s]) => s.Action.filter((a) => !UNSCOPED_DELIVERY_ACTIONS.has(a)).map((a) => `${roleId}: ${a}`));
+      .flatMap(([roleId, s]) =>
+        s.Action.filter((a) => !UNSCOPED_DELIVERY_ACTIONS.has(a)).map((a) => `${roleId}: ${a}`),
+      );
 
     // Assert
     expect(unscoped).toEqual([]);
@@ -125,7 +129,10 @@ describe('task function roles', () => {
     const fnId = functionLogicalId(built.stack, key);
     const roleId = roleOfFunction(built.json, fnId);
     const logGroupId = asString(
-      asObject(asObject(built.json.Resources[fnId]?.Properties['LoggingConfig'], 'LoggingConfig')['LogGroup'], 'LogGroup')['Ref'],
+      asObject(
+        asObject(built.json.Resources[fnId]?.Properties['LoggingConfig'], 'LoggingConfig')['LogGroup'],
+        'LogGroup',
+      )['Ref'],
       'log group ref',
     );
 
@@ -135,7 +142,10 @@ describe('task function roles', () => {
 
     // Assert
     expect(managed).toEqual([]);
-    expect(logGrants).toEqual([`logs:CreateLogStream \${${logGroupId}.Arn}`, `logs:PutLogEvents \${${logGroupId}.Arn}`]);
+    expect(logGrants).toEqual([
+      `logs:CreateLogStream \${${logGroupId}.Arn}`,
+      `logs:PutLogEvents \${${logGroupId}.Arn}`,
+    ]);
   });
 
   it.each(FUNCTION_KEYS)('%s has a role of its own', (key) => {
@@ -143,7 +153,9 @@ describe('task function roles', () => {
     const roleId = roleOfFunction(built.json, functionLogicalId(built.stack, key));
 
     // Act
-    const sharing = FUNCTION_KEYS.filter((other) => roleOfFunction(built.json, functionLogicalId(built.stack, other)) === roleId);
+    const sharing = FUNCTION_KEYS.filter(
+      (other) => roleOfFunction(built.json, functionLogicalId(built.stack, other)) === roleId,
+    );
 
     // Assert
     expect(sharing).toEqual([key]);
@@ -273,9 +285,15 @@ describe('NotifyEmail with context sesFromEmail', () => {
 
     // Assert
     expect(resources).toEqual([
-      expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:configuration-set\/\$\{DeliveryReceiptsPrepEmails[0-9A-F]+\}$/),
-      expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/example\.com$/),
-      expect.stringMatching(/^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/prep@example\.com$/),
+      expect.stringMatching(
+        /^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:configuration-set\/\$\{DeliveryReceiptsPrepEmails[0-9A-F]+\}$/,
+      ),
+      expect.stringMatching(
+        /^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/example\.com$/,
+      ),
+      expect.stringMatching(
+        /^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity\/prep@example\.com$/,
+      ),
     ]);
   });
 
@@ -351,7 +369,6 @@ describe('state machine role', () => {
     // Assert
     expect(other).toEqual([]);
   });
-
 });
 
 describe('state machine role with notification_channels [email, slack]', () => {
@@ -366,7 +383,9 @@ describe('state machine role with notification_channels [email, slack]', () => {
     const functions = workflowOf(reordered.stack).functions;
 
     // Act
-    const invokable = grants(statementsOfRole(reordered.json, logicalIdOf(workflowOf(reordered.stack).stateMachine.role)))
+    const invokable = grants(
+      statementsOfRole(reordered.json, logicalIdOf(workflowOf(reordered.stack).stateMachine.role)),
+    )
       .filter((g) => g.startsWith('lambda:InvokeFunction'))
       .map((g) => asString(g.split(' ')[1], 'resource'));
     const entries = Object.values(reordered.json.Resources ?? {})
@@ -376,7 +395,15 @@ describe('state machine role with notification_channels [email, slack]', () => {
     // Assert
     expect(functions.notifySms).toBeUndefined();
     expect(entries).not.toContain('lambda/workflow/notify-sms.ts');
-    const used = [functions.loadMeeting, functions.markPrepScheduled, functions.recordOutcome, functions.routeNextChannel, functions.checkStillDue, functions.notifySlack, functions.notifyEmail];
+    const used = [
+      functions.loadMeeting,
+      functions.markPrepScheduled,
+      functions.recordOutcome,
+      functions.routeNextChannel,
+      functions.checkStillDue,
+      functions.notifySlack,
+      functions.notifyEmail,
+    ];
     const usedArns = used.map((f) => renderToken(reordered.stack, (f as NonNullable<typeof f>).function.functionArn));
     for (const arn of usedArns) expect(invokable.some((r) => r.startsWith(arn))).toBe(true);
     expect(invokable.every((r) => usedArns.some((arn) => r.startsWith(arn)))).toBe(true);

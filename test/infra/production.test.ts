@@ -7,7 +7,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../../lib/config';
 import { MeetingPrepStack } from '../../lib/meeting-prep-stack';
-import { BuiltStack, buildStack, cdkJsonContext, logicalIdOf, removeTemporaryOutdir, render, resourcesOfType, thrownBy } from './helpers';
+import {
+  BuiltStack,
+  buildStack,
+  cdkJsonContext,
+  logicalIdOf,
+  removeTemporaryOutdir,
+  render,
+  resourcesOfType,
+  thrownBy,
+} from './helpers';
 
 let dev: BuiltStack;
 let prod: BuiltStack;
@@ -19,10 +28,11 @@ beforeAll(() => {
   off = buildStack({ context: { enablePrepNotification: 'false' } });
 });
 
-const alarmsOf = (built: BuiltStack) => resourcesOfType(built.json, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+const alarmsOf = (built: BuiltStack) =>
+  resourcesOfType(built.json, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
 
 describe('alarms', () => {
-  it('cover failed and timed-out executions, AllChannelsFailed, the DLQ, webhook 5xx, and each function\'s errors and throttles', () => {
+  it("cover failed and timed-out executions, AllChannelsFailed, the DLQ, webhook 5xx, and each function's errors and throttles", () => {
     const metrics = alarmsOf(dev).map((p) => `${String(p['Namespace'])}/${String(p['MetricName'])}`);
 
     expect(metrics).toEqual(
@@ -42,11 +52,17 @@ describe('alarms', () => {
   it('watch AllChannelsFailed with the dimension the functions emit it with', () => {
     const allFailed = alarmsOf(dev).find((p) => p['MetricName'] === 'AllChannelsFailed');
 
-    expect(allFailed).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'meeting-prep' }], Threshold: 1, Statistic: 'Sum' });
+    expect(allFailed).toMatchObject({
+      Dimensions: [{ Name: 'service', Value: 'meeting-prep' }],
+      Threshold: 1,
+      Statistic: 'Sum',
+    });
   });
 
   it('notify the alarm topic when raised and when cleared', () => {
-    const topicId = logicalIdOf(dev.stack.monitoring?.alarmTopic as NonNullable<typeof dev.stack.monitoring>['alarmTopic']);
+    const topicId = logicalIdOf(
+      dev.stack.monitoring?.alarmTopic as NonNullable<typeof dev.stack.monitoring>['alarmTopic'],
+    );
 
     for (const alarm of alarmsOf(dev)) {
       expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
@@ -56,7 +72,8 @@ describe('alarms', () => {
   });
 
   it('are stricter in prod than in dev', () => {
-    const threshold = (built: BuiltStack, metric: string) => alarmsOf(built).find((p) => p['MetricName'] === metric)?.['Threshold'];
+    const threshold = (built: BuiltStack, metric: string) =>
+      alarmsOf(built).find((p) => p['MetricName'] === metric)?.['Threshold'];
 
     expect(threshold(dev, 'ExecutionsFailed')).toBe(5);
     expect(threshold(prod, 'ExecutionsFailed')).toBe(1);
@@ -73,17 +90,31 @@ describe('the alarm topic', () => {
     dev.template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
       }),
     });
     expect(dev.json.Resources[keyId]?.Type).toBe('AWS::KMS::Key');
     dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
   it('emails the address given as alarmEmail, and nobody when none is given', () => {
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@acme-exec.example' });
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@acme-exec.example',
+    });
     dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -97,10 +128,20 @@ describe('the dashboard', () => {
     const dashboard = resourcesOfType(dev.json, 'AWS::CloudWatch::Dashboard')[0]?.[1];
     const body = render(dashboard?.Properties['DashboardBody']);
 
-    for (const title of ['Executions', 'Notifications delivered, by channel', 'Skipped, by reason', 'Slack interactions, by kind', 'Webhook', 'Dead-letter queue', 'Lambda errors and throttles']) {
+    for (const title of [
+      'Executions',
+      'Notifications delivered, by channel',
+      'Skipped, by reason',
+      'Slack interactions, by kind',
+      'Webhook',
+      'Dead-letter queue',
+      'Lambda errors and throttles',
+    ]) {
       expect(body).toContain(`"title":"${title}"`);
     }
-    expect(body).toContain('"ExecAssistant/MeetingPrep","NotificationsDelivered","Channel","sms","service","meeting-prep"');
+    expect(body).toContain(
+      '"ExecAssistant/MeetingPrep","NotificationsDelivered","Channel","sms","service","meeting-prep"',
+    );
     // The API's metrics are its own, not those of another stage's API in the same account.
     expect(body).toContain('"AWS/ApiGateway","5XXError","ApiName","MeetingPrepTest-slack-webhook"');
   });
@@ -115,14 +156,24 @@ describe('enablePrepNotification', () => {
   });
 
   it('off: no workflow, rule, bot, schedules or alarms are synthesized', () => {
-    for (const type of ['AWS::StepFunctions::StateMachine', 'AWS::Events::Rule', 'AWS::ApiGateway::RestApi', 'AWS::Lambda::Function', 'AWS::Scheduler::ScheduleGroup', 'AWS::CloudWatch::Alarm', 'AWS::SQS::Queue']) {
+    for (const type of [
+      'AWS::StepFunctions::StateMachine',
+      'AWS::Events::Rule',
+      'AWS::ApiGateway::RestApi',
+      'AWS::Lambda::Function',
+      'AWS::Scheduler::ScheduleGroup',
+      'AWS::CloudWatch::Alarm',
+      'AWS::SQS::Queue',
+    ]) {
       off.template.resourceCountIs(type, 0);
     }
   });
 
   it('off: the tables, their key and the secrets stay, with the same logical ids, so their data is kept', () => {
     const kept = (built: BuiltStack) =>
-      ['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret'].flatMap((type) => resourcesOfType(built.json, type).map(([id]) => id)).sort();
+      ['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret']
+        .flatMap((type) => resourcesOfType(built.json, type).map(([id]) => id))
+        .sort();
 
     expect(kept(off)).toHaveLength(7);
     expect(kept(off)).toEqual(kept(dev));
@@ -141,7 +192,12 @@ describe('enablePrepNotification', () => {
 describe('stage settings', () => {
   it('throttle the webhook harder in dev than in prod', () => {
     const throttle = (built: BuiltStack) =>
-      (resourcesOfType(built.json, 'AWS::ApiGateway::Stage')[0]?.[1].Properties['MethodSettings'] as Record<string, unknown>[])[0];
+      (
+        resourcesOfType(built.json, 'AWS::ApiGateway::Stage')[0]?.[1].Properties['MethodSettings'] as Record<
+          string,
+          unknown
+        >[]
+      )[0];
 
     expect(throttle(dev)).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     expect(throttle(prod)).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
@@ -163,8 +219,19 @@ describe('security review as code (cdk-nag AWS Solutions checks)', () => {
 
   it.each([
     ['dev', {}],
-    ['prod with email and alarms', { stage: 'prod', sesFromEmail: 'assistant@acme-exec.example', alarmEmail: 'oncall@acme-exec.example' }],
-    ['imported tables', { meetingsTableName: 'meetings-x', usersTableName: 'users-x', chatSessionsTableName: 'sessions-x', tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }],
+    [
+      'prod with email and alarms',
+      { stage: 'prod', sesFromEmail: 'assistant@acme-exec.example', alarmEmail: 'oncall@acme-exec.example' },
+    ],
+    [
+      'imported tables',
+      {
+        meetingsTableName: 'meetings-x',
+        usersTableName: 'users-x',
+        chatSessionsTableName: 'sessions-x',
+        tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
+      },
+    ],
     ['the flag off', { enablePrepNotification: 'false' }],
     [
       'imported secrets and their key',
@@ -181,7 +248,9 @@ describe('security review as code (cdk-nag AWS Solutions checks)', () => {
   it('fails the synth when a finding is not acknowledged', () => {
     const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    const stack = new MeetingPrepStack(app, 'NagNegative', { config: loadConfig((key) => app.node.tryGetContext(key)) });
+    const stack = new MeetingPrepStack(app, 'NagNegative', {
+      config: loadConfig((key) => app.node.tryGetContext(key)),
+    });
     // A queue with no DLQ and no SSL enforcement, as a careless change would add.
     new (require('aws-cdk-lib/aws-sqs') as typeof import('aws-cdk-lib/aws-sqs')).Queue(stack, 'Careless');
 

@@ -53,7 +53,7 @@ beforeAll(() => {
 });
 
 describe('secrets, by default', () => {
-  it('are three secrets created by the stack (Slack, Twilio, and the email links\' signing keys)', () => {
+  it("are three secrets created by the stack (Slack, Twilio, and the email links' signing keys)", () => {
     // Arrange
     const { template } = created;
 
@@ -63,7 +63,12 @@ describe('secrets, by default', () => {
 
   it('generate the link signing key at deploy, as {"id":"k1","key":<64 letters and digits>}, never in the template', () => {
     created.template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: { SecretStringTemplate: '{"id":"k1"}', GenerateStringKey: 'key', PasswordLength: 64, ExcludePunctuation: true },
+      GenerateSecretString: {
+        SecretStringTemplate: '{"id":"k1"}',
+        GenerateStringKey: 'key',
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+      },
     });
   });
 
@@ -76,11 +81,13 @@ describe('secrets, by default', () => {
     expect(strings.filter((s) => s.includes('{{resolve:secretsmanager'))).toEqual([]);
   });
 
-  it('reach the functions only as *_SECRET_ARN variables holding a secret\'s ARN', () => {
+  it("reach the functions only as *_SECRET_ARN variables holding a secret's ARN", () => {
     // Arrange
-    const secretArns = [created.stack.slackSecret.secretArn, created.stack.twilioSecret.secretArn, created.stack.linkSigningKeys.secretArn].map((a) =>
-      renderToken(created.stack, a),
-    );
+    const secretArns = [
+      created.stack.slackSecret.secretArn,
+      created.stack.twilioSecret.secretArn,
+      created.stack.linkSigningKeys.secretArn,
+    ].map((a) => renderToken(created.stack, a));
 
     // Act
     const secretVariables = Object.entries(environments(created)).flatMap(([name, variables]) =>
@@ -91,7 +98,9 @@ describe('secrets, by default', () => {
 
     // Assert
     expect(secretVariables.length).toBeGreaterThan(0);
-    expect(secretVariables.filter((v) => !/_SECRET_ARN$/.test(v.variable) || !secretArns.includes(v.value))).toEqual([]);
+    expect(secretVariables.filter((v) => !/_SECRET_ARN$/.test(v.variable) || !secretArns.includes(v.value))).toEqual(
+      [],
+    );
   });
 
   it('name the Slack secret to NotifySlack and the Twilio secret to NotifySms', () => {
@@ -122,7 +131,9 @@ describe('secrets, by default', () => {
     // Arrange / Act
     const fromSecrets = Object.entries(environments(created)).flatMap(([name, variables]) =>
       Object.entries(variables)
-        .filter(([, value]) => allStrings(value).some((s) => s.includes('resolve:secretsmanager') || s === 'SecretString'))
+        .filter(([, value]) =>
+          allStrings(value).some((s) => s.includes('resolve:secretsmanager') || s === 'SecretString'),
+        )
         .map(([variable]) => `${name} ${variable}`),
     );
 
@@ -138,7 +149,9 @@ describe('secrets imported by context slackSecretArn and twilioSecretArn', () =>
 
     // Act / Assert
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'key' }) });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'key' }),
+    });
   });
 
   it('are named to the functions by their ARNs', () => {
@@ -158,7 +171,11 @@ describe('secrets imported by context slackSecretArn and twilioSecretArn', () =>
     const readers = readersOf(imported, TWILIO_ARN);
 
     // Assert
-    expect(readers).toEqual(['lambda/actions/sms-reply.ts', 'lambda/workflow/notify-sms.ts', 'lambda/workflow/twilio-status.ts']);
+    expect(readers).toEqual([
+      'lambda/actions/sms-reply.ts',
+      'lambda/workflow/notify-sms.ts',
+      'lambda/workflow/twilio-status.ts',
+    ]);
   });
 
   it('let no workflow task but NotifySlack read the Slack secret', () => {

@@ -3,7 +3,16 @@
  * the reminders' schedule group and role, and the bot function's scoped permissions.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildStack, BuiltStack, logicalIdOf, render, renderToken, resourcesOfType, slackBotOf, workflowOf } from './helpers';
+import {
+  buildStack,
+  BuiltStack,
+  logicalIdOf,
+  render,
+  renderToken,
+  resourcesOfType,
+  slackBotOf,
+  workflowOf,
+} from './helpers';
 
 let built: BuiltStack;
 
@@ -28,7 +37,9 @@ describe('the webhook API', () => {
     expect(methods).toHaveLength(1);
     const [, method] = methods[0] as [string, { Properties: Record<string, unknown> }];
     expect(method.Properties['HttpMethod']).toBe('POST');
-    expect(render((method.Properties['Integration'] as Record<string, unknown>)['Uri'])).toContain(`\${${botFunctionId()}.Arn}`);
+    expect(render((method.Properties['Integration'] as Record<string, unknown>)['Uri'])).toContain(
+      `\${${botFunctionId()}.Arn}`,
+    );
     const paths = resourcesOfType(built.json, 'AWS::ApiGateway::Resource').map(([, r]) => r.Properties['PathPart']);
     expect(paths).toEqual(expect.arrayContaining(['slack', 'webhook']));
   });
@@ -44,7 +55,9 @@ describe('the webhook API', () => {
 
   it('outputs the webhook URL', () => {
     const output = built.template.findOutputs('SlackWebhookUrl');
-    expect(render(output['SlackWebhookUrl']?.['Value'])).toMatch(/^https:\/\/\$\{.+\}\.execute-api\..+\/\$\{.+\}\/slack\/webhook$/);
+    expect(render(output['SlackWebhookUrl']?.['Value'])).toMatch(
+      /^https:\/\/\$\{.+\}\.execute-api\..+\/\$\{.+\}\/slack\/webhook$/,
+    );
   });
 });
 
@@ -54,11 +67,21 @@ describe('the bot function', () => {
     expect(fn?.Properties).toMatchObject({ Handler: 'index.handler', MemorySize: 512, Timeout: 10 });
     const vars = (fn?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(vars)).toEqual(
-      expect.arrayContaining(['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME', 'CHAT_SESSIONS_TABLE_NAME', 'SLACK_SECRET_ARN', 'SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'STATE_MACHINE_ARN']),
+      expect.arrayContaining([
+        'MEETINGS_TABLE_NAME',
+        'USERS_TABLE_NAME',
+        'CHAT_SESSIONS_TABLE_NAME',
+        'SLACK_SECRET_ARN',
+        'SCHEDULE_GROUP_NAME',
+        'SCHEDULER_ROLE_ARN',
+        'STATE_MACHINE_ARN',
+      ]),
     );
     const slackBot = slackBotOf(built.stack);
     const workflow = workflowOf(built.stack);
-    expect(render(vars['SCHEDULE_GROUP_NAME'])).toBe(renderToken(built.stack, slackBot.scheduleGroup.scheduleGroupName));
+    expect(render(vars['SCHEDULE_GROUP_NAME'])).toBe(
+      renderToken(built.stack, slackBot.scheduleGroup.scheduleGroupName),
+    );
     expect(render(vars['SCHEDULER_ROLE_ARN'])).toBe(renderToken(built.stack, slackBot.schedulerRole.roleArn));
     expect(render(vars['STATE_MACHINE_ARN'])).toBe(renderToken(built.stack, workflow.stateMachine.stateMachineArn));
   });
@@ -66,18 +89,27 @@ describe('the bot function', () => {
   it('may create, read, update and delete schedules only in its own group', () => {
     const statements = botPolicyStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('scheduler:')));
     expect(statements).toHaveLength(1);
-    expect(actionsOf(statements[0] as Record<string, unknown>).sort()).toEqual(
-      ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-    );
+    expect(actionsOf(statements[0] as Record<string, unknown>).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
     const group = renderToken(built.stack, slackBotOf(built.stack).scheduleGroup.scheduleGroupName);
-    expect(render(statements[0]?.['Resource'])).toMatch(new RegExp(`:schedule/${group.replace(/[${}]/g, '\\$&')}/\\*$`));
+    expect(render(statements[0]?.['Resource'])).toMatch(
+      new RegExp(`:schedule/${group.replace(/[${}]/g, '\\$&')}/\\*$`),
+    );
   });
 
   it('may pass only the scheduler role, and only to EventBridge Scheduler', () => {
     const statements = botPolicyStatements().filter((s) => actionsOf(s).includes('iam:PassRole'));
     expect(statements).toHaveLength(1);
-    expect(render(statements[0]?.['Resource'])).toBe(renderToken(built.stack, slackBotOf(built.stack).schedulerRole.roleArn));
-    expect(statements[0]?.['Condition']).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+    expect(render(statements[0]?.['Resource'])).toBe(
+      renderToken(built.stack, slackBotOf(built.stack).schedulerRole.roleArn),
+    );
+    expect(statements[0]?.['Condition']).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
   });
 
   it('has exactly the table actions it uses', () => {
@@ -116,9 +148,13 @@ describe('reminder schedules', () => {
     const policies = resourcesOfType(built.json, 'AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties['Roles'] as unknown[]).some((r) => render(r) === `\${${roleId}}`),
     );
-    const statements = policies.flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
+    const statements = policies.flatMap(
+      ([, p]) => (p.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement,
+    );
     expect(statements.map((s) => actionsOf(s))).toEqual([['states:StartExecution'], ['sqs:SendMessage']]);
-    expect(render(statements[0]?.['Resource'])).toBe(renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn));
+    expect(render(statements[0]?.['Resource'])).toBe(
+      renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn),
+    );
     // Dead-lettering, and the digest schedules' target: the bot's work queue (issue 14).
     const bot = slackBotOf(built.stack);
     expect(statements[1]?.['Resource']).toEqual([

@@ -19,7 +19,8 @@ const sms = () => {
 const fnId = () => logicalIdOf(sms().function.function);
 const usersId = () => logicalIdOf(built.stack.tables.users);
 const answersId = () => logicalIdOf(sms().answersTable);
-const variables = () => (resource(built.json, fnId()).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+const variables = () =>
+  (resource(built.json, fnId()).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
 describe('the users table', () => {
   it('has an index by phone number, keys only (an inbound SMS names its sender by number)', () => {
@@ -44,7 +45,9 @@ describe('the answers table', () => {
     });
     const key = built.stack.tables.encryptionKey;
     if (!key) throw new Error('no tables key');
-    expect(render((props['SSESpecification'] as Record<string, unknown>)['KMSMasterKeyId'])).toBe(`\${${logicalIdOf(key)}.Arn}`);
+    expect(render((props['SSESpecification'] as Record<string, unknown>)['KMSMasterKeyId'])).toBe(
+      `\${${logicalIdOf(key)}.Arn}`,
+    );
   });
 });
 
@@ -64,7 +67,9 @@ describe('POST /twilio/sms', () => {
 
   it('checks signatures against the exact public URL of the route, which is the stack output', () => {
     const url = render(variables()['TWILIO_SMS_WEBHOOK_URL']);
-    expect(url).toMatch(/^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/dev\/twilio\/sms$/);
+    expect(url).toMatch(
+      /^https:\/\/\$\{SlackBotApi[0-9A-F]+\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/dev\/twilio\/sms$/,
+    );
     expect(render(built.template.findOutputs('TwilioSmsWebhookUrl')['TwilioSmsWebhookUrl']?.['Value'])).toBe(url);
   });
 
@@ -76,11 +81,21 @@ describe('POST /twilio/sms', () => {
     expect(lines.filter((g) => g.startsWith('dynamodb:') && g.endsWith(users)).map((g) => g.split(' ')[0])).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     );
-    expect(lines.filter((g) => g.endsWith(`\${${answersId()}.Arn}`)).map((g) => g.split(' ')[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(
+      lines
+        .filter((g) => g.endsWith(`\${${answersId()}.Arn}`))
+        .map((g) => g.split(' ')[0])
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // Sessions: read only, as the action core needs (the worker creates and ends them).
     const sessions = `\${${logicalIdOf(built.stack.tables.chatSessions as never)}.Arn}`;
     expect(lines.filter((g) => g.endsWith(sessions)).map((g) => g.split(' ')[0])).toEqual(['dynamodb:GetItem']);
     expect(render(variables()['TWILIO_SECRET_ARN'])).toBe(`\${${logicalIdOf(built.stack.twilioSecret as never)}}`);
-    expect(lines.some((g) => g.startsWith('secretsmanager:GetSecretValue') && g.includes(logicalIdOf(built.stack.slackSecret as never)))).toBe(false);
+    expect(
+      lines.some(
+        (g) =>
+          g.startsWith('secretsmanager:GetSecretValue') && g.includes(logicalIdOf(built.stack.slackSecret as never)),
+      ),
+    ).toBe(false);
   });
 });

@@ -7,10 +7,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { PROJECT_ROOT, asObject, buildStack, environmentOf, lambdaFunctions, resourcesOfType, templateJson } from './helpers';
+import {
+  PROJECT_ROOT,
+  asObject,
+  buildStack,
+  environmentOf,
+  lambdaFunctions,
+  resourcesOfType,
+  templateJson,
+} from './helpers';
 
 function committedStage(stage: string): Record<string, unknown> {
-  return asObject(parse(fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'stages', `${stage}.yaml`), 'utf8')), `${stage}.yaml`);
+  return asObject(
+    parse(fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'stages', `${stage}.yaml`), 'utf8')),
+    `${stage}.yaml`,
+  );
 }
 
 function apiStage(json: ReturnType<typeof templateJson>): Record<string, unknown> {
@@ -30,7 +41,12 @@ describe('the committed stage files reach the template', () => {
     // Assert
     expect(apiStage(json)).toMatchObject({
       StageName: stage,
-      MethodSettings: [expect.objectContaining({ ThrottlingRateLimit: file['apiThrottleRate'], ThrottlingBurstLimit: file['apiThrottleBurst'] })],
+      MethodSettings: [
+        expect.objectContaining({
+          ThrottlingRateLimit: file['apiThrottleRate'],
+          ThrottlingBurstLimit: file['apiThrottleBurst'],
+        }),
+      ],
     });
     const retentions = resourcesOfType(json, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties['RetentionInDays']);
     expect(new Set(retentions)).toEqual(new Set([file['logRetentionDays']]));
@@ -42,7 +58,9 @@ describe('the committed stage files reach the template', () => {
     const prod = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'stages', 'prod.yaml'), 'utf8');
     fs.writeFileSync(
       path.join(dir, 'prod.yaml'),
-      prod.replace(/^sesFromEmail:.*$/m, 'sesFromEmail: prep@exec.example.com').replace(/^alarmEmail:.*$/m, 'alarmEmail: oncall@exec.example.com'),
+      prod
+        .replace(/^sesFromEmail:.*$/m, 'sesFromEmail: prep@exec.example.com')
+        .replace(/^alarmEmail:.*$/m, 'alarmEmail: oncall@exec.example.com'),
     );
 
     // Act
@@ -52,7 +70,9 @@ describe('the committed stage files reach the template', () => {
     // Assert
     const email = lambdaFunctions(json).get('lambda/workflow/notify-email.ts');
     expect(email && environmentOf(email.resource)['EMAIL_FROM_ADDRESS']).toBe('prep@exec.example.com');
-    expect(resourcesOfType(json, 'AWS::SNS::Subscription').map(([, s]) => s.Properties['Endpoint'])).toEqual(['oncall@exec.example.com']);
+    expect(resourcesOfType(json, 'AWS::SNS::Subscription').map(([, s]) => s.Properties['Endpoint'])).toEqual([
+      'oncall@exec.example.com',
+    ]);
   });
 
   it('-c overrides the file for one run: enablePrepNotification=false removes the workflow and the bot', () => {
@@ -69,7 +89,9 @@ describe('the committed stage files reach the template', () => {
 
 describe('CI deploys what is committed', () => {
   const workflowText = fs.readFileSync(path.join(PROJECT_ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8');
-  const cdkRuns = [...workflowText.matchAll(/npx cdk [^\n]*(?:\n\s{10,}[^\n-][^\n]*)*/g)].map((m) => m[0].replace(/\s+/g, ' ').trim());
+  const cdkRuns = [...workflowText.matchAll(/npx cdk [^\n]*(?:\n\s{10,}[^\n-][^\n]*)*/g)].map((m) =>
+    m[0].replace(/\s+/g, ' ').trim(),
+  );
 
   it('passes the stage and nothing else to every cdk command', () => {
     // Arrange
@@ -78,7 +100,10 @@ describe('CI deploys what is committed', () => {
     // Act / Assert
     expect(cdkRuns.length).toBeGreaterThanOrEqual(4);
     for (const [i, run] of cdkRuns.entries()) {
-      expect({ run, context: contexts[i] }).toEqual({ run, context: [expect.stringMatching(/^stage=(dev|staging|prod)$/)] });
+      expect({ run, context: contexts[i] }).toEqual({
+        run,
+        context: [expect.stringMatching(/^stage=(dev|staging|prod)$/)],
+      });
     }
   });
 

@@ -47,14 +47,26 @@ function committedChannelOrder(): string[] {
 function unwired(name: string, state: AslState, removed: readonly string[]): AslState {
   if (name !== 'PickChannel') return state;
   const rules = asArray(state['Choices'], 'Choices').map((rule) => asObject(rule, 'rule'));
-  return { ...state, Choices: rules.filter((rule) => !removed.includes(asString(rule['Next'], 'Next'))) as unknown as AslState['Choices'] };
+  return {
+    ...state,
+    Choices: rules.filter(
+      (rule) => !removed.includes(asString(rule['Next'], 'Next')),
+    ) as unknown as AslState['Choices'],
+  };
 }
 
 /** The document's `keepStates`, PickChannel reaching only those: the only part the stack may change. */
 function withoutChannelWiring(doc: AslDocument, keepStates: readonly string[]): AslDocument {
   const states = Object.entries(doc.States)
     .filter(([name]) => keepStates.includes(name))
-    .map(([name, state]) => [name, unwired(name, state, CHANNEL_STATES.filter((c) => !keepStates.includes(c)))]);
+    .map(([name, state]) => [
+      name,
+      unwired(
+        name,
+        state,
+        CHANNEL_STATES.filter((c) => !keepStates.includes(c)),
+      ),
+    ]);
   return { ...doc, States: Object.fromEntries(states) };
 }
 
@@ -139,16 +151,23 @@ describe('prep state machine (committed agents.yaml)', () => {
 
     // Assert
     for (const env of environments) {
-      expect(env).toMatchObject({ NOTIFICATION_CHANNELS: committedChannelOrder().join(','), MINIMUM_LEAD_MINUTES: '120' });
+      expect(env).toMatchObject({
+        NOTIFICATION_CHANNELS: committedChannelOrder().join(','),
+        MINIMUM_LEAD_MINUTES: '120',
+      });
     }
   });
 
   it('leaves every deployed function on real time: none sets the local clock offset', () => {
     // Arrange
-    const functions = Object.values(built.json.Resources ?? {}).filter((r) => (r as { Type?: string }).Type === 'AWS::Lambda::Function');
+    const functions = Object.values(built.json.Resources ?? {}).filter(
+      (r) => (r as { Type?: string }).Type === 'AWS::Lambda::Function',
+    );
 
     // Act
-    const shifted = functions.filter((fn) => CLOCK_OFFSET_ENV in environmentOf(fn as Parameters<typeof environmentOf>[0]));
+    const shifted = functions.filter(
+      (fn) => CLOCK_OFFSET_ENV in environmentOf(fn as Parameters<typeof environmentOf>[0]),
+    );
 
     // Assert
     expect(functions.length).toBeGreaterThan(8);
@@ -160,13 +179,19 @@ describe('prep state machine (committed agents.yaml)', () => {
     const states = machine.definition.States;
 
     // Act
-    const catchAll = CHANNEL_STATES.map((name) => states[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next);
+    const catchAll = CHANNEL_STATES.map(
+      (name) => states[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next,
+    );
 
     // Assert
     expect(states['MarkPrepScheduled']?.Next).toBe('PickChannel');
     expect(catchAll).toEqual(CHANNEL_STATES.map(() => 'RouteNextChannel'));
     expect(states['RouteNextChannel']?.Next).toBe('PickChannel');
-    expect(states['WaitForQuietHours']).toMatchObject({ Type: 'Wait', TimestampPath: '$.prep.route.hold.until', Next: 'CheckStillDue' });
+    expect(states['WaitForQuietHours']).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.prep.route.hold.until',
+      Next: 'CheckStillDue',
+    });
     expect(states['CheckStillDue']).toMatchObject({ ResultPath: '$.prep.route', Next: 'PickChannel' });
     expect(states['PickChannel']).toMatchObject({ Type: 'Choice', Default: 'RecordAllChannelsFailed' });
   });
@@ -193,7 +218,10 @@ describe('prep state machine (committed agents.yaml)', () => {
     const actual = Object.fromEntries(
       Object.entries(machine.definition.States)
         .filter(([, state]) => state.Type === 'Task')
-        .map(([name, state]) => [name, substitutedFunction(machine, taskFunctionPlaceholder(state) ?? `literal ${state.Resource}`)]),
+        .map(([name, state]) => [
+          name,
+          substitutedFunction(machine, taskFunctionPlaceholder(state) ?? `literal ${state.Resource}`),
+        ]),
     );
 
     // Assert
@@ -232,10 +260,14 @@ describe('prep state machine with notification_channels [email, slack]', () => {
 
   it('has PickChannel route to NotifyViaSlack and NotifyViaEmail only', () => {
     // Arrange
-    const rules = asArray(machine.definition.States['PickChannel']?.['Choices'], 'Choices').map((rule) => asObject(rule, 'rule'));
+    const rules = asArray(machine.definition.States['PickChannel']?.['Choices'], 'Choices').map((rule) =>
+      asObject(rule, 'rule'),
+    );
 
     // Act
-    const channelTargets = rules.map((rule) => asString(rule['Next'], 'Next')).filter((next) => CHANNEL_STATES.includes(next));
+    const channelTargets = rules
+      .map((rule) => asString(rule['Next'], 'Next'))
+      .filter((next) => CHANNEL_STATES.includes(next));
 
     // Assert
     expect(channelTargets).toEqual(['NotifyViaSlack', 'NotifyViaEmail']);

@@ -106,9 +106,7 @@ export function render(value: unknown): string {
     }
     if ('Fn::Join' in value) {
       const [separator, parts] = asArray(value['Fn::Join'], 'Fn::Join');
-      return asArray(parts, 'Fn::Join parts')
-        .map(render)
-        .join(asString(separator, 'Fn::Join separator'));
+      return asArray(parts, 'Fn::Join parts').map(render).join(asString(separator, 'Fn::Join separator'));
     }
   }
   return JSON.stringify(value);
@@ -132,7 +130,9 @@ export function allStrings(value: unknown): string[] {
  * Every AWS::Lambda::Function of the template, keyed by the source entry it runs (the house construct's metadata,
  * e.g. `lambda/workflow/load-meeting.ts`) or, for any other function, its logical id.
  */
-export function lambdaFunctions(json: TemplateJson): Map<string, { readonly logicalId: string; readonly resource: ResourceJson }> {
+export function lambdaFunctions(
+  json: TemplateJson,
+): Map<string, { readonly logicalId: string; readonly resource: ResourceJson }> {
   const byName = new Map<string, { logicalId: string; resource: ResourceJson }>();
   for (const [logicalId, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
     const entry = fn.Metadata?.[ENTRY_METADATA_KEY];
@@ -142,8 +142,13 @@ export function lambdaFunctions(json: TemplateJson): Map<string, { readonly logi
 }
 
 /** One value per function, keyed like {@link lambdaFunctions}: failures name the function. */
-export function perFunction<T>(json: TemplateJson, pick: (fn: ResourceJson, logicalId: string) => T): Record<string, T> {
-  return Object.fromEntries([...lambdaFunctions(json)].map(([name, { logicalId, resource: fn }]) => [name, pick(fn, logicalId)]));
+export function perFunction<T>(
+  json: TemplateJson,
+  pick: (fn: ResourceJson, logicalId: string) => T,
+): Record<string, T> {
+  return Object.fromEntries(
+    [...lambdaFunctions(json)].map(([name, { logicalId, resource: fn }]) => [name, pick(fn, logicalId)]),
+  );
 }
 
 /** The same value for every function, keyed like {@link lambdaFunctions}. */

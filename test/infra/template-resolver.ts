@@ -97,7 +97,16 @@ export class TemplateResolver {
   /** A resource's name: the name property the template sets, or its logical id. */
   private physicalName(id: string): string {
     const props = this.json.Resources[id]?.Properties ?? {};
-    for (const key of ['RoleName', 'FunctionName', 'TableName', 'QueueName', 'TopicName', 'LogGroupName', 'StateMachineName', 'Name']) {
+    for (const key of [
+      'RoleName',
+      'FunctionName',
+      'TableName',
+      'QueueName',
+      'TopicName',
+      'LogGroupName',
+      'StateMachineName',
+      'Name',
+    ]) {
       const value = props[key];
       if (value !== undefined) return this.resolveString(value);
     }
@@ -115,7 +124,9 @@ export class TemplateResolver {
     }
     if ('Fn::Join' in value) {
       const [separator, parts] = asArray(value['Fn::Join'], 'Fn::Join');
-      return asArray(parts, 'Fn::Join parts').map((p) => this.resolveString(p)).join(asString(separator, 'separator'));
+      return asArray(parts, 'Fn::Join parts')
+        .map((p) => this.resolveString(p))
+        .join(asString(separator, 'separator'));
     }
     if ('Fn::Split' in value) {
       const [separator, source] = asArray(value['Fn::Split'], 'Fn::Split');

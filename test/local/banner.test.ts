@@ -8,20 +8,36 @@ import { describeData, suggestions } from '../../local/cli/serve';
 import type { Runtime, RuntimeContents } from '../../local/runtime';
 
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000);
-const contents = (users: User[], meetings: Meeting[]): RuntimeContents => ({ users, meetings, chatSessions: 1, pendingReminders: 2 });
+const contents = (users: User[], meetings: Meeting[]): RuntimeContents => ({
+  users,
+  meetings,
+  chatSessions: 1,
+  pendingReminders: 2,
+});
 const runtimeWith = (data: Runtime['data'], seededDemo: boolean) => ({ data, seededDemo }) as Runtime;
 
 describe('the banner', () => {
   it('says what a kept data folder holds, and that the demo was not seeded again', () => {
-    const kept = describeData(runtimeWith({ dir: '/tmp/d', state: 'kept' }, false), contents([{ user_id: 'U1ABC' }], [sampleMeeting('m-1', inHours(3))]));
+    const kept = describeData(
+      runtimeWith({ dir: '/tmp/d', state: 'kept' }, false),
+      contents([{ user_id: 'U1ABC' }], [sampleMeeting('m-1', inHours(3))]),
+    );
 
-    expect(kept).toBe('/tmp/d, kept from the last run: 1 user, 1 meeting, 1 chat session, 2 pending reminders (the demo is not re-seeded; --reset starts over)');
+    expect(kept).toBe(
+      '/tmp/d, kept from the last run: 1 user, 1 meeting, 1 chat session, 2 pending reminders (the demo is not re-seeded; --reset starts over)',
+    );
   });
 
   it('says the demo was seeded into a new folder or after --reset, or that memory is not kept', () => {
-    expect(describeData(runtimeWith({ dir: '/tmp/d', state: 'new' }, true), contents([], []))).toBe('/tmp/d, new; seeded the demo (Jordan Lee, U024BE7LH)');
-    expect(describeData(runtimeWith({ dir: '/tmp/d', state: 'reset' }, true), contents([], []))).toBe('/tmp/d, emptied by --reset; seeded the demo (Jordan Lee, U024BE7LH)');
-    expect(describeData(runtimeWith({ state: 'memory' }, false), contents([], []))).toBe('in memory, gone when stopped (keep it with --data DIR)');
+    expect(describeData(runtimeWith({ dir: '/tmp/d', state: 'new' }, true), contents([], []))).toBe(
+      '/tmp/d, new; seeded the demo (Jordan Lee, U024BE7LH)',
+    );
+    expect(describeData(runtimeWith({ dir: '/tmp/d', state: 'reset' }, true), contents([], []))).toBe(
+      '/tmp/d, emptied by --reset; seeded the demo (Jordan Lee, U024BE7LH)',
+    );
+    expect(describeData(runtimeWith({ state: 'memory' }, false), contents([], []))).toBe(
+      'in memory, gone when stopped (keep it with --data DIR)',
+    );
   });
 
   it('suggests commands for a seeded user of one’s own, with --user and --url', () => {

@@ -13,10 +13,16 @@ const ROOT = path.join(__dirname, '..', '..');
 let runtime: Runtime;
 
 /** Runs a client command of bin/local.ts in a child process, as `npm start -- …` would, and waits for its exit. */
-function client(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function client(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|TWILIO_|SES_)/.test(k)));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args, '--url', runtime.url], { cwd: ROOT, env: { ...shell, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args, '--url', runtime.url], {
+      cwd: ROOT,
+      env: { ...shell, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -35,7 +41,9 @@ describe('client commands', () => {
     const { code, stdout } = await client(['meetings']);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^The bot answered \(only visible to you\):\n {2}│ \*Your upcoming meetings \(next 7 days\)\*\n/);
+    expect(stdout).toMatch(
+      /^The bot answered \(only visible to you\):\n {2}│ \*Your upcoming meetings \(next 7 days\)\*\n/,
+    );
     for (const id of ['m-1on1', 'm-7f3a', 'm-rel9', 'm-qbr4']) {
       expect(stdout).toContain(`│ (${id}) *`);
       expect(stdout).toContain(`│   ↳ npm start -- click start_prep ${id}`);
@@ -46,13 +54,17 @@ describe('client commands', () => {
     const { code, stdout } = await client(['click', 'start_prep', 'm-nope']);
 
     expect(code).toBe(0);
-    expect(stdout).toBe("Only visible to you:\n  │ I can't find that meeting any more. It may have been removed from the calendar.\n");
+    expect(stdout).toBe(
+      "Only visible to you:\n  │ I can't find that meeting any more. It may have been removed from the calendar.\n",
+    );
   }, 60_000);
 
   it('click start_prep: the replaced message and the DM that opens the prep session', async () => {
     const { stdout } = await client(['click', 'start_prep', 'm-1on1']);
 
-    expect(stdout).toMatch(/^Replaced the message you clicked:\n {2}│ :white_check_mark: \*Prep session started\* for \*1:1 with Priya\*/);
+    expect(stdout).toMatch(
+      /^Replaced the message you clicked:\n {2}│ :white_check_mark: \*Prep session started\* for \*1:1 with Priya\*/,
+    );
     expect(stdout).toMatch(/\nDirect message from the assistant:\n {2}│ == Prep Session ==\n/);
     expect(stdout).toContain('Step 1 of 3: agenda.');
   }, 60_000);
@@ -68,10 +80,15 @@ describe('client commands', () => {
   }, 60_000);
 
   it('prefs: quiet hours with no channel to hold back are refused as the dialog shows it, and nothing is saved', async () => {
-    const { code, stdout } = await client(['prefs', '{"quiet_hours":{"start":"21:00","end":"07:00"},"quiet_channels":[]}']);
+    const { code, stdout } = await client([
+      'prefs',
+      '{"quiet_hours":{"start":"21:00","end":"07:00"},"quiet_channels":[]}',
+    ]);
 
     expect(code).toBe(0);
-    expect(stdout).toBe('The dialog stays open with these errors:\n  │ quiet_channels: Choose at least one channel to hold back, or clear the quiet hours.\n');
+    expect(stdout).toBe(
+      'The dialog stays open with these errors:\n  │ quiet_channels: Choose at least one channel to hold back, or clear the quiet hours.\n',
+    );
   }, 60_000);
 
   it('prefs: saved, and the refreshed Home tab shows the morning digest on', async () => {
@@ -100,15 +117,21 @@ describe('client commands', () => {
     const { code, stdout } = await client(['sms', 'what is this?']);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^TwiML answer:\n {2}│ <\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>To act on the meeting/);
-    expect(stdout).toContain('SMS back to +12125550143:\n  │ To act on the meeting I last texted you about, reply PREP to start prep or LATER');
+    expect(stdout).toMatch(
+      /^TwiML answer:\n {2}│ <\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>To act on the meeting/,
+    );
+    expect(stdout).toContain(
+      'SMS back to +12125550143:\n  │ To act on the meeting I last texted you about, reply PREP to start prep or LATER',
+    );
   }, 60_000);
 
   it('sms --from: a number nobody has gets the polite refusal', async () => {
     const { code, stdout } = await client(['sms', 'PREP', '--from', '+14155550199']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain("SMS back to +14155550199:\n  │ Sorry, this number isn't linked to an Exec Assistant account");
+    expect(stdout).toContain(
+      "SMS back to +14155550199:\n  │ Sorry, this number isn't linked to an Exec Assistant account",
+    );
   }, 60_000);
 
   it('sms: HELP is answered by Twilio, not us, and says so', async () => {
@@ -145,7 +168,10 @@ describe('client commands', () => {
 
   it('seed: a file with mistakes lists them all and writes nothing', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'i11-seed-')), 'bad.yaml');
-    fs.writeFileSync(file, 'users: [{user_id: U1BAD, email: nope}]\nmeetings: [{meeting_id: m-bad, user_id: U1BAD, start_time: soon}]\n');
+    fs.writeFileSync(
+      file,
+      'users: [{user_id: U1BAD, email: nope}]\nmeetings: [{meeting_id: m-bad, user_id: U1BAD, start_time: soon}]\n',
+    );
 
     const { code, stderr } = await client(['seed', file]);
 

@@ -45,7 +45,9 @@ describe('openDataFolder', () => {
     fs.writeFileSync(path.join(dir, 'npm-start.lock'), `${process.ppid}\n`);
 
     expect(() => openDataFolder(dir)).toThrow(StartupError);
-    expect(() => openDataFolder(dir)).toThrow(`The data folder ${dir} is in use by another npm start (PID ${process.ppid}): stop it first, or use another --data folder.`);
+    expect(() => openDataFolder(dir)).toThrow(
+      `The data folder ${dir} is in use by another npm start (PID ${process.ppid}): stop it first, or use another --data folder.`,
+    );
   });
 
   it('takes over the lock of a process that is gone', () => {
@@ -64,6 +66,8 @@ describe('openDataFolder', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'package.json'), '{}');
 
-    expect(() => openDataFolder(dir)).toThrow(`--data ${dir} holds other files (package.json): give a new or empty folder.`);
+    expect(() => openDataFolder(dir)).toThrow(
+      `--data ${dir} holds other files (package.json): give a new or empty folder.`,
+    );
   });
 });

@@ -39,7 +39,13 @@ export function useDrillRuntime(timeScale?: number): Drills {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ port: 0, demo: false, log: (line) => lines.push(line), retryIntervalMs: 0, ...(timeScale ? { timeScale } : {}) });
+    runtime = await startRuntime({
+      port: 0,
+      demo: false,
+      log: (line) => lines.push(line),
+      retryIntervalMs: 0,
+      ...(timeScale ? { timeScale } : {}),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -68,7 +74,9 @@ export function useDrillRuntime(timeScale?: number): Drills {
       await runtime.publish([demoEntry(meeting)]);
       const [execution] = (await runtime.executionsFinished(before + 1)).slice(before);
       await runtime.idle();
-      const stored = (await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId } }))).Item as Meeting;
+      const stored = (
+        await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId } }))
+      ).Item as Meeting;
       return { execution: execution as LocalExecution, trace: lines.join('\n'), meeting: stored };
     },
   };

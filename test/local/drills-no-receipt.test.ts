@@ -21,5 +21,4 @@ describe('npm start drills', () => {
     expect(drills.runtime.env.twilio.messages).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'sms', notification_status: 'UNCONFIRMED' });
   });
-
 });

@@ -16,8 +16,18 @@ describe('npm start drills', () => {
     const { execution, trace, meeting } = await drills.drill('m-drill-1', ['slack', 'sms-undelivered']);
 
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel',
-      'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RecordDelivery',
     ]);
     expect(trace).toMatch(/⏳ NotifyViaSms sent; waiting for the provider's receipt/);
     expect(trace).toMatch(/✉ NotifyViaSms receipt: not delivered — ChannelPermanentFailure .*30034/);
@@ -30,13 +40,22 @@ describe('npm start drills', () => {
     const { execution, trace } = await drills.drill('m-drill-2', ['slack', 'sms', 'email-bounce']);
 
     expect(execution.error).toBe('AllChannelsFailed');
-    expect(trace).toMatch(/✉ NotifyViaEmail receipt: not delivered — ChannelPermanentFailure .*bounce_Permanent_General/);
+    expect(trace).toMatch(
+      /✉ NotifyViaEmail receipt: not delivered — ChannelPermanentFailure .*bounce_Permanent_General/,
+    );
   });
 
   it('--fail slack-timeout: Slack takes the post but never answers; the post is found in the DM history, sent once', async () => {
     const { execution, meeting } = await drills.drill('m-drill-4', ['slack-timeout']);
 
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     expect(drills.runtime.env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'slack', notification_status: 'DELIVERED' });
   }, 30_000); // the functions' own 8-second provider timeout runs out first

@@ -12,7 +12,13 @@ let runtime: Runtime;
 
 beforeAll(async () => {
   // 10:00 in New York: the demo executive's quiet hours (21:00-07:00) hold nothing back.
-  runtime = await startRuntime({ port: 0, now: new Date('2026-11-27T15:00:00Z'), fail: ['slack', 'sms'], log: () => undefined, retryIntervalMs: 0 });
+  runtime = await startRuntime({
+    port: 0,
+    now: new Date('2026-11-27T15:00:00Z'),
+    fail: ['slack', 'sms'],
+    log: () => undefined,
+    retryIntervalMs: 0,
+  });
   await runtime.executionsFinished(1);
 }, 120_000);
 
@@ -25,7 +31,8 @@ const text = async (url: string, init?: RequestInit) => {
   return { status: res.status, body: await res.text() };
 };
 const heading = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
-const item = async (table: string, key: Record<string, string>) => (await runtime.env.db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+const item = async (table: string, key: Record<string, string>) =>
+  (await runtime.env.db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 
 it('shows the prep email in the local inbox, and its Start Prep link confirms, then starts prep', async () => {
   const inbox = await text(`${runtime.url}/local/mail`);
@@ -39,14 +46,22 @@ it('shows the prep email in the local inbox, and its Start Prep link confirms, t
   const confirm = await text(startPrep as string);
   expect(confirm.status).toBe(200);
   expect(heading(confirm.body)).toBe('Start prep for this meeting?');
-  expect(((await item(runtime.env.tables.meetings, { meeting_id: meetingId })) as Meeting).status).toBe('PREP_SCHEDULED');
+  expect(((await item(runtime.env.tables.meetings, { meeting_id: meetingId })) as Meeting).status).toBe(
+    'PREP_SCHEDULED',
+  );
 
   const token = new URL(startPrep as string).searchParams.get('t') as string;
-  const outcome = await text(`${runtime.url}/act`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
+  const outcome = await text(`${runtime.url}/act`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t: token }).toString(),
+  });
 
   expect(outcome.status).toBe(200);
   expect(heading(outcome.body)).toBe('Prep session started');
-  expect(((await item(runtime.env.tables.meetings, { meeting_id: meetingId })) as Meeting).status).toBe('PREP_IN_PROGRESS');
+  expect(((await item(runtime.env.tables.meetings, { meeting_id: meetingId })) as Meeting).status).toBe(
+    'PREP_IN_PROGRESS',
+  );
 });
 
 it("offers the email's one-click unsubscribe as a mail client would, and it turns email off", async () => {
@@ -54,7 +69,11 @@ it("offers the email's one-click unsubscribe as a mail client would, and it turn
   const action = /<form method="post" action="([^"]+)">/.exec(inbox.body)?.[1]?.replace(/&amp;/g, '&');
   expect(action?.startsWith(`${runtime.url}/unsubscribe?t=`)).toBe(true);
 
-  const answer = await text(action as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const answer = await text(action as string, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
 
   expect(heading(answer.body)).toBe('You are unsubscribed');
   const user = (await item(runtime.env.tables.users, { user_id: DEMO_USER.user_id })) as User;

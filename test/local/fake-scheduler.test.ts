@@ -78,7 +78,9 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
   it('gets a schedule with dates the SDK parses', async () => {
     await client.send(new CreateScheduleCommand(scheduleRequest));
 
-    const schedule = await client.send(new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName }));
+    const schedule = await client.send(
+      new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName }),
+    );
 
     expect(schedule).toMatchObject({
       Arn: scheduleResponse.ScheduleArn,
@@ -95,8 +97,9 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
     await client.send(new DeleteScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName }));
 
     expect(fake.schedules.size).toBe(0);
-    await expect(client.send(new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName })))
-      .rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(new GetScheduleCommand({ Name: scheduleRequest.Name, GroupName: scheduleRequest.GroupName })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('lists schedules filtered by group and name prefix', async () => {
@@ -105,22 +108,32 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
     await client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'other-m-7f3a' }));
     await client.send(new CreateScheduleCommand({ ...scheduleRequest, GroupName: 'default' }));
 
-    const listed = await client.send(new ListSchedulesCommand({ GroupName: 'meeting-prep-reminders', NamePrefix: 'meeting-prep-reminder-' }));
+    const listed = await client.send(
+      new ListSchedulesCommand({ GroupName: 'meeting-prep-reminders', NamePrefix: 'meeting-prep-reminder-' }),
+    );
 
-    expect(listed.Schedules?.map((s) => s.Name)).toEqual(['meeting-prep-reminder-m-7f3a', 'meeting-prep-reminder-m-9b1c']);
+    expect(listed.Schedules?.map((s) => s.Name)).toEqual([
+      'meeting-prep-reminder-m-7f3a',
+      'meeting-prep-reminder-m-9b1c',
+    ]);
     expect(listed.Schedules?.[0].CreationDate).toEqual(new Date('2026-11-26T14:30:00Z'));
   });
 
   it('rejects an invalid name with ValidationException', async () => {
-    await expect(client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'reminder:m-7f3a' })))
-      .rejects.toBeInstanceOf(ValidationException);
+    await expect(
+      client.send(new CreateScheduleCommand({ ...scheduleRequest, Name: 'reminder:m-7f3a' })),
+    ).rejects.toBeInstanceOf(ValidationException);
   });
 
   it('answers a queued status failure as the matching AWS error', async () => {
     fake.fail({ kind: 'status', status: 500 }, 'CreateSchedule');
 
-    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).rejects.toBeInstanceOf(InternalServerException);
-    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).resolves.toMatchObject({ ScheduleArn: scheduleResponse.ScheduleArn });
+    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).rejects.toBeInstanceOf(
+      InternalServerException,
+    );
+    await expect(client.send(new CreateScheduleCommand(scheduleRequest))).resolves.toMatchObject({
+      ScheduleArn: scheduleResponse.ScheduleArn,
+    });
   });
 
   it('fires a due at() schedule once, then deletes it when ActionAfterCompletion is DELETE', async () => {
@@ -140,12 +153,14 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
   });
 
   it('reads at() in the schedule time zone and keeps a NONE schedule after it fired', async () => {
-    await client.send(new CreateScheduleCommand({
-      ...scheduleRequest,
-      ScheduleExpression: 'at(2026-11-26T11:30:00)',
-      ScheduleExpressionTimezone: 'America/New_York',
-      ActionAfterCompletion: 'NONE',
-    }));
+    await client.send(
+      new CreateScheduleCommand({
+        ...scheduleRequest,
+        ScheduleExpression: 'at(2026-11-26T11:30:00)',
+        ScheduleExpressionTimezone: 'America/New_York',
+        ActionAfterCompletion: 'NONE',
+      }),
+    );
 
     const early = await fake.fireDue(new Date('2026-11-26T11:30:00Z'), async () => undefined);
     const due = await fake.fireDue(new Date('2026-11-26T16:30:00Z'), async () => undefined);
@@ -157,7 +172,14 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
 
   it('fires a daily cron() in the schedule time zone, every day, and keeps the schedule', async () => {
     // Created at 14:30 UTC (15:30 in Paris): the next 07:45 in Paris is 06:45 UTC the next morning.
-    await client.send(new CreateScheduleCommand({ ...scheduleRequest, ScheduleExpression: 'cron(45 7 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris', ActionAfterCompletion: 'NONE' }));
+    await client.send(
+      new CreateScheduleCommand({
+        ...scheduleRequest,
+        ScheduleExpression: 'cron(45 7 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        ActionAfterCompletion: 'NONE',
+      }),
+    );
     const onFire = async (): Promise<void> => undefined;
 
     const early = await fake.fireDue(new Date('2026-11-27T06:44:59Z'), onFire);
@@ -173,7 +195,14 @@ describe('fake EventBridge Scheduler through @aws-sdk/client-scheduler', () => {
   });
 
   it('runs a cron() missed for days once, for the latest run', async () => {
-    await client.send(new CreateScheduleCommand({ ...scheduleRequest, ScheduleExpression: 'cron(0 8 * * ? *)', ScheduleExpressionTimezone: 'UTC', ActionAfterCompletion: 'NONE' }));
+    await client.send(
+      new CreateScheduleCommand({
+        ...scheduleRequest,
+        ScheduleExpression: 'cron(0 8 * * ? *)',
+        ScheduleExpressionTimezone: 'UTC',
+        ActionAfterCompletion: 'NONE',
+      }),
+    );
 
     const firings = await fake.fireDue(new Date('2026-11-30T09:00:00Z'), async () => undefined);
 
@@ -199,7 +228,12 @@ describe('the Scheduler stand-in with a file', () => {
   it('keeps pending schedules across a restart, dates included, and forgets them once fired and deleted', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'i11-schedules-')), 'schedules.json');
     const clientOf = (fake: FakeScheduler) =>
-      new SchedulerClient({ endpoint: fake.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+      new SchedulerClient({
+        endpoint: fake.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      });
     const first = await startFakeScheduler({ file });
     const firstClient = clientOf(first);
     await firstClient.send(new CreateScheduleCommand(scheduleRequest));
@@ -213,7 +247,9 @@ describe('the Scheduler stand-in with a file', () => {
     await second.close();
     const third = await startFakeScheduler({ file });
 
-    expect(kept.map((s) => [s.Name, s.fireAt instanceof Date, s.CreationDate instanceof Date])).toEqual([[scheduleRequest.Name, true, true]]);
+    expect(kept.map((s) => [s.Name, s.fireAt instanceof Date, s.CreationDate instanceof Date])).toEqual([
+      [scheduleRequest.Name, true, true],
+    ]);
     expect(fired).toEqual([scheduleRequest.Name]);
     expect(third.schedules.size).toBe(0);
     await third.close();

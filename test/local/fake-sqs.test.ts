@@ -24,7 +24,11 @@ let dlqUrl: string;
 
 beforeAll(async () => {
   sqs = await startFakeSqs();
-  client = new SQSClient({ endpoint: sqs.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new SQSClient({
+    endpoint: sqs.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 
 afterAll(async () => {
@@ -45,7 +49,9 @@ beforeEach(() => {
 });
 
 const send = (body: string, group: string, dedup: string) =>
-  client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup }));
+  client.send(
+    new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup }),
+  );
 const bodies = (event: SQSEvent) => event.Records.map((r) => r.body);
 
 describe('the API, through the real SDK', () => {
@@ -56,16 +62,29 @@ describe('the API, through the real SDK', () => {
 
     const received = await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     expect(received.Messages?.map((m) => m.Body)).toEqual(['{"kind":"dm_reply"}']);
-    expect(received.Messages?.[0]?.Attributes).toMatchObject({ ApproximateReceiveCount: '1', MessageGroupId: 'U1', MessageDeduplicationId: 'd-1' });
+    expect(received.Messages?.[0]?.Attributes).toMatchObject({
+      ApproximateReceiveCount: '1',
+      MessageGroupId: 'U1',
+      MessageDeduplicationId: 'd-1',
+    });
 
-    await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: received.Messages?.[0]?.ReceiptHandle }));
+    await client.send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: received.Messages?.[0]?.ReceiptHandle }),
+    );
     const attributes = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
-    expect(attributes.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    expect(attributes.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
   });
 
   it('refuses a FIFO message without a group id, and an unknown queue, with SQS error names', async () => {
-    await expect(client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageDeduplicationId: 'd' }))).rejects.toMatchObject({ name: 'MissingParameter' });
-    await expect(client.send(new SendMessageCommand({ QueueUrl: `${sqs.url}/123456789012/nope.fifo`, MessageBody: 'x' }))).rejects.toBeInstanceOf(QueueDoesNotExist);
+    await expect(
+      client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageDeduplicationId: 'd' })),
+    ).rejects.toMatchObject({ name: 'MissingParameter' });
+    await expect(
+      client.send(new SendMessageCommand({ QueueUrl: `${sqs.url}/123456789012/nope.fifo`, MessageBody: 'x' })),
+    ).rejects.toBeInstanceOf(QueueDoesNotExist);
   });
 
   it('drops a repeated deduplication id within five minutes, and accepts it after', async () => {
@@ -95,9 +114,13 @@ describe('the API, through the real SDK', () => {
     await send('x', 'U1', '1');
     const received = await client.send(new ReceiveMessageCommand({ QueueUrl: url }));
     const handle = received.Messages?.[0]?.ReceiptHandle;
-    await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    await client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }),
+    );
     expect((await client.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages).toHaveLength(1);
-    await expect(client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 5 }))).rejects.toMatchObject({ name: 'MessageNotInflight' });
+    await expect(
+      client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 5 })),
+    ).rejects.toMatchObject({ name: 'MessageNotInflight' });
   });
 
   it('fails on demand (every attempt of the SDK)', async () => {

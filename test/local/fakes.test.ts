@@ -14,7 +14,9 @@ import { type FakeTwilio, startFakeTwilio } from '../../local/fake-twilio';
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const fixture = <T>(relative: string): T => JSON.parse(readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;
 
-const slackResponse = fixture<{ message: Record<string, unknown> } & Record<string, unknown>>('slack/chat-postMessage-response.json');
+const slackResponse = fixture<{ message: Record<string, unknown> } & Record<string, unknown>>(
+  'slack/chat-postMessage-response.json',
+);
 const twilioCreated = fixture<Record<string, unknown>>('twilio/message-create-response.json');
 const twilioInvalidTo = fixture<{ code: number; message: string; status: number }>('twilio/error-21211.json');
 
@@ -35,7 +37,11 @@ describe('fake Slack Web API through @slack/web-api', () => {
 
   beforeAll(async () => {
     fake = await startFakeSlack({ userTimezones: { U0LOSANGEL: 'America/Los_Angeles' } });
-    client = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    client = new WebClient('xoxb-test', {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
   });
   afterEach(() => fake.reset());
   afterAll(() => fake.close());
@@ -43,11 +49,17 @@ describe('fake Slack Web API through @slack/web-api', () => {
   it('answers chat.postMessage to a user id like Slack does: DM channel, fresh ts, echoed message', async () => {
     const result = await client.chat.postMessage({ channel: 'U024BE7LH', text: 'Meeting prep reminder', blocks });
 
-    expect(result).toMatchObject({ ok: true, channel: expect.stringMatching(/^D[A-Z0-9]+$/), ts: expect.stringMatching(/^\d{10}\.\d{6}$/) });
+    expect(result).toMatchObject({
+      ok: true,
+      channel: expect.stringMatching(/^D[A-Z0-9]+$/),
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+    });
     expect(Object.keys(result)).toEqual(expect.arrayContaining(Object.keys(slackResponse)));
     expect(Object.keys(result.message ?? {})).toEqual(expect.arrayContaining(Object.keys(slackResponse.message)));
     expect(result.message).toMatchObject({ ts: result.ts, text: 'Meeting prep reminder', blocks });
-    expect(fake.messages).toEqual([expect.objectContaining({ method: 'chat.postMessage', channel: result.channel, ts: result.ts, blocks })]);
+    expect(fake.messages).toEqual([
+      expect.objectContaining({ method: 'chat.postMessage', channel: result.channel, ts: result.ts, blocks }),
+    ]);
     expect(fake.calls('chat.postMessage')[0]).toMatchObject({ channel: 'U024BE7LH', blocks });
   });
 
@@ -64,7 +76,10 @@ describe('fake Slack Web API through @slack/web-api', () => {
 
     const error = await rejectionOf(client.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' }));
 
-    expect(error).toMatchObject({ code: ErrorCode.PlatformError, data: expect.objectContaining({ ok: false, error: 'channel_not_found' }) });
+    expect(error).toMatchObject({
+      code: ErrorCode.PlatformError,
+      data: expect.objectContaining({ ok: false, error: 'channel_not_found' }),
+    });
     await expect(client.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' })).resolves.toMatchObject({ ok: true });
   });
 
@@ -89,12 +104,21 @@ describe('fake Slack Web API through @slack/web-api', () => {
     fake.fail('chat.update', { kind: 'status', status: 503, times: Infinity });
 
     await expect(client.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' })).resolves.toMatchObject({ ok: true });
-    await expect(client.chat.update({ channel: 'D024BE7LH', ts: '1.000001', text: 'x' })).rejects.toMatchObject({ statusCode: 503 });
-    await expect(client.chat.update({ channel: 'D024BE7LH', ts: '1.000001', text: 'x' })).rejects.toMatchObject({ statusCode: 503 });
+    await expect(client.chat.update({ channel: 'D024BE7LH', ts: '1.000001', text: 'x' })).rejects.toMatchObject({
+      statusCode: 503,
+    });
+    await expect(client.chat.update({ channel: 'D024BE7LH', ts: '1.000001', text: 'x' })).rejects.toMatchObject({
+      statusCode: 503,
+    });
   });
 
   it('holds a request on a timeout failure until the client gives up', async () => {
-    const impatient = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, timeout: 200, logLevel: LogLevel.ERROR });
+    const impatient = new WebClient('xoxb-test', {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+      timeout: 200,
+      logLevel: LogLevel.ERROR,
+    });
     fake.fail('chat.postMessage', { kind: 'timeout' });
 
     const error = await rejectionOf(impatient.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' }));
@@ -106,30 +130,47 @@ describe('fake Slack Web API through @slack/web-api', () => {
     const anonymous = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     const userToken = new WebClient('xoxp-user', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
 
-    await expect(anonymous.auth.test()).rejects.toMatchObject({ data: expect.objectContaining({ error: 'not_authed' }) });
-    await expect(userToken.auth.test()).rejects.toMatchObject({ data: expect.objectContaining({ error: 'invalid_auth' }) });
+    await expect(anonymous.auth.test()).rejects.toMatchObject({
+      data: expect.objectContaining({ error: 'not_authed' }),
+    });
+    await expect(userToken.auth.test()).rejects.toMatchObject({
+      data: expect.objectContaining({ error: 'invalid_auth' }),
+    });
   });
 
   it('requires the DM id, not the user id, in chat.update', async () => {
     const posted = await client.chat.postMessage({ channel: 'U024BE7LH', text: 'hi', blocks });
 
-    await expect(client.chat.update({ channel: 'U024BE7LH', ts: posted.ts ?? '', text: 'done' }))
-      .rejects.toMatchObject({ data: expect.objectContaining({ error: 'channel_not_found' }) });
-    const updated = await client.chat.update({ channel: posted.channel ?? '', ts: posted.ts ?? '', text: 'done', blocks: [] });
+    await expect(client.chat.update({ channel: 'U024BE7LH', ts: posted.ts ?? '', text: 'done' })).rejects.toMatchObject(
+      { data: expect.objectContaining({ error: 'channel_not_found' }) },
+    );
+    const updated = await client.chat.update({
+      channel: posted.channel ?? '',
+      ts: posted.ts ?? '',
+      text: 'done',
+      blocks: [],
+    });
 
     expect(updated).toMatchObject({ ok: true, channel: posted.channel, ts: posted.ts });
     expect(fake.messages.map((m) => m.method)).toEqual(['chat.postMessage', 'chat.update']);
   });
 
   it('serves auth.test, conversations.open, users.info and chat.postEphemeral', async () => {
-    await expect(client.auth.test()).resolves.toMatchObject({ ok: true, user_id: 'U07H2M3PBQZ', team_id: 'T05QX8K2M7N' });
-    await expect(client.conversations.open({ users: 'U024BE7LH' })).resolves.toMatchObject({ channel: { id: 'D024BE7LH' } });
+    await expect(client.auth.test()).resolves.toMatchObject({
+      ok: true,
+      user_id: 'U07H2M3PBQZ',
+      team_id: 'T05QX8K2M7N',
+    });
+    await expect(client.conversations.open({ users: 'U024BE7LH' })).resolves.toMatchObject({
+      channel: { id: 'D024BE7LH' },
+    });
     await expect(client.users.info({ user: 'U024BE7LH' })).resolves.toMatchObject({ user: { tz: 'America/New_York' } });
     await expect(client.users.info({ user: 'U0LOSANGEL' })).resolves.toMatchObject({
       user: { tz: 'America/Los_Angeles', tz_offset: expect.any(Number) },
     });
-    await expect(client.chat.postEphemeral({ channel: 'D024BE7LH', user: 'U024BE7LH', text: 'only you' }))
-      .resolves.toMatchObject({ ok: true, message_ts: expect.any(String) });
+    await expect(
+      client.chat.postEphemeral({ channel: 'D024BE7LH', user: 'U024BE7LH', text: 'only you' }),
+    ).resolves.toMatchObject({ ok: true, message_ts: expect.any(String) });
   });
 
   it('accepts JSON bodies as well as form bodies', async () => {
@@ -153,7 +194,9 @@ describe('fake Slack Web API through @slack/web-api', () => {
     });
 
     expect(response.status).toBe(200);
-    expect(fake.responseUrlPosts).toEqual([expect.objectContaining({ id: url.split('/').pop(), body: { replace_original: true, text: 'ok' } })]);
+    expect(fake.responseUrlPosts).toEqual([
+      expect.objectContaining({ id: url.split('/').pop(), body: { replace_original: true, text: 'ok' } }),
+    ]);
   });
 });
 
@@ -183,11 +226,20 @@ describe('fake Twilio Messages API through twilio-node', () => {
   it('creates a queued message shaped like the real 201 response', async () => {
     const message = await client.messages.create({ to: '+12125550143', from: '+15017122661', body: 'Prep reminder' });
 
-    expect(message).toMatchObject({ to: '+12125550143', from: '+15017122661', body: 'Prep reminder', status: 'queued', accountSid: sid });
+    expect(message).toMatchObject({
+      to: '+12125550143',
+      from: '+15017122661',
+      body: 'Prep reminder',
+      status: 'queued',
+      accountSid: sid,
+    });
     expect(message.sid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(message.dateCreated).toBeInstanceOf(Date);
     expect(Object.keys(fake.messages[0]).sort()).toEqual(Object.keys(twilioCreated).sort());
-    expect(fake.requests[0]).toMatchObject({ path: `/2010-04-01/Accounts/${sid}/Messages.json`, form: { To: '+12125550143' } });
+    expect(fake.requests[0]).toMatchObject({
+      path: `/2010-04-01/Accounts/${sid}/Messages.json`,
+      form: { To: '+12125550143' },
+    });
   });
 
   it('rejects a To number that is not E.164 with error 21211', async () => {
@@ -203,7 +255,9 @@ describe('fake Twilio Messages API through twilio-node', () => {
     const error = await rejectionOf(client.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' }));
 
     expect(error).toMatchObject({ status: 503, code: 20503 });
-    await expect(client.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' })).resolves.toMatchObject({ status: 'queued' });
+    await expect(
+      client.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' }),
+    ).resolves.toMatchObject({ status: 'queued' });
   });
 
   it('rejects credentials other than the configured ones with 401 / 20003', async () => {
@@ -212,9 +266,12 @@ describe('fake Twilio Messages API through twilio-node', () => {
       const wrong = twilio(sid, 'wrong', { httpClient: new LoopbackRequestClient(strict.url) });
       const right = twilio(sid, 'right', { httpClient: new LoopbackRequestClient(strict.url) });
 
-      await expect(wrong.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' }))
-        .rejects.toMatchObject({ status: 401, code: 20003, message: 'Authenticate' });
-      await expect(right.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' })).resolves.toMatchObject({ status: 'queued' });
+      await expect(
+        wrong.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' }),
+      ).rejects.toMatchObject({ status: 401, code: 20003, message: 'Authenticate' });
+      await expect(
+        right.messages.create({ to: '+12125550143', from: '+15017122661', body: 'x' }),
+      ).resolves.toMatchObject({ status: 'queued' });
     } finally {
       await strict.close();
     }

@@ -23,7 +23,13 @@ const users: LocalTableSpec = {
     { AttributeName: 'user_id', AttributeType: 'S' },
     { AttributeName: 'phone_number', AttributeType: 'S' },
   ],
-  GlobalSecondaryIndexes: [{ IndexName: 'phone_number-index', KeySchema: [{ AttributeName: 'phone_number', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'phone_number-index',
+      KeySchema: [{ AttributeName: 'phone_number', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ],
 };
 
 describe('kept tables', () => {
@@ -34,7 +40,11 @@ describe('kept tables', () => {
   });
 
   it('stop start-up, saying to --reset, when one lacks an index', async () => {
-    const older: LocalTableSpec = { logicalId: users.logicalId, KeySchema: users.KeySchema, AttributeDefinitions: [{ AttributeName: 'user_id', AttributeType: 'S' }] };
+    const older: LocalTableSpec = {
+      logicalId: users.logicalId,
+      KeySchema: users.KeySchema,
+      AttributeDefinitions: [{ AttributeName: 'user_id', AttributeType: 'S' }],
+    };
     await createTables(dynamo.client, [older], 'old-');
 
     const error = await createTables(dynamo.client, [users], 'old-').catch((e: unknown) => e);

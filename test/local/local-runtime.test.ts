@@ -20,13 +20,17 @@ const trace: string[] = [];
 const traceWaiters: { pattern: RegExp; resolve: () => void }[] = [];
 /** Resolves when the runtime logs a line matching `pattern` (or has already). */
 const logged = (pattern: RegExp): Promise<void> =>
-  trace.some((l) => pattern.test(l)) ? Promise.resolve() : new Promise((resolve) => traceWaiters.push({ pattern, resolve }));
+  trace.some((l) => pattern.test(l))
+    ? Promise.resolve()
+    : new Promise((resolve) => traceWaiters.push({ pattern, resolve }));
 const onLog = (line: string): void => {
   trace.push(line);
   for (const w of traceWaiters.filter((w) => w.pattern.test(line))) w.resolve();
 };
 const countResources = () =>
-  process.getActiveResourcesInfo().reduce<Record<string, number>>((acc, type) => ({ ...acc, [type]: (acc[type] ?? 0) + 1 }), {});
+  process
+    .getActiveResourcesInfo()
+    .reduce<Record<string, number>>((acc, type) => ({ ...acc, [type]: (acc[type] ?? 0) + 1 }), {});
 let baseline: Record<string, number>;
 
 beforeAll(async () => {
@@ -46,7 +50,8 @@ afterAll(async () => {
 });
 
 const meeting = async (id: string) =>
-  (await runtime.env.db.send(new GetCommand({ TableName: runtime.env.tables.meetings, Key: { meeting_id: id } }))).Item as Meeting;
+  (await runtime.env.db.send(new GetCommand({ TableName: runtime.env.tables.meetings, Key: { meeting_id: id } })))
+    .Item as Meeting;
 
 const slackPosts = () => runtime.env.slack.messages.filter((m) => m.method === 'chat.postMessage');
 
@@ -57,7 +62,12 @@ describe('npm start', () => {
     expect(runtime.executions[0]?.name).toMatch(/^m-7f3a-[0-9a-f-]{36}$/);
     expect([...runtime.sfn.started.keys()]).toEqual([runtime.executions[0]?.name]);
     expect(statesEntered(runtime.executions[0] as (typeof runtime.executions)[number])).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
     ]);
     expect(slackPosts()).toHaveLength(1);
     expect((await meeting('m-7f3a')).status).toBe('PREP_SCHEDULED');
@@ -90,8 +100,18 @@ describe('npm start', () => {
   it.each([
     ['not JSON', '{"Entries": [', /not JSON/],
     ['no Entries', '{"hello":"world"}', /expected a PutEvents request/],
-    ['a Detail that is not JSON', JSON.stringify({ Entries: [{ Source: 'exec-assistant.calendar-monitor', DetailType: 'MeetingPrepRequired', Detail: '{oops' }] }), /Entries\[0\]\.Detail is not valid JSON/],
-    ['a missing DetailType', JSON.stringify({ Entries: [{ Source: 'exec-assistant.calendar-monitor', Detail: '{}' }] }), /Entries\[0\]\.DetailType must be a non-empty string/],
+    [
+      'a Detail that is not JSON',
+      JSON.stringify({
+        Entries: [{ Source: 'exec-assistant.calendar-monitor', DetailType: 'MeetingPrepRequired', Detail: '{oops' }],
+      }),
+      /Entries\[0\]\.Detail is not valid JSON/,
+    ],
+    [
+      'a missing DetailType',
+      JSON.stringify({ Entries: [{ Source: 'exec-assistant.calendar-monitor', Detail: '{}' }] }),
+      /Entries\[0\]\.DetailType must be a non-empty string/,
+    ],
   ])('answers 400 with a clear message to %s, and changes nothing', async (_case, body, message) => {
     const before = (await runtime.env.db.send(new ScanCommand({ TableName: runtime.env.tables.meetings }))).Items;
     const executions = runtime.executions.length;
@@ -102,7 +122,9 @@ describe('npm start', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(message);
     expect(runtime.executions).toHaveLength(executions);
-    expect((await runtime.env.db.send(new ScanCommand({ TableName: runtime.env.tables.meetings }))).Items).toEqual(before);
+    expect((await runtime.env.db.send(new ScanCommand({ TableName: runtime.env.tables.meetings }))).Items).toEqual(
+      before,
+    );
   });
 
   it('serves signed clicks on the webhook: Remind Later schedules a reminder that fires and re-runs the workflow', async () => {
@@ -119,7 +141,14 @@ describe('npm start', () => {
 
     const reminder = all[before] as (typeof all)[number];
     expect(reminder.name).toMatch(/^m-1on1-reminder-\d+$/);
-    expect(statesEntered(reminder)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(reminder)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     expect(runtime.env.scheduler.schedules.size).toBe(0);
     expect(trace.join('\n')).toContain('Scheduler: reminder prep-reminder-m-1on1 is due');
   });
@@ -131,14 +160,25 @@ describe('npm start', () => {
     await runtime.idle();
 
     expect(res.status).toBe(200);
-    expect(slackPosts().filter((m) => m.args['channel'] === 'U024BE7LH').map((m) => m.text)).toContainEqual(expect.stringMatching(/^Let's prep for /));
+    expect(
+      slackPosts()
+        .filter((m) => m.args['channel'] === 'U024BE7LH')
+        .map((m) => m.text),
+    ).toContainEqual(expect.stringMatching(/^Let's prep for /));
     expect(trace.join('\n')).toMatch(/Worker: 1 job\(s\) delivered in 1 invocation\(s\)/);
   });
 
   it('fires the morning digest on the local scheduler, in the user’s zone and on its scaled clock: one DM', async () => {
     // A digest an hour from now in the executive's zone: due within a second at 7200x.
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + 3_600_000));
-    const body = preferencesSubmissionBody(submissionStateFor({ ...defaultPreferences(DEFAULT_CHANNELS), digest: { enabled: true, time: local } }));
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'America/New_York',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(Date.now() + 3_600_000));
+    const body = preferencesSubmissionBody(
+      submissionStateFor({ ...defaultPreferences(DEFAULT_CHANNELS), digest: { enabled: true, time: local } }),
+    );
     const before = slackPosts().length;
 
     const res = await fetch(runtime.webhookUrl, { method: 'POST', body, headers: signedHeaders(body, FORM) });
@@ -147,12 +187,23 @@ describe('npm start', () => {
     await runtime.idle();
 
     const digest = runtime.env.scheduler.schedules.get(`meeting-prep-reminders-local/prep-digest-U024BE7LH`);
-    expect(digest).toMatchObject({ ScheduleExpressionTimezone: 'America/New_York', ScheduleExpression: expect.stringMatching(/^cron\(\d+ \d+ \* \* \? \*\)$/) });
-    expect(slackPosts().slice(before).filter((m) => m.text?.startsWith('Meeting prep digest'))).toHaveLength(1);
+    expect(digest).toMatchObject({
+      ScheduleExpressionTimezone: 'America/New_York',
+      ScheduleExpression: expect.stringMatching(/^cron\(\d+ \d+ \* \* \? \*\)$/),
+    });
+    expect(
+      slackPosts()
+        .slice(before)
+        .filter((m) => m.text?.startsWith('Meeting prep digest')),
+    ).toHaveLength(1);
   });
 
   it('refuses an unsigned request on the webhook', async () => {
-    const res = await fetch(runtime.webhookUrl, { method: 'POST', body: 'payload=%7Bbroken', headers: { 'content-type': FORM } });
+    const res = await fetch(runtime.webhookUrl, {
+      method: 'POST',
+      body: 'payload=%7Bbroken',
+      headers: { 'content-type': FORM },
+    });
 
     expect(res.status).toBe(401);
   });

@@ -31,16 +31,34 @@ describe('npm start --now 2026-11-27T03:00 --fail slack', () => {
   it('says the SMS waits for the end of quiet hours, then sends it after 07:00 New York time', async () => {
     const [execution] = await runtime.executionsFinished(1);
 
-    expect(trace).toContainEqual(expect.stringMatching(/waits in WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/));
+    expect(trace).toContainEqual(
+      expect.stringMatching(/waits in WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/),
+    );
     // In the execution's history, right after the Wait state is entered.
-    expect(trace.join('\n')).toMatch(/→ WaitForQuietHours \(Wait\)\n.*⏾ WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/);
+    expect(trace.join('\n')).toMatch(
+      /→ WaitForQuietHours \(Wait\)\n.*⏾ WaitForQuietHours until 2026-11-27T12:00:00Z \(quiet_hours\)/,
+    );
     expect(statesEntered(execution!)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel',
-      'WaitForQuietHours', 'CheckStillDue', 'PickChannel', 'NotifyViaSms', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'WaitForQuietHours',
+      'CheckStillDue',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordDelivery',
     ]);
     const env = runtime.env;
-    const meeting = (await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: 'm-7f3a' } }))).Item;
+    const meeting = (
+      await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: 'm-7f3a' } }))
+    ).Item;
     expect(meeting).toMatchObject({ notification_channel: 'sms' });
-    expect(Date.parse(String(meeting?.['notification_sent_at']))).toBeGreaterThanOrEqual(Date.parse('2026-11-27T12:00:00Z'));
+    expect(Date.parse(String(meeting?.['notification_sent_at']))).toBeGreaterThanOrEqual(
+      Date.parse('2026-11-27T12:00:00Z'),
+    );
   });
 });

@@ -16,7 +16,9 @@ const TIMEOUT = 90_000;
 /** The environment of a user's shell: no integration credentials, no endpoints left by other tests. */
 function shellEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(SLACK_|TWILIO_|SES_|AWS_ENDPOINT_URL|MEETINGS_|USERS_|CHAT_SESSIONS_|npm_)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(SLACK_|TWILIO_|SES_|AWS_ENDPOINT_URL|MEETINGS_|USERS_|CHAT_SESSIONS_|npm_)/.test(k),
+    ),
   );
 }
 
@@ -70,29 +72,33 @@ describe('npm start, stopped by PID', () => {
     ['SIGINT', 'npm'],
     ['SIGKILL', 'npm'],
     ['SIGTERM', 'runtime'],
-  ] as const)('%s to the %s process stops everything and frees every port it printed', async (signal, target) => {
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'i11-npm-start-'));
-    const started = await startNpm(['--port', '0', '--no-demo', '--data', data]);
-    // The API, DynamoDB (and its fault proxy), Slack, Twilio, SES, Scheduler and Step Functions stand-ins.
-    expect(new Set(started.ports).size).toBeGreaterThanOrEqual(8);
-    expect(started.runtimePid).not.toBe(started.npm.pid);
+  ] as const)(
+    '%s to the %s process stops everything and frees every port it printed',
+    async (signal, target) => {
+      const data = fs.mkdtempSync(path.join(os.tmpdir(), 'i11-npm-start-'));
+      const started = await startNpm(['--port', '0', '--no-demo', '--data', data]);
+      // The API, DynamoDB (and its fault proxy), Slack, Twilio, SES, Scheduler and Step Functions stand-ins.
+      expect(new Set(started.ports).size).toBeGreaterThanOrEqual(8);
+      expect(started.runtimePid).not.toBe(started.npm.pid);
 
-    process.kill(target === 'npm' ? (started.npm.pid as number) : started.runtimePid, signal);
-    await started.ended;
+      process.kill(target === 'npm' ? (started.npm.pid as number) : started.runtimePid, signal);
+      await started.ended;
 
-    const busy = [];
-    for (const port of new Set(started.ports)) if (!(await isFree(port))) busy.push(port);
-    expect(busy).toEqual([]);
-    expect(fs.existsSync(path.join(data, 'npm-start.lock'))).toBe(false);
-    // Nothing seeded (--no-demo): the banner says how to seed, not the demo's commands.
-    expect(started.banner).toMatch(new RegExp(`Data: +${data}, new\n`));
-    expect(started.banner).toMatch(/DynamoDB \(dynalite\) +http:\/\/127\.0\.0\.1:\d+/);
-    expect(started.banner).toContain('npm start -- seed examples/seed.yaml --url http://localhost:');
-    expect(started.banner).not.toContain('m-1on1');
-    if (signal !== 'SIGKILL') expect(started.output()).toMatch(/Stopping \(SIG(TERM|INT)\)/);
-    else expect(started.output()).toMatch(/Stopping \(its parent process \d+ ended\)/);
-    fs.rmSync(data, { recursive: true, force: true });
-  }, TIMEOUT);
+      const busy = [];
+      for (const port of new Set(started.ports)) if (!(await isFree(port))) busy.push(port);
+      expect(busy).toEqual([]);
+      expect(fs.existsSync(path.join(data, 'npm-start.lock'))).toBe(false);
+      // Nothing seeded (--no-demo): the banner says how to seed, not the demo's commands.
+      expect(started.banner).toMatch(new RegExp(`Data: +${data}, new\n`));
+      expect(started.banner).toMatch(/DynamoDB \(dynalite\) +http:\/\/127\.0\.0\.1:\d+/);
+      expect(started.banner).toContain('npm start -- seed examples/seed.yaml --url http://localhost:');
+      expect(started.banner).not.toContain('m-1on1');
+      if (signal !== 'SIGKILL') expect(started.output()).toMatch(/Stopping \(SIG(TERM|INT)\)/);
+      else expect(started.output()).toMatch(/Stopping \(its parent process \d+ ended\)/);
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+    TIMEOUT,
+  );
 });
 
 /** Runs bin/local.ts directly (what `npm start` execs) and waits for it to exit. */
@@ -130,21 +136,83 @@ describe('start-up mistakes: one line, a non-zero exit, no stack trace', () => {
   });
 
   const mistakes: [string, () => string[], number, () => unknown][] = [
-    ['an unknown option', () => ['--prot', '3001'], 2, () => "Unknown option '--prot' (npm start -- --help lists the commands and options)"],
-    ['a port out of range', () => ['--port', '70000'], 2, () => '--port must be a port number from 0 to 65535, got 70000 (npm start -- --help lists the commands and options)'],
-    ['a port that is not a number', () => ['--port', 'http'], 2, () => '--port must be a port number from 0 to 65535, got http (npm start -- --help lists the commands and options)'],
-    ['an option of another command', () => ['meetings', '--port', '3001'], 2, () => '--port is an option of npm start itself (serve), not of this command (npm start -- --help lists the commands and options)'],
-    ['an unknown drill', () => ['--fail', 'pigeon'], 2, () => `--fail: unknown drill pigeon (known: ${Object.keys(FAIL_DRILLS).join(', ')}) (npm start -- --help lists the commands and options)`],
-    ['--reset without --data', () => ['--reset'], 2, () => '--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway) (npm start -- --help lists the commands and options)'],
-    ['a busy port', () => ['--port', String(busyPort), '--no-demo'], 1, () => `Port ${busyPort} (the webhook and events API) is already in use, by another npm start or another program: stop it, or choose another port with --port.`],
-    ['a busy DynamoDB port', () => ['--port', '0', '--dynamodb-port', String(busyPort), '--no-demo'], 1, () => `Port ${busyPort} (DynamoDB) is already in use, by another npm start or another program: stop it, or choose another port with --dynamodb-port.`],
-    ['a data folder in use', () => ['--port', '0', '--data', lockedData], 1, () => `The data folder ${lockedData} is in use by another npm start (PID ${process.pid}): stop it first, or use another --data folder.`],
-    ['a client command with nothing running', () => ['meetings', '--url', `http://127.0.0.1:${freePort}`], 1, () => expect.stringMatching(/^Cannot reach http:\/\/127\.0\.0\.1:\d+ \(\w+\): is `npm start` running\?/)],
+    [
+      'an unknown option',
+      () => ['--prot', '3001'],
+      2,
+      () => "Unknown option '--prot' (npm start -- --help lists the commands and options)",
+    ],
+    [
+      'a port out of range',
+      () => ['--port', '70000'],
+      2,
+      () =>
+        '--port must be a port number from 0 to 65535, got 70000 (npm start -- --help lists the commands and options)',
+    ],
+    [
+      'a port that is not a number',
+      () => ['--port', 'http'],
+      2,
+      () =>
+        '--port must be a port number from 0 to 65535, got http (npm start -- --help lists the commands and options)',
+    ],
+    [
+      'an option of another command',
+      () => ['meetings', '--port', '3001'],
+      2,
+      () =>
+        '--port is an option of npm start itself (serve), not of this command (npm start -- --help lists the commands and options)',
+    ],
+    [
+      'an unknown drill',
+      () => ['--fail', 'pigeon'],
+      2,
+      () =>
+        `--fail: unknown drill pigeon (known: ${Object.keys(FAIL_DRILLS).join(', ')}) (npm start -- --help lists the commands and options)`,
+    ],
+    [
+      '--reset without --data',
+      () => ['--reset'],
+      2,
+      () =>
+        '--reset empties a --data folder: give --data DIR too (without it, nothing is kept anyway) (npm start -- --help lists the commands and options)',
+    ],
+    [
+      'a busy port',
+      () => ['--port', String(busyPort), '--no-demo'],
+      1,
+      () =>
+        `Port ${busyPort} (the webhook and events API) is already in use, by another npm start or another program: stop it, or choose another port with --port.`,
+    ],
+    [
+      'a busy DynamoDB port',
+      () => ['--port', '0', '--dynamodb-port', String(busyPort), '--no-demo'],
+      1,
+      () =>
+        `Port ${busyPort} (DynamoDB) is already in use, by another npm start or another program: stop it, or choose another port with --dynamodb-port.`,
+    ],
+    [
+      'a data folder in use',
+      () => ['--port', '0', '--data', lockedData],
+      1,
+      () =>
+        `The data folder ${lockedData} is in use by another npm start (PID ${process.pid}): stop it first, or use another --data folder.`,
+    ],
+    [
+      'a client command with nothing running',
+      () => ['meetings', '--url', `http://127.0.0.1:${freePort}`],
+      1,
+      () => expect.stringMatching(/^Cannot reach http:\/\/127\.0\.0\.1:\d+ \(\w+\): is `npm start` running\?/),
+    ],
   ];
-  it.each(mistakes)('%s', async (_case, args, code, message) => {
-    const result = await runLocal(args());
+  it.each(mistakes)(
+    '%s',
+    async (_case, args, code, message) => {
+      const result = await runLocal(args());
 
-    expect(result.stderr.trimEnd().split('\n')).toEqual([message()]);
-    expect(result.code).toBe(code);
-  }, TIMEOUT);
+      expect(result.stderr.trimEnd().split('\n')).toEqual([message()]);
+      expect(result.code).toBe(code);
+    },
+    TIMEOUT,
+  );
 });

@@ -49,7 +49,18 @@ describe('README.md', () => {
 
   it('documents every option and command of npm start', () => {
     for (const name of Object.keys(OPTIONS).filter((n) => n !== 'help')) expect(README).toContain(`--${name}`);
-    for (const command of ['meetings', 'click start_prep', 'click remind_later', 'dm', 'notify', 'publish', 'seed', 'home', 'prefs', 'sms']) {
+    for (const command of [
+      'meetings',
+      'click start_prep',
+      'click remind_later',
+      'dm',
+      'notify',
+      'publish',
+      'seed',
+      'home',
+      'prefs',
+      'sms',
+    ]) {
       expect(README).toContain(`npm start -- ${command} `);
     }
   });

@@ -26,7 +26,11 @@ describe('the Twilio stand-in', () => {
 
   beforeAll(async () => {
     receiver = await startHttpServer(async (req, res) => {
-      received.push({ url: `${receiver.url}${req.url ?? ''}`, signature: String(req.headers['x-twilio-signature']), params: Object.fromEntries(new URLSearchParams(await readBody(req))) });
+      received.push({
+        url: `${receiver.url}${req.url ?? ''}`,
+        signature: String(req.headers['x-twilio-signature']),
+        params: Object.fromEntries(new URLSearchParams(await readBody(req))),
+      });
       res.writeHead(200).end('<Response/>');
     });
   });
@@ -38,7 +42,12 @@ describe('the Twilio stand-in', () => {
     const messages = twilioMessages(sid, token);
     const callback = `${receiver.url}/twilio/status?meeting_id=m-7f3a&execution=e1`;
 
-    const created = await messages.create({ to: '+12125550143', from: '+15017122661', body: 'Meeting prep', statusCallback: callback });
+    const created = await messages.create({
+      to: '+12125550143',
+      from: '+15017122661',
+      body: 'Meeting prep',
+      statusCallback: callback,
+    });
     await twilio.settled();
     const listed = await messages.list({ to: '+12125550143', from: '+15017122661', limit: 20 });
     await twilio.close();
@@ -46,7 +55,12 @@ describe('the Twilio stand-in', () => {
 
     expect(received.map((r) => r.params['MessageStatus'])).toEqual(['sent', 'delivered']);
     for (const r of received) expect(validateRequest(token, r.signature, callback, r.params)).toBe(true);
-    expect(received[1]?.params).toMatchObject({ MessageSid: created.sid, To: '+12125550143', From: '+15017122661', AccountSid: sid });
+    expect(received[1]?.params).toMatchObject({
+      MessageSid: created.sid,
+      To: '+12125550143',
+      From: '+15017122661',
+      AccountSid: sid,
+    });
     expect(listed.map((m) => [m.sid, m.status])).toEqual([[created.sid, 'delivered']]);
   });
 
@@ -68,7 +82,11 @@ describe('the SES stand-in', () => {
     const ses = await startLocalSes();
     const events: SesEventBridgeEvent[] = [];
     ses.deliverEventsTo(async (event) => void events.push(event));
-    const client = new SESClient({ endpoint: ses.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const client = new SESClient({
+      endpoint: ses.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const send = () =>
       client.send(
         new SendEmailCommand({
@@ -76,7 +94,10 @@ describe('the SES stand-in', () => {
           Destination: { ToAddresses: ['jordan.lee@acme.example'] },
           Message: { Subject: { Data: 'Meeting prep' }, Body: { Text: { Data: 'Q4 Leadership Sync' } } },
           ConfigurationSetName: 'exec-assistant-prep-emails',
-          Tags: [{ Name: 'meeting_id', Value: 'm-7f3a' }, { Name: 'execution', Value: 'e1' }],
+          Tags: [
+            { Name: 'meeting_id', Value: 'm-7f3a' },
+            { Name: 'execution', Value: 'e1' },
+          ],
         }),
       );
 
@@ -93,8 +114,13 @@ describe('the SES stand-in', () => {
       ['Email Bounced', second.MessageId],
     ]);
     expect(Object.keys(events[0] ?? {}).sort()).toEqual(Object.keys(shape).sort());
-    expect(events[0]?.resources).toEqual(['arn:aws:ses:us-east-1:123456789012:configuration-set/exec-assistant-prep-emails']);
-    expect((events[1]?.detail['mail'] as { tags: Record<string, string[]> }).tags).toMatchObject({ meeting_id: ['m-7f3a'], execution: ['e1'] });
+    expect(events[0]?.resources).toEqual([
+      'arn:aws:ses:us-east-1:123456789012:configuration-set/exec-assistant-prep-emails',
+    ]);
+    expect((events[1]?.detail['mail'] as { tags: Record<string, string[]> }).tags).toMatchObject({
+      meeting_id: ['m-7f3a'],
+      execution: ['e1'],
+    });
   });
 });
 
@@ -102,13 +128,21 @@ describe('the Step Functions stand-in', () => {
   it('settles a task token once; a second answer gets TaskTimedOut, an unknown token InvalidToken', async () => {
     const tokens = new TaskTokenBroker();
     const sfn = await startFakeSfn('arn:aws:states:us-east-1:123456789012:stateMachine:x', () => undefined, tokens);
-    const client = new SFNClient({ endpoint: sfn.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const client = new SFNClient({
+      endpoint: sfn.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const { token, outcome } = tokens.issue('NotifyViaSms');
     const failure = fixture<{ error: string; cause: string }>('stepfunctions/send-task-failure-request.json');
 
     await client.send(new SendTaskFailureCommand({ taskToken: token, error: failure.error, cause: failure.cause }));
-    const again = await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })).catch((e: Error) => e.name);
-    const unknown = await client.send(new SendTaskSuccessCommand({ taskToken: 'AQC-never-issued', output: '{}' })).catch((e: Error) => e.name);
+    const again = await client
+      .send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))
+      .catch((e: Error) => e.name);
+    const unknown = await client
+      .send(new SendTaskSuccessCommand({ taskToken: 'AQC-never-issued', output: '{}' }))
+      .catch((e: Error) => e.name);
     client.destroy();
     await sfn.close();
 

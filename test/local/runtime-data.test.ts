@@ -15,7 +15,13 @@ let runtime: Runtime | undefined;
 const trace: string[] = [];
 
 const start = async (options: { reset?: boolean } = {}): Promise<Runtime> => {
-  runtime = await startRuntime({ port: 0, dataDir: dir, log: (line) => trace.push(line), retryIntervalMs: 0, ...options });
+  runtime = await startRuntime({
+    port: 0,
+    dataDir: dir,
+    log: (line) => trace.push(line),
+    retryIntervalMs: 0,
+    ...options,
+  });
   return runtime;
 };
 const stop = async () => {
@@ -57,7 +63,10 @@ describe('npm start --data DIR', () => {
     expect(second.executions).toHaveLength(0);
     expect(second.env.slack.messages).toHaveLength(0);
     expect(await meeting(second, 'm-1on1')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: sessionId });
-    expect(await meeting(second, 'm-7f3a')).toMatchObject({ status: 'PREP_SCHEDULED', notification_status: 'DELIVERED' });
+    expect(await meeting(second, 'm-7f3a')).toMatchObject({
+      status: 'PREP_SCHEDULED',
+      notification_status: 'DELIVERED',
+    });
     expect([...second.env.scheduler.schedules.values()].map((s) => s.Name)).toEqual(['prep-reminder-m-rel9']);
     expect(contents).toMatchObject({ chatSessions: 1, pendingReminders: 1 });
     expect(contents.meetings.map((m) => m.meeting_id).sort()).toEqual(['m-1on1', 'm-7f3a', 'm-qbr4', 'm-rel9']);

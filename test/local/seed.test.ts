@@ -23,7 +23,9 @@ describe('parseSeed', () => {
   it('reads the example: its user and meetings, start times counted from now', () => {
     const seed = parseSeed(fs.readFileSync(EXAMPLE, 'utf8'), 'examples/seed.yaml', { now: NOW });
 
-    expect(seed.users).toEqual([expect.objectContaining({ user_id: 'U07SAMPLE1', timezone: 'Europe/London', phone_number: '+14155550123' })]);
+    expect(seed.users).toEqual([
+      expect.objectContaining({ user_id: 'U07SAMPLE1', timezone: 'Europe/London', phone_number: '+14155550123' }),
+    ]);
     expect(seed.meetings.map((m) => [m.meeting_id, m.start_time, m.end_time, m.status])).toEqual([
       ['m-board', '2026-11-28T12:00:00.000Z', '2026-11-28T13:00:00.000Z', 'CLASSIFIED'],
       ['m-vendor', '2026-11-29T12:00:00.000Z', '2026-11-29T12:45:00.000Z', 'CLASSIFIED'],
@@ -34,13 +36,25 @@ describe('parseSeed', () => {
     const seed = parseSeed(
       JSON.stringify({
         users: [{ user_id: 'U1ABC', name: 'A' }],
-        meetings: [{ meeting_id: 'm-1', user_id: 'U1ABC', start_time: '2026-12-01T15:00:00+01:00', end_time: '2026-12-01T16:00:00+01:00', meeting_type: 'qbr' }],
+        meetings: [
+          {
+            meeting_id: 'm-1',
+            user_id: 'U1ABC',
+            start_time: '2026-12-01T15:00:00+01:00',
+            end_time: '2026-12-01T16:00:00+01:00',
+            meeting_type: 'qbr',
+          },
+        ],
       }),
       'seed.json',
       { now: NOW },
     );
 
-    expect(seed.meetings[0]).toMatchObject({ start_time: '2026-12-01T14:00:00.000Z', meeting_type: 'qbr', title: 'm-1' });
+    expect(seed.meetings[0]).toMatchObject({
+      start_time: '2026-12-01T14:00:00.000Z',
+      meeting_type: 'qbr',
+      title: 'm-1',
+    });
   });
 
   it('lists every problem with its place, not only the first', () => {
@@ -81,7 +95,10 @@ meetings:
 
   it('accepts a meeting of a user the system already holds', () => {
     expect(() =>
-      parseSeed('meetings: [{meeting_id: m-x, user_id: U024BE7LH, start_time: +3h}]', 's.yaml', { now: NOW, knownUserIds: ['U024BE7LH'] }),
+      parseSeed('meetings: [{meeting_id: m-x, user_id: U024BE7LH, start_time: +3h}]', 's.yaml', {
+        now: NOW,
+        knownUserIds: ['U024BE7LH'],
+      }),
     ).not.toThrow();
   });
 
@@ -90,12 +107,18 @@ meetings:
     ['a list at the top', '- a\n- b', /^expected an object with users: and meetings: lists$/],
     ['nothing in it', 'users: []\nmeetings: []', /^nothing to seed/],
     ['an id twice', 'users: [{user_id: U1AB}, {user_id: U1AB}]', /^user U1AB appears twice$/],
-    ['an end before the start', 'users: [{user_id: U1AB}]\nmeetings: [{meeting_id: m, user_id: U1AB, start_time: +3h, end_time: +2h}]', /end_time: must be after start_time/],
+    [
+      'an end before the start',
+      'users: [{user_id: U1AB}]\nmeetings: [{meeting_id: m, user_id: U1AB, start_time: +3h, end_time: +2h}]',
+      /end_time: must be after start_time/,
+    ],
   ])('refuses %s', (_case, text, message) => {
     expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 
   it('names the file in its message', () => {
-    expect(() => parseSeed('users: 3', 'mine.yaml')).toThrow(/^mine\.yaml is not a valid seed file:\n {2}- users: expected a list$/);
+    expect(() => parseSeed('users: 3', 'mine.yaml')).toThrow(
+      /^mine\.yaml is not a valid seed file:\n {2}- users: expected a list$/,
+    );
   });
 });

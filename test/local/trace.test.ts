@@ -18,14 +18,22 @@ function blockOf(name: string | undefined): string {
 
 const publish = async (detail: Record<string, unknown>) => {
   const before = runtime.executions.length;
-  await runtime.publish([{ Source: 'exec-assistant.calendar-monitor', DetailType: 'MeetingPrepRequired', Detail: JSON.stringify(detail) }]);
+  await runtime.publish([
+    { Source: 'exec-assistant.calendar-monitor', DetailType: 'MeetingPrepRequired', Detail: JSON.stringify(detail) },
+  ]);
   return runtime.executionsFinished(before + 1);
 };
 
 beforeAll(async () => {
   // Slack fails every call: the demo's first notification falls back to SMS.
   // At 10:00 in New York: the demo executive's quiet hours (21:00-07:00) do not hold the SMS back.
-  runtime = await startRuntime({ port: 0, now: new Date('2026-11-27T15:00:00Z'), fail: ['slack'], log: (line) => trace.push(line), retryIntervalMs: 0 });
+  runtime = await startRuntime({
+    port: 0,
+    now: new Date('2026-11-27T15:00:00Z'),
+    fail: ['slack'],
+    log: (line) => trace.push(line),
+    retryIntervalMs: 0,
+  });
 }, 60_000);
 afterAll(() => runtime.close());
 
@@ -41,7 +49,9 @@ describe('the trace of npm start --fail slack', () => {
   });
 
   it('sends no fallback text that points to a Slack message that never arrived', () => {
-    expect(runtime.env.twilio.messages.map((m) => m.body)).toEqual([expect.not.stringMatching(/Slack|Start Prep Session/)]);
+    expect(runtime.env.twilio.messages.map((m) => m.body)).toEqual([
+      expect.not.stringMatching(/Slack|Start Prep Session/),
+    ]);
   });
 
   it('prints only its own outcome for a skipped execution: no earlier delivery, no change', async () => {

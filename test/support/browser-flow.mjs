@@ -14,10 +14,13 @@ const browser = await puppeteer.launch({
 try {
   const page = await browser.newPage();
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warn')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   const describe = async (response) => ({
     status: response?.status() ?? 0,
     lang: await page.$eval('html', (html) => html.lang),
@@ -29,7 +32,10 @@ try {
   const confirm = await describe(await page.goto(url, { waitUntil: 'load' }));
   let outcome;
   if (mode === 'click') {
-    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+    const [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.click('button[type=submit]'),
+    ]);
     outcome = { ...(await describe(response)), method: response?.request().method(), url: response?.url() };
   }
   process.stdout.write(`${JSON.stringify({ confirm, outcome, problems })}\n`);

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'test', 'support', 'browser-flow.mjs');
 /** Node 24 from the `node` devDependency when present (puppeteer-core wants Node >= 22), else this one. */
-const NODE = [path.join(ROOT, 'node_modules', 'node', 'bin', 'node'), process.execPath].find((p) => fs.existsSync(p)) as string;
+const NODE = [path.join(ROOT, 'node_modules', 'node', 'bin', 'node'), process.execPath].find((p) =>
+  fs.existsSync(p),
+) as string;
 
 /** What the browser saw of one page. */
 export interface PageSeen {
@@ -37,4 +39,3 @@ export function browse(chromium: string, url: string, mode: 'look' | 'click'): P
     });
   });
 }
-

@@ -18,7 +18,8 @@ export function ensureChromium(): string {
   const existing = found();
   if (existing) return existing;
   const manual = 'install it with: apt-get update && apt-get install -y --no-install-recommends chromium';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error(`Chromium is not installed and this user cannot install it; ${manual}`);
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    throw new Error(`Chromium is not installed and this user cannot install it; ${manual}`);
   const run = (args: string[]) =>
     execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +31,9 @@ export function ensureChromium(): string {
     run(['install', '-y', '--no-install-recommends', 'chromium']);
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-5).join('\n') ?? '';
-    throw new Error(`Could not install Chromium with apt-get (${(error as Error).message}); ${manual}\n${stderr}`, { cause: error });
+    throw new Error(`Could not install Chromium with apt-get (${(error as Error).message}); ${manual}\n${stderr}`, {
+      cause: error,
+    });
   }
   const installed = found();
   if (!installed) throw new Error(`apt-get installed chromium, but no browser is at ${CANDIDATES.join(' or ')}`);

@@ -7,7 +7,9 @@
 export function withoutBundlingBanner<T>(build: () => T): T {
   const write = process.stderr.write;
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
-    typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk) ? true : write.call(process.stderr, chunk, ...rest)) as typeof write;
+    typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk)
+      ? true
+      : write.call(process.stderr, chunk, ...rest)) as typeof write;
   try {
     return build();
   } finally {

@@ -7,7 +7,14 @@ const NOW = new Date('2026-11-27T10:00:00Z');
 const START = new Date('2026-11-27T15:00:00Z');
 
 const sign = (keys: SigningKeys, overrides: Partial<Parameters<typeof signLinkToken>[1]> = {}) =>
-  signLinkToken(keys, { action: 'start_prep', userId: 'U1', meetingId: 'm-1', expiresAt: START, tokenId: 'tok-1', ...overrides });
+  signLinkToken(keys, {
+    action: 'start_prep',
+    userId: 'U1',
+    meetingId: 'm-1',
+    expiresAt: START,
+    tokenId: 'tok-1',
+    ...overrides,
+  });
 
 describe('link tokens', () => {
   it('round-trips the user, meeting, action, id and expiry', () => {
@@ -15,7 +22,10 @@ describe('link tokens', () => {
     const check = verifyLinkToken({ current: K1 }, sign({ current: K1 }), NOW);
 
     // Assert
-    expect(check).toEqual({ ok: true, claims: { action: 'start_prep', userId: 'U1', meetingId: 'm-1', tokenId: 'tok-1', expiresAt: START, keyId: 'k1' } });
+    expect(check).toEqual({
+      ok: true,
+      claims: { action: 'start_prep', userId: 'U1', meetingId: 'm-1', tokenId: 'tok-1', expiresAt: START, keyId: 'k1' },
+    });
   });
 
   it('is URL-safe as it is', () => {
@@ -38,7 +48,9 @@ describe('link tokens', () => {
   it('refuses a changed payload (bad MAC)', () => {
     // Arrange: the same token with another meeting id in its payload
     const [kid, , macPart] = sign({ current: K1 }).split('.');
-    const payload = Buffer.from(JSON.stringify({ v: 1, a: 'start_prep', u: 'U1', m: 'm-2', i: 'tok-1', e: START.getTime() / 1000 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ v: 1, a: 'start_prep', u: 'U1', m: 'm-2', i: 'tok-1', e: START.getTime() / 1000 }),
+    ).toString('base64url');
 
     // Act
     const check = verifyLinkToken({ current: K1 }, `${kid}.${payload}.${macPart}`, NOW);
@@ -75,13 +87,23 @@ describe('link tokens', () => {
   });
 
   it('refuses a correctly signed payload of the wrong shape as malformed', () => {
-    const payload = Buffer.from(JSON.stringify({ v: 1, a: 'delete_everything', u: 'U1', i: 'x', e: 9e9 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ v: 1, a: 'delete_everything', u: 'U1', i: 'x', e: 9e9 })).toString(
+      'base64url',
+    );
     const mac = createHmac('sha256', K1.key).update(`k1.${payload}`).digest('base64url');
-    expect(verifyLinkToken({ current: K1 }, `k1.${payload}.${mac}`, NOW)).toEqual({ ok: false, problem: 'malformed', keyId: 'k1' });
+    expect(verifyLinkToken({ current: K1 }, `k1.${payload}.${mac}`, NOW)).toEqual({
+      ok: false,
+      problem: 'malformed',
+      keyId: 'k1',
+    });
   });
 
   it('signs unsubscribe tokens without a meeting, and requires one for the prep actions', () => {
-    const check = verifyLinkToken({ current: K1 }, sign({ current: K1 }, { action: 'unsubscribe', meetingId: undefined }), NOW);
+    const check = verifyLinkToken(
+      { current: K1 },
+      sign({ current: K1 }, { action: 'unsubscribe', meetingId: undefined }),
+      NOW,
+    );
     expect(check.ok && check.claims).toMatchObject({ action: 'unsubscribe', userId: 'U1' });
     expect(check.ok && 'meetingId' in check.claims).toBe(false);
     expect(() => sign({ current: K1 }, { action: 'remind_later', meetingId: undefined })).toThrow('needs a meeting id');

@@ -1,7 +1,12 @@
 import type { Button, KnownBlock, SectionBlock } from '@slack/types';
 import type { Meeting } from '../../lambda/shared/domain';
 import { defaultPreferences, Preferences } from '../../lambda/shared/preferences';
-import { applyPreferenceSwitches, buildHomeView, HomeActionIds, HomeViewInput } from '../../lambda/slack-bot/app-home/home-view';
+import {
+  applyPreferenceSwitches,
+  buildHomeView,
+  HomeActionIds,
+  HomeViewInput,
+} from '../../lambda/slack-bot/app-home/home-view';
 import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
 import { blockKitViolations } from './block-kit-limits';
 import { fixture, storedMeeting } from './fixture';
@@ -33,10 +38,14 @@ const sections = (blocks: readonly KnownBlock[]): string[] =>
   blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
 const buttons = (blocks: readonly KnownBlock[]): Button[] =>
   blocks
-    .flatMap((b): readonly unknown[] => (b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : []))
+    .flatMap((b): readonly unknown[] =>
+      b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : [],
+    )
     .filter((e): e is Button => (e as { type?: string }).type === 'button');
 const meetingButtons = (blocks: readonly KnownBlock[], id: string): string[] =>
-  buttons(blocks).filter((b) => b.value?.includes(`"${id}"`)).map((b) => b.text.text);
+  buttons(blocks)
+    .filter((b) => b.value?.includes(`"${id}"`))
+    .map((b) => b.text.text);
 
 describe('Home tab', () => {
   test('views.publish for the user who opened the tab: the meeting with type, local time, status and its actions', () => {
@@ -45,7 +54,9 @@ describe('Home tab', () => {
     expect(user_id).toBe('U024BE7LH');
     expect(view.type).toBe('home');
     const blocks = view.blocks as KnownBlock[];
-    expect(sections(blocks)[0]).toBe('*Q4 Leadership Sync*\nLeadership team · Fri, Nov 27, 9:00 AM EST\nPrep: not started');
+    expect(sections(blocks)[0]).toBe(
+      '*Q4 Leadership Sync*\nLeadership team · Fri, Nov 27, 9:00 AM EST\nPrep: not started',
+    );
     expect(meetingButtons(blocks, 'm-7f3a')).toEqual(['Start Prep', 'Remind Me in 2 Hours']);
     const start = buttons(blocks).find((b) => b.action_id === HomeActionIds.StartPrep);
     expect(JSON.parse(start?.value ?? '')).toEqual({ meeting_id: 'm-7f3a', user_id: 'U024BE7LH' });
@@ -57,7 +68,8 @@ describe('Home tab', () => {
     expect(sections(blocks)[0]).toContain(':alarm_clock: Reminder at 11:30 AM EST');
     expect(meetingButtons(blocks, 'm-7f3a')).toEqual(['Start Prep', 'Cancel reminder']);
     expect(buttons(blocks).find((b) => b.action_id === HomeActionIds.CancelReminder)?.style).toBe('danger');
-    const unknownTime = home({ pendingReminders: [{ meeting_id: 'm-7f3a', at: 'whenever' }] }).view.blocks as KnownBlock[];
+    const unknownTime = home({ pendingReminders: [{ meeting_id: 'm-7f3a', at: 'whenever' }] }).view
+      .blocks as KnownBlock[];
     expect(sections(unknownTime)[0]).toContain(':alarm_clock: Reminder set');
   });
 
@@ -86,7 +98,9 @@ describe('Home tab', () => {
         meeting(4),
       ],
     });
-    const titles = sections(view.blocks as KnownBlock[]).filter((t) => t.startsWith('*Meeting')).map((t) => t.split('\n')[0]);
+    const titles = sections(view.blocks as KnownBlock[])
+      .filter((t) => t.startsWith('*Meeting'))
+      .map((t) => t.split('\n')[0]);
     expect(titles).toEqual(['*Meeting 4*', '*Meeting 5*']);
   });
 
@@ -99,8 +113,13 @@ describe('Home tab', () => {
   });
 
   test('50 meetings with long titles stay within Block Kit limits; the rest is counted', () => {
-    const meetings = Array.from({ length: 50 }, (_, i) => meeting(i, { title: `${'&<>'.repeat(2000)} ${i}`, meeting_id: `m-${i}-${'x'.repeat(300)}` }));
-    const { view } = home({ meetings, pendingReminders: meetings.slice(0, 5).map((m) => ({ meeting_id: m.meeting_id })) });
+    const meetings = Array.from({ length: 50 }, (_, i) =>
+      meeting(i, { title: `${'&<>'.repeat(2000)} ${i}`, meeting_id: `m-${i}-${'x'.repeat(300)}` }),
+    );
+    const { view } = home({
+      meetings,
+      pendingReminders: meetings.slice(0, 5).map((m) => ({ meeting_id: m.meeting_id })),
+    });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(blockKitViolations(view.blocks, { maxBlocks: 100 })).toEqual([]);
     const shown = sections(view.blocks as KnownBlock[]).filter((t) => t.includes('Prep: not started')).length;
@@ -146,13 +165,21 @@ describe('Home tab', () => {
       ].join('\n'),
     );
     expect(buttons(blocks).find((b) => b.action_id === HomeActionIds.OpenPreferences)?.value).toBe('U024BE7LH');
-    const switches = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => e.type === 'checkboxes');
-    expect(switches).toMatchObject({ action_id: HomeActionIds.PreferenceSwitches, initial_options: [{ value: 'digest' }] });
+    const switches = blocks
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .find((e) => e.type === 'checkboxes');
+    expect(switches).toMatchObject({
+      action_id: HomeActionIds.PreferenceSwitches,
+      initial_options: [{ value: 'digest' }],
+    });
     expect(JSON.stringify(blocks)).toContain('Some saved settings could not be read (channels); defaults are shown.');
   });
 
   test('the Home tab as text, for npm start -- home', () => {
-    const { view } = home({ meetings: [{ ...storedMeeting, title: 'Q4 <Leadership> & Sync' }], pendingReminders: [{ meeting_id: 'm-7f3a', at: '2026-11-26T16:30:00Z' }] });
+    const { view } = home({
+      meetings: [{ ...storedMeeting, title: 'Q4 <Leadership> & Sync' }],
+      pendingReminders: [{ meeting_id: 'm-7f3a', at: '2026-11-26T16:30:00Z' }],
+    });
     expect(blocksAsText(view.blocks)).toBe(
       [
         '== Your meeting prep ==',
@@ -169,7 +196,11 @@ describe('Home tab', () => {
 
   test('the switches turn prep reminders and the digest on and off, nothing else', () => {
     const current = { ...defaultPreferences(['email']), quiet_hours: { start: '22:00', end: '06:00' } };
-    expect(applyPreferenceSwitches(current, ['digest'])).toEqual({ ...current, prep_reminders: false, digest: { enabled: true, time: '07:30' } });
+    expect(applyPreferenceSwitches(current, ['digest'])).toEqual({
+      ...current,
+      prep_reminders: false,
+      digest: { enabled: true, time: '07:30' },
+    });
     expect(applyPreferenceSwitches(current, ['prep_reminders'])).toEqual(current);
   });
 });

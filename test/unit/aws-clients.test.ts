@@ -36,7 +36,12 @@ describe('awsClientConfig', () => {
         requests++;
         req.resume();
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate exceeded' }));
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'Rate exceeded',
+          }),
+        );
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
@@ -45,7 +50,7 @@ describe('awsClientConfig', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    it('the answer path makes two attempts with the fixed 100 ms wait, not the SDK\'s throttling backoff', async () => {
+    it("the answer path makes two attempts with the fixed 100 ms wait, not the SDK's throttling backoff", async () => {
       const { port } = server.address() as AddressInfo;
       const client = new DynamoDBClient({
         ...awsClientConfig(ANSWER_PATH_CLIENT),
@@ -54,9 +59,14 @@ describe('awsClientConfig', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
 
-      const error = await client.send(new GetItemCommand({ TableName: 'meetings', Key: { meeting_id: { S: 'm-1' } } })).catch((e: unknown) => e);
+      const error = await client
+        .send(new GetItemCommand({ TableName: 'meetings', Key: { meeting_id: { S: 'm-1' } } }))
+        .catch((e: unknown) => e);
 
-      expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { attempts: 2, totalRetryDelay: 100 } });
+      expect(error).toMatchObject({
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { attempts: 2, totalRetryDelay: 100 },
+      });
       expect(requests).toBe(2);
       client.destroy();
     });
@@ -86,7 +96,9 @@ describe('awsClientConfig', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
 
-      await expect(client.send(new GetItemCommand({ TableName: 'meetings', Key: { meeting_id: { S: 'm-1' } } }))).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(
+        client.send(new GetItemCommand({ TableName: 'meetings', Key: { meeting_id: { S: 'm-1' } } })),
+      ).rejects.toMatchObject({ name: 'TimeoutError' });
       client.destroy();
     });
   });

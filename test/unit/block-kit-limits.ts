@@ -27,14 +27,16 @@ export function blockKitViolations(blocks: readonly AnyBlock[], limits: Limits):
       check((text ?? '').length <= 75, `button text ${(text ?? '').length} > 75`);
       check(typeof node.value !== 'string' || node.value.length <= 2000, 'button value > 2000');
     }
-    if (typeof node.action_id === 'string') check(node.action_id.length <= 255, `action_id ${node.action_id.length} > 255`);
+    if (typeof node.action_id === 'string')
+      check(node.action_id.length <= 255, `action_id ${node.action_id.length} > 255`);
     if (typeof node.block_id === 'string' && parentType === undefined) {
       check(node.block_id.length <= 255, `block_id ${node.block_id.length} > 255`);
       check(!blockIds.has(node.block_id), `duplicate block_id ${node.block_id}`);
       blockIds.add(node.block_id);
     }
     if (type === 'context' && Array.isArray(node.elements)) {
-      for (const e of node.elements) if (isObject(e) && typeof e.text === 'string') check(e.text.length <= 3000, 'context text > 3000');
+      for (const e of node.elements)
+        if (isObject(e) && typeof e.text === 'string') check(e.text.length <= 3000, 'context text > 3000');
     }
     if (type === 'actions' && Array.isArray(node.elements)) check(node.elements.length <= 25, 'actions > 25 elements');
     for (const [key, value] of Object.entries(node)) if (key !== 'type') walk(value, type ?? parentType);

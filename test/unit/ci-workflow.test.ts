@@ -51,8 +51,13 @@ interface PackageJson {
 
 function readPackageJson(): PackageJson {
   const raw = obj(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')), 'package.json');
-  const strings = (key: string) => Object.fromEntries(Object.entries(obj(raw[key] ?? {}, key)).map(([k, v]) => [k, String(v)]));
-  return { scripts: strings('scripts'), dependencies: strings('dependencies'), devDependencies: strings('devDependencies') };
+  const strings = (key: string) =>
+    Object.fromEntries(Object.entries(obj(raw[key] ?? {}, key)).map(([k, v]) => [k, String(v)]));
+  return {
+    scripts: strings('scripts'),
+    dependencies: strings('dependencies'),
+    devDependencies: strings('devDependencies'),
+  };
 }
 
 function stepsOf(job: Json, jobId: string): Step[] {
@@ -106,7 +111,8 @@ function commandProblems(run: string, pkg: PackageJson, binaries: ReadonlyMap<st
     const [tool, sub, arg] = command.split(/\s+/);
     if (tool === 'npm') {
       if (sub === 'run' || sub === 'run-script') {
-        if (!arg || !(arg in pkg.scripts)) problems.push(`${command}: no script ${JSON.stringify(arg ?? '')} in package.json`);
+        if (!arg || !(arg in pkg.scripts))
+          problems.push(`${command}: no script ${JSON.stringify(arg ?? '')} in package.json`);
       } else if (sub !== undefined && sub in NPM_SCRIPT_ALIASES) {
         const script = NPM_SCRIPT_ALIASES[sub] as string;
         if (!(script in pkg.scripts)) problems.push(`${command}: no script ${script} in package.json`);
@@ -114,8 +120,10 @@ function commandProblems(run: string, pkg: PackageJson, binaries: ReadonlyMap<st
         problems.push(`${command}: npm ${sub ?? ''} is not allowed here (npm ci, npm test, npm run <script>)`);
       }
     } else if (tool === 'npx') {
-      if (sub === undefined || sub.startsWith('-')) problems.push(`${command}: npx must name an installed binary, with no options`);
-      else if (!binaries.has(sub)) problems.push(`${command}: ${sub} is not a binary of any dependency in package.json`);
+      if (sub === undefined || sub.startsWith('-'))
+        problems.push(`${command}: npx must name an installed binary, with no options`);
+      else if (!binaries.has(sub))
+        problems.push(`${command}: ${sub} is not a binary of any dependency in package.json`);
     }
   }
   return problems;
@@ -137,9 +145,13 @@ function job(id: string): Job {
   return found;
 }
 
-const assumesAwsRole = (j: Job) => j.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
+const assumesAwsRole = (j: Job) =>
+  j.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
 const runs = (j: Job) => j.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
-const cdkCommands = (j: Job) => runs(j).flatMap(shellCommands).filter((c) => c.startsWith('npx cdk '));
+const cdkCommands = (j: Job) =>
+  runs(j)
+    .flatMap(shellCommands)
+    .filter((c) => c.startsWith('npx cdk '));
 
 describe('the deploy workflow file', () => {
   it('is valid YAML without duplicate keys or warnings', () => {
@@ -177,7 +189,12 @@ describe('the deploy workflow file', () => {
     const setups = jobs.map((j) => {
       const index = j.steps.findIndex((s) => s.uses?.startsWith('actions/setup-node@'));
       const step = j.steps[index];
-      return [j.id, step?.with['node-version'], step?.with['cache'], index < j.steps.findIndex((s) => s.run === 'npm ci')];
+      return [
+        j.id,
+        step?.with['node-version'],
+        step?.with['cache'],
+        index < j.steps.findIndex((s) => s.run === 'npm ci'),
+      ];
     });
 
     expect(setups).toEqual(jobs.map((j) => [j.id, 24, 'npm', true]));
@@ -191,7 +208,9 @@ describe('the deploy workflow file', () => {
 describe('AWS access', () => {
   it('uses no stored credentials: no secrets at all, no access-key inputs or variables', () => {
     const keyInputs = jobs.flatMap((j) =>
-      j.steps.flatMap((s) => Object.keys(s.with).filter((k) => /^aws-(access-key-id|secret-access-key|session-token)$/.test(k))),
+      j.steps.flatMap((s) =>
+        Object.keys(s.with).filter((k) => /^aws-(access-key-id|secret-access-key|session-token)$/.test(k)),
+      ),
     );
 
     expect(keyInputs).toEqual([]);
@@ -215,7 +234,9 @@ describe('AWS access', () => {
   it('grants id-token: write to the jobs that assume a role, and to no other', () => {
     const idToken = (j: Job) => (isObject(j.raw['permissions']) ? j.raw['permissions']['id-token'] : undefined);
 
-    expect(jobs.map((j) => [j.id, idToken(j)])).toEqual(jobs.map((j) => [j.id, assumesAwsRole(j) ? 'write' : undefined]));
+    expect(jobs.map((j) => [j.id, idToken(j)])).toEqual(
+      jobs.map((j) => [j.id, assumesAwsRole(j) ? 'write' : undefined]),
+    );
     expect(jobs.filter(assumesAwsRole).map((j) => j.raw['permissions'])).toEqual(
       jobs.filter(assumesAwsRole).map(() => ({ 'id-token': 'write', contents: 'read' })),
     );
@@ -301,7 +322,9 @@ describe('gates', () => {
 describe('the deployment guide', () => {
   it('documents every repository or environment variable the workflow reads', () => {
     const guide = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'DEPLOY.md'), 'utf8');
-    const variables = [...new Set([...workflowText.matchAll(/\$\{\{\s*vars\.([A-Z0-9_]+)\s*\}\}/g)].map((m) => m[1] as string))].sort();
+    const variables = [
+      ...new Set([...workflowText.matchAll(/\$\{\{\s*vars\.([A-Z0-9_]+)\s*\}\}/g)].map((m) => m[1] as string)),
+    ].sort();
 
     expect(variables).toEqual(['AWS_DEPLOY_ROLE_ARN', 'AWS_DIFF_ROLE_ARN', 'AWS_REGION']);
     expect(variables.filter((name) => !guide.includes(`gh variable set ${name} `))).toEqual([]);
@@ -310,7 +333,9 @@ describe('the deployment guide', () => {
 
 describe('commands', () => {
   it('runs only npm scripts that exist in package.json, npm ci, and binaries of installed dependencies', () => {
-    const problems = jobs.flatMap((j) => runs(j).flatMap((run) => commandProblems(run, pkg, binaries).map((p) => `${j.id}: ${p}`)));
+    const problems = jobs.flatMap((j) =>
+      runs(j).flatMap((run) => commandProblems(run, pkg, binaries).map((p) => `${j.id}: ${p}`)),
+    );
 
     expect(problems).toEqual([]);
   });
@@ -320,7 +345,8 @@ describe('commands', () => {
   });
 
   it('reports what is wrong in a bad run block (the lint is not vacuous)', () => {
-    const run = 'npm ci && npm run no-such-script\nnpm install left-pad; npx --yes cowsay hi | tee out\nnpx no-such-bin\nnpm test';
+    const run =
+      'npm ci && npm run no-such-script\nnpm install left-pad; npx --yes cowsay hi | tee out\nnpx no-such-bin\nnpm test';
 
     expect(commandProblems(run, pkg, binaries)).toEqual([
       'npm run no-such-script: no script "no-such-script" in package.json',

@@ -23,7 +23,9 @@ interface SlackErrorResponse {
   readonly transient: boolean;
 }
 
-const slackErrors = Object.entries(fixture<Record<string, SlackErrorResponse>>('slack/chat-postMessage-error-responses.json'));
+const slackErrors = Object.entries(
+  fixture<Record<string, SlackErrorResponse>>('slack/chat-postMessage-error-responses.json'),
+);
 const queueFull = fixture<Record<string, unknown>>('twilio/error-21611.json');
 const twilioInvalidTo = fixture<{ code: number; status: number; message: string }>('twilio/error-21211.json');
 
@@ -35,7 +37,8 @@ const MAYBE_DONE = ['fatal_error', 'internal_error'];
 
 /** How the fake Slack answers like the fixture entry: `ok:false` with HTTP 200, or 429 with its Retry-After. */
 function failureLike(code: string, response: SlackErrorResponse): SlackFailureSpec {
-  if (response.status === 429) return { kind: 'ratelimited', retryAfterSeconds: Number(response.headers['Retry-After']) };
+  if (response.status === 429)
+    return { kind: 'ratelimited', retryAfterSeconds: Number(response.headers['Retry-After']) };
   if (response.status === 200) return { kind: 'slack_error', error: response.body.error };
   throw new Error(`fixture entry ${code} has status ${response.status}, which the fake cannot reproduce`);
 }
@@ -55,13 +58,19 @@ describe('classifySlackError on errors thrown by @slack/web-api against the fake
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    client = new WebClient('xoxb-test', {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
   });
   afterEach(() => slack.reset());
   afterAll(() => slack.close());
 
   const permanent = slackErrors.filter(([, response]) => !response.transient);
-  const transient = slackErrors.filter(([code, response]) => response.transient && response.status === 200 && !MAYBE_DONE.includes(code));
+  const transient = slackErrors.filter(
+    ([code, response]) => response.transient && response.status === 200 && !MAYBE_DONE.includes(code),
+  );
   const rateLimited = slackErrors.filter(([, response]) => response.status === 429);
 
   it('covers every fixture entry in exactly one group', () => {
@@ -97,14 +106,17 @@ describe('classifySlackError on errors thrown by @slack/web-api against the fake
     expect(classified).toMatchObject({ name: 'ChannelRateLimited', channel: 'slack', retryAfterSeconds: 30 });
   });
 
-  it.each(MAYBE_DONE)('treats %s as outcome unknown: the post may exist, so a retry must look before posting', async (code) => {
-    slack.fail('chat.postMessage', { kind: 'slack_error', error: code });
+  it.each(MAYBE_DONE)(
+    'treats %s as outcome unknown: the post may exist, so a retry must look before posting',
+    async (code) => {
+      slack.fail('chat.postMessage', { kind: 'slack_error', error: code });
 
-    const classified = classifySlackError(await rejectionOf(send()));
+      const classified = classifySlackError(await rejectionOf(send()));
 
-    expect(classified).toBeInstanceOf(ChannelOutcomeUnknownError);
-    expect(classified).toMatchObject({ name: 'ChannelOutcomeUnknown', code });
-  });
+      expect(classified).toBeInstanceOf(ChannelOutcomeUnknownError);
+      expect(classified).toMatchObject({ name: 'ChannelOutcomeUnknown', code });
+    },
+  );
 
   it('treats an HTTP 503 as transient http_503: Slack refused the request', async () => {
     slack.fail('chat.postMessage', { kind: 'status', status: 503 });
@@ -122,10 +134,19 @@ describe('classifySlackError on errors thrown by @slack/web-api against the fake
   });
 
   it('treats the client timing out on an accepted post as outcome unknown, not transient', async () => {
-    const impatient = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, fetch: fetchKeepingCause, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 200, logLevel: LogLevel.ERROR });
+    const impatient = new WebClient('xoxb-test', {
+      slackApiUrl: slack.apiUrl,
+      fetch: fetchKeepingCause,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 200,
+      logLevel: LogLevel.ERROR,
+    });
     slack.fail('chat.postMessage', { kind: 'timeout' });
 
-    const classified = classifySlackError(await rejectionOf(impatient.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' })));
+    const classified = classifySlackError(
+      await rejectionOf(impatient.chat.postMessage({ channel: 'U024BE7LH', text: 'hi' })),
+    );
 
     expect(classified).toBeInstanceOf(ChannelOutcomeUnknownError);
     expect(classified).toMatchObject({ channel: 'slack' });
@@ -297,7 +318,10 @@ describe('classifySesError on errors thrown by @aws-sdk/client-sesv2 against loc
   });
 
   it('treats throttling as transient', () => {
-    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 },
+    });
 
     expect(classifySesError(throttled)).toBeInstanceOf(ChannelTransientFailureError);
   });

@@ -21,7 +21,8 @@ function read(yamlText: string): { channels: string[]; problems: string[] } {
   return { channels, problems };
 }
 
-const agents = (channels: string): string => `meeting_coordinator:\n  prep_timing:\n    default: 24\n  notification_channels: ${channels}\n`;
+const agents = (channels: string): string =>
+  `meeting_coordinator:\n  prep_timing:\n    default: 24\n  notification_channels: ${channels}\n`;
 
 describe('readNotificationChannels', () => {
   it('reads slack, sms, email from the shipped config/agents.yaml', () => {
@@ -61,7 +62,9 @@ describe('readNotificationChannels', () => {
     const { channels, problems } = read(yamlText);
 
     expect(channels).toEqual([]);
-    expect(problems).toEqual(['config/agents.yaml: meeting_coordinator.notification_channels must be a non-empty list']);
+    expect(problems).toEqual([
+      'config/agents.yaml: meeting_coordinator.notification_channels must be a non-empty list',
+    ]);
   });
 
   it('reports invalid YAML', () => {
@@ -107,7 +110,8 @@ describe('loadConfig', () => {
   const context = (values: Record<string, string>) => (key: string) => values[key];
 
   it('refuses a table key given without the tables it would be for', () => {
-    const load = () => loadConfig(context({ tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }), agents('[slack]'));
+    const load = () =>
+      loadConfig(context({ tableEncryptionKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' }), agents('[slack]'));
 
     expect(load).toThrow(/tableEncryptionKeyArn is only used with imported tables/);
   });
@@ -161,7 +165,10 @@ describe('stage files', () => {
   });
 
   it('reads every setting of the stage from its file', () => {
-    write('staging', `${valid}\nsesFromEmail: prep@exec.example.com\nalarmEmail: oncall@exec.example.com\nslackSecretArn: arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf\nsecretsEncryptionKeyArn: arn:aws:kms:eu-west-1:111122223333:key/k1\n`);
+    write(
+      'staging',
+      `${valid}\nsesFromEmail: prep@exec.example.com\nalarmEmail: oncall@exec.example.com\nslackSecretArn: arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf\nsecretsEncryptionKeyArn: arn:aws:kms:eu-west-1:111122223333:key/k1\n`,
+    );
 
     const config = loadConfig(context({ stage: 'staging' }), agents('[slack]'), dir);
 
@@ -171,14 +178,28 @@ describe('stage files', () => {
       alarmEmail: 'oncall@exec.example.com',
       slackSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
       secretsEncryptionKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k1',
-      settings: { logRetentionDays: 14, retainData: true, apiThrottle: { rate: 5, burst: 10 }, alarms: { failedExecutions: 1, lambdaErrors: 2, webhook5xx: 3 } },
+      settings: {
+        logRetentionDays: 14,
+        retainData: true,
+        apiThrottle: { rate: 5, burst: 10 },
+        alarms: { failedExecutions: 1, lambdaErrors: 2, webhook5xx: 3 },
+      },
     });
   });
 
   it('lets -c key=value override the file for one run', () => {
     write('prod', `${valid}\nsesFromEmail: prep@exec.example.com\n`);
 
-    const config = loadConfig(context({ stage: 'prod', enablePrepNotification: 'false', apiThrottleRate: '7', sesFromEmail: 'other@exec.example.com' }), agents('[slack]'), dir);
+    const config = loadConfig(
+      context({
+        stage: 'prod',
+        enablePrepNotification: 'false',
+        apiThrottleRate: '7',
+        sesFromEmail: 'other@exec.example.com',
+      }),
+      agents('[slack]'),
+      dir,
+    );
 
     expect(config.enablePrepNotification).toBe(false);
     expect(config.settings.apiThrottle.rate).toBe(7);
@@ -186,7 +207,23 @@ describe('stage files', () => {
   });
 
   it('reports each mistake in the file on its own line, naming the file and the setting', () => {
-    write('prod', ['enablePrepNotification: maybe', 'logRetentionDays: 10', 'retainData: true', 'apiThrottleRate: -1', 'apiThrottleBurst: 10', 'smsReceiptWaitSeconds: 600', 'emailReceiptWaitSeconds: 30', 'alarmFailedExecutions: 1', 'alarmLambdaErrors: 1', 'sesFromEmail: nobody', 'slackSecretArn: arn:aws:s3:::bucket', 'alarmEmial: oncall@exec.example.com'].join('\n'));
+    write(
+      'prod',
+      [
+        'enablePrepNotification: maybe',
+        'logRetentionDays: 10',
+        'retainData: true',
+        'apiThrottleRate: -1',
+        'apiThrottleBurst: 10',
+        'smsReceiptWaitSeconds: 600',
+        'emailReceiptWaitSeconds: 30',
+        'alarmFailedExecutions: 1',
+        'alarmLambdaErrors: 1',
+        'sesFromEmail: nobody',
+        'slackSecretArn: arn:aws:s3:::bucket',
+        'alarmEmial: oncall@exec.example.com',
+      ].join('\n'),
+    );
 
     const error = thrownBy(() => loadConfig(context({ stage: 'prod' }), agents('[slack]'), dir));
 
@@ -197,7 +234,9 @@ describe('stage files', () => {
       '  - config/stages/prod.yaml: slackSecretArn is not a Secrets Manager ARN: arn:aws:s3:::bucket',
       '  - config/stages/prod.yaml: sesFromEmail is not an email address: nobody',
       '  - config/stages/prod.yaml: enablePrepNotification must be true or false, got "maybe"',
-      expect.stringMatching(/^ {2}- config\/stages\/prod\.yaml: logRetentionDays must be one of CloudWatch Logs' retention periods \(1, 3, .*\), got 10$/),
+      expect.stringMatching(
+        /^ {2}- config\/stages\/prod\.yaml: logRetentionDays must be one of CloudWatch Logs' retention periods \(1, 3, .*\), got 10$/,
+      ),
       '  - config/stages/prod.yaml: apiThrottleRate must be a positive whole number of requests per second, got -1',
       '  - config/stages/prod.yaml: emailReceiptWaitSeconds must be a whole number of seconds from 60 to 86400, got 30',
     ]);
@@ -206,7 +245,9 @@ describe('stage files', () => {
   it('names a bad -c override as context, not as the file', () => {
     write('dev', valid);
 
-    const error = thrownBy(() => loadConfig(context({ stage: 'dev', apiThrottleBurst: 'lots' }), agents('[slack]'), dir));
+    const error = thrownBy(() =>
+      loadConfig(context({ stage: 'dev', apiThrottleBurst: 'lots' }), agents('[slack]'), dir),
+    );
 
     expect(error.message).toContain('context apiThrottleBurst must be a positive whole number of requests, got "lots"');
   });
@@ -214,6 +255,8 @@ describe('stage files', () => {
   it('refuses a stage without its committed file', () => {
     const error = thrownBy(() => loadConfig(context({ stage: 'staging' }), agents('[slack]'), dir));
 
-    expect(error.message).toContain("config/stages/staging.yaml is missing: every stage's settings are committed there");
+    expect(error.message).toContain(
+      "config/stages/staging.yaml is missing: every stage's settings are committed there",
+    );
   });
 });

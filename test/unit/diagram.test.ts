@@ -20,13 +20,17 @@ describe('the state machine diagram in the README', () => {
     for (const [name, state] of Object.entries(asl.States)) {
       expect(mermaid).toContain(`  ${name}`);
       if (typeof state.Next === 'string') expect(mermaid).toContain(`${name} --> ${state.Next}`);
-      for (const c of state.Catch ?? []) expect(mermaid).toContain(`${name} -.->|"${c.ErrorEquals.join(', ')}"| ${c.Next}`);
+      for (const c of state.Catch ?? [])
+        expect(mermaid).toContain(`${name} -.->|"${c.ErrorEquals.join(', ')}"| ${c.Next}`);
     }
   });
 
   it('changes when a transition changes, so a stale copy is caught', () => {
     const asl = readPrepDefinition();
-    const rewired = { ...asl, States: { ...asl.States, MarkPrepScheduled: { ...asl.States['MarkPrepScheduled'], Next: 'NotifyViaEmail' } } };
+    const rewired = {
+      ...asl,
+      States: { ...asl.States, MarkPrepScheduled: { ...asl.States['MarkPrepScheduled'], Next: 'NotifyViaEmail' } },
+    };
 
     expect(withDiagram(readme, aslToMermaid(rewired))).not.toBe(readme);
   });

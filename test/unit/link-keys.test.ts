@@ -4,7 +4,8 @@ import { KEY_REFRESH_INTERVAL_MS, LinkKeys, LinkKeysUnavailableError } from '../
 const K1 = { id: 'k1', key: 'a'.repeat(40) };
 const K2 = { id: 'k2', key: 'b'.repeat(40) };
 const NOW = new Date('2026-11-27T10:00:00Z');
-const token = (key = K2) => signLinkToken({ current: key }, { action: 'unsubscribe', userId: 'U1', expiresAt: new Date('2026-12-01T00:00:00Z') });
+const token = (key = K2) =>
+  signLinkToken({ current: key }, { action: 'unsubscribe', userId: 'U1', expiresAt: new Date('2026-12-01T00:00:00Z') });
 
 /** A secret whose value the test changes, counting reads that bypass the cache (maxAgeMs 0). */
 function secret(initial: unknown) {
@@ -57,6 +58,8 @@ describe('LinkKeys', () => {
 
   it('says plainly when no keys are configured, or the secret is not valid', async () => {
     await expect(new LinkKeys(async () => undefined).keys()).rejects.toThrow(LinkKeysUnavailableError);
-    await expect(new LinkKeys(async () => ({ current: { id: 'k1', key: 'short' } })).keys()).rejects.toThrow('the link signing secret is invalid');
+    await expect(new LinkKeys(async () => ({ current: { id: 'k1', key: 'short' } })).keys()).rejects.toThrow(
+      'the link signing secret is invalid',
+    );
   });
 });

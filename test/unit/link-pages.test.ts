@@ -36,8 +36,15 @@ describe('the email link pages', () => {
     const style = /<style>([^<]*)<\/style>/.exec(confirm().html)?.[1] ?? '';
     const hash = createHash('sha256').update(style).digest('base64');
 
-    expect(PAGE_HEADERS['content-security-policy']).toBe(`default-src 'none'; style-src 'sha256-${hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
-    expect(PAGE_HEADERS).toMatchObject({ 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'content-type': 'text/html; charset=utf-8' });
+    expect(PAGE_HEADERS['content-security-policy']).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    expect(PAGE_HEADERS).toMatchObject({
+      'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'content-type': 'text/html; charset=utf-8',
+    });
   });
 
   it('shows a message page with its status and escaped paragraphs', () => {
@@ -48,6 +55,8 @@ describe('the email link pages', () => {
   });
 
   it('escapes the five HTML specials', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 });

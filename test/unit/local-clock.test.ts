@@ -41,7 +41,9 @@ describe('the local clock', () => {
 
 describe('npm start --now', () => {
   it("reads a wall-clock time in the demo executive's zone", () => {
-    expect(serveOptions(parseCommandLine(['--now', '2026-11-27T03:00']).values).now?.toISOString()).toBe('2026-11-27T08:00:00.000Z');
+    expect(serveOptions(parseCommandLine(['--now', '2026-11-27T03:00']).values).now?.toISOString()).toBe(
+      '2026-11-27T08:00:00.000Z',
+    );
   });
 
   it('is a usage error when it is not a time', () => {

@@ -14,17 +14,19 @@ describe('maskContacts', () => {
   });
 
   it('masks every contact in a log line and leaves the rest as it was', () => {
-    const line = 'SMS to +12125550143 failed (21211: The \'To\' number +1212555014 is not valid); emailing jordan.lee@acme.example and Jordan.Lee+exec@Mail.Acme.Example';
+    const line =
+      "SMS to +12125550143 failed (21211: The 'To' number +1212555014 is not valid); emailing jordan.lee@acme.example and Jordan.Lee+exec@Mail.Acme.Example";
 
     const masked = maskContacts(line);
 
     expect(masked).toBe(
-      'SMS to +***43 failed (21211: The \'To\' number +***14 is not valid); emailing j***@acme.example and J***@Mail.Acme.Example',
+      "SMS to +***43 failed (21211: The 'To' number +***14 is not valid); emailing j***@acme.example and J***@Mail.Acme.Example",
     );
   });
 
   it('leaves ids, timestamps and offsets alone', () => {
-    const line = 'meeting m-7f3a user U024BE7LH ts 1795701604.218309 at 2026-11-27T14:00:00+00:00 date Thu, 26 Nov 2026 14:00:06 +0000';
+    const line =
+      'meeting m-7f3a user U024BE7LH ts 1795701604.218309 at 2026-11-27T14:00:00+00:00 date Thu, 26 Nov 2026 14:00:06 +0000';
 
     expect(maskContacts(line)).toBe(line);
   });

@@ -117,7 +117,9 @@ describe('renderSlackBlocks', () => {
     const first = renderSlackBlocks(notice());
     const reminder = renderSlackBlocks(notice({ reminder: true }));
 
-    expect((first[1] as SectionBlock).text?.text).toBe('*Q4 Leadership Sync*\nYour leadership team meeting is coming up.');
+    expect((first[1] as SectionBlock).text?.text).toBe(
+      '*Q4 Leadership Sync*\nYour leadership team meeting is coming up.',
+    );
     expect((reminder[1] as SectionBlock).text?.text).toBe('*Q4 Leadership Sync*\nHere is the reminder you asked for.');
   });
 });
@@ -191,7 +193,9 @@ describe('renderSms', () => {
 
   // Fails today: "…" (U+2026) is not in GSM-7, so a cut title turns the whole SMS into UCS-2 (70-character segments).
   it('cuts a long title with GSM-7 characters only, so the SMS is not re-encoded as UCS-2', () => {
-    const sms = renderSms(notice({ meeting: { title: 'Quarterly Business Review: FY27 budget, headcount and roadmap priorities' } }));
+    const sms = renderSms(
+      notice({ meeting: { title: 'Quarterly Business Review: FY27 budget, headcount and roadmap priorities' } }),
+    );
 
     expect(sms).toMatch(GSM7);
   });
@@ -214,13 +218,19 @@ describe('renderEmail', () => {
   });
 
   it('carries Start Prep, Remind Me and unsubscribe as links, escaped in the HTML, when given', () => {
-    const links = { startPrep: 'https://api.example/prod/act?t=a.b.c&x="1"', remindLater: 'https://api.example/prod/act?t=d.e.f', unsubscribe: 'https://api.example/prod/unsubscribe?t=g.h.i' };
+    const links = {
+      startPrep: 'https://api.example/prod/act?t=a.b.c&x="1"',
+      remindLater: 'https://api.example/prod/act?t=d.e.f',
+      unsubscribe: 'https://api.example/prod/unsubscribe?t=g.h.i',
+    };
 
     const { html, text } = renderEmail(notice(), { links });
 
     expect(html).toContain('href="https://api.example/prod/act?t=a.b.c&amp;x=&quot;1&quot;"');
     expect(html).toMatch(/<a href="https:\/\/api\.example\/prod\/act\?t=d\.e\.f"[^>]*>Remind Me in 2 Hours<\/a>/);
-    expect(html).toMatch(/<a href="https:\/\/api\.example\/prod\/unsubscribe\?t=g\.h\.i"[^>]*>Stop prep reminders by email<\/a>/);
+    expect(html).toMatch(
+      /<a href="https:\/\/api\.example\/prod\/unsubscribe\?t=g\.h\.i"[^>]*>Stop prep reminders by email<\/a>/,
+    );
     expect(text).toContain(`Start Prep Session: ${links.startPrep}`);
     expect(text).toContain(`Remind Me in 2 Hours: ${links.remindLater}`);
     expect(text).toContain(`Stop prep reminders by email: ${links.unsubscribe}`);

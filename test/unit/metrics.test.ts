@@ -19,14 +19,25 @@ describe('countMetric', () => {
       write.mockRestore();
       process.env.POWERTOOLS_METRICS_DISABLED = previous;
     }
-    return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
 
   it('emits each count in the service namespace, with its dimension and the service dimension', () => {
     const [delivered, failed] = emitted();
 
     expect(delivered).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'ExecAssistant/MeetingPrep', Dimensions: [['service', 'Channel']], Metrics: [{ Name: 'NotificationsDelivered', Unit: 'Count' }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'ExecAssistant/MeetingPrep',
+            Dimensions: [['service', 'Channel']],
+            Metrics: [{ Name: 'NotificationsDelivered', Unit: 'Count' }],
+          },
+        ],
+      },
       service: 'meeting-prep',
       Channel: 'sms',
       NotificationsDelivered: 1,
@@ -51,7 +62,12 @@ describe('countMetric', () => {
         process.env.POWERTOOLS_METRICS_DISABLED = 'true';
         countMetric('PrepActions', { Action: 'start_prep', Via: 'slack', Outcome: 'session_started' });
         process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-        for (let i = 0; i < 3; i++) countMetric('PrepActions', { Action: 'start_prep', Via: i === 1 ? 'sms' : 'slack', Outcome: 'session_started' });
+        for (let i = 0; i < 3; i++)
+          countMetric('PrepActions', {
+            Action: 'start_prep',
+            Via: i === 1 ? 'sms' : 'slack',
+            Outcome: 'session_started',
+          });
         countMetric('SlackInteractions', { Kind: 'start_prep' });
         process.env.POWERTOOLS_METRICS_DISABLED = 'true';
         countMetric('SlackInteractions', { Kind: 'remind_later' });
@@ -60,7 +76,10 @@ describe('countMetric', () => {
       write.mockRestore();
       process.env.POWERTOOLS_METRICS_DISABLED = previous;
     }
-    const docs = lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const docs = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
 
     expect(docs.map((d) => [d['Via'] ?? d['Kind'], d['PrepActions'] ?? d['SlackInteractions']])).toEqual([
       ['slack', 1],

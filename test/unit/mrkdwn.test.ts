@@ -36,7 +36,13 @@ const meeting = (title: string): Meeting => ({
   status: 'CLASSIFIED',
 });
 const session = (step: 'questions' | 'notes' | 'done') => ({
-  ...ChatSessionsRepository.newSession({ sessionId: 's-1', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date('2099-11-26T10:00:00Z') }),
+  ...ChatSessionsRepository.newSession({
+    sessionId: 's-1',
+    userId: 'U024BE7LH',
+    meetingId: 'm-7f3a',
+    meetingType: 'leadership_team',
+    now: new Date('2099-11-26T10:00:00Z'),
+  }),
   context: { step, meeting_type: 'leadership_team' as const },
 });
 
@@ -79,7 +85,9 @@ describe.each(HOSTILE.map((h, i) => [h, ESCAPED[i] as string]))('a title holding
   ])('is escaped in %s, fallback text included', (_name, render) => {
     const all = texts(render());
     expect(all).toContain(`Sync ${JSON.stringify(escaped).slice(1, -1)}`);
-    expect(withoutEscaped(all, `Sync ${JSON.stringify(escaped).slice(1, -1)}`)).not.toContain(`Sync ${JSON.stringify(raw).slice(1, -1)}`);
+    expect(withoutEscaped(all, `Sync ${JSON.stringify(escaped).slice(1, -1)}`)).not.toContain(
+      `Sync ${JSON.stringify(raw).slice(1, -1)}`,
+    );
   });
 
   it('is escaped in the notes template, the location and the description', () => {
@@ -92,5 +100,7 @@ describe.each(HOSTILE.map((h, i) => [h, ESCAPED[i] as string]))('a title holding
 });
 
 it('a title with `$&` is inserted into the notes template as written', () => {
-  expect(notesTemplate({ ...kit, notes_template: 'Notes for {title}' }, meeting('Budget $& more'), tz)).toBe('Notes for Budget $&amp; more');
+  expect(notesTemplate({ ...kit, notes_template: 'Notes for {title}' }, meeting('Budget $& more'), tz)).toBe(
+    'Notes for Budget $&amp; more',
+  );
 });

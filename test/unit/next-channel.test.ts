@@ -2,7 +2,10 @@ import { nextChannel } from '../../lambda/shared/next-channel';
 import type { Channel } from '../../lambda/shared/domain';
 
 /** Walks the order as the workflow would, every attempt failing: the channels tried, in order. */
-function walk(order: Channel[], unavailable: Partial<Record<Channel, string>> = {}): { tried: Channel[]; skipped: string[] } {
+function walk(
+  order: Channel[],
+  unavailable: Partial<Record<Channel, string>> = {},
+): { tried: Channel[]; skipped: string[] } {
   const tried: Channel[] = [];
   const skipped: string[] = [];
   let left: readonly Channel[] = order;
@@ -16,7 +19,7 @@ function walk(order: Channel[], unavailable: Partial<Record<Channel, string>> = 
 }
 
 describe('nextChannel', () => {
-  test('the user\'s order, whatever it is', () => {
+  test("the user's order, whatever it is", () => {
     expect(walk(['email'])).toEqual({ tried: ['email'], skipped: [] });
     expect(walk(['sms', 'slack'])).toEqual({ tried: ['sms', 'slack'], skipped: [] });
     expect(walk(['slack', 'email'])).toEqual({ tried: ['slack', 'email'], skipped: [] });
@@ -24,8 +27,16 @@ describe('nextChannel', () => {
   });
 
   test('plain JSON for a Choice state', () => {
-    expect(nextChannel({ order: ['slack', 'sms', 'email'] })).toEqual({ next: 'slack', remaining: ['sms', 'email'], skipped: [] });
-    expect(nextChannel({ order: ['slack', 'sms', 'email'], tried: ['slack'] })).toEqual({ next: 'sms', remaining: ['email'], skipped: [] });
+    expect(nextChannel({ order: ['slack', 'sms', 'email'] })).toEqual({
+      next: 'slack',
+      remaining: ['sms', 'email'],
+      skipped: [],
+    });
+    expect(nextChannel({ order: ['slack', 'sms', 'email'], tried: ['slack'] })).toEqual({
+      next: 'sms',
+      remaining: ['email'],
+      skipped: [],
+    });
     expect(nextChannel({ order: ['slack'], tried: ['slack'] })).toEqual({ next: 'none', remaining: [], skipped: [] });
     expect(nextChannel({ order: [] })).toEqual({ next: 'none', remaining: [], skipped: [] });
   });
@@ -36,8 +47,13 @@ describe('nextChannel', () => {
       remaining: ['sms', 'email'],
       skipped: [],
     });
-    expect(walk(['slack', 'sms', 'email'], { sms: 'no_phone_number' })).toEqual({ tried: ['slack', 'email'], skipped: ['sms:no_phone_number'] });
-    expect(nextChannel({ order: ['sms', 'email'], unavailable: { sms: 'no_phone_number', email: 'no_email' } })).toEqual({
+    expect(walk(['slack', 'sms', 'email'], { sms: 'no_phone_number' })).toEqual({
+      tried: ['slack', 'email'],
+      skipped: ['sms:no_phone_number'],
+    });
+    expect(
+      nextChannel({ order: ['sms', 'email'], unavailable: { sms: 'no_phone_number', email: 'no_email' } }),
+    ).toEqual({
       next: 'none',
       remaining: [],
       skipped: [

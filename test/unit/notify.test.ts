@@ -19,7 +19,12 @@ const now = () => new Date('2026-11-26T14:00:04Z');
 
 /** Meeting bookkeeping kept in a map, as the repository keeps it in DynamoDB; writes can be made to fail. */
 function bookkeeping(options: { failWrites?: boolean; intent?: DeliveryIntent } = {}) {
-  const meeting: Record<string, unknown> = { meeting_id: 'm-7f3a', user_id: 'U024BE7LH', start_time: leadershipSync.start_time, ...(options.intent ? { notification_intent_slack: options.intent } : {}) };
+  const meeting: Record<string, unknown> = {
+    meeting_id: 'm-7f3a',
+    user_id: 'U024BE7LH',
+    start_time: leadershipSync.start_time,
+    ...(options.intent ? { notification_intent_slack: options.intent } : {}),
+  };
   const failing = async () => {
     throw new TransientDataError('UpdateItem meetings: ProvisionedThroughputExceededException');
   };
@@ -41,7 +46,11 @@ function bookkeeping(options: { failWrites?: boolean; intent?: DeliveryIntent } 
 describe('notifyViaChannel', () => {
   it('throws the channel’s classified error, not the bookkeeping error, when recording the attempt fails', async () => {
     const { deps } = bookkeeping({ failWrites: true });
-    const sender: ChannelSender = { send: async () => { throw new ChannelPermanentFailureError('slack', 'channel_not_found'); } };
+    const sender: ChannelSender = {
+      send: async () => {
+        throw new ChannelPermanentFailureError('slack', 'channel_not_found');
+      },
+    };
 
     const error = await rejectionOf(notifyViaChannel('slack', input, deps, async () => sender));
 
@@ -52,7 +61,9 @@ describe('notifyViaChannel', () => {
   it('returns the delivery although recording it on the intent fails: a sent message is never reported as failed', async () => {
     const { deps } = bookkeeping({ failWrites: true });
 
-    const result = await notifyViaChannel('slack', input, deps, async () => ({ send: async () => '1795701604.218309' }));
+    const result = await notifyViaChannel('slack', input, deps, async () => ({
+      send: async () => '1795701604.218309',
+    }));
 
     expect(result).toMatchObject({ channel: 'slack', notification_id: '1795701604.218309' });
   });
@@ -77,7 +88,10 @@ describe('notifyViaChannel', () => {
   it('sends when the earlier send is not found', async () => {
     const { deps } = bookkeeping({ intent: { execution: 'm-7f3a-e1', at: '2026-11-26T14:00:03Z', state: 'sending' } });
 
-    const result = await notifyViaChannel('slack', input, deps, async () => ({ send: async () => 'new-ts', findEarlier: async () => undefined }));
+    const result = await notifyViaChannel('slack', input, deps, async () => ({
+      send: async () => 'new-ts',
+      findEarlier: async () => undefined,
+    }));
 
     expect(result.notification_id).toBe('new-ts');
   });
@@ -102,7 +116,9 @@ describe('notifyViaChannel', () => {
   it('checks at once after a timeout: not found means not sent, so it is retried as transient', async () => {
     const { deps } = bookkeeping();
     const sender: ChannelSender = {
-      send: async () => { throw new ChannelOutcomeUnknownError('slack', 'timeout'); },
+      send: async () => {
+        throw new ChannelOutcomeUnknownError('slack', 'timeout');
+      },
       findEarlier: async () => undefined,
     };
 
@@ -114,8 +130,12 @@ describe('notifyViaChannel', () => {
   it('stays outcome unknown when the check itself fails', async () => {
     const { deps } = bookkeeping();
     const sender: ChannelSender = {
-      send: async () => { throw new ChannelOutcomeUnknownError('slack', 'timeout'); },
-      findEarlier: async () => { throw new Error('fetch failed'); },
+      send: async () => {
+        throw new ChannelOutcomeUnknownError('slack', 'timeout');
+      },
+      findEarlier: async () => {
+        throw new Error('fetch failed');
+      },
     };
 
     const error = await rejectionOf(notifyViaChannel('slack', input, deps, async () => sender));
@@ -126,9 +146,24 @@ describe('notifyViaChannel', () => {
   it('lets a failed intent write through as TransientDataError, before anything is sent', async () => {
     const { deps } = bookkeeping();
     const sent: string[] = [];
-    const failingIntent: NotifyDeps = { ...deps, meetings: { ...deps.meetings, recordIntent: async () => { throw new TransientDataError('throttled'); } } };
+    const failingIntent: NotifyDeps = {
+      ...deps,
+      meetings: {
+        ...deps.meetings,
+        recordIntent: async () => {
+          throw new TransientDataError('throttled');
+        },
+      },
+    };
 
-    const error = await rejectionOf(notifyViaChannel('slack', input, failingIntent, async () => ({ send: async () => { sent.push('x'); return 'ts'; } })));
+    const error = await rejectionOf(
+      notifyViaChannel('slack', input, failingIntent, async () => ({
+        send: async () => {
+          sent.push('x');
+          return 'ts';
+        },
+      })),
+    );
 
     expect(error).toBeInstanceOf(TransientDataError);
     expect(sent).toEqual([]);

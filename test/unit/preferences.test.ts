@@ -37,14 +37,19 @@ describe('readPreferences (the workflow: lenient)', () => {
     expect(readPreferences(DESIGN_EXAMPLE, STACK_ORDER)).toEqual({ preferences: DESIGN_EXAMPLE, problems: [] });
   });
 
-  test('the user\'s own order and a subset of channels are kept', () => {
+  test("the user's own order and a subset of channels are kept", () => {
     expect(readPreferences({ channels: ['sms', 'slack'] }, STACK_ORDER).preferences.channels).toEqual(['sms', 'slack']);
     expect(readPreferences({ channels: ['email'] }, STACK_ORDER).preferences.channels).toEqual(['email']);
   });
 
   test('a bad field falls back to its default, the good ones stay, and each mistake is one clear message', () => {
     const { preferences, problems } = readPreferences(
-      { prep_reminders: 'false', channels: ['slack', 'fax'], quiet_hours: { start: '21:00', end: '21:00' }, digest: { enabled: true } },
+      {
+        prep_reminders: 'false',
+        channels: ['slack', 'fax'],
+        quiet_hours: { start: '21:00', end: '21:00' },
+        digest: { enabled: true },
+      },
       STACK_ORDER,
     );
     expect(preferences).toEqual({ ...defaultPreferences(STACK_ORDER), digest: { enabled: true, time: '07:30' } });
@@ -56,14 +61,26 @@ describe('readPreferences (the workflow: lenient)', () => {
   });
 
   test('repeated and empty channel lists', () => {
-    expect(readPreferences({ channels: ['sms', 'sms'] }, STACK_ORDER).problems).toEqual([{ path: 'channels[1]', message: '"sms" is listed twice' }]);
-    expect(readPreferences({ channels: [] }, STACK_ORDER).problems).toEqual([{ path: 'channels', message: 'must name at least one channel' }]);
-    expect(readPreferences({ channels: 'sms' }, STACK_ORDER).problems[0]?.message).toMatch(/must be a list of channels.*not string/);
-    expect(readPreferences({ quiet_channels: [] }, STACK_ORDER)).toMatchObject({ preferences: { quiet_channels: [] }, problems: [] });
+    expect(readPreferences({ channels: ['sms', 'sms'] }, STACK_ORDER).problems).toEqual([
+      { path: 'channels[1]', message: '"sms" is listed twice' },
+    ]);
+    expect(readPreferences({ channels: [] }, STACK_ORDER).problems).toEqual([
+      { path: 'channels', message: 'must name at least one channel' },
+    ]);
+    expect(readPreferences({ channels: 'sms' }, STACK_ORDER).problems[0]?.message).toMatch(
+      /must be a list of channels.*not string/,
+    );
+    expect(readPreferences({ quiet_channels: [] }, STACK_ORDER)).toMatchObject({
+      preferences: { quiet_channels: [] },
+      problems: [],
+    });
   });
 
   test('times: HH:MM 24-hour only', () => {
-    const { problems } = readPreferences({ quiet_hours: { start: '9:00 PM', end: 7 }, digest: { time: '24:00' } }, STACK_ORDER);
+    const { problems } = readPreferences(
+      { quiet_hours: { start: '9:00 PM', end: 7 }, digest: { time: '24:00' } },
+      STACK_ORDER,
+    );
     expect(formatProblems(problems)).toBe(
       [
         'quiet_hours.start: must be a 24-hour time "HH:MM" (00:00-23:59), not "9:00 PM"',
@@ -83,7 +100,12 @@ describe('readPreferences (the workflow: lenient)', () => {
   test('quiet hours entered the wrong way round (09:00 → 08:00, 23 hours) are refused', () => {
     const { preferences, problems } = readPreferences({ quiet_hours: { start: '09:00', end: '08:00' } }, STACK_ORDER);
     expect(preferences.quiet_hours).toBeUndefined();
-    expect(problems).toEqual([{ path: 'quiet_hours.end', message: '09:00 to 08:00 would be 23 hours of quiet (at most 18); are the times the wrong way round?' }]);
+    expect(problems).toEqual([
+      {
+        path: 'quiet_hours.end',
+        message: '09:00 to 08:00 would be 23 hours of quiet (at most 18); are the times the wrong way round?',
+      },
+    ]);
     expect(readPreferences({ quiet_hours: { start: '18:00', end: '12:00' } }, STACK_ORDER).problems).toEqual([]);
   });
 
@@ -93,9 +115,15 @@ describe('readPreferences (the workflow: lenient)', () => {
       problems: [{ path: 'notification_preferences', message: 'must be an object, not string' }],
     });
     expect(readPreferences([], STACK_ORDER).problems[0]?.message).toBe('must be an object, not a list');
-    const typo = readPreferences({ quiet_hour: { start: '21:00', end: '07:00' }, quiet_hours: { start: '22:00', end: '06:00', tz: 'UTC' } }, STACK_ORDER);
+    const typo = readPreferences(
+      { quiet_hour: { start: '21:00', end: '07:00' }, quiet_hours: { start: '22:00', end: '06:00', tz: 'UTC' } },
+      STACK_ORDER,
+    );
     expect(typo.problems).toEqual([
-      { path: 'quiet_hour', message: 'unknown setting (known: prep_reminders, channels, quiet_hours, quiet_channels, digest)' },
+      {
+        path: 'quiet_hour',
+        message: 'unknown setting (known: prep_reminders, channels, quiet_hours, quiet_channels, digest)',
+      },
       { path: 'quiet_hours', message: 'unknown setting "tz"' },
     ]);
   });
@@ -127,7 +155,11 @@ describe('withoutChannel (an email unsubscribe, an SMS STOP)', () => {
   });
 
   it('turns prep reminders off instead when it was the only channel', () => {
-    expect(withoutChannel({ ...base, channels: ['email'] }, 'email')).toEqual({ ...base, channels: ['email'], prep_reminders: false });
+    expect(withoutChannel({ ...base, channels: ['email'] }, 'email')).toEqual({
+      ...base,
+      channels: ['email'],
+      prep_reminders: false,
+    });
   });
 
   it('tells whether reminders reach a channel', () => {

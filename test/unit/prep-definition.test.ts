@@ -1,6 +1,13 @@
 import type { ChannelName } from '../../lib/config';
 import { MAX_QUIET_MINUTES } from '../../lambda/shared/preferences';
-import { type AslDefinition, LONGEST_QUIET_WAIT_SECONDS, setReceiptTimeouts, CHANNEL_STATES, keepDeployedChannels, readPrepDefinition } from '../../lib/prep-definition';
+import {
+  type AslDefinition,
+  LONGEST_QUIET_WAIT_SECONDS,
+  setReceiptTimeouts,
+  CHANNEL_STATES,
+  keepDeployedChannels,
+  readPrepDefinition,
+} from '../../lib/prep-definition';
 
 /** The Next of a state's States.ALL catcher. */
 function catchAllNext(definition: AslDefinition, stateName: string): string | undefined {
@@ -36,7 +43,11 @@ describe('keepDeployedChannels', () => {
     const definition = keepDeployedChannels(readPrepDefinition(), channels);
 
     expect(definition.States.MarkPrepScheduled.Next).toBe('PickChannel');
-    expect(pickTargets(definition).filter((t) => t.startsWith('NotifyVia')).sort()).toEqual([...states].sort());
+    expect(
+      pickTargets(definition)
+        .filter((t) => t.startsWith('NotifyVia'))
+        .sort(),
+    ).toEqual([...states].sort());
     expect(states.map((state) => catchAllNext(definition, state))).toEqual(states.map(() => 'RouteNextChannel'));
     for (const state of removed) expect(definition.States).not.toHaveProperty(state);
     for (const state of states) expect(definition.States[state].Next).toBe('RecordDelivery');
@@ -72,7 +83,9 @@ describe('keepDeployedChannels', () => {
   });
 
   it('refuses an empty channel list', () => {
-    expect(() => keepDeployedChannels(readPrepDefinition(), [])).toThrow('at least one notification channel is required');
+    expect(() => keepDeployedChannels(readPrepDefinition(), [])).toThrow(
+      'at least one notification channel is required',
+    );
   });
 });
 

@@ -7,7 +7,9 @@ type Envelope = Record<string, unknown> & { detail: Record<string, unknown> };
 /** MeetingPrepRequired as the Step Functions target receives it. */
 const prepRequired = fixture<Envelope>('eventbridge/meeting-prep-required.json');
 /** The reminder envelope the Remind Later schedule sends (DESIGN.md), from the CreateSchedule request's Input. */
-const reminderEnvelope = JSON.parse(fixture<{ Target: { Input: string } }>('scheduler/create-schedule-request.json').Target.Input) as Envelope;
+const reminderEnvelope = JSON.parse(
+  fixture<{ Target: { Input: string } }>('scheduler/create-schedule-request.json').Target.Input,
+) as Envelope;
 
 function withDetail(detail: Record<string, unknown>, envelope: Envelope = prepRequired): Envelope {
   return { ...envelope, detail: { ...envelope.detail, ...detail } };
@@ -44,7 +46,12 @@ describe('parsePrepEvent', () => {
   it('reads the Remind Later envelope as a reminder, with the schedule name as event id', () => {
     const request = parsePrepEvent(reminderEnvelope);
 
-    expect(request).toEqual({ eventId: 'meeting-prep-reminder-m-7f3a', meetingId: 'm-7f3a', userId: 'U024BE7LH', reminder: true });
+    expect(request).toEqual({
+      eventId: 'meeting-prep-reminder-m-7f3a',
+      meetingId: 'm-7f3a',
+      userId: 'U024BE7LH',
+      reminder: true,
+    });
   });
 
   it('ignores a reminder flag on a MeetingPrepRequired event', () => {
@@ -112,7 +119,9 @@ describe('parsePrepEvent', () => {
   it('throws InvalidEvent for a reminder envelope without reminder = true', () => {
     const { reminder: _removed, ...detail } = reminderEnvelope.detail;
 
-    expect(rejectionOf({ ...reminderEnvelope, detail }).problems).toEqual(['a reminder must carry detail.reminder = true']);
+    expect(rejectionOf({ ...reminderEnvelope, detail }).problems).toEqual([
+      'a reminder must carry detail.reminder = true',
+    ]);
   });
 
   it('lists every problem at once', () => {
@@ -132,6 +141,10 @@ describe('parsePrepEvent', () => {
   it('lists the envelope problems together with a missing detail', () => {
     const error = rejectionOf({ source: 'somewhere', 'detail-type': 'MeetingPrepRequired', id: '' });
 
-    expect(error.problems).toEqual([expect.stringMatching(/^unexpected source/), 'id is missing', 'detail is missing or not an object']);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^unexpected source/),
+      'id is missing',
+      'detail is missing or not an object',
+    ]);
   });
 });

@@ -21,7 +21,12 @@ function hold(overrides: Partial<HoldInput>): ReturnType<typeof decideHold> {
 
 describe('decideHold: send now or wait', () => {
   test('3 a.m. in New York: the SMS waits until 7 a.m. local', () => {
-    expect(hold({})).toEqual({ wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z', quiet_hours_end: '2026-11-27T12:00:00Z' });
+    expect(hold({})).toEqual({
+      wait: true,
+      reason: 'quiet_hours',
+      until: '2026-11-27T12:00:00Z',
+      quiet_hours_end: '2026-11-27T12:00:00Z',
+    });
   });
 
   test('quiet hours end after the lead limit: wait only until the latest useful moment (start - lead)', () => {
@@ -35,7 +40,11 @@ describe('decideHold: send now or wait', () => {
   });
 
   test('quiet hours end exactly at the lead limit: that is still in time', () => {
-    expect(hold({ meetingStart: '2026-11-27T14:00:00Z' })).toMatchObject({ wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z' });
+    expect(hold({ meetingStart: '2026-11-27T14:00:00Z' })).toMatchObject({
+      wait: true,
+      reason: 'quiet_hours',
+      until: '2026-11-27T12:00:00Z',
+    });
   });
 
   test('the latest useful moment has passed already: send now', () => {
@@ -47,7 +56,7 @@ describe('decideHold: send now or wait', () => {
     expect(hold({ reminder: true })).toEqual({ wait: false, reason: 'reminder' });
   });
 
-  test('Slack is not held by default (it follows the user\'s own Slack schedule); a channel in quiet_channels is', () => {
+  test("Slack is not held by default (it follows the user's own Slack schedule); a channel in quiet_channels is", () => {
     expect(hold({ channel: 'slack' })).toEqual({ wait: false, reason: 'channel_not_held' });
     expect(hold({ channel: 'email' })).toMatchObject({ wait: true });
     expect(hold({ channel: 'slack', quietChannels: ['slack'] })).toMatchObject({ wait: true });
@@ -74,11 +83,16 @@ describe('decideHold: send now or wait', () => {
 
   test('a window within one day (13:00-15:00)', () => {
     const lunch = { start: '13:00', end: '15:00' };
-    expect(hold({ quietHours: lunch, now: '2026-11-27T19:00:00Z', meetingStart: '2026-11-28T19:00:00Z' })).toMatchObject({
+    expect(
+      hold({ quietHours: lunch, now: '2026-11-27T19:00:00Z', meetingStart: '2026-11-28T19:00:00Z' }),
+    ).toMatchObject({
       wait: true,
       until: '2026-11-27T20:00:00Z',
     });
-    expect(hold({ quietHours: lunch, now: '2026-11-27T17:00:00Z' })).toEqual({ wait: false, reason: 'outside_quiet_hours' });
+    expect(hold({ quietHours: lunch, now: '2026-11-27T17:00:00Z' })).toEqual({
+      wait: false,
+      reason: 'outside_quiet_hours',
+    });
   });
 
   test('the answer is in whole seconds, rounded so it never wakes early nor past the lead limit', () => {
@@ -130,7 +144,14 @@ describe('daylight-saving weekends', () => {
   test('Santiago falls back at midnight: quiet hours entered at 23:40 hold through the repeated 23:00-23:30', () => {
     // 2026-04-05 00:00 -03 becomes 2026-04-04 23:00 -04; the wall clock leaves 23:30-02:15 for half an hour.
     const q = { start: '23:30', end: '02:15' };
-    expect(hold({ timeZone: 'America/Santiago', quietHours: q, now: '2026-04-05T02:40:00Z', meetingStart: '2026-04-06T15:00:00Z' })).toMatchObject({
+    expect(
+      hold({
+        timeZone: 'America/Santiago',
+        quietHours: q,
+        now: '2026-04-05T02:40:00Z',
+        meetingStart: '2026-04-06T15:00:00Z',
+      }),
+    ).toMatchObject({
       wait: true,
       until: '2026-04-05T06:15:00Z',
     });
@@ -152,24 +173,35 @@ describe('daylight-saving weekends', () => {
 describe('zones with odd offsets', () => {
   test('Asia/Kolkata (+05:30): 23:30 IST waits until 06:30 IST', () => {
     expect(
-      hold({ timeZone: 'Asia/Kolkata', quietHours: { start: '22:00', end: '06:30' }, now: '2026-11-26T18:00:00Z', meetingStart: '2026-11-27T08:00:00Z' }),
+      hold({
+        timeZone: 'Asia/Kolkata',
+        quietHours: { start: '22:00', end: '06:30' },
+        now: '2026-11-26T18:00:00Z',
+        meetingStart: '2026-11-27T08:00:00Z',
+      }),
     ).toMatchObject({ wait: true, reason: 'quiet_hours', until: '2026-11-27T01:00:00Z' });
   });
 
   test('Pacific/Chatham (+13:45 in summer): 23:45 waits until 07:00 local', () => {
-    expect(hold({ timeZone: 'Pacific/Chatham', now: '2026-11-26T10:00:00Z', meetingStart: '2026-11-27T02:00:00Z' })).toMatchObject({
+    expect(
+      hold({ timeZone: 'Pacific/Chatham', now: '2026-11-26T10:00:00Z', meetingStart: '2026-11-27T02:00:00Z' }),
+    ).toMatchObject({
       wait: true,
       until: '2026-11-26T17:15:00Z',
     });
   });
 
   test('Pacific/Chatham (+12:45 in winter) and its spring-forward at 02:45', () => {
-    expect(hold({ timeZone: 'Pacific/Chatham', now: '2026-06-26T10:00:00Z', meetingStart: '2026-06-27T02:00:00Z' })).toMatchObject({
+    expect(
+      hold({ timeZone: 'Pacific/Chatham', now: '2026-06-26T10:00:00Z', meetingStart: '2026-06-27T02:00:00Z' }),
+    ).toMatchObject({
       until: '2026-06-26T18:15:00Z',
     });
-    expect(new Date(quietHoursEnd(Date.parse('2026-09-26T13:00:00Z'), 'Pacific/Chatham', { start: '01:00', end: '03:00' })).toISOString()).toBe(
-      '2026-09-26T14:00:00.000Z',
-    );
+    expect(
+      new Date(
+        quietHoursEnd(Date.parse('2026-09-26T13:00:00Z'), 'Pacific/Chatham', { start: '01:00', end: '03:00' }),
+      ).toISOString(),
+    ).toBe('2026-09-26T14:00:00.000Z');
   });
 });
 
@@ -187,7 +219,8 @@ describe('invariants around every 2026 clock change', () => {
   /** Instants near each 2026 change of the zone's offset (within 3 hours). */
   function transitions(zone: string): number[] {
     const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    const offset = (t: number): string | undefined => format.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value;
+    const offset = (t: number): string | undefined =>
+      format.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value;
     const found: number[] = [];
     for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 6 * HOUR) {
       if (offset(t) !== offset(t + 6 * HOUR)) found.push(t + 3 * HOUR);
@@ -213,22 +246,32 @@ describe('invariants around every 2026 clock change', () => {
             minimumLeadMs: HOUR,
           });
           const inQuiet = isInQuietHours(now, zone, q);
-          if (decision.wait !== inQuiet) failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: wait=${decision.wait} but inQuiet=${inQuiet}`);
+          if (decision.wait !== inQuiet)
+            failures.push(
+              `${new Date(now).toISOString()} ${q.start}-${q.end}: wait=${decision.wait} but inQuiet=${inQuiet}`,
+            );
           if (!decision.wait) continue;
           const until = Date.parse(decision.until);
-          if (!(until > now && until - now <= 24 * HOUR)) failures.push(`${new Date(now).toISOString()}: until ${decision.until}`);
-          if (isInQuietHours(until, zone, q)) failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: still quiet at ${decision.until}`);
+          if (!(until > now && until - now <= 24 * HOUR))
+            failures.push(`${new Date(now).toISOString()}: until ${decision.until}`);
+          if (isInQuietHours(until, zone, q))
+            failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: still quiet at ${decision.until}`);
           // Sampled every 15 minutes and the minute before the wake-up. Quiet hours, once entered, last until the clock reads
           // the end: a fall-back that briefly turns the clock back before the start (Chile at midnight) does not
           // end them, so moments whose wall clock went backwards are not judged.
-          const samples = [...Array.from({ length: Math.ceil((until - now) / (15 * 60_000)) }, (_, i) => now + i * 15 * 60_000), until - 60_000];
+          const samples = [
+            ...Array.from({ length: Math.ceil((until - now) / (15 * 60_000)) }, (_, i) => now + i * 15 * 60_000),
+            until - 60_000,
+          ];
           let latestWall = wall(now, zone);
           for (const t of samples.filter((x) => x >= now)) {
             const w = wall(t, zone);
             if (w < latestWall) continue;
             latestWall = w;
             if (!isInQuietHours(t, zone, q)) {
-              failures.push(`${new Date(now).toISOString()} ${q.start}-${q.end}: woke late, not quiet at ${new Date(t).toISOString()} < ${decision.until}`);
+              failures.push(
+                `${new Date(now).toISOString()} ${q.start}-${q.end}: woke late, not quiet at ${new Date(t).toISOString()} < ${decision.until}`,
+              );
               break;
             }
           }

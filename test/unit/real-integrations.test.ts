@@ -12,7 +12,10 @@ describe('npm start with real integrations', () => {
 
   it('uses real Twilio only with the account, token and sender', () => {
     expect(realIntegrationsFromEnv({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }).twilio).toBe(false);
-    expect(realIntegrationsFromEnv({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15005550006' }).twilio).toBe(true);
+    expect(
+      realIntegrationsFromEnv({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15005550006' })
+        .twilio,
+    ).toBe(true);
   });
 
   it('uses real SES only with a sender and AWS credentials', () => {

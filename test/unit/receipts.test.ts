@@ -45,7 +45,14 @@ function eventOf(request: SignedRequest, query: Record<string, string> | null = 
 }
 
 afterAll(() => {
-  for (const name of ['MEETINGS_TABLE_NAME', 'TWILIO_STATUS_CALLBACK_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER']) delete process.env[name];
+  for (const name of [
+    'MEETINGS_TABLE_NAME',
+    'TWILIO_STATUS_CALLBACK_URL',
+    'TWILIO_ACCOUNT_SID',
+    'TWILIO_AUTH_TOKEN',
+    'TWILIO_FROM_NUMBER',
+  ])
+    delete process.env[name];
 });
 
 describe('POST /twilio/status signature check', () => {
@@ -81,7 +88,12 @@ describe('status callbacks as receipts', () => {
 
   it('turns delivered into a delivered receipt for the meeting and execution in the callback URL', () => {
     expect(receiptOf(delivered.params, query, at)).toEqual({
-      channel: 'sms', meetingId: 'm-7f3a', execution: query.execution, notificationId: 'SM8b2e4f6a1c3d5e7f9a0b2c4d6e8f1a3b', status: 'delivered', at,
+      channel: 'sms',
+      meetingId: 'm-7f3a',
+      execution: query.execution,
+      notificationId: 'SM8b2e4f6a1c3d5e7f9a0b2c4d6e8f1a3b',
+      status: 'delivered',
+      at,
     });
   });
 

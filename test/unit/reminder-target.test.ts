@@ -1,4 +1,8 @@
-import { parseStartExecutionInput, reminderScheduleRequest, startExecutionTargetArn } from '../../lambda/slack-bot/reminders';
+import {
+  parseStartExecutionInput,
+  reminderScheduleRequest,
+  startExecutionTargetArn,
+} from '../../lambda/slack-bot/reminders';
 
 const config = {
   groupName: 'meeting-prep-reminders',
@@ -11,7 +15,12 @@ describe('the reminder schedule target', () => {
   it('calls StartExecution itself, with an execution named after the meeting and the reminder envelope as input', () => {
     const at = new Date('2026-11-26T16:30:00Z');
 
-    const request = reminderScheduleRequest(config, { meetingId: 'm-7f3a', userId: 'U024BE7LH', at, now: new Date('2026-11-26T14:30:00Z') });
+    const request = reminderScheduleRequest(config, {
+      meetingId: 'm-7f3a',
+      userId: 'U024BE7LH',
+      at,
+      now: new Date('2026-11-26T14:30:00Z'),
+    });
 
     expect(request.Target?.Arn).toBe('arn:aws:scheduler:::aws-sdk:sfn:startExecution');
     expect(request.Target?.RoleArn).toBe(config.roleArn);
@@ -31,7 +40,9 @@ describe('the reminder schedule target', () => {
   });
 
   it('keeps the partition of the state machine', () => {
-    expect(startExecutionTargetArn('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:Prep')).toBe('arn:aws-cn:scheduler:::aws-sdk:sfn:startExecution');
+    expect(startExecutionTargetArn('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:Prep')).toBe(
+      'arn:aws-cn:scheduler:::aws-sdk:sfn:startExecution',
+    );
   });
 
   it('refuses a target input that is not a StartExecution request', () => {

@@ -7,25 +7,37 @@ const SETTINGS = { channels: ['slack', 'sms', 'email'] as const, minimumLeadMs: 
 
 describe('routingSettingsFromEnv', () => {
   it('reads the stack order and the minimum lead', () => {
-    expect(routingSettingsFromEnv({ NOTIFICATION_CHANNELS: 'email,slack', MINIMUM_LEAD_MINUTES: '90' })).toEqual({ channels: ['email', 'slack'], minimumLeadMs: 90 * 60_000 });
+    expect(routingSettingsFromEnv({ NOTIFICATION_CHANNELS: 'email,slack', MINIMUM_LEAD_MINUTES: '90' })).toEqual({
+      channels: ['email', 'slack'],
+      minimumLeadMs: 90 * 60_000,
+    });
   });
 
   it('falls back to every channel and two hours when unset or malformed', () => {
     expect(routingSettingsFromEnv({})).toEqual({ channels: ['slack', 'sms', 'email'], minimumLeadMs: 7_200_000 });
-    expect(routingSettingsFromEnv({ NOTIFICATION_CHANNELS: 'pigeon', MINIMUM_LEAD_MINUTES: 'soon' })).toEqual({ channels: ['slack', 'sms', 'email'], minimumLeadMs: 7_200_000 });
+    expect(routingSettingsFromEnv({ NOTIFICATION_CHANNELS: 'pigeon', MINIMUM_LEAD_MINUTES: 'soon' })).toEqual({
+      channels: ['slack', 'sms', 'email'],
+      minimumLeadMs: 7_200_000,
+    });
   });
 });
 
 describe('routingPreferences', () => {
   it("takes the user's order, without the channels the stack did not deploy", () => {
-    const { preferences, problems } = routingPreferences({ channels: ['email', 'sms', 'slack'] }, { ...SETTINGS, channels: ['slack', 'email'] });
+    const { preferences, problems } = routingPreferences(
+      { channels: ['email', 'sms', 'slack'] },
+      { ...SETTINGS, channels: ['slack', 'email'] },
+    );
 
     expect(preferences.channels).toEqual(['email', 'slack']);
     expect(problems).toEqual([]);
   });
 
   it("uses the stack's order, and says so, when none of the user's channels is deployed", () => {
-    const { preferences, problems } = routingPreferences({ channels: ['sms'] }, { ...SETTINGS, channels: ['slack', 'email'] });
+    const { preferences, problems } = routingPreferences(
+      { channels: ['sms'] },
+      { ...SETTINGS, channels: ['slack', 'email'] },
+    );
 
     expect(preferences.channels).toEqual(['slack', 'email']);
     expect(problems).toEqual([expect.objectContaining({ path: 'channels' })]);
@@ -44,18 +56,31 @@ const PREP: RoutablePrep & { meeting_id: string } = {
   reminder: false,
   meeting: { start_time: '2026-11-27T19:00:00Z' },
   user: { timezone: 'America/New_York' },
-  preferences: { channels: ['sms', 'email'], quiet_hours: { start: '21:00', end: '07:00' }, quiet_channels: ['sms', 'email'] },
+  preferences: {
+    channels: ['sms', 'email'],
+    quiet_hours: { start: '21:00', end: '07:00' },
+    quiet_channels: ['sms', 'email'],
+  },
 };
 
 describe('routeFor', () => {
   it('holds SMS at 03:00 New York time until 07:00', () => {
     const route = routeFor(PREP, ['sms', 'email'], new Date('2026-11-27T08:00:00Z'), SETTINGS);
 
-    expect(route).toMatchObject({ next: 'sms', remaining: ['email'], hold: { wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z' } });
+    expect(route).toMatchObject({
+      next: 'sms',
+      remaining: ['email'],
+      hold: { wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z' },
+    });
   });
 
   it('does not hold a channel the user cannot receive: SMS without a phone number goes to its task (and is skipped) at once', () => {
-    const route = routeFor({ ...PREP, user: { ...PREP.user, has_phone: false } }, ['sms', 'email'], new Date('2026-11-27T08:00:00Z'), SETTINGS);
+    const route = routeFor(
+      { ...PREP, user: { ...PREP.user, has_phone: false } },
+      ['sms', 'email'],
+      new Date('2026-11-27T08:00:00Z'),
+      SETTINGS,
+    );
 
     expect(route).toMatchObject({ next: 'sms', hold: { wait: false, reason: 'channel_not_held' } });
   });
@@ -72,9 +97,27 @@ describe('checkStillDue', () => {
     prep: {
       ...PREP,
       user_id: 'U1',
-      meeting: { meeting_id: 'm-1', user_id: 'U1', title: 'Sync', meeting_type: 'unknown', start_time: '2026-11-27T19:00:00Z', attendee_count: 2, status: 'CLASSIFIED' },
+      meeting: {
+        meeting_id: 'm-1',
+        user_id: 'U1',
+        title: 'Sync',
+        meeting_type: 'unknown',
+        start_time: '2026-11-27T19:00:00Z',
+        attendee_count: 2,
+        status: 'CLASSIFIED',
+      },
       user: { user_id: 'U1', timezone: 'America/New_York', has_phone: true, has_email: true },
-      route: { next: 'sms', remaining: ['email'], skipped: [], hold: { wait: true, reason: 'quiet_hours', until: '2026-11-27T12:00:00Z', quiet_hours_end: '2026-11-27T12:00:00Z' } },
+      route: {
+        next: 'sms',
+        remaining: ['email'],
+        skipped: [],
+        hold: {
+          wait: true,
+          reason: 'quiet_hours',
+          until: '2026-11-27T12:00:00Z',
+          quiet_hours_end: '2026-11-27T12:00:00Z',
+        },
+      },
     },
     claim: { previous_status: 'CLASSIFIED', claimed_at: '2026-11-27T08:00:00Z' },
     execution: 'exec-1',
@@ -107,9 +150,18 @@ describe('checkStillDue', () => {
   it('routes the held channel again: it goes now', async () => {
     const release = jest.fn(async () => true);
 
-    const route = await checkStillDue(input, { meetings: { get: async () => stored() }, release, now: () => after, settings: SETTINGS });
+    const route = await checkStillDue(input, {
+      meetings: { get: async () => stored() },
+      release,
+      now: () => after,
+      settings: SETTINGS,
+    });
 
-    expect(route).toMatchObject({ next: 'sms', remaining: ['email'], hold: { wait: false, reason: 'outside_quiet_hours' } });
+    expect(route).toMatchObject({
+      next: 'sms',
+      remaining: ['email'],
+      hold: { wait: false, reason: 'outside_quiet_hours' },
+    });
     expect(route.stop).toBeUndefined();
     expect(release).not.toHaveBeenCalled();
   });
@@ -118,8 +170,14 @@ describe('checkStillDue', () => {
     const release = jest.fn(async () => true);
     const deps = { release, now: () => after, settings: SETTINGS };
 
-    const moved = await checkStillDue(input, { ...deps, meetings: { get: async () => stored({ start_time: '2026-11-28T19:00:00Z' }) } });
-    const cancelled = await checkStillDue(input, { ...deps, meetings: { get: async () => stored({ status: 'CANCELLED' }) } });
+    const moved = await checkStillDue(input, {
+      ...deps,
+      meetings: { get: async () => stored({ start_time: '2026-11-28T19:00:00Z' }) },
+    });
+    const cancelled = await checkStillDue(input, {
+      ...deps,
+      meetings: { get: async () => stored({ status: 'CANCELLED' }) },
+    });
 
     expect(moved.stop).toBe('meeting_moved');
     expect(cancelled.stop).toBe('meeting_cancelled');

@@ -82,7 +82,12 @@ describe('skipReason for a reminder the user asked for', () => {
   });
 
   it('skips a meeting that began before the reminder fired', () => {
-    const reason = skipReason(meeting({ status: 'PREP_SCHEDULED', start_time: '2026-11-26T13:00:00Z' }), storedUser, true, NOW);
+    const reason = skipReason(
+      meeting({ status: 'PREP_SCHEDULED', start_time: '2026-11-26T13:00:00Z' }),
+      storedUser,
+      true,
+      NOW,
+    );
 
     expect(reason).toBe('meeting_already_started');
   });

@@ -31,7 +31,9 @@ const OUTPUTS = {
 
 /** Slack Web API methods called under lambda/, as `family.method` (`chat.postMessage`). */
 function webApiMethodsCalled(): string[] {
-  const files = fs.readdirSync(path.join(PROJECT_ROOT, 'lambda'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const files = fs
+    .readdirSync(path.join(PROJECT_ROOT, 'lambda'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'));
   const calls = files.flatMap((file) => {
     const source = fs.readFileSync(path.join(PROJECT_ROOT, 'lambda', file), 'utf8');
     // Web API calls go through a WebClient, named `client` in this code base, in files that use the Slack SDK.
@@ -64,7 +66,12 @@ describe('buildSlackManifest', () => {
         app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
         bot_user: { display_name: 'meeting-prep', always_online: true },
         slash_commands: [
-          { command: '/meetings', url: WEBHOOK, description: 'Your meetings in the next 7 days, with prep status', should_escape: false },
+          {
+            command: '/meetings',
+            url: WEBHOOK,
+            description: 'Your meetings in the next 7 days, with prep status',
+            should_escape: false,
+          },
         ],
       },
       oauth_config: { scopes: { bot: ['chat:write', 'commands', 'im:history', 'im:write'] } },
@@ -163,7 +170,9 @@ describe('webhookUrlFromOutputs', () => {
   });
 
   it('refuses an output that is not a string', () => {
-    expect(() => webhookUrlFromOutputs({ 'MeetingPrep-dev': { SlackWebhookUrl: 7 } }, 'dev')).toThrow('has no SlackWebhookUrl output');
+    expect(() => webhookUrlFromOutputs({ 'MeetingPrep-dev': { SlackWebhookUrl: 7 } }, 'dev')).toThrow(
+      'has no SlackWebhookUrl output',
+    );
   });
 });
 
@@ -187,17 +196,22 @@ describe('the command line', () => {
   });
 
   it('with --allow-no-bot, succeeds without a manifest for a stack deployed without the bot (enablePrepNotification=false)', () => {
-    const rolledBack = { 'MeetingPrep-dev': { MeetingsTableName: 'meetings', SlackSecretArn: 'arn:…', TwilioSecretArn: 'arn:…' } };
+    const rolledBack = {
+      'MeetingPrep-dev': { MeetingsTableName: 'meetings', SlackSecretArn: 'arn:…', TwilioSecretArn: 'arn:…' },
+    };
     fs.writeFileSync(path.join(tmp, 'cdk-outputs.json'), JSON.stringify(rolledBack));
 
     const result = run(['--outputs', 'cdk-outputs.json', '--out', 'manifest.json', '--allow-no-bot'], tmp);
 
     expect(result).toEqual({
       text: '',
-      skipped: 'MeetingPrep-dev has no Slack bot (no SlackWebhookUrl output: enablePrepNotification=false?); no manifest made',
+      skipped:
+        'MeetingPrep-dev has no Slack bot (no SlackWebhookUrl output: enablePrepNotification=false?); no manifest made',
     });
     expect(fs.existsSync(path.join(tmp, 'manifest.json'))).toBe(false);
-    expect(() => run(['--outputs', 'cdk-outputs.json'], tmp)).toThrow('a stack deployed with enablePrepNotification=false has no Slack bot');
+    expect(() => run(['--outputs', 'cdk-outputs.json'], tmp)).toThrow(
+      'a stack deployed with enablePrepNotification=false has no Slack bot',
+    );
   });
 
   it('with --allow-no-bot, still fails when the stage’s stack is not in the outputs at all', () => {
@@ -218,8 +232,12 @@ describe('the command line', () => {
 
   it('refuses neither or both of --outputs and --url, and an unknown stage, with the usage', () => {
     expect(() => parseCli([])).toThrow('give exactly one of --outputs FILE or --url URL');
-    expect(() => parseCli(['--outputs', 'a.json', '--url', WEBHOOK])).toThrow('give exactly one of --outputs FILE or --url URL');
-    expect(() => parseCli(['--url', WEBHOOK, '--stage', 'qa'])).toThrow('--stage must be one of dev, staging, prod, got "qa"');
+    expect(() => parseCli(['--outputs', 'a.json', '--url', WEBHOOK])).toThrow(
+      'give exactly one of --outputs FILE or --url URL',
+    );
+    expect(() => parseCli(['--url', WEBHOOK, '--stage', 'qa'])).toThrow(
+      '--stage must be one of dev, staging, prod, got "qa"',
+    );
     expect(() => parseCli(['--url', WEBHOOK, '--allow-no-bot'])).toThrow('--allow-no-bot goes with --outputs');
     expect(() => parseCli(['--nope'])).toThrow('Usage: npm run slack-manifest');
   });

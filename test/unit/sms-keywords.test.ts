@@ -22,15 +22,21 @@ describe('parseSmsCommand: PREP and LATER as people type them', () => {
     expect(parseSmsCommand(body)).toEqual({ kind: 'action', action, number });
   });
 
-  it.each(['PREP 0', 'PREP 10', 'prep me', 'prepare', 'not now', '', '   ', 'PREP LATER'])('does not act on %j', (body) => {
-    expect(parseSmsCommand(body)).toEqual({ kind: 'unknown' });
-  });
+  it.each(['PREP 0', 'PREP 10', 'prep me', 'prepare', 'not now', '', '   ', 'PREP LATER'])(
+    'does not act on %j',
+    (body) => {
+      expect(parseSmsCommand(body)).toEqual({ kind: 'unknown' });
+    },
+  );
 });
 
 describe("parseSmsCommand: Twilio's own keywords", () => {
-  it.each(['STOP', 'stop', 'Stop.', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])('reads %j as opting out', (body) => {
-    expect(parseSmsCommand(body)).toEqual({ kind: 'opt_out' });
-  });
+  it.each(['STOP', 'stop', 'Stop.', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])(
+    'reads %j as opting out',
+    (body) => {
+      expect(parseSmsCommand(body)).toEqual({ kind: 'opt_out' });
+    },
+  );
 
   it.each(['START', 'yes', 'UNSTOP'])('reads %j as opting in', (body) => {
     expect(parseSmsCommand(body)).toEqual({ kind: 'opt_in' });

@@ -2,7 +2,10 @@ import { withSmsReminders } from '../../lambda/actions/sms-preferences';
 import { CHANNELS } from '../../lambda/shared/domain';
 import { Preferences, defaultPreferences } from '../../lambda/shared/preferences';
 
-const prefs = (overrides: Partial<Preferences> = {}): Preferences => ({ ...defaultPreferences(CHANNELS), ...overrides });
+const prefs = (overrides: Partial<Preferences> = {}): Preferences => ({
+  ...defaultPreferences(CHANNELS),
+  ...overrides,
+});
 
 describe('STOP and START in the preferences', () => {
   it('STOP takes SMS out of the channels and leaves the rest as they were', () => {
@@ -12,7 +15,10 @@ describe('STOP and START in the preferences', () => {
   });
 
   it('STOP turns prep reminders off when SMS was the only channel (the list may not be empty)', () => {
-    expect(withSmsReminders(prefs({ channels: ['sms'] }), false)).toMatchObject({ channels: ['sms'], prep_reminders: false });
+    expect(withSmsReminders(prefs({ channels: ['sms'] }), false)).toMatchObject({
+      channels: ['sms'],
+      prep_reminders: false,
+    });
   });
 
   it('STOP changes nothing when SMS is already off', () => {
@@ -22,9 +28,16 @@ describe('STOP and START in the preferences', () => {
   });
 
   it("START puts SMS back where the stack's order has it, and prep reminders on", () => {
-    expect(withSmsReminders(prefs({ channels: ['email', 'slack'] }), true)).toMatchObject({ channels: ['email', 'slack', 'sms'] });
-    expect(withSmsReminders(prefs({ channels: ['slack', 'email'] }), true)).toMatchObject({ channels: ['slack', 'sms', 'email'] });
-    expect(withSmsReminders(prefs({ channels: ['sms'], prep_reminders: false }), true)).toMatchObject({ channels: ['sms'], prep_reminders: true });
+    expect(withSmsReminders(prefs({ channels: ['email', 'slack'] }), true)).toMatchObject({
+      channels: ['email', 'slack', 'sms'],
+    });
+    expect(withSmsReminders(prefs({ channels: ['slack', 'email'] }), true)).toMatchObject({
+      channels: ['slack', 'sms', 'email'],
+    });
+    expect(withSmsReminders(prefs({ channels: ['sms'], prep_reminders: false }), true)).toMatchObject({
+      channels: ['sms'],
+      prep_reminders: true,
+    });
   });
 
   it('START changes nothing when SMS reminders are on', () => {

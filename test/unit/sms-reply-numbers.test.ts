@@ -1,5 +1,10 @@
 import type { Meeting } from '../../lambda/shared/domain';
-import { ReplyNumbers, assignReplyNumber, pickReplyMeeting, replyCandidates } from '../../lambda/shared/sms-reply-numbers';
+import {
+  ReplyNumbers,
+  assignReplyNumber,
+  pickReplyMeeting,
+  replyCandidates,
+} from '../../lambda/shared/sms-reply-numbers';
 
 const NOW = new Date('2026-11-26T14:00:00Z');
 const LATER_TODAY = '2026-11-27T14:00:00Z';
@@ -10,7 +15,12 @@ const entry = (meetingId: string, sentAt: string, execution = `exec-${meetingId}
   shown,
   start_time: LATER_TODAY,
 });
-const meeting = (meetingId: string, status = 'PREP_SCHEDULED', start = LATER_TODAY): Meeting => ({ meeting_id: meetingId, user_id: 'U1', start_time: start, status });
+const meeting = (meetingId: string, status = 'PREP_SCHEDULED', start = LATER_TODAY): Meeting => ({
+  meeting_id: meetingId,
+  user_id: 'U1',
+  start_time: start,
+  status,
+});
 const allPending = () => true;
 
 describe('assignReplyNumber', () => {
@@ -31,7 +41,10 @@ describe('assignReplyNumber', () => {
   });
 
   it('frees the numbers of meetings no longer awaiting prep, and reuses the smallest', () => {
-    const numbers: ReplyNumbers = { '1': entry('m-a', '2026-11-26T12:00:00.000Z'), '2': entry('m-b', '2026-11-26T13:00:00.000Z') };
+    const numbers: ReplyNumbers = {
+      '1': entry('m-a', '2026-11-26T12:00:00.000Z'),
+      '2': entry('m-b', '2026-11-26T13:00:00.000Z'),
+    };
 
     const out = assignReplyNumber(numbers, meeting('m-c'), 'exec-c', NOW, (id) => id === 'm-b');
 
@@ -40,12 +53,19 @@ describe('assignReplyNumber', () => {
   });
 
   it('keeps a meeting its number when a reminder texts it again', () => {
-    const numbers: ReplyNumbers = { '1': entry('m-a', '2026-11-26T12:00:00.000Z'), '2': entry('m-b', '2026-11-26T13:00:00.000Z') };
+    const numbers: ReplyNumbers = {
+      '1': entry('m-a', '2026-11-26T12:00:00.000Z'),
+      '2': entry('m-b', '2026-11-26T13:00:00.000Z'),
+    };
 
     const out = assignReplyNumber(numbers, meeting('m-a'), 'exec-a-reminder', NOW, allPending);
 
     expect(out).toMatchObject({ number: 1, shown: true });
-    expect(out.next?.['1']).toMatchObject({ meeting_id: 'm-a', execution: 'exec-a-reminder', sent_at: NOW.toISOString() });
+    expect(out.next?.['1']).toMatchObject({
+      meeting_id: 'm-a',
+      execution: 'exec-a-reminder',
+      sent_at: NOW.toISOString(),
+    });
   });
 
   it('gives a retry of the same execution the same number and text, writing nothing', () => {
@@ -68,7 +88,10 @@ describe('assignReplyNumber', () => {
 });
 
 describe('which meeting a reply means', () => {
-  const numbers: ReplyNumbers = { '1': entry('m-a', '2026-11-26T12:00:00.000Z'), '2': entry('m-b', '2026-11-26T13:00:00.000Z') };
+  const numbers: ReplyNumbers = {
+    '1': entry('m-a', '2026-11-26T12:00:00.000Z'),
+    '2': entry('m-b', '2026-11-26T13:00:00.000Z'),
+  };
 
   it('lists the numbered meetings most recently texted first, or only the one named', () => {
     expect(replyCandidates(numbers)).toEqual(['m-b', 'm-a']);
@@ -82,8 +105,12 @@ describe('which meeting a reply means', () => {
   });
 
   it('falls back to the most recent one, so the core can say prep is under way or the meeting began', () => {
-    expect(pickReplyMeeting([meeting('m-b', 'PREP_IN_PROGRESS'), meeting('m-a', 'PREP_IN_PROGRESS')], NOW)?.meeting_id).toBe('m-b');
-    expect(pickReplyMeeting([undefined, meeting('m-a', 'PREP_SCHEDULED', '2026-11-26T13:30:00Z')], NOW)?.meeting_id).toBe('m-a');
+    expect(
+      pickReplyMeeting([meeting('m-b', 'PREP_IN_PROGRESS'), meeting('m-a', 'PREP_IN_PROGRESS')], NOW)?.meeting_id,
+    ).toBe('m-b');
+    expect(
+      pickReplyMeeting([undefined, meeting('m-a', 'PREP_SCHEDULED', '2026-11-26T13:30:00Z')], NOW)?.meeting_id,
+    ).toBe('m-a');
   });
 
   it('finds nothing when no numbered meeting exists any more', () => {

@@ -57,7 +57,14 @@ describe('renderSms with titles as calendars write them', () => {
   });
 
   it('never exceeds one GSM-7 segment for a long Latin title', () => {
-    const sms = renderSms(notice({ meeting: { title: 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities' } }), { slackDelivered: true });
+    const sms = renderSms(
+      notice({
+        meeting: {
+          title: 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities',
+        },
+      }),
+      { slackDelivered: true },
+    );
 
     expect(smsSegments(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(sms).toMatch(/\.\.\., /);
@@ -69,27 +76,39 @@ describe('isE164', () => {
     expect(isE164(phone)).toBe(true);
   });
 
-  it.each(['2125550143', '+1 212 555 0143', '(212) 555-0143', '+1212555014', '+0123456789', '+1234567890123456', ''])('rejects %j', (phone) => {
-    expect(isE164(phone)).toBe(false);
-  });
+  it.each(['2125550143', '+1 212 555 0143', '(212) 555-0143', '+1212555014', '+0123456789', '+1234567890123456', ''])(
+    'rejects %j',
+    (phone) => {
+      expect(isE164(phone)).toBe(false);
+    },
+  );
 });
 
 describe('renderSms with how to reply', () => {
   it('ends with how to answer, and the fixture meeting still fits one GSM-7 segment', () => {
     const sms = renderSms(notice(), { reply: {} });
 
-    expect(sms).toBe('Meeting prep: Q4 Leadership Sync, Fri Nov 27 9:00 AM EST. Reply PREP to start, LATER for a reminder in 2 hours.');
+    expect(sms).toBe(
+      'Meeting prep: Q4 Leadership Sync, Fri Nov 27 9:00 AM EST. Reply PREP to start, LATER for a reminder in 2 hours.',
+    );
     expect(smsSegments(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 
   it('names the meeting number when several meetings await a reply', () => {
     const sms = renderSms(notice({ reminder: true }), { reply: { number: 2 } });
 
-    expect(sms).toMatch(/^Reminder you asked for: Q4 Leadership Sync, .* Reply PREP 2 to start, LATER 2 for a reminder in 2 hours\.$/);
+    expect(sms).toMatch(
+      /^Reminder you asked for: Q4 Leadership Sync, .* Reply PREP 2 to start, LATER 2 for a reminder in 2 hours\.$/,
+    );
   });
 
   it.each([
-    ['a long Latin title', 'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities', 'GSM-7', 1],
+    [
+      'a long Latin title',
+      'Quarterly Business Review – FY27 budget, headcount, and the “north star” roadmap priorities',
+      'GSM-7',
+      1,
+    ],
     ['a title GSM-7 cannot write', '四半期事業レビュー'.repeat(10), 'UCS-2', 2],
     ['a title full of extension characters', '[{Budget}] ~ |€| ^'.repeat(8), 'GSM-7', 1],
   ])('cuts %s, never the instruction, within the segment budget', (_what, title, encoding, segments) => {

@@ -16,7 +16,9 @@ interface LockEntry {
 }
 
 function lockfile(relative: string): Record<string, LockEntry> {
-  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, relative), 'utf8')) as { packages: Record<string, LockEntry> };
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, relative), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   return lock.packages;
 }
 
@@ -32,8 +34,15 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 
 /** Packages (as `name@version`) whose `engines.node` does not accept `version`. */
 function refusing(packages: Record<string, LockEntry>, version: string): string[] {
   return Object.entries(packages)
-    .filter(([, entry]) => entry.engines?.node !== undefined && !semver.satisfies(version, entry.engines.node, { includePrerelease: true }))
-    .map(([where, entry]) => `${where.replace(/^.*node_modules\//, '')}@${entry.version ?? '?'} wants node ${entry.engines?.node}`);
+    .filter(
+      ([, entry]) =>
+        entry.engines?.node !== undefined &&
+        !semver.satisfies(version, entry.engines.node, { includePrerelease: true }),
+    )
+    .map(
+      ([where, entry]) =>
+        `${where.replace(/^.*node_modules\//, '')}@${entry.version ?? '?'} wants node ${entry.engines?.node}`,
+    );
 }
 
 describe("the project's Node", () => {
@@ -65,7 +74,9 @@ describe("the project's Node", () => {
     // aws-local-stepfunctions wants Node >= 22. npm checks engines against the Node running npm (npm 9 removed the
     // node-version setting), so it lives in local/package.json, which the root postinstall installs with the npm
     // of node_modules/.bin's Node.
-    expect(refusing(localLock, '20.20.2')).toEqual([expect.stringMatching(/^aws-local-stepfunctions@3\.\d+\.\d+ wants node >=22/)]);
+    expect(refusing(localLock, '20.20.2')).toEqual([
+      expect.stringMatching(/^aws-local-stepfunctions@3\.\d+\.\d+ wants node >=22/),
+    ]);
     expect(packageJson.devDependencies['aws-local-stepfunctions']).toBeUndefined();
     expect(packageJson.scripts.postinstall).toBe('npm ci --prefix local --no-audit --no-fund');
     // The root's packages all accept the machines' Node 20, which runs `npm ci` itself.

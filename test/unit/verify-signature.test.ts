@@ -35,17 +35,24 @@ describe('Slack request signatures (v0)', () => {
     ['a timestamp from the future beyond five minutes', { offset: -301 }, 'stale_timestamp'],
     ['no signature header', { signature: undefined }, 'missing_signature'],
     ['a malformed signature', { signature: 'v0=zz' }, 'invalid_signature'],
-  ])('refuses %s', (_name, change: { body?: string; secret?: string; offset?: number; signature?: string | undefined }, reason) => {
-    const headers: Record<string, string | undefined> = {
-      'x-slack-request-timestamp': vector.timestamp,
-      'x-slack-signature': 'signature' in change ? change.signature : vector.signature,
-    };
-    const request = normalizeRequest({ headers, body: change.body ?? vector.body });
+  ])(
+    'refuses %s',
+    (_name, change: { body?: string; secret?: string; offset?: number; signature?: string | undefined }, reason) => {
+      const headers: Record<string, string | undefined> = {
+        'x-slack-request-timestamp': vector.timestamp,
+        'x-slack-signature': 'signature' in change ? change.signature : vector.signature,
+      };
+      const request = normalizeRequest({ headers, body: change.body ?? vector.body });
 
-    const check = verifySlackSignature(change.secret ?? vector.signingSecret, request, at(vector.timestamp, change.offset ?? 0));
+      const check = verifySlackSignature(
+        change.secret ?? vector.signingSecret,
+        request,
+        at(vector.timestamp, change.offset ?? 0),
+      );
 
-    expect(check).toEqual({ ok: false, reason });
-  });
+      expect(check).toEqual({ ok: false, reason });
+    },
+  );
 });
 
 describe('Slack bodies', () => {

@@ -8,9 +8,19 @@ import { WorkJob } from '../../lambda/slack-bot/work-jobs';
 import { fixture } from './fixture';
 
 const sqsEvent = fixture<{ Records: WorkRecord[] }>('sqs/fifo-event-slack-work.json');
-const expectedFailures = fixture<{ batchItemFailures: { itemIdentifier: string }[] }>('sqs/batch-item-failures-response.json');
+const expectedFailures = fixture<{ batchItemFailures: { itemIdentifier: string }[] }>(
+  'sqs/batch-item-failures-response.json',
+);
 const dm = (user: string, ts: string): string =>
-  JSON.stringify({ kind: 'dm_reply', user_id: user, channel_id: 'D07H3LQ8V2N', message_ts: ts, text: ts, event_id: `Ev${ts.replace('.', '')}`, received_at: '2026-11-26T14:27:03.000Z' });
+  JSON.stringify({
+    kind: 'dm_reply',
+    user_id: user,
+    channel_id: 'D07H3LQ8V2N',
+    message_ts: ts,
+    text: ts,
+    event_id: `Ev${ts.replace('.', '')}`,
+    received_at: '2026-11-26T14:27:03.000Z',
+  });
 const record = (id: string, user: string, body: string, receiveCount = 1): WorkRecord => ({
   messageId: id,
   receiptHandle: `rh-${id}`,
@@ -41,7 +51,12 @@ describe('processBatch', () => {
   it("reports a failed job and that user's later jobs, and still runs other users' jobs", async () => {
     const ran: string[] = [];
     const out = await processBatch(
-      [record('a1', 'UA', dm('UA', '1.1')), record('b1', 'UB', dm('UB', '2.1')), record('a2', 'UA', dm('UA', '1.2')), record('b2', 'UB', dm('UB', '2.2'))],
+      [
+        record('a1', 'UA', dm('UA', '1.1')),
+        record('b1', 'UB', dm('UB', '2.1')),
+        record('a2', 'UA', dm('UA', '1.2')),
+        record('b2', 'UB', dm('UB', '2.2')),
+      ],
       {
         maxReceiveCount: 5,
         run: async (job: WorkJob) => {
@@ -74,6 +89,8 @@ describe('backoffSeconds', () => {
   });
 
   it("waits Slack's Retry-After when Slack gave one", () => {
-    expect(backoffSeconds(1, new RetryableWorkError({ retry: true, code: 'ratelimited', retryAfterSeconds: 30 }))).toBe(30);
+    expect(backoffSeconds(1, new RetryableWorkError({ retry: true, code: 'ratelimited', retryAfterSeconds: 30 }))).toBe(
+      30,
+    );
   });
 });

@@ -3,11 +3,16 @@ import { digestScheduleRequest } from '../../lambda/shared/digest';
 import { readWorkJob } from '../../lambda/slack-bot/work-jobs';
 
 const request = digestScheduleRequest(
-  { groupName: 'g', targetArn: 'arn:aws:sqs:us-east-1:123456789012:slack-work.fifo', roleArn: 'arn:aws:iam::123456789012:role/r' },
+  {
+    groupName: 'g',
+    targetArn: 'arn:aws:sqs:us-east-1:123456789012:slack-work.fifo',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+  },
   'U024BE7LH',
   { name: 'prep-digest-U024BE7LH', expression: 'cron(30 7 * * ? *)', timeZone: 'Europe/Paris' },
 );
-const delivered = (time: string): unknown => JSON.parse((request.Target?.Input ?? '').replaceAll('<aws.scheduler.scheduled-time>', time));
+const delivered = (time: string): unknown =>
+  JSON.parse((request.Target?.Input ?? '').replaceAll('<aws.scheduler.scheduled-time>', time));
 
 describe('readWorkJob', () => {
   it('reads the digest envelope Scheduler sends as the digest job of that scheduled time', () => {
@@ -22,11 +27,18 @@ describe('readWorkJob', () => {
   });
 
   it('refuses an envelope of another source', () => {
-    expect(readWorkJob({ ...(delivered('2026-11-27T06:30:00Z') as object), source: 'someone.else' }).success).toBe(false);
+    expect(readWorkJob({ ...(delivered('2026-11-27T06:30:00Z') as object), source: 'someone.else' }).success).toBe(
+      false,
+    );
   });
 
   it('still reads the bot’s own jobs', () => {
-    const job = { kind: 'home_refresh', user_id: 'U024BE7LH', reason: 'home_opened', requested_at: '2026-11-27T06:30:00.000Z' };
+    const job = {
+      kind: 'home_refresh',
+      user_id: 'U024BE7LH',
+      reason: 'home_opened',
+      requested_at: '2026-11-27T06:30:00.000Z',
+    };
     expect(readWorkJob(job)).toEqual({ success: true, data: job });
   });
 });

@@ -15,7 +15,14 @@ const at = (s: string): number => Date.parse(s);
 
 describe('zoned time', () => {
   test('reads the wall clock of any zone, 24-hour', () => {
-    expect(localDateTime(at('2026-11-27T04:30:00Z'), 'America/New_York')).toEqual({ year: 2026, month: 11, day: 26, hour: 23, minute: 30, second: 0 });
+    expect(localDateTime(at('2026-11-27T04:30:00Z'), 'America/New_York')).toEqual({
+      year: 2026,
+      month: 11,
+      day: 26,
+      hour: 23,
+      minute: 30,
+      second: 0,
+    });
     expect(localDateTime(at('2026-11-26T18:30:00Z'), 'Asia/Kolkata')).toMatchObject({ day: 27, hour: 0, minute: 0 });
     expect(localDateTime(at('2026-11-26T10:15:00Z'), 'Pacific/Chatham')).toMatchObject({ day: 27, hour: 0, minute: 0 });
   });
@@ -29,7 +36,9 @@ describe('zoned time', () => {
   });
 
   test('an ordinary local time is one instant', () => {
-    expect(instantsOfWallTime({ year: 2026, month: 11, day: 27 }, 7 * 60, 'America/New_York').map(iso)).toEqual(['2026-11-27T12:00:00.000Z']);
+    expect(instantsOfWallTime({ year: 2026, month: 11, day: 27 }, 7 * 60, 'America/New_York').map(iso)).toEqual([
+      '2026-11-27T12:00:00.000Z',
+    ]);
   });
 
   test('fall-back: the repeated time is two instants, earliest first (New York, London, Chatham)', () => {
@@ -51,7 +60,9 @@ describe('zoned time', () => {
     const london = { year: 2026, month: 3, day: 29 };
     expect(iso(firstInstantAtOrAfterWallTime(london, 90, 'Europe/London'))).toBe('2026-03-29T01:00:00.000Z');
     // Chatham jumps from 02:45 to 03:45 (+12:45 → +13:45).
-    expect(iso(firstInstantAtOrAfterWallTime({ year: 2026, month: 9, day: 27 }, 3 * 60, 'Pacific/Chatham'))).toBe('2026-09-26T14:00:00.000Z');
+    expect(iso(firstInstantAtOrAfterWallTime({ year: 2026, month: 9, day: 27 }, 3 * 60, 'Pacific/Chatham'))).toBe(
+      '2026-09-26T14:00:00.000Z',
+    );
   });
 
   test('HH:MM parsing, dates and UTC seconds', () => {

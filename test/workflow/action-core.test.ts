@@ -39,22 +39,41 @@ const request = (overrides: Partial<PrepActionRequest> = {}): PrepActionRequest 
   requestId: `SM${Math.random().toString(16).slice(2).padEnd(32, '0')}`,
   ...overrides,
 });
-const attempt = (channel: NotificationAttempt['channel'], outcome: NotificationAttempt['outcome']): NotificationAttempt => ({ channel, outcome, at: new Date().toISOString() });
+const attempt = (
+  channel: NotificationAttempt['channel'],
+  outcome: NotificationAttempt['outcome'],
+): NotificationAttempt => ({ channel, outcome, at: new Date().toISOString() });
 const slackFailedThenSms: readonly NotificationAttempt[] = [attempt('slack', 'failed'), attempt('sms', 'delivered')];
 const drain = () => env.worker().drain();
-const dmPosts = () => env.slack.requests.filter((r) => r.method === 'chat.postMessage' && r.args['channel'] === 'U024BE7LH');
+const dmPosts = () =>
+  env.slack.requests.filter((r) => r.method === 'chat.postMessage' && r.args['channel'] === 'U024BE7LH');
 const queued = () => env.sqs.queue(env.workQueue.name).messages;
 
 describe('where the prep kit goes', () => {
-  const meeting = (attempts?: readonly NotificationAttempt[]): Meeting => ({ ...aMeeting(), ...(attempts ? { notification_attempts: attempts } : {}) });
+  const meeting = (attempts?: readonly NotificationAttempt[]): Meeting => ({
+    ...aMeeting(),
+    ...(attempts ? { notification_attempts: attempts } : {}),
+  });
 
   it.each([
     ['a Slack click', 'slack', 'slack', meeting(slackFailedThenSms), aUser()],
     ['an SMS after Slack failed', 'email', 'sms', meeting(slackFailedThenSms), aUser()],
     ['an email link after Slack delivered', 'slack', 'email', meeting([attempt('slack', 'delivered')]), aUser()],
-    ['an SMS after Slack delivered, then a later Slack failure', 'email', 'sms', meeting([attempt('slack', 'delivered'), attempt('slack', 'failed')]), aUser()],
+    [
+      'an SMS after Slack delivered, then a later Slack failure',
+      'email',
+      'sms',
+      meeting([attempt('slack', 'delivered'), attempt('slack', 'failed')]),
+      aUser(),
+    ],
     ['an SMS with no Slack attempt on record', 'email', 'sms', meeting(), aUser()],
-    ['an SMS from a user with no email address', 'slack', 'sms', meeting(slackFailedThenSms), aUser({ email: undefined })],
+    [
+      'an SMS from a user with no email address',
+      'slack',
+      'sms',
+      meeting(slackFailedThenSms),
+      aUser({ email: undefined }),
+    ],
   ] as const)('%s: the kit goes by %s', (_name, expected, via, m, user) => {
     expect(kitChannelFor(via, m, user)).toBe(expected);
   });
@@ -67,12 +86,17 @@ describe('Start Prep from SMS or email', () => {
     const result = await runPrepAction(deps, request());
 
     expect(result).toMatchObject({ outcome: 'session_started', kitVia: 'email' });
-    expect(result.text).toMatch(/^Prep started for "Q4 <Board> & Budget" \(.+\)\. Your prep kit is on its way to your email\.$/);
+    expect(result.text).toMatch(
+      /^Prep started for "Q4 <Board> & Budget" \(.+\)\. Your prep kit is on its way to your email\.$/,
+    );
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     await drain();
     const emails = await env.ses.emails();
     expect(emails).toHaveLength(1);
-    expect(emails[0]).toMatchObject({ destination: { to: ['jordan.lee@acme-exec.example'] }, subject: expect.stringContaining('Prep kit: Q4 <Board> & Budget') });
+    expect(emails[0]).toMatchObject({
+      destination: { to: ['jordan.lee@acme-exec.example'] },
+      subject: expect.stringContaining('Prep kit: Q4 <Board> & Budget'),
+    });
     expect(emails[0]?.body.html).toContain('Q4 &lt;Board&gt; &amp; Budget');
     expect(emails[0]?.body.text).toContain('Agenda outline');
     expect(dmPosts()).toHaveLength(0);
@@ -85,7 +109,11 @@ describe('Start Prep from SMS or email', () => {
 
     const result = await runPrepAction(deps, request({ via: 'email' }));
 
-    expect(result).toMatchObject({ outcome: 'session_started', kitVia: 'slack', text: expect.stringContaining('in your Slack direct messages') });
+    expect(result).toMatchObject({
+      outcome: 'session_started',
+      kitVia: 'slack',
+      text: expect.stringContaining('in your Slack direct messages'),
+    });
     await drain();
     expect(dmPosts()).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
@@ -104,7 +132,7 @@ describe('Start Prep from SMS or email', () => {
     expect(await env.ses.emails()).toHaveLength(1);
   });
 
-  it('refuses someone else\'s meeting and changes nothing', async () => {
+  it("refuses someone else's meeting and changes nothing", async () => {
     await seed(env, aMeeting());
 
     const result = await runPrepAction(deps, request({ userId: 'U0OTHER' }));
@@ -143,7 +171,10 @@ describe('Start Prep decided by the claim alone (one conditional write)', () => 
   it('gives the claim back exactly as it was when the meeting has started (a start time with a UTC offset)', async () => {
     const started = new Date(Date.now() - 3_600_000);
     // The same instant written with a +05:00 offset: compared as a string with now's UTC time, it looks 4 hours ahead.
-    const local = new Date(started.getTime() + 5 * 3_600_000).toISOString().replace('Z', '+05:00').replace(/\.\d{3}/, '');
+    const local = new Date(started.getTime() + 5 * 3_600_000)
+      .toISOString()
+      .replace('Z', '+05:00')
+      .replace(/\.\d{3}/, '');
     await seed(env, aMeeting({ ...asSeeded, start_time: local }));
 
     const result = await runPrepAction(deps, request({ via: 'slack' }));
@@ -166,7 +197,10 @@ describe('Start Prep decided by the claim alone (one conditional write)', () => 
     expect(after).toMatchObject(asSeeded);
     expect(after).not.toHaveProperty('chat_session_id');
     expect((await runPrepAction(deps, request({ via: 'slack' }))).outcome).toBe('session_started');
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', prep_started_at: expect.any(String) });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      status: 'PREP_IN_PROGRESS',
+      prep_started_at: expect.any(String),
+    });
   });
 });
 
@@ -195,7 +229,8 @@ describe('a claim carried out whose answer was lost (the SDK times out and sends
 
 describe('the session a claim waits for (the worker creates it with the kit)', () => {
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-  const claimed = (prepStartedAt: string) => aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-pending', prep_started_at: prepStartedAt });
+  const claimed = (prepStartedAt: string) =>
+    aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-pending', prep_started_at: prepStartedAt });
 
   it('is only claimed by the answer: the session appears when the worker sends the kit', async () => {
     await seed(env, aMeeting({ notification_attempts: [attempt('slack', 'delivered')] }));
@@ -207,7 +242,14 @@ describe('the session a claim waits for (the worker creates it with the kit)', (
     expect(linked).toEqual(expect.any(String));
     expect(await readSessions(env)).toEqual([]);
     await drain();
-    expect(await readSessions(env)).toEqual([expect.objectContaining({ session_id: linked, meeting_id: 'm-7f3a', state: 'ACTIVE', context: { step: 'agenda', meeting_type: 'leadership_team' } })]);
+    expect(await readSessions(env)).toEqual([
+      expect.objectContaining({
+        session_id: linked,
+        meeting_id: 'm-7f3a',
+        state: 'ACTIVE',
+        context: { step: 'agenda', meeting_type: 'leadership_team' },
+      }),
+    ]);
     expect(dmPosts()).toHaveLength(1);
   });
 
@@ -235,11 +277,30 @@ describe('the session a claim waits for (the worker creates it with the kit)', (
 describe('a kit job whose start no longer holds (another session linked, or the start undone)', () => {
   const sessions = () => new ChatSessionsRepository(env.db, env.tables.chatSessions);
   const job = (sessionId: string) =>
-    deps.queue.enqueue({ kind: 'start_prep', user_id: 'U024BE7LH', meeting_id: 'm-7f3a', session_id: sessionId, via: 'sms', kit_via: 'slack', clicked_at: new Date().toISOString() }, `SM${sessionId}`);
+    deps.queue.enqueue(
+      {
+        kind: 'start_prep',
+        user_id: 'U024BE7LH',
+        meeting_id: 'm-7f3a',
+        session_id: sessionId,
+        via: 'sms',
+        kit_via: 'slack',
+        clicked_at: new Date().toISOString(),
+      },
+      `SM${sessionId}`,
+    );
 
   it('is retried while the meeting is linked to another session, then its session is ended and no kit is sent', async () => {
     await seed(env, aMeeting({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' }));
-    await sessions().create(ChatSessionsRepository.newSession({ sessionId: 'sess-orphan', userId: 'U024BE7LH', meetingId: 'm-7f3a', meetingType: 'leadership_team', now: new Date() }));
+    await sessions().create(
+      ChatSessionsRepository.newSession({
+        sessionId: 'sess-orphan',
+        userId: 'U024BE7LH',
+        meetingId: 'm-7f3a',
+        meetingType: 'leadership_team',
+        now: new Date(),
+      }),
+    );
     await job('sess-orphan');
 
     const report = await drain();
@@ -248,7 +309,10 @@ describe('a kit job whose start no longer holds (another session linked, or the 
     expect(report.deadLettered).toBe(0);
     expect(dmPosts()).toHaveLength(0);
     expect((await readSessions(env)).find((s) => s.session_id === 'sess-orphan')?.state).toBe('CANCELLED');
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: 'sess-winner' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      status: 'PREP_IN_PROGRESS',
+      chat_session_id: 'sess-winner',
+    });
   });
 
   it.each([
@@ -273,7 +337,11 @@ describe('Remind Me in 2 Hours from SMS or email', () => {
     const first = await runPrepAction(deps, request({ action: 'remind_later' }));
     const second = await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }));
 
-    expect(first).toMatchObject({ outcome: 'reminder_scheduled', reminderAt: expect.any(Date), text: expect.stringMatching(/^I'll remind you about "Board sync" at .+\.$/) });
+    expect(first).toMatchObject({
+      outcome: 'reminder_scheduled',
+      reminderAt: expect.any(Date),
+      text: expect.stringMatching(/^I'll remind you about "Board sync" at .+\.$/),
+    });
     expect(second).toMatchObject({ outcome: 'reminder_exists', text: expect.stringContaining('already set for') });
     expect(env.scheduler.schedules.size).toBe(1);
   });
@@ -281,8 +349,12 @@ describe('Remind Me in 2 Hours from SMS or email', () => {
   it('too late for a reminder: tells an SMS user to reply PREP, an email user to use Start Prep', async () => {
     await seed(env, aMeeting({ start_time: new Date(Date.now() + 10 * 60_000).toISOString() }));
 
-    expect((await runPrepAction(deps, request({ action: 'remind_later' }))).text).toMatch(/too soon for a reminder.*Reply PREP to prep now\.$/);
-    expect((await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }))).text).toMatch(/Use Start Prep in the email to prep now\.$/);
+    expect((await runPrepAction(deps, request({ action: 'remind_later' }))).text).toMatch(
+      /too soon for a reminder.*Reply PREP to prep now\.$/,
+    );
+    expect((await runPrepAction(deps, request({ action: 'remind_later', via: 'email' }))).text).toMatch(
+      /Use Start Prep in the email to prep now\.$/,
+    );
     expect(env.scheduler.schedules.size).toBe(0);
   });
 });

@@ -65,13 +65,23 @@ describe('opening the preferences dialog', () => {
 describe('saving preferences', () => {
   it('saves nothing when Scheduler fails, and answers 503 so Slack may retry', async () => {
     await seed(bot.env, aMeeting());
-    const before = (await bot.env.db.send(new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
+    const before = (
+      await bot.env.db.send(
+        new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }),
+      )
+    ).Item as User;
     bot.env.scheduler.fail({ kind: 'status', status: 500, times: 5 }, 'CreateSchedule');
 
-    const response = await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));
+    const response = await answer(
+      preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })),
+    );
 
     expect(response.statusCode).toBe(503);
-    const after = (await bot.env.db.send(new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
+    const after = (
+      await bot.env.db.send(
+        new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }),
+      )
+    ).Item as User;
     expect(after.notification_preferences).toEqual(before.notification_preferences);
     expect(bot.env.sqs.queue(bot.env.workQueue.name).messages).toHaveLength(0);
   });
@@ -88,7 +98,13 @@ describe('the digest DM', () => {
     bot.env.slack.fail('chat.postMessage', { kind: 'status', status: 500 });
     const sqs = new SQSClient({});
 
-    await sqs.send(new SendMessageCommand({ QueueUrl: bot.env.workQueue.url, MessageBody: scheduledInput(schedule, new Date()), MessageGroupId: USER_ID }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: bot.env.workQueue.url,
+        MessageBody: scheduledInput(schedule, new Date()),
+        MessageGroupId: USER_ID,
+      }),
+    );
     const report = await drain();
     sqs.destroy();
 

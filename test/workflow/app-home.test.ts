@@ -13,7 +13,12 @@ import { reminderScheduleName } from '../../lambda/slack-bot/reminders';
 import { defaultPreferences } from '../../lambda/shared/preferences';
 import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
 import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';
-import { homeButtonBody, homeOpenedBody, homeSwitchesBody, preferencesSubmissionBody } from '../../local/slack-home-requests';
+import {
+  homeButtonBody,
+  homeOpenedBody,
+  homeSwitchesBody,
+  preferencesSubmissionBody,
+} from '../../local/slack-home-requests';
 import { nextCronRun } from '../../local/scheduler-cron';
 import { ScheduleTargets, invokeScheduleTarget, scheduledInput } from '../../local/scheduler-targets';
 import { blockKitViolations } from '../unit/block-kit-limits';
@@ -26,11 +31,16 @@ const bot = useBotEnvironment();
 
 const answer = (body: string, type = FORM) => bot.handler(restEvent(body, type), {});
 const drain = () => bot.env.worker().drain();
-const homeTab = (userId = USER_ID) => bot.env.slack.homeTabs.get(userId) as { type: string; blocks: AnyBlock[] } | undefined;
+const homeTab = (userId = USER_ID) =>
+  bot.env.slack.homeTabs.get(userId) as { type: string; blocks: AnyBlock[] } | undefined;
 const homeText = (userId = USER_ID) => blocksAsText(homeTab(userId)?.blocks ?? []);
 const value = (meetingId = 'm-7f3a') => JSON.stringify({ meeting_id: meetingId, user_id: USER_ID });
 const readUser = async (userId = USER_ID) =>
-  (await bot.env.db.send(new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: userId }, ConsistentRead: true }))).Item as User | undefined;
+  (
+    await bot.env.db.send(
+      new GetCommand({ TableName: bot.env.tables.users, Key: { user_id: userId }, ConsistentRead: true }),
+    )
+  ).Item as User | undefined;
 const digestSchedule = () => [...bot.env.scheduler.schedules.values()].find((s) => s.Name.startsWith('prep-digest-'));
 
 describe('the Home tab', () => {
@@ -63,7 +73,12 @@ describe('the Home tab', () => {
   it('stays within 100 blocks for a week of 80 meetings', async () => {
     await bot.env.db.send(new PutCommand({ TableName: bot.env.tables.users, Item: aUser() }));
     for (let i = 0; i < 80; i += 1) {
-      await bot.env.db.send(new PutCommand({ TableName: bot.env.tables.meetings, Item: aMeeting({ meeting_id: `m-${i}`, title: `Meeting ${i}` }, 2 + i) }));
+      await bot.env.db.send(
+        new PutCommand({
+          TableName: bot.env.tables.meetings,
+          Item: aMeeting({ meeting_id: `m-${i}`, title: `Meeting ${i}` }, 2 + i),
+        }),
+      );
     }
 
     await answer(homeOpenedBody(), JSON_TYPE);
@@ -113,7 +128,9 @@ describe('Home tab actions', () => {
     await seed(bot.env, aMeeting());
     await answer(homeButtonBody(HomeActionIds.RemindLater, value()));
     await drain();
-    expect(bot.env.scheduler.schedules.has(`meeting-prep-reminders-local/${reminderScheduleName('m-7f3a')}`)).toBe(true);
+    expect(bot.env.scheduler.schedules.has(`meeting-prep-reminders-local/${reminderScheduleName('m-7f3a')}`)).toBe(
+      true,
+    );
     expect(homeText()).toContain('[Cancel reminder]');
 
     await answer(homeButtonBody(HomeActionIds.CancelReminder, value()));
@@ -137,13 +154,18 @@ describe('Home tab actions', () => {
 
   it('Edit preferences opens the modal before the webhook answers, on the click’s trigger id', async () => {
     await seed(bot.env, aMeeting());
-    const body = homeButtonBody(HomeActionIds.OpenPreferences, USER_ID, { triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab' });
+    const body = homeButtonBody(HomeActionIds.OpenPreferences, USER_ID, {
+      triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab',
+    });
 
     const response = await answer(body);
 
     expect(response.statusCode).toBe(200);
     expect(bot.env.slack.openedViews).toEqual([
-      { triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab', view: expect.objectContaining({ type: 'modal', callback_id: 'preferences' }) },
+      {
+        triggerId: '1234567890123.1234567890123.abcdefabcdefabcdefabcdefabcdefab',
+        view: expect.objectContaining({ type: 'modal', callback_id: 'preferences' }),
+      },
     ]);
   });
 });
@@ -160,7 +182,10 @@ describe('the preferences modal', () => {
     const response = await answer(preferencesSubmissionBody(broken));
 
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { quiet_hours_start: expect.stringContaining('Set when quiet hours start') } });
+    expect(JSON.parse(response.body)).toEqual({
+      response_action: 'errors',
+      errors: { quiet_hours_start: expect.stringContaining('Set when quiet hours start') },
+    });
     expect((await readUser())?.notification_preferences).toEqual(before);
     expect(bot.env.scheduler.requests).toHaveLength(0);
   });
@@ -168,10 +193,15 @@ describe('the preferences modal', () => {
   it('saves valid preferences, creates the digest schedule in the user’s zone on the work queue, and refreshes the tab', async () => {
     await seed(bot.env, aMeeting(), aUser({ timezone: 'Europe/Paris' }));
 
-    const response = await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:45' } })));
+    const response = await answer(
+      preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:45' } })),
+    );
 
     expect(response).toMatchObject({ statusCode: 200, body: '' });
-    expect((await readUser())?.notification_preferences).toMatchObject({ digest: { enabled: true, time: '07:45' }, channels: ['slack', 'sms', 'email'] });
+    expect((await readUser())?.notification_preferences).toMatchObject({
+      digest: { enabled: true, time: '07:45' },
+      channels: ['slack', 'sms', 'email'],
+    });
     expect(digestSchedule()).toMatchObject({
       Name: `prep-digest-${USER_ID}`,
       GroupName: 'meeting-prep-reminders-local',
@@ -184,9 +214,16 @@ describe('the preferences modal', () => {
   });
 
   it('saves nothing for a Slack user the service does not know, and says so in the dialog', async () => {
-    const response = await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } }), { userId: 'U0STRANGER' }));
+    const response = await answer(
+      preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } }), {
+        userId: 'U0STRANGER',
+      }),
+    );
 
-    expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { prep_reminders: expect.stringContaining("I don't have you on file") } });
+    expect(JSON.parse(response.body)).toEqual({
+      response_action: 'errors',
+      errors: { prep_reminders: expect.stringContaining("I don't have you on file") },
+    });
     expect(await readUser('U0STRANGER')).toBeUndefined();
     expect(bot.env.scheduler.requests).toHaveLength(0);
   });
@@ -200,8 +237,15 @@ describe('the preferences modal', () => {
 
     await answer(homeSwitchesBody(['prep_reminders']));
     expect(digestSchedule()).toBeUndefined();
-    expect((await readUser())?.notification_preferences).toMatchObject({ prep_reminders: true, digest: { enabled: false } });
-    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule']);
+    expect((await readUser())?.notification_preferences).toMatchObject({
+      prep_reminders: true,
+      digest: { enabled: false },
+    });
+    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual([
+      'CreateSchedule',
+      'UpdateSchedule',
+      'DeleteSchedule',
+    ]);
   });
 });
 
@@ -213,7 +257,11 @@ describe('the morning digest', () => {
   });
   afterAll(() => sqs.destroy());
 
-  const targets = (): ScheduleTargets => ({ startExecution: () => undefined, queues: { [bot.env.workQueue.arn]: bot.env.workQueue.url }, sqs });
+  const targets = (): ScheduleTargets => ({
+    startExecution: () => undefined,
+    queues: { [bot.env.workQueue.arn]: bot.env.workQueue.url },
+    sqs,
+  });
   /** Opts in and fires the digest schedule at its next run, as Scheduler would; returns the run's scheduled time. */
   async function optInAndFire(): Promise<Date> {
     await answer(preferencesSubmissionBody(submissionStateFor({ ...prefs, digest: { enabled: true, time: '07:30' } })));
@@ -221,9 +269,15 @@ describe('the morning digest', () => {
     bot.env.slack.reset();
     const schedule = digestSchedule();
     if (!schedule) throw new Error('no digest schedule');
-    const run = nextCronRun(schedule.ScheduleExpression, schedule.ScheduleExpressionTimezone, schedule.LastModificationDate);
+    const run = nextCronRun(
+      schedule.ScheduleExpression,
+      schedule.ScheduleExpressionTimezone,
+      schedule.LastModificationDate,
+    );
     if (!run) throw new Error('the digest cron never runs');
-    const firings = await bot.env.scheduler.fireDue(run, (s, t) => invokeScheduleTarget(targets(), s, t).then(() => undefined));
+    const firings = await bot.env.scheduler.fireDue(run, (s, t) =>
+      invokeScheduleTarget(targets(), s, t).then(() => undefined),
+    );
     expect(firings.map((f) => [f.schedule.Name, f.scheduledTime, f.error])).toEqual([[schedule.Name, run, undefined]]);
     return run;
   }
@@ -243,7 +297,14 @@ describe('the morning digest', () => {
     // Scheduler delivers again (a retry after a lost acknowledgement): the queue no longer deduplicates it.
     const schedule = digestSchedule();
     if (!schedule) throw new Error('no digest schedule');
-    await sqs.send(new SendMessageCommand({ QueueUrl: bot.env.workQueue.url, MessageBody: scheduledInput(schedule, run), MessageGroupId: USER_ID, MessageDeduplicationId: 'redelivery-1' }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: bot.env.workQueue.url,
+        MessageBody: scheduledInput(schedule, run),
+        MessageGroupId: USER_ID,
+        MessageDeduplicationId: 'redelivery-1',
+      }),
+    );
     await drain();
     expect(dms()).toHaveLength(1);
   });

@@ -73,7 +73,8 @@ export interface BotEnvironment {
 export function useBotEnvironment(): BotEnvironment {
   let started: { env: LocalEnvironment; handler: WebhookHandler } | undefined;
   const current = () => {
-    if (!started) throw new Error('the bot environment is not started (call useBotEnvironment() at the top of the file)');
+    if (!started)
+      throw new Error('the bot environment is not started (call useBotEnvironment() at the top of the file)');
     return started;
   };
 

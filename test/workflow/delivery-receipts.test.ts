@@ -36,10 +36,13 @@ const run = async (input: unknown, options: RunOptions = {}): Promise<LocalExecu
 
 /** The callback-pattern events of a state: the wait and how it ended. */
 const waitEvents = (execution: LocalExecution, state: string): string[] =>
-  execution.history.filter((e) => e.state === state && e.type.startsWith('Task')).map((e) => (e.error ? `${e.type}:${e.error}` : e.type));
+  execution.history
+    .filter((e) => e.state === state && e.type.startsWith('Task'))
+    .map((e) => (e.error ? `${e.type}:${e.error}` : e.type));
 
 /** Slack refuses for good, so the SMS is tried at once. */
-const slackRefuses = () => env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found', times: Infinity });
+const slackRefuses = () =>
+  env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found', times: Infinity });
 
 describe('SMS waits for Twilio’s status callback', () => {
   it('records the SMS as DELIVERED only when Twilio reports it delivered, and the history shows the wait', async () => {
@@ -49,10 +52,23 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordDelivery',
+    ]);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskSucceeded']);
     expect(env.twilio.messages).toHaveLength(1);
-    expect(env.twilio.callbacks.map((c) => [c.params['MessageStatus'], c.status])).toEqual([['sent', 200], ['delivered', 200]]);
+    expect(env.twilio.callbacks.map((c) => [c.params['MessageStatus'], c.status])).toEqual([
+      ['sent', 200],
+      ['delivered', 200],
+    ]);
     expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
       notification_channel: 'sms',
       notification_id: env.twilio.messages[0]?.sid,
@@ -69,7 +85,18 @@ describe('SMS waits for Twilio’s status callback', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RecordDelivery',
     ]);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskFailed:ChannelPermanentFailure']);
     expect(waitEvents(execution, 'NotifyViaEmail')).toEqual(['TaskSubmitted', 'TaskSucceeded']);
@@ -96,10 +123,23 @@ describe('SMS waits for Twilio’s status callback', () => {
         const message = env.twilio.messages[0];
         const callbackUrl = env.twilio.requests.find((r) => r.form['StatusCallback'])?.form['StatusCallback'];
         if (!message || !callbackUrl) throw new Error('no SMS with a status callback was sent');
-        const params = { MessageSid: message.sid, SmsSid: message.sid, MessageStatus: 'undelivered', SmsStatus: 'undelivered', ErrorCode: '30003', To: message.to, From: message.from ?? '', AccountSid: message.account_sid, ApiVersion: '2010-04-01' };
+        const params = {
+          MessageSid: message.sid,
+          SmsSid: message.sid,
+          MessageStatus: 'undelivered',
+          SmsStatus: 'undelivered',
+          ErrorCode: '30003',
+          To: message.to,
+          From: message.from ?? '',
+          AccountSid: message.account_sid,
+          ApiVersion: '2010-04-01',
+        };
         const forged = await fetch(callbackUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature('not-the-auth-token', callbackUrl, params) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': getExpectedTwilioSignature('not-the-auth-token', callbackUrl, params),
+          },
           body: new URLSearchParams(params).toString(),
         });
         forgedStatus = forged.status;
@@ -107,7 +147,10 @@ describe('SMS waits for Twilio’s status callback', () => {
         delete delivered['ErrorCode'];
         await fetch(callbackUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(LOCAL_CREDENTIALS.twilioAuthToken, callbackUrl, delivered) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': getExpectedTwilioSignature(LOCAL_CREDENTIALS.twilioAuthToken, callbackUrl, delivered),
+          },
           body: new URLSearchParams(delivered).toString(),
         });
       })();
@@ -119,7 +162,10 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(forgedStatus).toBe(403);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskSucceeded']);
     expect(env.sfn.taskResponses.map((r) => r.operation)).toEqual(['SendTaskSuccess']);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'sms', notification_status: 'DELIVERED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'sms',
+      notification_status: 'DELIVERED',
+    });
     expect(await env.ses.emails()).toHaveLength(0);
   });
 
@@ -131,12 +177,26 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()), { waitTimeoutMs: 300 });
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordUnconfirmed']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordUnconfirmed',
+    ]);
     expect(waitEvents(execution, 'NotifyViaSms')).toEqual(['TaskSubmitted', 'TaskTimedOut:States.Timeout']);
     expect(env.twilio.messages).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
     const stored = await readMeeting(env, 'm-7f3a');
-    expect(stored).toMatchObject({ notification_channel: 'sms', notification_id: env.twilio.messages[0]?.sid, notification_status: 'UNCONFIRMED' });
+    expect(stored).toMatchObject({
+      notification_channel: 'sms',
+      notification_id: env.twilio.messages[0]?.sid,
+      notification_status: 'UNCONFIRMED',
+    });
     expect(stored?.notification_attempts?.at(-1)).toMatchObject({ channel: 'sms', outcome: 'unconfirmed' });
   });
 
@@ -148,11 +208,25 @@ describe('SMS waits for Twilio’s status callback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordDelivery',
+    ]);
     expect(env.twilio.messages).toHaveLength(1);
     expect(env.twilio.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'sms', notification_id: env.twilio.messages[0]?.sid, notification_status: 'DELIVERED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'sms',
+      notification_id: env.twilio.messages[0]?.sid,
+      notification_status: 'DELIVERED',
+    });
   });
 
   it('skips SMS with a reason when the stored number is not E.164, and emails instead', async () => {
@@ -164,7 +238,10 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(statesEntered(execution)).toContain('NotifyViaEmail');
     expect(env.twilio.requests).toHaveLength(0);
     const stored = await readMeeting(env, 'm-7f3a');
-    expect(stored?.notification_attempts?.find((a) => a.channel === 'sms')).toMatchObject({ outcome: 'skipped', error_code: 'invalid_phone_number' });
+    expect(stored?.notification_attempts?.find((a) => a.channel === 'sms')).toMatchObject({
+      outcome: 'skipped',
+      error_code: 'invalid_phone_number',
+    });
   });
 });
 
@@ -179,10 +256,20 @@ describe('email waits for the SES configuration set’s event', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('AllChannelsFailed');
     expect(waitEvents(execution, 'NotifyViaEmail')).toEqual(['TaskSubmitted', 'TaskFailed:ChannelPermanentFailure']);
-    expect(statesEntered(execution).slice(-5)).toEqual(['NotifyViaEmail', 'RouteNextChannel', 'PickChannel', 'RecordAllChannelsFailed', 'AllChannelsFailed']);
+    expect(statesEntered(execution).slice(-5)).toEqual([
+      'NotifyViaEmail',
+      'RouteNextChannel',
+      'PickChannel',
+      'RecordAllChannelsFailed',
+      'AllChannelsFailed',
+    ]);
     const stored = await readMeeting(env, 'm-7f3a');
     expect(stored?.notification_status).toBe('FAILED');
-    expect(stored?.notification_attempts?.at(-1)).toMatchObject({ channel: 'email', outcome: 'undelivered', error_code: 'bounce_Permanent_General' });
+    expect(stored?.notification_attempts?.at(-1)).toMatchObject({
+      channel: 'email',
+      outcome: 'undelivered',
+      error_code: 'bounce_Permanent_General',
+    });
   });
 
   it('records an email whose outcome is unknown (SES 500) as UNCONFIRMED, without resending it', async () => {
@@ -195,7 +282,10 @@ describe('email waits for the SES configuration set’s event', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution).slice(-2)).toEqual(['NotifyViaEmail', 'RecordUnconfirmed']);
     expect(execution.history.some((e) => e.type === 'StateRetried' && e.state === 'NotifyViaEmail')).toBe(false);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'email', notification_status: 'UNCONFIRMED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'email',
+      notification_status: 'UNCONFIRMED',
+    });
   });
 });
 
@@ -207,7 +297,14 @@ describe('a Slack post whose outcome is unknown', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     const history = env.slack.calls('conversations.history');
     expect(history).toHaveLength(1);
@@ -217,7 +314,11 @@ describe('a Slack post whose outcome is unknown', () => {
       event_payload: { meeting_id: 'm-7f3a', execution: execution.name },
     });
     expect(env.twilio.messages).toHaveLength(0);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'slack', notification_id: env.slack.messages[0]?.ts, notification_status: 'DELIVERED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'slack',
+      notification_id: env.slack.messages[0]?.ts,
+      notification_status: 'DELIVERED',
+    });
   });
 
   it('retries as a check: when the history cannot be read at once, the retry finds the post and sends nothing', async () => {
@@ -233,8 +334,15 @@ describe('a Slack post whose outcome is unknown', () => {
     expect(env.slack.calls('conversations.history')).toHaveLength(2);
     expect(env.twilio.messages).toHaveLength(0);
     const stored = await readMeeting(env, 'm-7f3a');
-    expect(stored).toMatchObject({ notification_channel: 'slack', notification_id: env.slack.messages[0]?.ts, notification_status: 'DELIVERED' });
-    expect(stored?.notification_attempts?.map((a) => [a.channel, a.outcome])).toEqual([['slack', 'outcome_unknown'], ['slack', 'delivered']]);
+    expect(stored).toMatchObject({
+      notification_channel: 'slack',
+      notification_id: env.slack.messages[0]?.ts,
+      notification_status: 'DELIVERED',
+    });
+    expect(stored?.notification_attempts?.map((a) => [a.channel, a.outcome])).toEqual([
+      ['slack', 'outcome_unknown'],
+      ['slack', 'delivered'],
+    ]);
   });
 });
 
@@ -248,7 +356,11 @@ describe('a retried task sends nothing twice', () => {
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(1);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(env.twilio.messages).toHaveLength(0);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'slack', notification_id: env.slack.messages[0]?.ts, notification_status: 'DELIVERED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'slack',
+      notification_id: env.slack.messages[0]?.ts,
+      notification_status: 'DELIVERED',
+    });
   });
 
   it('sends one SMS when Lambda reports a service error after NotifyViaSms ran, and still waits for its receipt', async () => {
@@ -259,6 +371,9 @@ describe('a retried task sends nothing twice', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(env.twilio.messages).toHaveLength(1);
-    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'sms', notification_status: 'DELIVERED' });
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'sms',
+      notification_status: 'DELIVERED',
+    });
   });
 });

@@ -64,7 +64,11 @@ async function get(path: string, token: string | undefined): Promise<PageAnswer>
 }
 
 async function post(path: string, body: Record<string, string>, query = ''): Promise<PageAnswer> {
-  const res = await fetch(`${env.apiUrl}${path}${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+  const res = await fetch(`${env.apiUrl}${path}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+  });
   return { status: res.status, headers: res.headers, html: await res.text() };
 }
 
@@ -226,9 +230,24 @@ describe('POST /act: each outcome', () => {
 
 describe('refused links change nothing', () => {
   const cases: [string, () => string, number, string][] = [
-    ['an expired token', () => tokenFor('start_prep', { expiresAt: new Date(Date.now() - 1000) }), 410, 'This link has expired'],
-    ['a token with a bad MAC', () => tokenFor('start_prep', { key: { id: LOCAL_KEY.id, key: 'x'.repeat(40) } }), 403, 'This link is not valid'],
-    ['a token signed with an unknown key', () => tokenFor('start_prep', { key: OTHER_KEY }), 403, 'This link is not valid'],
+    [
+      'an expired token',
+      () => tokenFor('start_prep', { expiresAt: new Date(Date.now() - 1000) }),
+      410,
+      'This link has expired',
+    ],
+    [
+      'a token with a bad MAC',
+      () => tokenFor('start_prep', { key: { id: LOCAL_KEY.id, key: 'x'.repeat(40) } }),
+      403,
+      'This link is not valid',
+    ],
+    [
+      'a token signed with an unknown key',
+      () => tokenFor('start_prep', { key: OTHER_KEY }),
+      403,
+      'This link is not valid',
+    ],
     ['a malformed token', () => 'not-a-token', 400, 'This link is incomplete'],
     ['an unsubscribe token on /act', () => tokenFor('unsubscribe'), 400, 'This link is incomplete'],
   ];
@@ -322,13 +341,20 @@ describe('key rotation', () => {
 
 describe('unsubscribe (RFC 8058)', () => {
   const preferencesOf = async () =>
-    ((await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as { notification_preferences?: unknown })
-      .notification_preferences;
+    (
+      (
+        await env.db.send(
+          new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }),
+        )
+      ).Item as { notification_preferences?: unknown }
+    ).notification_preferences;
 
   it('GET shows a confirmation page and changes nothing', async () => {
     await seed(env, aMeeting());
 
-    const page = await expectNothingChangedBy(() => get('/unsubscribe', tokenFor('unsubscribe', { expiresAt: new Date(Date.now() + 60_000) })));
+    const page = await expectNothingChangedBy(() =>
+      get('/unsubscribe', tokenFor('unsubscribe', { expiresAt: new Date(Date.now() + 60_000) })),
+    );
 
     expect(page.status).toBe(200);
     expect(heading(page.html)).toBe('Stop prep reminders by email?');
@@ -382,7 +408,13 @@ describe('the pages in a headless Chromium', () => {
     const run = await browse(chromium, startPrepUrl(meeting), 'look');
 
     expect(run.problems).toEqual([]);
-    expect(run.confirm).toMatchObject({ status: 200, lang: 'en', title: 'Start prep for this meeting?', heading: 'Start prep for this meeting?', buttons: ['Start Prep Session'] });
+    expect(run.confirm).toMatchObject({
+      status: 200,
+      lang: 'en',
+      title: 'Start prep for this meeting?',
+      heading: 'Start prep for this meeting?',
+      buttons: ['Start Prep Session'],
+    });
     expect(run.confirm.text).toContain('Q4 Leadership Sync');
     expect(await snapshotTables(env)).toEqual(before);
     expect(sentToQueue()).toHaveLength(0);

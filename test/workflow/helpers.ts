@@ -27,7 +27,12 @@ export function prepEventFor(meeting: Meeting, id = `evt-${Math.random().toStrin
   return {
     ...prepEvent,
     id,
-    detail: { ...prepEvent.detail, meeting_id: meeting.meeting_id, user_id: meeting.user_id, start_time: meeting.start_time },
+    detail: {
+      ...prepEvent.detail,
+      meeting_id: meeting.meeting_id,
+      user_id: meeting.user_id,
+      start_time: meeting.start_time,
+    },
   };
 }
 
@@ -56,7 +61,9 @@ export async function seed(env: LocalEnvironment, meeting: Meeting, user: User =
 
 /** Reads a meeting back. */
 export async function readMeeting(env: LocalEnvironment, meetingId: string): Promise<Meeting | undefined> {
-  const out = await env.db.send(new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId }, ConsistentRead: true }));
+  const out = await env.db.send(
+    new GetCommand({ TableName: env.tables.meetings, Key: { meeting_id: meetingId }, ConsistentRead: true }),
+  );
   return out.Item as Meeting | undefined;
 }
 

@@ -28,7 +28,9 @@ beforeEach(async () => {
 });
 
 interface EmfLine {
-  readonly _aws: { readonly CloudWatchMetrics: { readonly Namespace: string; readonly Metrics: { readonly Name: string }[] }[] };
+  readonly _aws: {
+    readonly CloudWatchMetrics: { readonly Namespace: string; readonly Metrics: { readonly Name: string }[] }[];
+  };
   readonly [key: string]: unknown;
 }
 
@@ -50,7 +52,8 @@ async function metricsOf(run: () => Promise<unknown>): Promise<EmfLine[]> {
     .map((l) => JSON.parse(l) as EmfLine);
 }
 
-const named = (lines: EmfLine[], name: string) => lines.filter((l) => l._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === name));
+const named = (lines: EmfLine[], name: string) =>
+  lines.filter((l) => l._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === name));
 
 describe('metrics', () => {
   it('count a delivery by channel and the fallback taken to reach it', async () => {
@@ -59,7 +62,9 @@ describe('metrics', () => {
 
     const lines = await metricsOf(() => env.workflow.run(prepEventFor(aMeeting()), { retryIntervalMs: 0 }));
 
-    expect(named(lines, 'NotificationsDelivered')).toEqual([expect.objectContaining({ Channel: 'sms', service: 'meeting-prep', NotificationsDelivered: 1 })]);
+    expect(named(lines, 'NotificationsDelivered')).toEqual([
+      expect.objectContaining({ Channel: 'sms', service: 'meeting-prep', NotificationsDelivered: 1 }),
+    ]);
     expect(named(lines, 'FallbacksTaken')).toEqual([expect.objectContaining({ FallbacksTaken: 1 })]);
     expect(lines.every((l) => l._aws.CloudWatchMetrics[0]?.Namespace === 'ExecAssistant/MeetingPrep')).toBe(true);
   });
@@ -69,7 +74,9 @@ describe('metrics', () => {
 
     const lines = await metricsOf(() => env.workflow.run(prepEventFor(aMeeting()), { retryIntervalMs: 0 }));
 
-    expect(named(lines, 'NotificationsSkipped')).toEqual([expect.objectContaining({ Reason: 'meeting_cancelled', NotificationsSkipped: 1 })]);
+    expect(named(lines, 'NotificationsSkipped')).toEqual([
+      expect.objectContaining({ Reason: 'meeting_cancelled', NotificationsSkipped: 1 }),
+    ]);
     expect(named(lines, 'NotificationsDelivered')).toEqual([]);
   });
 

@@ -6,7 +6,16 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { LocalEnvironment } from '../../local/local-environment';
 import { statesEntered } from '../../local/workflow-runner';
-import { aMeeting, aUser, prepEventFor, readMeeting, reminderEventFor, seed, snapshotTables, startEnvironment } from './helpers';
+import {
+  aMeeting,
+  aUser,
+  prepEventFor,
+  readMeeting,
+  reminderEventFor,
+  seed,
+  snapshotTables,
+  startEnvironment,
+} from './helpers';
 
 let env: LocalEnvironment;
 
@@ -20,7 +29,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await env.resetFakes();
-  for (const [table, key] of [[env.tables.meetings, 'meeting_id'], [env.tables.users, 'user_id']] as const) {
+  for (const [table, key] of [
+    [env.tables.meetings, 'meeting_id'],
+    [env.tables.users, 'user_id'],
+  ] as const) {
     for (const id of ['m-7f3a', 'U024BE7LH']) {
       await env.db.send(new DeleteCommand({ TableName: table, Key: { [key]: id } }));
     }
@@ -37,10 +49,20 @@ describe('a classified meeting whose user can receive Slack', () => {
     const execution = await run(prepEventFor(meeting));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     const posts = env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
-    const post = posts[0] as { channel: string; blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
+    const post = posts[0] as {
+      channel: string;
+      blocks: { type: string; elements?: { action_id: string; value: string }[] }[];
+    };
     expect(post.channel).toBe('U024BE7LH');
     const actions = post.blocks.find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => e.action_id)).toEqual(['start_prep', 'remind_later']);
@@ -54,7 +76,9 @@ describe('a classified meeting whose user can receive Slack', () => {
       notification_channel: 'slack',
       notification_id: env.slack.messages[0]?.ts,
       notification_status: 'DELIVERED',
-      notification_attempts: [expect.objectContaining({ channel: 'slack', outcome: 'delivered', execution: execution.name })],
+      notification_attempts: [
+        expect.objectContaining({ channel: 'slack', outcome: 'delivered', execution: execution.name }),
+      ],
     });
     expect(stored?.notification_sent_at).toEqual(expect.any(String));
   });
@@ -68,7 +92,17 @@ describe('fallback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordDelivery',
+    ]);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(2);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(3);
     expect(env.twilio.messages).toHaveLength(1);
@@ -90,7 +124,17 @@ describe('fallback', () => {
 
     const execution = await run(prepEventFor(aMeeting()));
 
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RecordDelivery',
+    ]);
     expect(execution.history.some((e) => e.type === 'StateRetried')).toBe(false);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(env.twilio.messages).toHaveLength(1);
@@ -105,7 +149,18 @@ describe('fallback', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RecordDelivery',
     ]);
     const emails = await env.ses.emails();
     expect(emails).toHaveLength(1);
@@ -119,11 +174,18 @@ describe('fallback', () => {
     expect(emails[0]?.body.text).toContain(`Remind Me in 2 Hours: ${env.apiUrl}/act?t=`);
     expect(emails[0]?.body.html).toContain(`href="${env.apiUrl}/act?t=`);
     expect(emails[0]?.headers).toEqual([
-      { name: 'List-Unsubscribe', value: expect.stringMatching(new RegExp(`^<${env.apiUrl}/unsubscribe\\?t=[A-Za-z0-9_.%-]+>$`)) },
+      {
+        name: 'List-Unsubscribe',
+        value: expect.stringMatching(new RegExp(`^<${env.apiUrl}/unsubscribe\\?t=[A-Za-z0-9_.%-]+>$`)),
+      },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ]);
     const stored = await readMeeting(env, 'm-7f3a');
-    expect(stored).toMatchObject({ notification_channel: 'email', notification_id: emails[0]?.messageId, status: 'PREP_SCHEDULED' });
+    expect(stored).toMatchObject({
+      notification_channel: 'email',
+      notification_id: emails[0]?.messageId,
+      status: 'PREP_SCHEDULED',
+    });
   });
 
   it('fails with AllChannelsFailed when every channel is down, records every attempt, and leaves the meeting un-notified', async () => {
@@ -137,8 +199,21 @@ describe('fallback', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('AllChannelsFailed');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RouteNextChannel', 'PickChannel',
-      'RecordAllChannelsFailed', 'AllChannelsFailed',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RouteNextChannel',
+      'PickChannel',
+      'RecordAllChannelsFailed',
+      'AllChannelsFailed',
     ]);
     const stored = await readMeeting(env, 'm-7f3a');
     expect(stored?.notification_id).toBeUndefined();
@@ -163,7 +238,18 @@ describe('fallback', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RouteNextChannel', 'PickChannel', 'NotifyViaSms', 'RouteNextChannel', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery',
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaSms',
+      'RouteNextChannel',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RecordDelivery',
     ]);
     expect(env.twilio.requests).toHaveLength(0);
     expect(await env.ses.emails()).toHaveLength(1);
@@ -184,7 +270,14 @@ describe('rate limiting', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(1);
     const calls = env.slack.requests.filter((r) => r.method === 'chat.postMessage');
     expect(calls).toHaveLength(2);
@@ -258,7 +351,10 @@ describe('bad input', () => {
   it.each([
     ['no meeting_id', { ...prepEventFor(aMeeting()), detail: { user_id: 'U024BE7LH' } }],
     ['a malformed user_id', { ...prepEventFor(aMeeting()), detail: { meeting_id: 'm-7f3a', user_id: 42 } }],
-    ['no detail', { version: '0', id: 'x', source: 'exec-assistant.calendar-monitor', 'detail-type': 'MeetingPrepRequired' }],
+    [
+      'no detail',
+      { version: '0', id: 'x', source: 'exec-assistant.calendar-monitor', 'detail-type': 'MeetingPrepRequired' },
+    ],
     ['another source', { ...prepEventFor(aMeeting()), source: 'someone.else' }],
   ])('an event with %s fails with InvalidEvent and changes nothing', async (_case, event) => {
     await seed(env, aMeeting());
@@ -299,8 +395,20 @@ describe('reminders (Remind Me in 2 Hours)', () => {
     const first = await run(reminder);
     const repeat = await run(reminder);
 
-    expect(statesEntered(first)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
-    expect(statesEntered(repeat)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'NotificationSkipped']);
+    expect(statesEntered(first)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
+    expect(statesEntered(repeat)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'NotificationSkipped',
+    ]);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 
@@ -325,9 +433,18 @@ describe('DynamoDB failures', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.history.filter((e) => e.type === 'StateFailed' && e.state === 'LoadMeeting').map((e) => e.error)).toEqual(['TransientDataError']);
+    expect(
+      execution.history.filter((e) => e.type === 'StateFailed' && e.state === 'LoadMeeting').map((e) => e.error),
+    ).toEqual(['TransientDataError']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'LoadMeeting')).toHaveLength(1);
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 
@@ -338,7 +455,9 @@ describe('DynamoDB failures', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual(['MarkPrepScheduled']);
+    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual([
+      'MarkPrepScheduled',
+    ]);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });

@@ -30,21 +30,67 @@ const answer = (event: Parameters<WebhookHandler>[0]) => bot.handler(event, {});
 const sends = () => bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage');
 const payloadBody = (payload: unknown) => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 const otherModal = () => ({ ...viewSubmission, view: { ...viewSubmission.view, callback_id: 'feedback' } });
-const withoutKeys = (object: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
+const withoutKeys = (object: Record<string, unknown>, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
 
 describe('signed requests the bot does not serve get 200 and nothing done', () => {
   const cases: [string, () => Parameters<WebhookHandler>[0]][] = [
     ['/meetings with an empty user_id', () => httpEvent(slashCommandBody({ user_id: '' }), FORM)],
-    ['/meetings with no user_id', () => httpEvent(new URLSearchParams(withoutKeys(Object.fromEntries(new URLSearchParams(slashCommandBody())), 'user_id') as Record<string, string>).toString(), FORM)],
+    [
+      '/meetings with no user_id',
+      () =>
+        httpEvent(
+          new URLSearchParams(
+            withoutKeys(Object.fromEntries(new URLSearchParams(slashCommandBody())), 'user_id') as Record<
+              string,
+              string
+            >,
+          ).toString(),
+          FORM,
+        ),
+    ],
     ['an unknown command', () => httpEvent(slashCommandBody({ command: '/agenda' }), FORM)],
-    ['block_actions without container and channel', () => restEvent(payloadBody(withoutKeys({ ...startPrepPayload, response_url: undefined }, 'container', 'channel', 'response_url')), FORM)],
+    [
+      'block_actions without container and channel',
+      () =>
+        restEvent(
+          payloadBody(
+            withoutKeys({ ...startPrepPayload, response_url: undefined }, 'container', 'channel', 'response_url'),
+          ),
+          FORM,
+        ),
+    ],
     ['block_actions without user', () => restEvent(payloadBody(withoutKeys(startPrepPayload, 'user')), FORM)],
-    ['an unknown action_id', () => restEvent(payloadBody({ ...startPrepPayload, actions: [{ ...startPrepPayload.actions[0], action_id: 'open_settings' }] }), FORM)],
+    [
+      'an unknown action_id',
+      () =>
+        restEvent(
+          payloadBody({
+            ...startPrepPayload,
+            actions: [{ ...startPrepPayload.actions[0], action_id: 'open_settings' }],
+          }),
+          FORM,
+        ),
+    ],
     ['a view_submission of a modal that is not ours', () => restEvent(payloadBody(otherModal()), FORM)],
-    ['an event_callback whose event has null fields', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: null, channel: null, ts: null } }), JSON_TYPE)],
+    [
+      'an event_callback whose event has null fields',
+      () =>
+        restEvent(
+          JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: null, channel: null, ts: null } }),
+          JSON_TYPE,
+        ),
+    ],
     ['an event_callback with a null event', () => restEvent(JSON.stringify({ ...messageIm, event: null }), JSON_TYPE)],
-    ['message.im with user ""', () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: '' } }), JSON_TYPE)],
-    ['app_home_opened on the Messages tab', () => restEvent(JSON.stringify({ ...appHomeOpened, event: { ...appHomeOpened.event, tab: 'messages' } }), JSON_TYPE)],
+    [
+      'message.im with user ""',
+      () => restEvent(JSON.stringify({ ...messageIm, event: { ...messageIm.event, user: '' } }), JSON_TYPE),
+    ],
+    [
+      'app_home_opened on the Messages tab',
+      () =>
+        restEvent(JSON.stringify({ ...appHomeOpened, event: { ...appHomeOpened.event, tab: 'messages' } }), JSON_TYPE),
+    ],
     ['app_rate_limited', () => restEvent(JSON.stringify(appRateLimited), JSON_TYPE)],
     ['a JSON body of no known type', () => restEvent(JSON.stringify({ hello: 'world' }), JSON_TYPE)],
   ];
@@ -75,7 +121,10 @@ describe('signed requests the bot does not serve get 200 and nothing done', () =
       write.mockRestore();
       process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     }
-    const metrics = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('SlackRequestsIgnored')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const metrics = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('SlackRequestsIgnored'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(metrics.map((m) => [m['Reason'], m['SlackRequestsIgnored']])).toEqual([
       ['app_rate_limited', 1],
       ['unsupported_interaction', 1],
@@ -151,7 +200,9 @@ describe('failures', () => {
     expect(report.deadLettered).toBe(0);
     expect(bot.env.slack.calls('chat.postMessage')).toHaveLength(1);
     const linked = (await readMeeting(bot.env, 'm-7f3a'))?.chat_session_id;
-    expect(await readSessions(bot.env)).toEqual([expect.objectContaining({ session_id: linked, state: 'ACTIVE', opening_ts: expect.any(String) })]);
+    expect(await readSessions(bot.env)).toEqual([
+      expect.objectContaining({ session_id: linked, state: 'ACTIVE', opening_ts: expect.any(String) }),
+    ]);
   });
 
   it('when the work cannot be queued, Start Prep is undone before answering 503, and the next click works', async () => {

@@ -7,7 +7,18 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DM_FAILED_TEXT } from '../../lambda/slack-bot/click-work';
 import { aMeeting, readMeeting, seed } from './helpers';
 import { STALLED_PREP_WORDS } from '../../lambda/slack-bot/views';
-import { FORM, JSON_TYPE, WebhookHandler, clickBody, dmBody, httpEvent, readSessions, restEvent, slashCommandBody, useBotEnvironment } from './bot-helpers';
+import {
+  FORM,
+  JSON_TYPE,
+  WebhookHandler,
+  clickBody,
+  dmBody,
+  httpEvent,
+  readSessions,
+  restEvent,
+  slashCommandBody,
+  useBotEnvironment,
+} from './bot-helpers';
 
 // Several deliveries per test against loopback services: generous under a loaded machine (no timing is asserted).
 jest.setTimeout(30_000);
@@ -15,14 +26,20 @@ jest.setTimeout(30_000);
 const bot = useBotEnvironment();
 
 const answer = (event: Parameters<WebhookHandler>[0]) => bot.handler(event, {});
-const click = (options: Parameters<typeof clickBody>[1] = {}) => answer(restEvent(clickBody('start_prep', options), FORM));
-const dm = (text: string, eventId?: string, ts?: string) => answer(httpEvent(dmBody(text, eventId, ts), JSON_TYPE, { base64: false }));
+const click = (options: Parameters<typeof clickBody>[1] = {}) =>
+  answer(restEvent(clickBody('start_prep', options), FORM));
+const dm = (text: string, eventId?: string, ts?: string) =>
+  answer(httpEvent(dmBody(text, eventId, ts), JSON_TYPE, { base64: false }));
 const drain = () => bot.env.worker().drain();
 const sent = (method: string) => bot.env.slack.messages.filter((m) => m.method === method);
-const dmPosts = () => bot.env.slack.requests.filter((r) => r.method === 'chat.postMessage' && r.args['channel'] === 'U024BE7LH');
+const dmPosts = () =>
+  bot.env.slack.requests.filter((r) => r.method === 'chat.postMessage' && r.args['channel'] === 'U024BE7LH');
 const replies = () => sent('chat.postMessage').filter((m) => m.args['channel'] === 'D07H3LQ8V2N');
 const queued = () => bot.env.sqs.queue(bot.env.workQueue.name).messages;
-const visibilityChanges = () => bot.env.sqs.requests.filter((r) => r.operation === 'ChangeMessageVisibility').map((r) => r.input['VisibilityTimeout']);
+const visibilityChanges = () =>
+  bot.env.sqs.requests
+    .filter((r) => r.operation === 'ChangeMessageVisibility')
+    .map((r) => r.input['VisibilityTimeout']);
 
 async function startedSession() {
   await seed(bot.env, aMeeting());
@@ -41,7 +58,10 @@ describe('answer first', () => {
     expect(bot.env.slack.requests).toHaveLength(0);
     expect((await readMeeting(bot.env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     expect(queued()).toHaveLength(1);
-    expect(queued()[0]).toMatchObject({ groupId: 'U024BE7LH', dedupId: expect.stringMatching(/^start_prep:\d{13}\.\d{13}\.[0-9a-f]{32}$/) });
+    expect(queued()[0]).toMatchObject({
+      groupId: 'U024BE7LH',
+      dedupId: expect.stringMatching(/^start_prep:\d{13}\.\d{13}\.[0-9a-f]{32}$/),
+    });
 
     const report = await drain();
 
@@ -78,7 +98,9 @@ describe('Start Prep when the DM cannot be sent', () => {
     expect(meeting?.status).toBe('PREP_SCHEDULED');
     expect(meeting?.chat_session_id).toBeUndefined();
     expect((await readSessions(bot.env)).map((s) => s.state)).toEqual(['CANCELLED']);
-    expect(sent('chat.postEphemeral')).toMatchObject([{ channel: 'D07H3LQ8V2N', user: 'U024BE7LH', text: DM_FAILED_TEXT }]);
+    expect(sent('chat.postEphemeral')).toMatchObject([
+      { channel: 'D07H3LQ8V2N', user: 'U024BE7LH', text: DM_FAILED_TEXT },
+    ]);
     expect(sent('chat.update')).toHaveLength(0);
 
     bot.env.slack.reset();
@@ -145,12 +167,25 @@ describe('a session that ended or expired', () => {
     bot.env.db.send(
       new PutCommand({
         TableName: bot.env.tables.chatSessions,
-        Item: { session_id: 's-old', user_id: 'U024BE7LH', meeting_id: 'm-7f3a', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'leadership_team' }, created_at: '2026-01-01T00:00:00Z', expires_at: Math.floor(Date.now() / 1000) + 3600, ...overrides },
+        Item: {
+          session_id: 's-old',
+          user_id: 'U024BE7LH',
+          meeting_id: 'm-7f3a',
+          state: 'ACTIVE',
+          messages: [],
+          context: { step: 'agenda', meeting_type: 'leadership_team' },
+          created_at: '2026-01-01T00:00:00Z',
+          expires_at: Math.floor(Date.now() / 1000) + 3600,
+          ...overrides,
+        },
       }),
     );
 
   it.each([
-    ['expired but not yet removed by the TTL', async () => oldSession({ expires_at: Math.floor(Date.now() / 1000) - 60 })],
+    [
+      'expired but not yet removed by the TTL',
+      async () => oldSession({ expires_at: Math.floor(Date.now() / 1000) - 60 }),
+    ],
     ['removed by the TTL', async () => undefined],
     ['cancelled', async () => oldSession({ state: 'CANCELLED' })],
   ])('never blocks a new Start Prep (%s)', async (_name, arrange) => {
@@ -172,7 +207,9 @@ describe('a session that ended or expired', () => {
 
     const response = await answer(httpEvent(slashCommandBody(), FORM));
 
-    const section = (JSON.parse(response.body) as { blocks: { text?: { text: string }; accessory?: { action_id: string } }[] }).blocks[1];
+    const section = (
+      JSON.parse(response.body) as { blocks: { text?: { text: string }; accessory?: { action_id: string } }[] }
+    ).blocks[1];
     expect(section?.text?.text).toContain(STALLED_PREP_WORDS);
     expect(section?.accessory?.action_id).toBe('start_prep');
   });
@@ -206,7 +243,10 @@ describe('direct messages advance once per Slack message', () => {
     await dm('Why is hiring late?');
     await drain();
 
-    expect(replies().map((m) => m.text)).toEqual([expect.stringContaining('Question bank'), expect.stringContaining('Note-taking template')]);
+    expect(replies().map((m) => m.text)).toEqual([
+      expect.stringContaining('Question bank'),
+      expect.stringContaining('Note-taking template'),
+    ]);
   });
 
   it("Slack's retry of a DM after the queue's five-minute dedup window re-sends the reply and does not advance", async () => {
@@ -220,7 +260,10 @@ describe('direct messages advance once per Slack message', () => {
     await drain();
 
     expect((await readSessions(bot.env))[0]?.messages).toHaveLength(1);
-    expect(replies().map((m) => m.text)).toEqual([expect.stringContaining('Question bank'), expect.stringContaining('Question bank')]);
+    expect(replies().map((m) => m.text)).toEqual([
+      expect.stringContaining('Question bank'),
+      expect.stringContaining('Question bank'),
+    ]);
   });
 
   it("one user's DMs are answered in order, even when the first one's reply needs a retry", async () => {
@@ -231,13 +274,16 @@ describe('direct messages advance once per Slack message', () => {
     await dm('a question');
     await drain();
 
-    expect(replies().map((m) => m.text)).toEqual([expect.stringContaining('Question bank'), expect.stringContaining('Note-taking template')]);
+    expect(replies().map((m) => m.text)).toEqual([
+      expect.stringContaining('Question bank'),
+      expect.stringContaining('Note-taking template'),
+    ]);
     expect((await readSessions(bot.env))[0]?.messages.map((m) => m.text)).toEqual(['agenda item', 'a question']);
   });
 });
 
 describe('ephemeral clicks', () => {
-  it("a refusal on the ephemeral /meetings list is answered through its response_url, not chat.postEphemeral", async () => {
+  it('a refusal on the ephemeral /meetings list is answered through its response_url, not chat.postEphemeral', async () => {
     await seed(bot.env, aMeeting());
     const responseUrl = bot.env.slack.responseUrl();
 
@@ -245,7 +291,11 @@ describe('ephemeral clicks', () => {
     await drain();
 
     expect(bot.env.slack.responseUrlPosts.map((p) => p.body)).toEqual([
-      expect.objectContaining({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining("only the meeting's owner") }),
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: expect.stringContaining("only the meeting's owner"),
+      }),
     ]);
     expect(bot.env.slack.requests).toHaveLength(0);
   });
@@ -256,7 +306,14 @@ describe('unreadable work', () => {
     await seed(bot.env, aMeeting());
     const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
     const sqs = new SQSClient({});
-    await sqs.send(new SendMessageCommand({ QueueUrl: bot.env.workQueue.url, MessageBody: '{"kind":"mystery"}', MessageGroupId: 'U0SOMEONE1', MessageDeduplicationId: 'poison-1' }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: bot.env.workQueue.url,
+        MessageBody: '{"kind":"mystery"}',
+        MessageGroupId: 'U0SOMEONE1',
+        MessageDeduplicationId: 'poison-1',
+      }),
+    );
     await click();
 
     const report = await drain();

@@ -36,18 +36,44 @@ const call = async (event: Parameters<WebhookHandler>[0]) => {
   await bot.env.worker().drain();
   return response;
 };
-const startPrepClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('start_prep', options), FORM));
-const remindClick = (options: Parameters<typeof clickBody>[1] = {}) => call(restEvent(clickBody('remind_later', options), FORM));
+const startPrepClick = (options: Parameters<typeof clickBody>[1] = {}) =>
+  call(restEvent(clickBody('start_prep', options), FORM));
+const remindClick = (options: Parameters<typeof clickBody>[1] = {}) =>
+  call(restEvent(clickBody('remind_later', options), FORM));
 const sent = (method: string) => bot.env.slack.messages.filter((m) => m.method === method);
 
 describe('the signature', () => {
   const cases: [string, () => Parameters<WebhookHandler>[0], string][] = [
-    ['a bad signature', () => restEvent(clickBody('start_prep'), FORM, { secret: 'not-the-signing-secret' }), 'invalid_signature'],
-    ['a stale timestamp', () => restEvent(clickBody('start_prep'), FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }), 'stale_timestamp'],
-    ['a timestamp in the future', () => httpEvent(slashCommandBody(), FORM, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }), 'stale_timestamp'],
-    ['missing signature headers', () => restEvent(clickBody('start_prep'), FORM, { unsigned: true }), 'missing_signature'],
-    ['an unsigned body that does not parse', () => restEvent('payload=%7Bbroken', FORM, { unsigned: true }), 'missing_signature'],
-    ['a signature over another body', () => ({ ...restEvent(clickBody('start_prep'), FORM), body: clickBody('remind_later') }), 'invalid_signature'],
+    [
+      'a bad signature',
+      () => restEvent(clickBody('start_prep'), FORM, { secret: 'not-the-signing-secret' }),
+      'invalid_signature',
+    ],
+    [
+      'a stale timestamp',
+      () => restEvent(clickBody('start_prep'), FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }),
+      'stale_timestamp',
+    ],
+    [
+      'a timestamp in the future',
+      () => httpEvent(slashCommandBody(), FORM, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }),
+      'stale_timestamp',
+    ],
+    [
+      'missing signature headers',
+      () => restEvent(clickBody('start_prep'), FORM, { unsigned: true }),
+      'missing_signature',
+    ],
+    [
+      'an unsigned body that does not parse',
+      () => restEvent('payload=%7Bbroken', FORM, { unsigned: true }),
+      'missing_signature',
+    ],
+    [
+      'a signature over another body',
+      () => ({ ...restEvent(clickBody('start_prep'), FORM), body: clickBody('remind_later') }),
+      'invalid_signature',
+    ],
     ['a malformed signature', () => restEvent('payload=%7Bbroken', FORM, { signature: 'v0=zz' }), 'invalid_signature'],
   ];
 
@@ -94,11 +120,37 @@ describe('/meetings', () => {
   const listed = (body: string): SectionBlock[] => (JSON.parse(body) as { blocks: SectionBlock[] }).blocks.slice(1);
 
   it('lists the next 7 days soonest first, with Start Prep only where prep has not started (HTTP API, base64 body)', async () => {
-    await seed(bot.env, aMeeting({ meeting_id: 'm-later', title: 'Vendor review', meeting_type: 'vendor_meeting', start_time: startingIn(3 * 24 * 60), status: 'PREP_SCHEDULED' }));
+    await seed(
+      bot.env,
+      aMeeting({
+        meeting_id: 'm-later',
+        title: 'Vendor review',
+        meeting_type: 'vendor_meeting',
+        start_time: startingIn(3 * 24 * 60),
+        status: 'PREP_SCHEDULED',
+      }),
+    );
     await putMeetings(bot.env, [
-      aMeeting({ meeting_id: 'm-soon', title: 'Weekly 1:1', meeting_type: 'one_on_one', start_time: startingIn(5 * 60), status: 'PREP_IN_PROGRESS', chat_session_id: 's-1' }),
-      aMeeting({ meeting_id: 'm-mid', title: 'Q4 Leadership Sync', start_time: startingIn(30 * 60), status: 'CLASSIFIED' }),
-      aMeeting({ meeting_id: 'm-cancelled', title: 'Cancelled sync', start_time: startingIn(10 * 60), status: 'CANCELLED' }),
+      aMeeting({
+        meeting_id: 'm-soon',
+        title: 'Weekly 1:1',
+        meeting_type: 'one_on_one',
+        start_time: startingIn(5 * 60),
+        status: 'PREP_IN_PROGRESS',
+        chat_session_id: 's-1',
+      }),
+      aMeeting({
+        meeting_id: 'm-mid',
+        title: 'Q4 Leadership Sync',
+        start_time: startingIn(30 * 60),
+        status: 'CLASSIFIED',
+      }),
+      aMeeting({
+        meeting_id: 'm-cancelled',
+        title: 'Cancelled sync',
+        start_time: startingIn(10 * 60),
+        status: 'CANCELLED',
+      }),
       aMeeting({ meeting_id: 'm-far', title: 'Too far', start_time: startingIn(9 * 24 * 60) }),
       aMeeting({ meeting_id: 'm-past', title: 'Already over', start_time: startingIn(-120) }),
       aMeeting({ meeting_id: 'm-other', user_id: 'U0OTHER01', title: 'Not yours', start_time: startingIn(60) }),
@@ -107,7 +159,16 @@ describe('/meetings', () => {
     await bot.env.db.send(
       new PutCommand({
         TableName: bot.env.tables.chatSessions,
-        Item: { session_id: 's-1', user_id: 'U024BE7LH', meeting_id: 'm-soon', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'one_on_one' }, created_at: new Date().toISOString(), expires_at: Math.floor(Date.now() / 1000) + 3600 },
+        Item: {
+          session_id: 's-1',
+          user_id: 'U024BE7LH',
+          meeting_id: 'm-soon',
+          state: 'ACTIVE',
+          messages: [],
+          context: { step: 'agenda', meeting_type: 'one_on_one' },
+          created_at: new Date().toISOString(),
+          expires_at: Math.floor(Date.now() / 1000) + 3600,
+        },
       }),
     );
 
@@ -116,7 +177,11 @@ describe('/meetings', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ response_type: 'ephemeral' });
     const sections = listed(response.body);
-    expect(sections.map((s) => s.text?.text.split('\n')[0])).toEqual(['*Weekly 1:1*', '*Q4 Leadership Sync*', '*Vendor review*']);
+    expect(sections.map((s) => s.text?.text.split('\n')[0])).toEqual([
+      '*Weekly 1:1*',
+      '*Q4 Leadership Sync*',
+      '*Vendor review*',
+    ]);
     expect(sections[0]?.text?.text).toContain('One-on-one');
     expect(sections[0]?.text?.text).toContain('Prep in progress');
     expect(sections[1]?.text?.text).toMatch(/Leadership team · \w{3}, \w{3} \d+, \d+:\d{2} [AP]M E[SD]T/);
@@ -125,7 +190,7 @@ describe('/meetings', () => {
     expect(bot.env.slack.requests).toHaveLength(0);
   });
 
-  it('shows local times in the user\'s time zone (REST API, form body)', async () => {
+  it("shows local times in the user's time zone (REST API, form body)", async () => {
     await seed(bot.env, aMeeting({ start_time: '2099-01-01T00:00:00Z' }), aUser({ timezone: 'Asia/Tokyo' }));
     await putMeetings(bot.env, [aMeeting({ meeting_id: 'm-tokyo', start_time: startingIn(120) })]);
 
@@ -139,14 +204,20 @@ describe('/meetings', () => {
 
     const response = await call(httpEvent(slashCommandBody(), FORM));
 
-    expect(JSON.parse(response.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('no meetings in the next 7 days') });
+    expect(JSON.parse(response.body)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('no meetings in the next 7 days'),
+    });
   });
 
   it('answers an unknown user with a clear line, not an error', async () => {
     const response = await call(httpEvent(slashCommandBody({ user_id: 'U0NOBODY1' }), FORM));
 
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("don't have you on file") });
+    expect(JSON.parse(response.body)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining("don't have you on file"),
+    });
   });
 });
 
@@ -161,10 +232,19 @@ describe('Start Prep', () => {
     const sessions = await readSessions(bot.env);
     expect(sessions).toHaveLength(1);
     const session = sessions[0];
-    expect(session).toMatchObject({ user_id: 'U024BE7LH', meeting_id: 'm-7f3a', state: 'ACTIVE', messages: [], context: { step: 'agenda', meeting_type: 'leadership_team' } });
+    expect(session).toMatchObject({
+      user_id: 'U024BE7LH',
+      meeting_id: 'm-7f3a',
+      state: 'ACTIVE',
+      messages: [],
+      context: { step: 'agenda', meeting_type: 'leadership_team' },
+    });
     expect(session?.expires_at).toBeGreaterThanOrEqual(Math.floor(clickedAt / 1000) + 24 * 3600 - 1);
     expect(session?.expires_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 24 * 3600);
-    expect(await readMeeting(bot.env, 'm-7f3a')).toMatchObject({ status: 'PREP_IN_PROGRESS', chat_session_id: session?.session_id });
+    expect(await readMeeting(bot.env, 'm-7f3a')).toMatchObject({
+      status: 'PREP_IN_PROGRESS',
+      chat_session_id: session?.session_id,
+    });
 
     const updates = sent('chat.update');
     expect(updates).toHaveLength(1);
@@ -182,7 +262,7 @@ describe('Start Prep', () => {
     expect(dm).toContain('Note-taking template');
   });
 
-  it('answers after one DynamoDB request, the conditional claim, and the queued kit: the session is the worker\'s to create', async () => {
+  it("answers after one DynamoDB request, the conditional claim, and the queued kit: the session is the worker's to create", async () => {
     await seed(bot.env, aMeeting());
     const queuedBefore = bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage').length;
     const stop = bot.env.dynamoFaults.record();
@@ -250,7 +330,10 @@ describe('Start Prep', () => {
     await startPrepClick({ ephemeral: true, responseUrl });
 
     expect(bot.env.slack.responseUrlPosts).toHaveLength(1);
-    expect(bot.env.slack.responseUrlPosts[0]?.body).toMatchObject({ replace_original: true, text: 'Prep session started' });
+    expect(bot.env.slack.responseUrlPosts[0]?.body).toMatchObject({
+      replace_original: true,
+      text: 'Prep session started',
+    });
     expect(sent('chat.update')).toHaveLength(0);
     expect(sent('chat.postMessage')).toHaveLength(1);
   });
@@ -292,7 +375,12 @@ describe('Remind Me in 2 Hours', () => {
     expect(at).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000);
     const startExecution = parseStartExecutionInput(schedule.Target.Input);
     expect(startExecution.stateMachineArn).toBe(LOCAL_REMINDERS.stateMachineArn);
-    expect(startExecution.name).toBe(`m-7f3a-reminder-${new Date(at).toISOString().slice(0, 19).replace(/[^0-9]/g, '')}`);
+    expect(startExecution.name).toBe(
+      `m-7f3a-reminder-${new Date(at)
+        .toISOString()
+        .slice(0, 19)
+        .replace(/[^0-9]/g, '')}`,
+    );
     expect(startExecution.input).toEqual({
       version: '0',
       id: `prep-reminder-m-7f3a@${new Date(at).toISOString().slice(0, 19)}`,
@@ -326,7 +414,7 @@ describe('Remind Me in 2 Hours', () => {
     expect(response.statusCode).toBe(200);
     expect(bot.env.scheduler.requests).toHaveLength(0);
     expect(bot.env.scheduler.schedules.size).toBe(0);
-    expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining("too soon for a reminder")]);
+    expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining('too soon for a reminder')]);
     expect(sent('chat.update')).toHaveLength(0);
   });
 
@@ -339,7 +427,13 @@ describe('Remind Me in 2 Hours', () => {
 
     expect(only()).toBe(first);
     // After each click the worker reads the meeting's reminder for the refreshed Home tab (GetSchedule).
-    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual(['CreateSchedule', 'GetSchedule', 'CreateSchedule', 'GetSchedule', 'GetSchedule']);
+    expect(bot.env.scheduler.requests.map((r) => r.operation)).toEqual([
+      'CreateSchedule',
+      'GetSchedule',
+      'CreateSchedule',
+      'GetSchedule',
+      'GetSchedule',
+    ]);
     expect(bot.env.scheduler.requests.filter((r) => r.operation === 'CreateSchedule')).toHaveLength(2);
     expect(sent('chat.postEphemeral').map((m) => m.text)).toEqual([expect.stringContaining('already set for')]);
   });
@@ -360,15 +454,25 @@ describe('Remind Me in 2 Hours', () => {
     bot.env.slack.reset();
     const executions: LocalExecution[] = [];
 
-    const firings = await bot.env.scheduler.fireDue(new Date(fireAt(schedule.ScheduleExpression).getTime() + 1000), async (s) => {
-      const { name, input } = parseStartExecutionInput(s.Target.Input);
-      executions.push(await bot.env.workflow.run(input, { executionName: name, retryIntervalMs: 0 }));
-    });
+    const firings = await bot.env.scheduler.fireDue(
+      new Date(fireAt(schedule.ScheduleExpression).getTime() + 1000),
+      async (s) => {
+        const { name, input } = parseStartExecutionInput(s.Target.Input);
+        executions.push(await bot.env.workflow.run(input, { executionName: name, retryIntervalMs: 0 }));
+      },
+    );
 
     expect(firings).toHaveLength(1);
     expect(firings[0]?.error).toBeUndefined();
     expect(executions[0]?.status).toBe('SUCCEEDED');
-    expect(statesEntered(executions[0] as LocalExecution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'MarkPrepScheduled', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(executions[0] as LocalExecution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaSlack',
+      'RecordDelivery',
+    ]);
     const posts = bot.env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.['blocks'])).toContain('Here is the reminder you asked for.');
@@ -379,7 +483,8 @@ describe('Remind Me in 2 Hours', () => {
 describe('direct messages', () => {
   const dm = (text: string, eventId?: string, headers?: Record<string, string>) =>
     call(httpEvent(dmBody(text, eventId), JSON_TYPE, { base64: false, ...(headers ? { headers } : {}) }));
-  const replies = () => sent('chat.postMessage').filter((m) => m.channel === 'D07H3LQ8V2N' && m.args['channel'] === 'D07H3LQ8V2N');
+  const replies = () =>
+    sent('chat.postMessage').filter((m) => m.channel === 'D07H3LQ8V2N' && m.args['channel'] === 'D07H3LQ8V2N');
 
   it('walks the active session through agenda, questions and notes, storing each message', async () => {
     await seed(bot.env, aMeeting());
@@ -405,12 +510,15 @@ describe('direct messages', () => {
     expect((await readMeeting(bot.env, 'm-7f3a'))?.status).toBe('PREP_COMPLETED');
   });
 
-  it("processes a retried event (X-Slack-Retry-Num) once", async () => {
+  it('processes a retried event (X-Slack-Retry-Num) once', async () => {
     await seed(bot.env, aMeeting());
     await startPrepClick();
 
     const first = await dm('Add budget variance', 'Ev07HJ4Q2R8T');
-    const retry = await dm('Add budget variance', 'Ev07HJ4Q2R8T', { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' });
+    const retry = await dm('Add budget variance', 'Ev07HJ4Q2R8T', {
+      'X-Slack-Retry-Num': '1',
+      'X-Slack-Retry-Reason': 'http_timeout',
+    });
 
     expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
     expect(replies()).toHaveLength(1);

@@ -102,10 +102,26 @@ function mutate(value: Json, path: (string | number)[], op: Op, replacement: Jso
 
 const requestArb = fc.record({
   base: fc.nat({ max: BASES.length - 1 }),
-  mutations: fc.array(fc.tuple(fc.nat(), fc.constantFrom<Op>('delete', 'null', 'empty', 'replace'), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>), { maxLength: 3 }),
+  mutations: fc.array(
+    fc.tuple(
+      fc.nat(),
+      fc.constantFrom<Op>('delete', 'null', 'empty', 'replace'),
+      fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+    ),
+    { maxLength: 3 },
+  ),
   // Half the requests unmutated-but-for-signing, so the served paths are exercised too.
   mutate: fc.boolean(),
-  signing: fc.constantFrom<Signing>('signed', 'signed', 'signed', 'unsigned', 'other_secret', 'stale', 'tampered', 'bad_header'),
+  signing: fc.constantFrom<Signing>(
+    'signed',
+    'signed',
+    'signed',
+    'unsigned',
+    'other_secret',
+    'stale',
+    'tampered',
+    'bad_header',
+  ),
   http: fc.boolean(),
   swapContentType: fc.integer({ min: 0, max: 9 }),
   garbage: fc.string({ maxLength: 60 }),
@@ -113,7 +129,12 @@ const requestArb = fc.record({
 
 type RequestSpec = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
 
-function build(r: RequestSpec): { event: Parameters<WebhookHandler>[0]; signed: boolean; body: string; contentType: string } {
+function build(r: RequestSpec): {
+  event: Parameters<WebhookHandler>[0];
+  signed: boolean;
+  body: string;
+  contentType: string;
+} {
   const base = BASES[r.base] as (typeof BASES)[number];
   let value = base.value;
   if (r.mutate) {
@@ -127,7 +148,9 @@ function build(r: RequestSpec): { event: Parameters<WebhookHandler>[0]; signed: 
   switch (base.kind) {
     case 'form': {
       const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
-      body = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
+      body = new URLSearchParams(
+        Object.entries(fields).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+      ).toString();
       contentType = FORM;
       break;
     }
@@ -148,11 +171,15 @@ function build(r: RequestSpec): { event: Parameters<WebhookHandler>[0]; signed: 
   if (r.swapContentType === 1) contentType = 'text/plain';
   const now = Math.floor(Date.now() / 1000);
   const options =
-    r.signing === 'unsigned' ? { unsigned: true }
-    : r.signing === 'other_secret' ? { secret: 'not-the-signing-secret-of-this-app' }
-    : r.signing === 'stale' ? { timestamp: now - 6 * 60 }
-    : r.signing === 'bad_header' ? { signature: `v0=${'0'.repeat(63)}g` }
-    : {};
+    r.signing === 'unsigned'
+      ? { unsigned: true }
+      : r.signing === 'other_secret'
+        ? { secret: 'not-the-signing-secret-of-this-app' }
+        : r.signing === 'stale'
+          ? { timestamp: now - 6 * 60 }
+          : r.signing === 'bad_header'
+            ? { signature: `v0=${'0'.repeat(63)}g` }
+            : {};
   const event = r.http ? httpEvent(body, contentType, options) : restEvent(body, contentType, options);
   // Tampered: one byte added to the body after it was signed.
   const tampered = r.signing === 'tampered' ? { ...event, body: `${body} `, isBase64Encoded: false } : event;
@@ -168,18 +195,34 @@ function ignored(body: string, contentType: string): boolean {
 }
 
 it(`${RUNS.toLocaleString('en')} mutated requests: no forgery accepted, no 5xx for a signed one, no effect from a rejected or ignored one`, async () => {
-  const tally = { runs: 0, signed: 0, forgeriesAccepted: 0, signed5xx: 0, sideEffectsOfRejected: 0, byStatus: {} as Record<number, number> };
+  const tally = {
+    runs: 0,
+    signed: 0,
+    forgeriesAccepted: 0,
+    signed5xx: 0,
+    sideEffectsOfRejected: 0,
+    byStatus: {} as Record<number, number>,
+  };
   await fc.assert(
     fc.asyncProperty(requestArb, async (r) => {
       const { event, signed, body, contentType } = build(r);
-      const before = { dynamo: dynamoOps.length, sqs: env.sqs.requests.length, slack: env.slack.requests.length, scheduler: env.scheduler.requests.length };
+      const before = {
+        dynamo: dynamoOps.length,
+        sqs: env.sqs.requests.length,
+        slack: env.slack.requests.length,
+        scheduler: env.scheduler.requests.length,
+      };
 
       const response = await handler(event, {});
 
       tally.runs += 1;
       tally.byStatus[response.statusCode] = (tally.byStatus[response.statusCode] ?? 0) + 1;
       const writes = dynamoOps.slice(before.dynamo).filter((op) => WRITES.has(op)).length;
-      const effects = writes + (env.sqs.requests.length - before.sqs) + (env.slack.requests.length - before.slack) + (env.scheduler.requests.length - before.scheduler);
+      const effects =
+        writes +
+        (env.sqs.requests.length - before.sqs) +
+        (env.slack.requests.length - before.slack) +
+        (env.scheduler.requests.length - before.scheduler);
       if (!signed) {
         if (response.statusCode !== 401) tally.forgeriesAccepted += 1;
         if (effects > 0) tally.sideEffectsOfRejected += 1;

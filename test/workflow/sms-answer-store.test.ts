@@ -23,7 +23,12 @@ afterAll(async () => {
 /** A store whose clock starts at `start` and moves only when it sleeps. */
 function storeAt(db: DynamoDBDocumentClient, start: number, waitMs = 1_000) {
   let clock = start;
-  return new SmsAnswerStore(db, table, { now: () => new Date(clock), sleep: async (ms) => void (clock += ms), waitMs, pollMs: 250 });
+  return new SmsAnswerStore(db, table, {
+    now: () => new Date(clock),
+    sleep: async (ms) => void (clock += ms),
+    waitMs,
+    pollMs: 250,
+  });
 }
 const nextSid = () => `SMstore${String(++sid).padStart(27, '0')}`;
 const T0 = Date.parse('2026-11-26T14:05:12Z');
@@ -42,7 +47,12 @@ describe('SmsAnswerStore', () => {
 
   it('takes over a claim left unanswered for longer than the stale time, and its answer stands', async () => {
     const messageSid = nextSid();
-    await env.db.send(new PutCommand({ TableName: table, Item: { message_sid: messageSid, claimed_at: T0 - CLAIM_STALE_MS - 1, expires_at: 0 } }));
+    await env.db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { message_sid: messageSid, claimed_at: T0 - CLAIM_STALE_MS - 1, expires_at: 0 },
+      }),
+    );
     const store = storeAt(env.db, T0);
 
     const claim = await store.claim(messageSid);
@@ -50,7 +60,9 @@ describe('SmsAnswerStore', () => {
     const standing = await store.answer(messageSid, claim.claimedAt, '<Response><Message>x</Message></Response>');
 
     expect(standing).toBe('<Response><Message>x</Message></Response>');
-    const item = (await env.db.send(new GetCommand({ TableName: table, Key: { message_sid: messageSid }, ConsistentRead: true }))).Item;
+    const item = (
+      await env.db.send(new GetCommand({ TableName: table, Key: { message_sid: messageSid }, ConsistentRead: true }))
+    ).Item;
     expect(item).toMatchObject({ claimed_at: T0, twiml: standing });
   });
 
@@ -76,22 +88,34 @@ describe('SmsAnswerStore', () => {
     if (again.kind !== 'claimed') throw new Error(`expected the retry to claim, got ${again.kind}`);
     await retry.answer(messageSid, again.claimedAt, '<Response><Message>retry</Message></Response>');
 
-    expect(await first.answer(messageSid, claim.claimedAt, '<Response><Message>late</Message></Response>')).toBe('<Response><Message>retry</Message></Response>');
+    expect(await first.answer(messageSid, claim.claimedAt, '<Response><Message>late</Message></Response>')).toBe(
+      '<Response><Message>retry</Message></Response>',
+    );
   });
 
   it.each([
     ['a new message', false],
     ['a stale claim taken over', true],
-  ])('holds its own claim when DynamoDB carried it out but the answer was lost (the SDK retries): %s', async (_case, stale) => {
-    const messageSid = nextSid();
-    if (stale) await env.db.send(new PutCommand({ TableName: table, Item: { message_sid: messageSid, claimed_at: T0 - CLAIM_STALE_MS - 1, expires_at: 0 } }));
-    // Through the fault proxy, with a short request timeout: the first attempt's write lands, its answer never comes.
-    const db = dynamoDocumentClient({ maxAttempts: 2, requestTimeoutMs: 300 });
-    env.dynamoFaults.fail(stale ? 'UpdateItem' : 'PutItem', { kind: 'accepted_then_timeout', times: 1 });
+  ])(
+    'holds its own claim when DynamoDB carried it out but the answer was lost (the SDK retries): %s',
+    async (_case, stale) => {
+      const messageSid = nextSid();
+      if (stale)
+        await env.db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { message_sid: messageSid, claimed_at: T0 - CLAIM_STALE_MS - 1, expires_at: 0 },
+          }),
+        );
+      // Through the fault proxy, with a short request timeout: the first attempt's write lands, its answer never comes.
+      const db = dynamoDocumentClient({ maxAttempts: 2, requestTimeoutMs: 300 });
+      env.dynamoFaults.fail(stale ? 'UpdateItem' : 'PutItem', { kind: 'accepted_then_timeout', times: 1 });
 
-    const claim = await storeAt(db, T0).claim(messageSid);
+      const claim = await storeAt(db, T0).claim(messageSid);
 
-    expect(claim.kind).toBe('claimed');
-    if (claim.kind === 'claimed') expect(await storeAt(db, T0).answer(messageSid, claim.claimedAt, '<Response/>')).toBe('<Response/>');
-  });
+      expect(claim.kind).toBe('claimed');
+      if (claim.kind === 'claimed')
+        expect(await storeAt(db, T0).answer(messageSid, claim.claimedAt, '<Response/>')).toBe('<Response/>');
+    },
+  );
 });

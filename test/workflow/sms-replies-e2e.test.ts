@@ -44,7 +44,13 @@ const reply = (body: string, messageSid: string) =>
     postUrl: env.smsWebhookUrl,
     signedUrl: env.smsWebhookUrl,
     authToken: LOCAL_CREDENTIALS.twilioAuthToken,
-    params: inboundSmsParams(aUser().phone_number ?? '', LOCAL_CREDENTIALS.twilioFromNumber, body, LOCAL_CREDENTIALS.twilioAccountSid, messageSid),
+    params: inboundSmsParams(
+      aUser().phone_number ?? '',
+      LOCAL_CREDENTIALS.twilioFromNumber,
+      body,
+      LOCAL_CREDENTIALS.twilioAccountSid,
+      messageSid,
+    ),
   });
 
 describe('an SMS reply, from the prep SMS to the prep kit', () => {
@@ -59,12 +65,16 @@ describe('an SMS reply, from the prep SMS to the prep kit', () => {
     const second = await notifyBySms(vendor);
 
     expect(first).toMatch(/^Meeting prep: Board Prep, .+\. Reply PREP to start, LATER for a reminder in 2 hours\.$/);
-    expect(second).toMatch(/^Meeting prep: Vendor Review, .+\. Reply PREP 2 to start, LATER 2 for a reminder in 2 hours\.$/);
+    expect(second).toMatch(
+      /^Meeting prep: Vendor Review, .+\. Reply PREP 2 to start, LATER 2 for a reminder in 2 hours\.$/,
+    );
 
     const answer = await reply('PREP 2', 'SMe2e00000000000000000000000000001');
     await env.worker().drain();
 
-    expect(answer.messages).toEqual([expect.stringMatching(/^Prep started for "Vendor Review" \(.+\)\. Your prep kit is on its way to your email\.$/)]);
+    expect(answer.messages).toEqual([
+      expect.stringMatching(/^Prep started for "Vendor Review" \(.+\)\. Your prep kit is on its way to your email\.$/),
+    ]);
     expect((await readMeeting(env, 'm-vendor'))?.status).toBe('PREP_IN_PROGRESS');
     expect((await readMeeting(env, 'm-board'))?.status).toBe('PREP_SCHEDULED');
     const emails = await env.ses.emails();

@@ -15,7 +15,9 @@ import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../.
 import { USER_ID, aUser, readMeeting, snapshotTables } from './helpers';
 import { clearTables, readSessions } from './bot-helpers';
 
-const fixture = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'twilio', 'incoming-sms-prep.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(path.join(__dirname, '..', 'fixtures', 'twilio', 'incoming-sms-prep.json'), 'utf8'),
+) as {
   params: Record<string, string>;
 };
 const PHONE = fixture.params['From'] as string;
@@ -37,7 +39,12 @@ beforeEach(async () => {
 const pending = (meetingId: string, hoursAhead = 26, overrides: Partial<Meeting> = {}): Meeting => {
   const start = new Date(Date.now() + hoursAhead * 3_600_000);
   start.setUTCSeconds(0, 0);
-  return sampleMeeting(meetingId, start, { status: 'PREP_SCHEDULED', notification_channel: 'sms', title: `Meeting ${meetingId}`, ...overrides });
+  return sampleMeeting(meetingId, start, {
+    status: 'PREP_SCHEDULED',
+    notification_channel: 'sms',
+    title: `Meeting ${meetingId}`,
+    ...overrides,
+  });
 };
 
 /** Seeds the user and the meetings, and numbers the meetings as NotifyViaSms does when it texts them (in order). */
@@ -46,23 +53,48 @@ async function texted(meetings: readonly Meeting[], user: User = aUser()): Promi
   const book = new SmsReplyBook(env.db, env.tables.users, new MeetingsRepository(env.db, env.tables.meetings));
   for (const [i, meeting] of meetings.entries()) {
     await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
-    await book.assign(meeting.user_id, meeting, `exec-${meeting.meeting_id}`, new Date(Date.now() - (meetings.length - i) * 60_000));
+    await book.assign(
+      meeting.user_id,
+      meeting,
+      `exec-${meeting.meeting_id}`,
+      new Date(Date.now() - (meetings.length - i) * 60_000),
+    );
   }
 }
 
 /** Texts the assistant as Twilio posts it: signed for the function's URL with the account's auth token. */
-function text(body: string, options: { from?: string; messageSid?: string; authToken?: string; sign?: boolean } = {}): Promise<SmsAnswer> {
-  const params = inboundSmsParams(options.from ?? PHONE, LOCAL_CREDENTIALS.twilioFromNumber, body, LOCAL_CREDENTIALS.twilioAccountSid, options.messageSid ?? `SM${String(++sid).padStart(32, '0')}`);
+function text(
+  body: string,
+  options: { from?: string; messageSid?: string; authToken?: string; sign?: boolean } = {},
+): Promise<SmsAnswer> {
+  const params = inboundSmsParams(
+    options.from ?? PHONE,
+    LOCAL_CREDENTIALS.twilioFromNumber,
+    body,
+    LOCAL_CREDENTIALS.twilioAccountSid,
+    options.messageSid ?? `SM${String(++sid).padStart(32, '0')}`,
+  );
   if (options.sign === false) return postUnsigned(params);
-  return sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.smsWebhookUrl, authToken: options.authToken ?? LOCAL_CREDENTIALS.twilioAuthToken, params });
+  return sendInboundSms({
+    postUrl: env.smsWebhookUrl,
+    signedUrl: env.smsWebhookUrl,
+    authToken: options.authToken ?? LOCAL_CREDENTIALS.twilioAuthToken,
+    params,
+  });
 }
 
 async function postUnsigned(params: Record<string, string>): Promise<SmsAnswer> {
-  const res = await fetch(env.smsWebhookUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  const res = await fetch(env.smsWebhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
   return { status: res.status, twiml: await res.text(), messages: [] };
 }
 
-const readUser = async () => (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true }))).Item as User;
+const readUser = async () =>
+  (await env.db.send(new GetCommand({ TableName: env.tables.users, Key: { user_id: USER_ID }, ConsistentRead: true })))
+    .Item as User;
 const queued = () => env.sqs.queue(env.workQueue.name).messages;
 /** The chat sessions once the worker has run the queued jobs (it creates a Start Prep's session with the kit). */
 const sessionsOnceWorked = async () => {
@@ -74,17 +106,35 @@ const reminders = () => [...env.scheduler.schedules.keys()];
 describe('PREP and LATER by SMS', () => {
   it('PREP starts prep for the texted meeting and queues the kit for the worker, answered in TwiML', async () => {
     await texted([pending('m-7f3a')]);
-    const params = { ...fixture.params, To: LOCAL_CREDENTIALS.twilioFromNumber, AccountSid: LOCAL_CREDENTIALS.twilioAccountSid };
+    const params = {
+      ...fixture.params,
+      To: LOCAL_CREDENTIALS.twilioFromNumber,
+      AccountSid: LOCAL_CREDENTIALS.twilioAccountSid,
+    };
 
-    const answer = await sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.smsWebhookUrl, authToken: LOCAL_CREDENTIALS.twilioAuthToken, params });
+    const answer = await sendInboundSms({
+      postUrl: env.smsWebhookUrl,
+      signedUrl: env.smsWebhookUrl,
+      authToken: LOCAL_CREDENTIALS.twilioAuthToken,
+      params,
+    });
 
     expect(answer.status).toBe(200);
-    expect(answer.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message><\/Response>$/);
-    expect(answer.messages).toEqual([expect.stringMatching(/^Prep started for "Meeting m-7f3a" \(.+\)\. Your prep kit is on its way to your email\.$/)]);
+    expect(answer.twiml).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message><\/Response>$/,
+    );
+    expect(answer.messages).toEqual([
+      expect.stringMatching(/^Prep started for "Meeting m-7f3a" \(.+\)\. Your prep kit is on its way to your email\.$/),
+    ]);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
     expect(queued()).toHaveLength(1);
     expect(queued()[0]?.dedupId).toContain(fixture.params['MessageSid']);
-    expect(JSON.parse(queued()[0]?.body ?? '{}')).toMatchObject({ kind: 'start_prep', meeting_id: 'm-7f3a', via: 'sms', kit_via: 'email' });
+    expect(JSON.parse(queued()[0]?.body ?? '{}')).toMatchObject({
+      kind: 'start_prep',
+      meeting_id: 'm-7f3a',
+      via: 'sms',
+      kit_via: 'email',
+    });
   });
 
   it('a second PREP says prep is already under way, and starts nothing more', async () => {
@@ -93,7 +143,11 @@ describe('PREP and LATER by SMS', () => {
 
     const answer = await text('prep.');
 
-    expect(answer.messages).toEqual([expect.stringMatching(/^Prep is already in progress for "Meeting m-7f3a"\. Your prep kit is in your Slack direct messages with me, or in your email\.$/)]);
+    expect(answer.messages).toEqual([
+      expect.stringMatching(
+        /^Prep is already in progress for "Meeting m-7f3a"\. Your prep kit is in your Slack direct messages with me, or in your email\.$/,
+      ),
+    ]);
     expect(queued()).toHaveLength(1);
     expect(await sessionsOnceWorked()).toHaveLength(1);
   });
@@ -104,9 +158,13 @@ describe('PREP and LATER by SMS', () => {
     const first = await text(' Later ');
     const second = await text('LATER');
 
-    expect(first.messages).toEqual([expect.stringMatching(/^I'll remind you about "Meeting m-7f3a" at .+ (EST|EDT)\.$/)]);
+    expect(first.messages).toEqual([
+      expect.stringMatching(/^I'll remind you about "Meeting m-7f3a" at .+ (EST|EDT)\.$/),
+    ]);
     expect(reminders()).toHaveLength(1);
-    expect(second.messages).toEqual([expect.stringMatching(/^A reminder for this meeting is already set for .+ (EST|EDT)\.$/)]);
+    expect(second.messages).toEqual([
+      expect.stringMatching(/^A reminder for this meeting is already set for .+ (EST|EDT)\.$/),
+    ]);
     expect(reminders()).toHaveLength(1);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
@@ -116,7 +174,9 @@ describe('PREP and LATER by SMS', () => {
 
     const answer = await text('LATER');
 
-    expect(answer.messages).toEqual([expect.stringMatching(/too soon for a reminder, so I haven't scheduled one\. Reply PREP to prep now\.$/)]);
+    expect(answer.messages).toEqual([
+      expect.stringMatching(/too soon for a reminder, so I haven't scheduled one\. Reply PREP to prep now\.$/),
+    ]);
     expect(reminders()).toHaveLength(0);
   });
 
@@ -146,7 +206,10 @@ describe('PREP and LATER by SMS', () => {
   it('answers two deliveries of one message arriving together with the first one’s words, acting once', async () => {
     await texted([pending('m-7f3a')]);
 
-    const [one, two] = await Promise.all([text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }), text('PREP', { messageSid: 'SMsame000000000000000000000000000001' })]);
+    const [one, two] = await Promise.all([
+      text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }),
+      text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }),
+    ]);
 
     expect(one.messages[0]).toMatch(/^Prep started for/);
     expect(two.twiml).toBe(one.twiml);
@@ -180,11 +243,15 @@ describe('PREP and LATER by SMS', () => {
 
   it("refuses a numbered meeting that is someone else's (reassigned since it was texted), and starts nothing", async () => {
     await texted([pending('m-7f3a')]);
-    await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: pending('m-7f3a', 26, { user_id: 'U0SOMEONE1' }) }));
+    await env.db.send(
+      new PutCommand({ TableName: env.tables.meetings, Item: pending('m-7f3a', 26, { user_id: 'U0SOMEONE1' }) }),
+    );
 
     const answer = await text('PREP');
 
-    expect(answer.messages).toEqual(["Sorry, only the meeting's owner can do that. This prep belongs to someone else."]);
+    expect(answer.messages).toEqual([
+      "Sorry, only the meeting's owner can do that. This prep belongs to someone else.",
+    ]);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
     expect(queued()).toHaveLength(0);
   });
@@ -216,7 +283,9 @@ describe('what is not PREP or LATER', () => {
 
   it('answers a number two users share with what is wrong, and acts for neither', async () => {
     await texted([pending('m-7f3a')]);
-    await env.db.send(new PutCommand({ TableName: env.tables.users, Item: aUser({ user_id: 'U0SECOND1', name: 'Sam' }) }));
+    await env.db.send(
+      new PutCommand({ TableName: env.tables.users, Item: aUser({ user_id: 'U0SECOND1', name: 'Sam' }) }),
+    );
 
     const answer = await text('PREP');
 
@@ -230,7 +299,9 @@ describe('what is not PREP or LATER', () => {
 
     const answer = await text('what is this?');
 
-    expect(answer.messages).toEqual(['To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.']);
+    expect(answer.messages).toEqual([
+      'To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.',
+    ]);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 
@@ -255,12 +326,22 @@ describe('what is not PREP or LATER', () => {
 
 describe("Twilio's keywords", () => {
   it('STOP answers nothing of ours (Twilio confirms it) and takes SMS out of the prep channels', async () => {
-    await texted([pending('m-7f3a')], aUser({ notification_preferences: { prep_reminders: true, channels: ['slack', 'sms', 'email'] } }));
+    await texted(
+      [pending('m-7f3a')],
+      aUser({ notification_preferences: { prep_reminders: true, channels: ['slack', 'sms', 'email'] } }),
+    );
 
     const answer = await text('Stop');
 
-    expect(answer).toMatchObject({ status: 200, twiml: '<?xml version="1.0" encoding="UTF-8"?><Response/>', messages: [] });
-    expect((await readUser()).notification_preferences).toMatchObject({ prep_reminders: true, channels: ['slack', 'email'] });
+    expect(answer).toMatchObject({
+      status: 200,
+      twiml: '<?xml version="1.0" encoding="UTF-8"?><Response/>',
+      messages: [],
+    });
+    expect((await readUser()).notification_preferences).toMatchObject({
+      prep_reminders: true,
+      channels: ['slack', 'email'],
+    });
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
   });
 
@@ -270,7 +351,10 @@ describe("Twilio's keywords", () => {
     const answer = await text('start');
 
     expect(answer.messages).toEqual([]);
-    expect((await readUser()).notification_preferences).toMatchObject({ prep_reminders: true, channels: ['slack', 'sms', 'email'] });
+    expect((await readUser()).notification_preferences).toMatchObject({
+      prep_reminders: true,
+      channels: ['slack', 'sms', 'email'],
+    });
   });
 
   it('HELP answers nothing of ours and changes nothing', async () => {
@@ -291,22 +375,35 @@ describe('the signature', () => {
   ])('refuses a request %s with 403, and reads or writes nothing', async (_what, options) => {
     await texted([pending('m-7f3a')]);
     const before = await snapshotTables(env);
-    const answersBefore = (await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items?.length;
+    const answersBefore = (await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items
+      ?.length;
 
     const answer = await text('PREP', options);
 
     expect(answer.status).toBe(403);
     expect(answer.messages).toEqual([]);
     expect(await snapshotTables(env)).toEqual(before);
-    expect((await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items?.length).toBe(answersBefore);
+    expect((await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'] }))).Items?.length).toBe(
+      answersBefore,
+    );
     expect(queued()).toHaveLength(0);
   });
 
   it('refuses a request signed for another URL (the status route) with 403', async () => {
     await texted([pending('m-7f3a')]);
-    const params = inboundSmsParams(PHONE, LOCAL_CREDENTIALS.twilioFromNumber, 'PREP', LOCAL_CREDENTIALS.twilioAccountSid);
+    const params = inboundSmsParams(
+      PHONE,
+      LOCAL_CREDENTIALS.twilioFromNumber,
+      'PREP',
+      LOCAL_CREDENTIALS.twilioAccountSid,
+    );
 
-    const answer = await sendInboundSms({ postUrl: env.smsWebhookUrl, signedUrl: env.statusCallbackUrl, authToken: LOCAL_CREDENTIALS.twilioAuthToken, params });
+    const answer = await sendInboundSms({
+      postUrl: env.smsWebhookUrl,
+      signedUrl: env.statusCallbackUrl,
+      authToken: LOCAL_CREDENTIALS.twilioAuthToken,
+      params,
+    });
 
     expect(answer.status).toBe(403);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');

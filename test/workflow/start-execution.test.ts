@@ -58,7 +58,10 @@ describe('starting executions from MeetingPrepRequired events', () => {
 
     expect(result).toEqual({ executionName: 'm-7f3a-b3f1c0d2-6a7e-4e89-9c41-5d2a8f7e0b16', outcome: 'name-conflict' });
     expect(started).toHaveLength(1);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('exists with another input'), expect.objectContaining({ status: 'RUNNING' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('exists with another input'),
+      expect.objectContaining({ status: 'RUNNING' }),
+    );
   });
 
   it('treats an event delivered again after its execution finished as normal: described, logged at info, not an error', async () => {
@@ -76,7 +79,10 @@ describe('starting executions from MeetingPrepRequired events', () => {
     });
     expect(started).toHaveLength(1);
     expect(errors).not.toHaveBeenCalled();
-    expect(infos).toHaveBeenCalledWith(expect.stringContaining('delivered again'), expect.objectContaining({ status: 'SUCCEEDED' }));
+    expect(infos).toHaveBeenCalledWith(
+      expect.stringContaining('delivered again'),
+      expect.objectContaining({ status: 'SUCCEEDED' }),
+    );
   });
 
   it('reports, after the execution finished, another event that reused the id', async () => {
@@ -88,7 +94,10 @@ describe('starting executions from MeetingPrepRequired events', () => {
 
     expect(result.outcome).toBe('name-conflict');
     expect(started).toHaveLength(1);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('exists with another input'), expect.objectContaining({ status: 'FAILED' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('exists with another input'),
+      expect.objectContaining({ status: 'FAILED' }),
+    );
   });
 
   it('still starts an execution for a malformed event, so it fails visibly with InvalidEvent', async () => {

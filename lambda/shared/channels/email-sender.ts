@@ -38,7 +38,14 @@ export function unsubscribeHeaders(url: string): { Name: string; Value: string }
 }
 
 /** Sends the email in HTML and plain text (with the action links and unsubscribe headers when given); returns the SES MessageId. */
-export async function sendEmail(client: SESv2Client, from: string, to: string, notice: PrepNotice, tracking?: EmailTracking, links?: EmailLinks): Promise<string> {
+export async function sendEmail(
+  client: SESv2Client,
+  from: string,
+  to: string,
+  notice: PrepNotice,
+  tracking?: EmailTracking,
+  links?: EmailLinks,
+): Promise<string> {
   const { subject, html, text } = renderEmail(notice, links ? { links } : {});
   try {
     const out = await client.send(

@@ -14,4 +14,3 @@ export function idToTagValue(id: string): string {
 export function tagValueToId(value: string): string {
   return value.startsWith('b64-') ? Buffer.from(value.slice(4), 'base64url').toString('utf8') : value;
 }
-

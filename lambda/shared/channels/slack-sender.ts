@@ -25,7 +25,8 @@ export const fetchKeepingCause: typeof globalThis.fetch = async (input, init) =>
     return await globalThis.fetch(input, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    if ((error as Error)?.name === 'TypeError' && cause?.code) throw new TypeError(`${(error as Error).message} (${cause.code})`, { cause });
+    if ((error as Error)?.name === 'TypeError' && cause?.code)
+      throw new TypeError(`${(error as Error).message} (${cause.code})`, { cause });
     throw error;
   }
 };

@@ -19,7 +19,12 @@ export async function sendSms(
   reply?: SmsReplyHint,
 ): Promise<string> {
   try {
-    const message = await messages.create({ to, from, body: renderSms(notice, reply ? { reply } : {}), ...(statusCallback ? { statusCallback } : {}) });
+    const message = await messages.create({
+      to,
+      from,
+      body: renderSms(notice, reply ? { reply } : {}),
+      ...(statusCallback ? { statusCallback } : {}),
+    });
     return message.sid;
   } catch (error) {
     throw classifyTwilioError(error);
@@ -41,7 +46,9 @@ export async function findSms(
   notice: PrepNotice,
   since: Date,
   reply?: SmsReplyHint,
-): Promise<{ notification_id: string; receipt?: { status: 'delivered' | 'undelivered'; error_code?: string } } | undefined> {
+): Promise<
+  { notification_id: string; receipt?: { status: 'delivered' | 'undelivered'; error_code?: string } } | undefined
+> {
   const body = renderSms(notice, reply ? { reply } : {});
   const earliest = since.getTime() - 60_000;
   let listed;
@@ -51,7 +58,9 @@ export async function findSms(
     throw classifyTwilioError(error);
   }
   // endsWith: a trial account's messages carry Twilio's prefix ("Sent from your Twilio trial account - ").
-  const match = listed.find((m) => (m.body === body || m.body?.endsWith(body)) && (m.dateCreated?.getTime() ?? 0) >= earliest);
+  const match = listed.find(
+    (m) => (m.body === body || m.body?.endsWith(body)) && (m.dateCreated?.getTime() ?? 0) >= earliest,
+  );
   if (!match) return undefined;
   if (match.status === 'delivered') return { notification_id: match.sid, receipt: { status: 'delivered' } };
   if (NOT_DELIVERED.has(match.status)) {

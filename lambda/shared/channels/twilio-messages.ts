@@ -84,12 +84,24 @@ export class FetchTwilioClient {
         redirect: 'error',
         signal: AbortSignal.timeout(opts.timeout ?? this.timeoutMs),
       });
-      return { statusCode: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) };
+      return {
+        statusCode: response.status,
+        body: await response.text(),
+        headers: Object.fromEntries(response.headers),
+      };
     } catch (error) {
       const e = error as { name?: string; message?: string; cause?: { code?: string } };
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
       const code = timedOut ? 'ECONNABORTED' : (e.cause?.code ?? 'ERR_NETWORK');
-      throw Object.assign(new Error(timedOut ? `timeout of ${opts.timeout ?? this.timeoutMs}ms exceeded` : `${e.message ?? 'fetch failed'} (${code})`, { cause: error }), { code });
+      throw Object.assign(
+        new Error(
+          timedOut
+            ? `timeout of ${opts.timeout ?? this.timeoutMs}ms exceeded`
+            : `${e.message ?? 'fetch failed'} (${code})`,
+          { cause: error },
+        ),
+        { code },
+      );
     }
   }
 }

@@ -14,30 +14,54 @@ import { applyPreferenceSwitches } from './home-view';
 import { buildPreferencesModal } from './preferences-modal';
 
 /** What a Home tab action did, for logs and tests. */
-export type HomeActionOutcome = 'reminder_cancelled' | 'no_reminder' | 'invalid_value' | 'not_owner' | 'modal_opened' | 'preferences_saved' | 'unknown_user';
+export type HomeActionOutcome =
+  | 'reminder_cancelled'
+  | 'no_reminder'
+  | 'invalid_value'
+  | 'not_owner'
+  | 'modal_opened'
+  | 'preferences_saved'
+  | 'unknown_user';
 
 /** Said in the dialog when the user has no users item: nothing would deliver to them, so nothing is saved. */
-export const UNKNOWN_USER_TEXT = "I don't have you on file as an executive yet, so there is nothing to save preferences for. Ask your assistant to add you.";
+export const UNKNOWN_USER_TEXT =
+  "I don't have you on file as an executive yet, so there is nothing to save preferences for. Ask your assistant to add you.";
 
 /** Queues the user's Home tab refresh, deduplicated on the interaction. */
-export async function queueHomeRefresh(deps: Pick<BotDeps, 'queue' | 'now'>, userId: string, reason: string, interactionId: string): Promise<void> {
-  await deps.queue.enqueue({ kind: 'home_refresh', user_id: userId, reason, requested_at: deps.now().toISOString() }, interactionId);
+export async function queueHomeRefresh(
+  deps: Pick<BotDeps, 'queue' | 'now'>,
+  userId: string,
+  reason: string,
+  interactionId: string,
+): Promise<void> {
+  await deps.queue.enqueue(
+    { kind: 'home_refresh', user_id: userId, reason, requested_at: deps.now().toISOString() },
+    interactionId,
+  );
 }
 
 /** Cancel reminder: deletes the meeting's reminder schedule (only the meeting's owner may), then refreshes the tab. */
-export async function cancelReminder(deps: BotDeps, click: { userId: string; value: string | undefined; interactionId: string }): Promise<HomeActionOutcome> {
+export async function cancelReminder(
+  deps: BotDeps,
+  click: { userId: string; value: string | undefined; interactionId: string },
+): Promise<HomeActionOutcome> {
   const value = parseButtonValue(click.value);
   if (!value) return 'invalid_value';
   const meeting = await deps.meetings.get(value.meeting_id);
   // The button's value names an owner; the stored meeting is what counts.
   if (!meeting || meeting.user_id !== click.userId) {
-    deps.logger.warn('Refused to cancel a reminder for a meeting the clicker does not own', { meeting_id: value.meeting_id, clicker: click.userId });
+    deps.logger.warn('Refused to cancel a reminder for a meeting the clicker does not own', {
+      meeting_id: value.meeting_id,
+      clicker: click.userId,
+    });
     await queueHomeRefresh(deps, click.userId, 'cancel_reminder', click.interactionId);
     return 'not_owner';
   }
   const cancelled = await deps.reminderSchedules.cancel(meeting.meeting_id);
   await queueHomeRefresh(deps, click.userId, 'cancel_reminder', click.interactionId);
-  deps.logger.info(cancelled ? 'Reminder cancelled' : 'No pending reminder to cancel', { meeting_id: meeting.meeting_id });
+  deps.logger.info(cancelled ? 'Reminder cancelled' : 'No pending reminder to cancel', {
+    meeting_id: meeting.meeting_id,
+  });
   return cancelled ? 'reminder_cancelled' : 'no_reminder';
 }
 
@@ -48,7 +72,12 @@ function currentPreferences(deps: Pick<BotDeps, 'logger'>, user: User | undefine
 }
 
 /** Edit preferences: the modal showing the current preferences, opened on the interaction's trigger id. */
-export async function openPreferences(deps: BotDeps, open: ViewOpener, userId: string, triggerId: string): Promise<HomeActionOutcome> {
+export async function openPreferences(
+  deps: BotDeps,
+  open: ViewOpener,
+  userId: string,
+  triggerId: string,
+): Promise<HomeActionOutcome> {
   const user = await deps.users.get(userId);
   await open(triggerId, buildPreferencesModal(currentPreferences(deps, user), timeZoneOf(user)));
   return 'modal_opened';
@@ -58,12 +87,20 @@ export async function openPreferences(deps: BotDeps, open: ViewOpener, userId: s
  * Saves preferences of a known user: the digest schedule first (so a failed save leaves at worst a schedule the worker finds
  * switched off, never an opted-in user without one), then the users item, then the Home tab refresh.
  */
-export async function savePreferences(deps: BotDeps, userId: string, after: Preferences, interactionId: string): Promise<HomeActionOutcome> {
+export async function savePreferences(
+  deps: BotDeps,
+  userId: string,
+  after: Preferences,
+  interactionId: string,
+): Promise<HomeActionOutcome> {
   const user = await deps.users.get(userId);
   // A Slack user the service does not know gets no users item made up here (it would look like a real executive).
   if (!user) return 'unknown_user';
   const timeZone = timeZoneOf(user);
-  const before = user?.notification_preferences === undefined ? undefined : { preferences: currentPreferences(deps, user), timeZone };
+  const before =
+    user?.notification_preferences === undefined
+      ? undefined
+      : { preferences: currentPreferences(deps, user), timeZone };
   const change = planDigestSchedule(userId, before, { preferences: after, timeZone });
   await deps.digests.apply(userId, change);
   await deps.users.savePreferences(userId, toStoredPreferences(after), deps.now());
@@ -73,8 +110,18 @@ export async function savePreferences(deps: BotDeps, userId: string, after: Pref
 }
 
 /** The Home tab's switches: prep reminders and the digest on or off, the rest as stored. */
-export async function switchPreferences(deps: BotDeps, userId: string, selectedValues: readonly string[], interactionId: string): Promise<HomeActionOutcome> {
+export async function switchPreferences(
+  deps: BotDeps,
+  userId: string,
+  selectedValues: readonly string[],
+  interactionId: string,
+): Promise<HomeActionOutcome> {
   const user = await deps.users.get(userId);
   if (!user) return 'unknown_user';
-  return savePreferences(deps, userId, applyPreferenceSwitches(currentPreferences(deps, user), selectedValues), interactionId);
+  return savePreferences(
+    deps,
+    userId,
+    applyPreferenceSwitches(currentPreferences(deps, user), selectedValues),
+    interactionId,
+  );
 }

@@ -38,9 +38,12 @@ export async function refreshHomeTab(deps: HomeTabDeps, userId: string): Promise
     deps.meetings.upcoming(userId, now, new Date(now.getTime() + WEEK_MS), MAX_MEETINGS),
   ]);
   const { preferences, problems } = readPreferences(user?.notification_preferences, DEFAULT_CHANNELS);
-  if (problems.length > 0) deps.logger.warn('Stored preferences have problems; defaults shown', { user_id: userId, problems });
+  if (problems.length > 0)
+    deps.logger.warn('Stored preferences have problems; defaults shown', { user_id: userId, problems });
   // Only a meeting that can still be prepared can have a reminder worth cancelling.
-  const pendingReminders = await deps.reminders.pending(meetings.filter((m) => canStartPrep(m)).map((m) => m.meeting_id));
+  const pendingReminders = await deps.reminders.pending(
+    meetings.filter((m) => canStartPrep(m)).map((m) => m.meeting_id),
+  );
   const { view } = buildHomeView({
     userId,
     timeZone: timeZoneOf(user),

@@ -9,7 +9,14 @@ import { escapeMrkdwn, PrepButtonValue } from '../../shared/messages';
 import type { PreferenceProblem, Preferences } from '../../shared/preferences';
 import { formatLocalDateTime, formatLocalTime } from '../../shared/time';
 import { reminderTime } from '../reminders';
-import { BlockKitLimits, channelListInWords, channelOrderInWords, clockTimeInWords, quietHoursInWords, truncate } from './block-kit';
+import {
+  BlockKitLimits,
+  channelListInWords,
+  channelOrderInWords,
+  clockTimeInWords,
+  quietHoursInWords,
+  truncate,
+} from './block-kit';
 
 /** Action ids of the Home tab's interactive elements. */
 export const HomeActionIds = {
@@ -63,15 +70,26 @@ const STATUS_WORDS: Readonly<Record<string, string>> = {
   [MeetingStatus.Completed]: 'meeting over',
 };
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, BlockKitLimits.buttonText), emoji: true });
+const plain = (text: string) => ({
+  type: 'plain_text' as const,
+  text: truncate(text, BlockKitLimits.buttonText),
+  emoji: true,
+});
 
 function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button {
   return { type: 'button', action_id: actionId, text: plain(text), value, ...(style ? { style } : {}) };
 }
 
-function meetingBlocks(m: Meeting, index: number, input: HomeViewInput, pending: PendingReminder | undefined): KnownBlock[] {
+function meetingBlocks(
+  m: Meeting,
+  index: number,
+  input: HomeViewInput,
+  pending: PendingReminder | undefined,
+): KnownBlock[] {
   // The item comes from DynamoDB as written upstream: a non-string title is shown as untitled, not a crash.
-  const title = escapeMrkdwn(truncate((typeof m.title === 'string' && m.title.trim()) || 'Untitled meeting', TITLE_MAX));
+  const title = escapeMrkdwn(
+    truncate((typeof m.title === 'string' && m.title.trim()) || 'Untitled meeting', TITLE_MAX),
+  );
   const lines = [
     `*${title}*`,
     `${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalDateTime(m.start_time, input.timeZone)}`,
@@ -82,7 +100,9 @@ function meetingBlocks(m: Meeting, index: number, input: HomeViewInput, pending:
     lines.push(at ? `:alarm_clock: Reminder at ${formatLocalTime(at, input.timeZone)}` : ':alarm_clock: Reminder set');
   }
   const blockId = (kind: string): string => `${kind}_${index}_${m.meeting_id}`.slice(0, BlockKitLimits.blockId);
-  const blocks: KnownBlock[] = [{ type: 'section', block_id: blockId('meeting'), text: { type: 'mrkdwn', text: lines.join('\n') } }];
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: blockId('meeting'), text: { type: 'mrkdwn', text: lines.join('\n') } },
+  ];
 
   const value = JSON.stringify({ meeting_id: m.meeting_id, user_id: m.user_id } satisfies PrepButtonValue);
   // An id too long for a button value cannot be acted on from here; the meeting is still listed.
@@ -90,7 +110,8 @@ function meetingBlocks(m: Meeting, index: number, input: HomeViewInput, pending:
   const startable = canStartPrep(m);
   const buttons: Button[] = [];
   if (startable) buttons.push(button(HomeActionIds.StartPrep, 'Start Prep', value, 'primary'));
-  if (startable && !pending && reminderTime(input.now, m.start_time)) buttons.push(button(HomeActionIds.RemindLater, 'Remind Me in 2 Hours', value));
+  if (startable && !pending && reminderTime(input.now, m.start_time))
+    buttons.push(button(HomeActionIds.RemindLater, 'Remind Me in 2 Hours', value));
   if (pending) buttons.push(button(HomeActionIds.CancelReminder, 'Cancel reminder', value, 'danger'));
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: blockId('meeting_actions'), elements: buttons });
   return blocks;
@@ -112,7 +133,9 @@ function preferenceBlocks(input: HomeViewInput): KnownBlock[] {
     `Times are in ${escapeMrkdwn(input.timeZone)}.`,
   ].join('\n');
   const options = [option('Prep reminders', SwitchValues.PrepReminders), option('Morning digest', SwitchValues.Digest)];
-  const selected = options.filter((o) => (o.value === SwitchValues.PrepReminders ? p.prep_reminders : p.digest.enabled));
+  const selected = options.filter((o) =>
+    o.value === SwitchValues.PrepReminders ? p.prep_reminders : p.digest.enabled,
+  );
   const switches: Checkboxes = {
     type: 'checkboxes',
     action_id: HomeActionIds.PreferenceSwitches,
@@ -133,7 +156,12 @@ function preferenceBlocks(input: HomeViewInput): KnownBlock[] {
     const fields = [...new Set(input.preferenceProblems.map((pr) => pr.path.split(/[.[]/)[0]))].join(', ');
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `:warning: Some saved settings could not be read (${escapeMrkdwn(fields)}); defaults are shown. Edit preferences to fix them.` }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `:warning: Some saved settings could not be read (${escapeMrkdwn(fields)}); defaults are shown. Edit preferences to fix them.`,
+        },
+      ],
     });
   }
   return blocks;
@@ -141,7 +169,12 @@ function preferenceBlocks(input: HomeViewInput): KnownBlock[] {
 
 /** The Home tab for one user. */
 export function buildHomeView(input: HomeViewInput): HomePublish {
-  const upcoming = selectUpcoming(input.meetings, input.now, new Date(input.now.getTime() + WEEK_MS), Number.POSITIVE_INFINITY);
+  const upcoming = selectUpcoming(
+    input.meetings,
+    input.now,
+    new Date(input.now.getTime() + WEEK_MS),
+    Number.POSITIVE_INFINITY,
+  );
   const pendingById = new Map(input.pendingReminders.map((r) => [r.meeting_id, r]));
   const tail = preferenceBlocks(input);
   const head: KnownBlock[] = [
@@ -159,10 +192,19 @@ export function buildHomeView(input: HomeViewInput): HomePublish {
     shown += 1;
   }
   if (upcoming.length === 0) {
-    body.push({ type: 'section', block_id: 'no_meetings', text: { type: 'mrkdwn', text: 'You have no meetings in the next 7 days. :palm_tree:' } });
+    body.push({
+      type: 'section',
+      block_id: 'no_meetings',
+      text: { type: 'mrkdwn', text: 'You have no meetings in the next 7 days. :palm_tree:' },
+    });
   } else if (shown < upcoming.length) {
     const more = upcoming.length - shown;
-    body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${more} more meeting${more === 1 ? '' : 's'} this week, not shown here.` }] });
+    body.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `…and ${more} more meeting${more === 1 ? '' : 's'} this week, not shown here.` },
+      ],
+    });
   }
   return { user_id: input.userId, view: { type: 'home', callback_id: 'home', blocks: [...head, ...body, ...tail] } };
 }

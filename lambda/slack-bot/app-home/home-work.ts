@@ -24,14 +24,21 @@ export function homeTabDeps(deps: WorkerDeps): HomeTabDeps {
 }
 
 /** Publishes the user's Home tab. */
-export async function runHomeRefresh(deps: WorkerDeps, job: Pick<HomeRefreshJob, 'user_id' | 'reason'>): Promise<'published' | 'dropped'> {
+export async function runHomeRefresh(
+  deps: WorkerDeps,
+  job: Pick<HomeRefreshJob, 'user_id' | 'reason'>,
+): Promise<'published' | 'dropped'> {
   try {
     await refreshHomeTab(homeTabDeps(deps), job.user_id);
     return 'published';
   } catch (error) {
     const failure = classifySlackFailure(error);
     if (failure.retry) throw new RetryableWorkError(failure, { cause: error });
-    deps.logger.warn('The Home tab could not be published; dropped', { user_id: job.user_id, reason: job.reason, code: failure.code });
+    deps.logger.warn('The Home tab could not be published; dropped', {
+      user_id: job.user_id,
+      reason: job.reason,
+      code: failure.code,
+    });
     return 'dropped';
   }
 }
@@ -45,7 +52,8 @@ const DAYS_AHEAD_MS = 2 * 86_400_000;
 export async function runDigest(deps: WorkerDeps, job: DigestJob, lastAttempt: boolean): Promise<DigestOutcome> {
   const user = await deps.users.get(job.user_id);
   // A schedule left behind by a change that did not finish must not message a user who switched it off.
-  if (!readPreferences(user?.notification_preferences, DEFAULT_CHANNELS).preferences.digest.enabled) return 'digest_off';
+  if (!readPreferences(user?.notification_preferences, DEFAULT_CHANNELS).preferences.digest.enabled)
+    return 'digest_off';
   const now = deps.now();
   const timeZone = timeZoneOf(user);
   const meetings = await deps.meetings.upcoming(job.user_id, now, new Date(now.getTime() + DAYS_AHEAD_MS), 100);
@@ -61,7 +69,11 @@ export async function runDigest(deps: WorkerDeps, job: DigestJob, lastAttempt: b
       await deps.users.releaseDigest(job.user_id, job.scheduled_at);
       throw new RetryableWorkError(failure, { cause: error });
     }
-    deps.logger.error('The digest could not be sent; dropped', { user_id: job.user_id, scheduled_at: job.scheduled_at, code: failure.code });
+    deps.logger.error('The digest could not be sent; dropped', {
+      user_id: job.user_id,
+      scheduled_at: job.scheduled_at,
+      code: failure.code,
+    });
     return 'dropped';
   }
 }

@@ -6,7 +6,13 @@
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption, Timepicker } from '@slack/types';
 import { CHANNELS, Channel } from '../../shared/domain';
 import { escapeMrkdwn } from '../../shared/messages';
-import { DEFAULT_DIGEST_TIME, Preferences, StoredPreferences, toStoredPreferences, validatePreferences } from '../../shared/preferences';
+import {
+  DEFAULT_DIGEST_TIME,
+  Preferences,
+  StoredPreferences,
+  toStoredPreferences,
+  validatePreferences,
+} from '../../shared/preferences';
 import { channelOrderInWords } from './block-kit';
 
 /** The modal's `callback_id` (route `view_submission` on it). */
@@ -45,7 +51,13 @@ export function channelOrders(): Channel[][] {
 const orderOption = (order: readonly Channel[]): PlainTextOption => option(channelOrderInWords(order), order.join(','));
 
 function input(blockId: BlockId, label: string, element: InputBlockElement, optional: boolean): InputBlock {
-  return { type: 'input', block_id: blockId, label: plain(label), optional, element: { ...element, action_id: blockId } };
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional,
+    element: { ...element, action_id: blockId },
+  };
 }
 
 /** The modal showing `prefs`. `privateMetadata` comes back with the submission (e.g. the Home view id). */
@@ -67,11 +79,25 @@ export function buildPreferencesModal(prefs: Preferences, timeZone: string, priv
     close: plain('Cancel'),
     private_metadata: privateMetadata,
     blocks: [
-      input(PreferenceBlocks.PrepReminders, 'Prep reminders', { type: 'checkboxes', options: [prepOption], ...(prefs.prep_reminders ? { initial_options: [prepOption] } : {}) }, true),
+      input(
+        PreferenceBlocks.PrepReminders,
+        'Prep reminders',
+        {
+          type: 'checkboxes',
+          options: [prepOption],
+          ...(prefs.prep_reminders ? { initial_options: [prepOption] } : {}),
+        },
+        true,
+      ),
       input(
         PreferenceBlocks.ChannelOrder,
         'Reach me by',
-        { type: 'static_select', placeholder: plain('Choose an order'), options: channelOrders().map(orderOption), initial_option: orderOption(prefs.channels) },
+        {
+          type: 'static_select',
+          placeholder: plain('Choose an order'),
+          options: channelOrders().map(orderOption),
+          initial_option: orderOption(prefs.channels),
+        },
         false,
       ),
       {
@@ -87,10 +113,24 @@ export function buildPreferencesModal(prefs: Preferences, timeZone: string, priv
       input(
         PreferenceBlocks.QuietChannels,
         'Hold back during quiet hours',
-        { type: 'multi_static_select', placeholder: plain('Choose channels'), options: channelOptions, ...(quietSelected.length > 0 ? { initial_options: quietSelected } : {}) },
+        {
+          type: 'multi_static_select',
+          placeholder: plain('Choose channels'),
+          options: channelOptions,
+          ...(quietSelected.length > 0 ? { initial_options: quietSelected } : {}),
+        },
         true,
       ),
-      input(PreferenceBlocks.Digest, 'Morning digest', { type: 'checkboxes', options: [digestOption], ...(prefs.digest.enabled ? { initial_options: [digestOption] } : {}) }, true),
+      input(
+        PreferenceBlocks.Digest,
+        'Morning digest',
+        {
+          type: 'checkboxes',
+          options: [digestOption],
+          ...(prefs.digest.enabled ? { initial_options: [digestOption] } : {}),
+        },
+        true,
+      ),
       input(PreferenceBlocks.DigestTime, 'Digest time', timepicker(prefs.digest.time), true),
     ],
   };
@@ -130,13 +170,17 @@ function blockFor(path: string): BlockId {
 }
 
 /** "must differ…" → "Must differ….", keeping a final "?" or ".". */
-const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.?!]$/.test(text) ? '' : '.'}`;
+const sentence = (text: string): string =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.?!]$/.test(text) ? '' : '.'}`;
 
 /**
  * Reads and validates a submission. Rules beyond the stored schema: both quiet-hours times or neither; quiet hours
  * need at least one channel to hold back; a digest needs a time. One message per field, the first found.
  */
-export function parsePreferencesSubmission(state: SubmittedState, defaultChannels: readonly Channel[]): SubmissionResult {
+export function parsePreferencesSubmission(
+  state: SubmittedState,
+  defaultChannels: readonly Channel[],
+): SubmissionResult {
   const value = (block: BlockId): SubmittedValue | undefined => state[block]?.[block];
   const selected = (block: BlockId): string[] => (value(block)?.selected_options ?? []).map((o) => o.value);
   const time = (block: BlockId): string | undefined => value(block)?.selected_time ?? undefined;
@@ -149,10 +193,13 @@ export function parsePreferencesSubmission(state: SubmittedState, defaultChannel
   if (!order) fail(PreferenceBlocks.ChannelOrder, 'Choose how to reach you.');
   const start = time(PreferenceBlocks.QuietStart);
   const end = time(PreferenceBlocks.QuietEnd);
-  if (start && !end) fail(PreferenceBlocks.QuietEnd, 'Set when quiet hours end too, or clear both times for no quiet hours.');
-  if (end && !start) fail(PreferenceBlocks.QuietStart, 'Set when quiet hours start too, or clear both times for no quiet hours.');
+  if (start && !end)
+    fail(PreferenceBlocks.QuietEnd, 'Set when quiet hours end too, or clear both times for no quiet hours.');
+  if (end && !start)
+    fail(PreferenceBlocks.QuietStart, 'Set when quiet hours start too, or clear both times for no quiet hours.');
   const quietChannels = selected(PreferenceBlocks.QuietChannels);
-  if (start && end && quietChannels.length === 0) fail(PreferenceBlocks.QuietChannels, 'Choose at least one channel to hold back, or clear the quiet hours.');
+  if (start && end && quietChannels.length === 0)
+    fail(PreferenceBlocks.QuietChannels, 'Choose at least one channel to hold back, or clear the quiet hours.');
   const digestOn = selected(PreferenceBlocks.Digest).includes(DIGEST_ON);
   const digestTime = time(PreferenceBlocks.DigestTime);
   if (digestOn && !digestTime) fail(PreferenceBlocks.DigestTime, 'Pick a time for your morning digest.');
@@ -166,7 +213,8 @@ export function parsePreferencesSubmission(state: SubmittedState, defaultChannel
   };
   const checked = validatePreferences(candidate, defaultChannels);
   if (!checked.ok) for (const p of checked.problems) fail(blockFor(p.path), sentence(p.message));
-  if (Object.keys(errors).length > 0 || !checked.ok) return { ok: false, response: { response_action: 'errors', errors } };
+  if (Object.keys(errors).length > 0 || !checked.ok)
+    return { ok: false, response: { response_action: 'errors', errors } };
   return { ok: true, preferences: checked.preferences, stored: toStoredPreferences(checked.preferences) };
 }
 
@@ -178,12 +226,20 @@ export function submissionStateFor(prefs: Preferences): SubmittedState {
   const options = (values: readonly string[]) => ({ selected_options: values.map((value) => ({ value })) });
   const time = (t: string | undefined) => ({ type: 'timepicker', selected_time: t ?? null });
   return {
-    [PreferenceBlocks.PrepReminders]: { [PreferenceBlocks.PrepReminders]: { type: 'checkboxes', ...options(prefs.prep_reminders ? [PREP_ON] : []) } },
-    [PreferenceBlocks.ChannelOrder]: { [PreferenceBlocks.ChannelOrder]: { type: 'static_select', selected_option: { value: prefs.channels.join(',') } } },
+    [PreferenceBlocks.PrepReminders]: {
+      [PreferenceBlocks.PrepReminders]: { type: 'checkboxes', ...options(prefs.prep_reminders ? [PREP_ON] : []) },
+    },
+    [PreferenceBlocks.ChannelOrder]: {
+      [PreferenceBlocks.ChannelOrder]: { type: 'static_select', selected_option: { value: prefs.channels.join(',') } },
+    },
     [PreferenceBlocks.QuietStart]: { [PreferenceBlocks.QuietStart]: time(prefs.quiet_hours?.start) },
     [PreferenceBlocks.QuietEnd]: { [PreferenceBlocks.QuietEnd]: time(prefs.quiet_hours?.end) },
-    [PreferenceBlocks.QuietChannels]: { [PreferenceBlocks.QuietChannels]: { type: 'multi_static_select', ...options(prefs.quiet_channels) } },
-    [PreferenceBlocks.Digest]: { [PreferenceBlocks.Digest]: { type: 'checkboxes', ...options(prefs.digest.enabled ? [DIGEST_ON] : []) } },
+    [PreferenceBlocks.QuietChannels]: {
+      [PreferenceBlocks.QuietChannels]: { type: 'multi_static_select', ...options(prefs.quiet_channels) },
+    },
+    [PreferenceBlocks.Digest]: {
+      [PreferenceBlocks.Digest]: { type: 'checkboxes', ...options(prefs.digest.enabled ? [DIGEST_ON] : []) },
+    },
     [PreferenceBlocks.DigestTime]: { [PreferenceBlocks.DigestTime]: time(prefs.digest.time) },
   };
 }

@@ -12,7 +12,12 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { DigestScheduleChange, DigestTargetConfig, digestDeleteRequest, digestScheduleRequest } from '../../shared/digest';
+import {
+  DigestScheduleChange,
+  DigestTargetConfig,
+  digestDeleteRequest,
+  digestScheduleRequest,
+} from '../../shared/digest';
 import { parseAtExpression, reminderScheduleName } from '../reminders';
 import type { PendingReminder } from './home-view';
 
@@ -42,7 +47,9 @@ export class SdkReminderSchedules implements ReminderSchedules {
     const found = await Promise.all(
       meetingIds.map(async (meetingId): Promise<PendingReminder | undefined> => {
         try {
-          const out = await this.client.send(new GetScheduleCommand({ Name: reminderScheduleName(meetingId), GroupName: this.groupName }));
+          const out = await this.client.send(
+            new GetScheduleCommand({ Name: reminderScheduleName(meetingId), GroupName: this.groupName }),
+          );
           const at = parseAtExpression(out.ScheduleExpression);
           return { meeting_id: meetingId, ...(at ? { at: at.toISOString() } : {}) };
         } catch (error) {
@@ -56,7 +63,9 @@ export class SdkReminderSchedules implements ReminderSchedules {
 
   async cancel(meetingId: string): Promise<boolean> {
     try {
-      await this.client.send(new DeleteScheduleCommand({ Name: reminderScheduleName(meetingId), GroupName: this.groupName }));
+      await this.client.send(
+        new DeleteScheduleCommand({ Name: reminderScheduleName(meetingId), GroupName: this.groupName }),
+      );
       return true;
     } catch (error) {
       if (notFound(error)) return false;

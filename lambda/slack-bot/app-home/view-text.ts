@@ -12,13 +12,16 @@ const unescape = (t: string): string => t.replace(/&lt;/g, '<').replace(/&gt;/g,
 
 function element(e: unknown): string {
   if (!isNode(e)) return '';
-  const values = (list: unknown): string[] => (Array.isArray(list) ? list.map((o) => (isNode(o) ? String(o.value) : '')) : []);
+  const values = (list: unknown): string[] =>
+    Array.isArray(list) ? list.map((o) => (isNode(o) ? String(o.value) : '')) : [];
   switch (e.type) {
     case 'button':
       return `[${textOf(e.text)}]`;
     case 'checkboxes': {
       const on = values(e.initial_options);
-      return (Array.isArray(e.options) ? e.options : []).map((o) => `[${on.includes(isNode(o) ? String(o.value) : '') ? 'x' : ' '}] ${isNode(o) ? textOf(o.text) : ''}`).join('  ');
+      return (Array.isArray(e.options) ? e.options : [])
+        .map((o) => `[${on.includes(isNode(o) ? String(o.value) : '') ? 'x' : ' '}] ${isNode(o) ? textOf(o.text) : ''}`)
+        .join('  ');
     }
     case 'static_select':
       return `(select: ${isNode(e.initial_option) ? textOf(e.initial_option.text) : '-'})`;
