@@ -1,4 +1,3 @@
-'use strict';
 /**
  * One cold load, in a fresh Node process started by bench/webhook.ts: `node bench/cold-load.js <bundle>/index.js`.
  * Requires the bundle the way the Lambda runtime does at init and prints one JSON line: the time `require` took

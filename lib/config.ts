@@ -12,7 +12,7 @@ import {
   readNotificationChannels,
 } from './agents-config';
 
-export { type ChannelName } from './agents-config';
+export type { ChannelName } from './agents-config';
 
 /** Deployment stages. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;

@@ -47,7 +47,10 @@ export function parseEventsRequest(body: unknown): PutEventsEntry[] {
   if (entries.length < 1 || entries.length > 10)
     problems.push(`Entries must hold 1 to 10 events, got ${entries.length}`);
   entries.forEach((entry, i) => {
-    if (!isRecord(entry)) return void problems.push(`Entries[${i}] is not an object`);
+    if (!isRecord(entry)) {
+      problems.push(`Entries[${i}] is not an object`);
+      return;
+    }
     for (const key of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof entry[key] !== 'string' || entry[key] === '')
         problems.push(`Entries[${i}].${key} must be a non-empty string`);

@@ -4,14 +4,15 @@
  * client commands use: what the bot showed on the Slack stand-in since a cursor, and seeding users and meetings.
  * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns.
  */
+import type { User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import { BadEventsRequest, parseEventsRequest } from './events';
+import { BadEventsRequest, PutEventsEntry, PutEventsResult, parseEventsRequest } from './events';
 import type { Executions } from './executions';
 import { LocalRoute, fromApiGatewayResult, jsonResponse, toApiGatewayEvent } from './local-api';
-import type { Runtime } from './runtime';
+import type { LocalEndpoint, LocalEnvironment } from './local-environment';
 import { mailPage } from './mail-viewer';
 import { EMAIL_LINK_ROUTES, servedRoute } from './receipts-api';
-import { SeedError, parseSeed } from './seed';
+import { Seed, SeedError, parseSeed } from './seed';
 import type { SqsEventSource } from './sqs-event-source';
 import { slackCursor, slackFeedSince } from './slack-feed';
 import { blocksToText } from './trace';
@@ -19,9 +20,19 @@ import { blocksToText } from './trace';
 /** A header the local API adds to webhook answers: the Slack feed's cursor before the request. */
 export const SLACK_CURSOR_HEADER = 'x-local-slack-cursor';
 
+/** The part of the running system the routes read and drive (runtime.ts builds the routes, so it is not imported). */
+export interface RoutedRuntime {
+  readonly env: LocalEnvironment;
+  readonly executions: readonly unknown[];
+  readonly endpoints: readonly LocalEndpoint[];
+  publish(entries: readonly PutEventsEntry[]): Promise<PutEventsResult>;
+  contents(): Promise<{ readonly users: readonly User[] }>;
+  seed(seed: Seed): Promise<void>;
+}
+
 /** What the routes need from the runtime. */
 export interface LocalRoutesDeps {
-  readonly runtime: Runtime;
+  readonly runtime: RoutedRuntime;
   readonly executions: Executions;
   readonly log: (line: string) => void;
   /** The bot's handler, loaded on first use (after the environment is set, as a cold start would). */

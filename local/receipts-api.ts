@@ -82,8 +82,8 @@ export function restProxyEvent(
 export async function proxyRoute(request: LocalRequest): Promise<LocalResponse | undefined> {
   const entry = PROXY_ROUTES[`${request.method} ${request.url.pathname}`];
   if (!entry) return undefined;
-  let handler = loaded.get(entry);
-  if (!handler) loaded.set(entry, (handler = loadHandler<ProxyHandler>(entry)));
+  const handler = loaded.get(entry) ?? loadHandler<ProxyHandler>(entry);
+  loaded.set(entry, handler);
   const result = await handler(restProxyEvent(request.method, request.url, request.headers, request.body));
   return {
     status: result.statusCode,

@@ -10,7 +10,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { FakeQueue, FakeSqs, FakeSqsMessage, systemAttributes } from './fake-sqs';
 
 /** A worker handler. */
-export type SqsHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | void>;
+export type SqsHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
 
 /** One invocation, as recorded. */
 export interface SqsInvocation {

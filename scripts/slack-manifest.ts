@@ -188,23 +188,28 @@ const USAGE = `Usage: npm run slack-manifest -- (--outputs cdk-outputs.json | --
   --out FILE      write the manifest there instead of printing it
   --allow-no-bot  with --outputs: when the stack has no Slack bot (enablePrepNotification=false), say so and succeed`;
 
+/** The command line as node:util reads it; throws on an unknown or malformed option. */
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      outputs: { type: 'string' },
+      url: { type: 'string' },
+      stage: { type: 'string', default: 'dev' },
+      out: { type: 'string' },
+      'allow-no-bot': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+
 /** Parses the arguments; throws a usage error. */
 export function parseCli(argv: readonly string[]): CliOptions {
-  let parsed;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        outputs: { type: 'string' },
-        url: { type: 'string' },
-        stage: { type: 'string', default: 'dev' },
-        out: { type: 'string' },
-        'allow-no-bot': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseOptions(argv);
   } catch (error) {
     throw new Error(`${(error as Error).message}\n\n${USAGE}`);
   }

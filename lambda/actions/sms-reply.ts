@@ -93,14 +93,12 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   try {
     answer = await answerSms(deps, { messageSid, from, body: params['Body'] ?? '' });
   } catch (error) {
-    await answers
-      .release(messageSid, claim.claimedAt)
-      .catch((releaseError: unknown) =>
-        logger.error('could not give the claim back; a retry acts once it is stale', {
-          message_sid: messageSid,
-          error: String(releaseError),
-        }),
-      );
+    await answers.release(messageSid, claim.claimedAt).catch((releaseError: unknown) =>
+      logger.error('could not give the claim back; a retry acts once it is stale', {
+        message_sid: messageSid,
+        error: String(releaseError),
+      }),
+    );
     countMetric(MetricNames.SmsReplies, { Outcome: 'failed' });
     logger.error('incoming SMS could not be answered; the sender is asked to try again', {
       message_sid: messageSid,

@@ -36,9 +36,9 @@ export const MEETING_TYPES = [
 ] as const;
 export type MeetingType = (typeof MEETING_TYPES)[number];
 
-/** The notification channels, in the words `config/agents.yaml` uses. */
-export const CHANNELS = ['slack', 'sms', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { Channel } from '../channels/registry';
+
+export { CHANNELS, type Channel } from '../channels/registry';
 
 /** The default time zone of a user who has none (DESIGN.md). */
 export const DEFAULT_TIMEZONE = 'America/New_York';

@@ -6,11 +6,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 /** A run of digits with the separators people write phone numbers with; checked by {@link maskPhone}. */
-const PHONE_LIKE = /(?<![\w.+\-])(\+\s?)?(\(?\d[\d\s().\-]*\d)(?![\w]|\.\d)/g;
+const PHONE_LIKE = /(?<![\w.+-])(\+\s?)?(\(?\d[\d\s().-]*\d)(?![\w]|\.\d)/g;
 
 function maskPhone(match: string, plus: string | undefined, body: string): string {
   const digits = body.replace(/\D/g, '');
-  const separated = /[\s().\-]/.test(body);
+  const separated = /[\s().-]/.test(body);
   // With "+": E.164, however spaced. Without: a national number written with separators ((212) 555-0143,
   // 07700 900123); a bare run of digits is an id or a timestamp, not a phone number.
   const phone = plus

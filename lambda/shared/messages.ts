@@ -7,8 +7,6 @@ import { MeetingSummary, RecipientSummary, meetingTypeInWords } from './domain';
 import { escapeMrkdwn } from './mrkdwn';
 import { durationMinutes, formatDuration, formatLocalDateTime } from './time';
 
-export { renderSms } from './sms-text';
-
 /** Action ids of the two buttons; the Slack bot routes on them. */
 export const ActionIds = { StartPrep: 'start_prep', RemindLater: 'remind_later' } as const;
 

@@ -5,7 +5,7 @@
  */
 // zod/mini: the same checks and messages; this module bundles to ~22 KB with it, ~460 KB with the classic `z`.
 import * as z from 'zod/mini';
-import { CHANNELS, Channel } from './domain';
+import { CHANNELS, Channel } from '../channels/registry';
 import { hhMmToMinutes, isHhMm } from './zoned-time';
 
 /** Quiet hours in the user's time zone, "HH:MM" 24-hour. `end` earlier than `start` means the window runs overnight. */
@@ -75,14 +75,12 @@ const show = (value: unknown): string =>
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value);
 
 const boolean = z.boolean({ error: (iss) => `must be true or false, not ${show(iss.input)}` });
-const hhmm = z
-  .string({ error: (iss) => `must be a time "HH:MM", not ${kindOf(iss.input)}` })
-  .check(
-    z.refine(isHhMm, {
-      abort: true,
-      error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}`,
-    }),
-  );
+const hhmm = z.string({ error: (iss) => `must be a time "HH:MM", not ${kindOf(iss.input)}` }).check(
+  z.refine(isHhMm, {
+    abort: true,
+    error: (iss) => `must be a 24-hour time "HH:MM" (00:00-23:59), not ${show(iss.input)}`,
+  }),
+);
 const channel = z.enum(CHANNELS, { error: (iss) => `${show(iss.input)} is not a channel (${CHANNELS.join(', ')})` });
 
 function channelList(allowEmpty: boolean) {

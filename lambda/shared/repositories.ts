@@ -16,7 +16,7 @@ import {
   REMINDABLE_STATUSES,
 } from './domain';
 import { guarded } from './dynamo-guard';
-import { PrepAlreadyScheduledError, TransientDataError } from './errors';
+import { PrepAlreadyScheduledError } from './errors';
 
 /** What a claim returns: the status the meeting had, so a failed delivery can give it back. */
 export interface Claim {

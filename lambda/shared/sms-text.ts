@@ -31,7 +31,7 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
   [/\u2026/g, '...'],
   [/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' '],
   [/[\u2022\u00B7]/g, '-'],
-  [/[\u200B-\u200D\u2060\uFE0E\uFE0F]/g, ''],
+  [/[\u200B-\u200D\u2060]|\uFE0E|\uFE0F/g, ''],
 ];
 
 /** Replaces typographic punctuation with GSM-7 equivalents and removes invisible characters. */

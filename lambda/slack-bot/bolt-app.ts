@@ -7,14 +7,15 @@
  */
 // App and the Lambda receiver are imported from their own modules, not the package index: the index also loads the
 // Express and HTTP-server receivers (express, iconv-lite, mime-db…), which a Lambda never uses. Types only from the index.
-import type { AllMiddlewareArgs, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import App from '@slack/bolt/dist/App';
-import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import AwsLambdaReceiver, { type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DIGEST_START_PREP_ACTION } from '../shared/digest';
 import { ActionIds } from '../shared/messages';
 import { registerHomeListeners } from './app-home/home-listeners';
+import { ScopedAwsEvent, guarded } from './listener-scope';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { BotDeps } from './deps';
 import { meetingsCommand } from './meetings-command';
@@ -24,15 +25,6 @@ import { BotMessage } from './views';
 import { ClickTarget } from './work-jobs';
 
 export { MEETINGS_COMMAND };
-
-/** Per-request state shared between the webhook and the listeners (Bolt hands it over as a custom property). */
-export interface RequestScope {
-  /** The listener's error, if it failed. */
-  failure?: unknown;
-}
-
-/** An API Gateway event as the receiver takes it, with the request's scope. */
-export type ScopedAwsEvent = AwsEvent & { readonly requestScope: RequestScope };
 
 /** Handles one (verified, validated) event. */
 export type BoltHandler = (event: ScopedAwsEvent, context: unknown) => Promise<AwsResponse>;
@@ -54,34 +46,6 @@ export function clickTarget(body: BlockAction): ClickTarget {
     ...(ts ? { message_ts: ts } : {}),
     ...(body.response_url ? { response_url: body.response_url } : {}),
   };
-}
-
-/** Bolt's acknowledgement. */
-export type Ack<R> = (response?: R) => Promise<void>;
-
-/**
- * Runs a listener's work, recording its error in the request scope before Bolt sees it. The request is always
- * acknowledged (a failed one with an empty answer; the webhook writes the real one), so Bolt's receiver neither
- * waits nor leaves its unacknowledged-request timer behind.
- */
-export async function guarded<R>(
-  context: AllMiddlewareArgs['context'],
-  ack: Ack<R>,
-  work: (ack: Ack<R>) => Promise<void>,
-): Promise<void> {
-  let acked = false;
-  const once: Ack<R> = async (response) => {
-    acked = true;
-    await ack(response);
-  };
-  try {
-    await work(once);
-  } catch (error) {
-    const scope = context['requestScope'] as RequestScope | undefined;
-    if (scope) scope.failure = error;
-    if (!acked) await ack();
-    throw error;
-  }
 }
 
 /** Bolt's own log lines, through the function's structured logger (errors only: the webhook logs the rest). */

@@ -71,9 +71,13 @@ async function runJob(batch: WorkBatchDeps, deps: WorkerDeps, job: WorkJob, last
 /** Runs one SQS event's records. */
 export async function runWorkBatch(event: SQSEvent, batch: WorkBatchDeps): Promise<SQSBatchResponse> {
   let deps: WorkerDeps | undefined;
+  const depsOnce = async (): Promise<WorkerDeps> => {
+    deps ??= await batch.deps();
+    return deps;
+  };
   const { batchItemFailures } = await processBatch(event.Records, {
     maxReceiveCount: batch.maxReceiveCount,
-    run: async (job, lastAttempt) => runJob(batch, (deps ??= await batch.deps()), job, lastAttempt),
+    run: async (job, lastAttempt) => runJob(batch, await depsOnce(), job, lastAttempt),
     delay: (record, seconds) => batch.delay(record.receiptHandle, seconds),
     onFailure: (record, error) => {
       batch.logger.warn('Work failed; it will be retried', {

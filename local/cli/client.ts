@@ -130,20 +130,17 @@ class Client {
     const feed = await this.json<{ cursor: string }>('GET', '/local/slack');
     const account = localTwilioAccount();
     const signedUrl = index.smsWebhookUrl ?? `${this.base}/twilio/sms`;
-    let answer;
-    try {
-      answer = await sendInboundSms({
-        postUrl: `${this.base}/twilio/sms`,
-        signedUrl,
-        authToken: account.authToken,
-        params: inboundSmsParams(from, account.number, body, account.accountSid),
-      });
-    } catch (error) {
+    const answer = await sendInboundSms({
+      postUrl: `${this.base}/twilio/sms`,
+      signedUrl,
+      authToken: account.authToken,
+      params: inboundSmsParams(from, account.number, body, account.accountSid),
+    }).catch((error: unknown) => {
       const cause = (error as { cause?: { code?: string } }).cause;
       throw new ClientError(
         `Cannot reach ${this.base} (${cause?.code ?? (error as Error).message}): is \`npm start\` running?`,
       );
-    }
+    });
     if (answer.status === 403)
       throw new ClientError(
         'The system refused the signature (403): TWILIO_AUTH_TOKEN in this shell is not the one the running system checks with.',

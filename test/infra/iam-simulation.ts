@@ -123,7 +123,7 @@ export class TemplatePolicies {
   /** A role of the template as a caller: its ARN and every identity policy attached to it. */
   roleCaller(roleLogicalId: string): Caller {
     const role = this.json.Resources[roleLogicalId];
-    if (!role || role.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of the template`);
+    if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of the template`);
     const inline = toList(role.Properties['Policies']).map((p, i) => {
       const policy = asObject(p, 'inline policy');
       return {

@@ -28,9 +28,10 @@ const onLog = (line: string): void => {
   for (const w of traceWaiters.filter((w) => w.pattern.test(line))) w.resolve();
 };
 const countResources = () =>
-  process
-    .getActiveResourcesInfo()
-    .reduce<Record<string, number>>((acc, type) => ({ ...acc, [type]: (acc[type] ?? 0) + 1 }), {});
+  process.getActiveResourcesInfo().reduce<Record<string, number>>((acc, type) => {
+    acc[type] = (acc[type] ?? 0) + 1;
+    return acc;
+  }, {});
 let baseline: Record<string, number>;
 
 beforeAll(async () => {

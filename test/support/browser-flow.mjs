@@ -26,6 +26,7 @@ try {
     lang: await page.$eval('html', (html) => html.lang),
     title: await page.title(),
     heading: await page.$eval('h1', (h1) => h1.textContent),
+    // biome-ignore lint/performance/useDomNodeTextContent: the test reads the page as a person sees it, laid out.
     text: await page.$eval('main', (main) => main.innerText),
     buttons: await page.$$eval('button', (buttons) => buttons.map((b) => b.textContent)),
   });

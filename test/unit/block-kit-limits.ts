@@ -17,7 +17,10 @@ export function blockKitViolations(blocks: readonly AnyBlock[], limits: Limits):
     if (!cond) problems.push(what);
   };
   const walk = (node: unknown, parentType: string | undefined): void => {
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, parentType));
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, parentType);
+      return;
+    }
     if (!isObject(node)) return;
     const type = typeof node.type === 'string' ? node.type : undefined;
     const text = isObject(node.text) && typeof node.text.text === 'string' ? node.text.text : undefined;
@@ -41,6 +44,6 @@ export function blockKitViolations(blocks: readonly AnyBlock[], limits: Limits):
     if (type === 'actions' && Array.isArray(node.elements)) check(node.elements.length <= 25, 'actions > 25 elements');
     for (const [key, value] of Object.entries(node)) if (key !== 'type') walk(value, type ?? parentType);
   };
-  blocks.forEach((b) => walk(b, undefined));
+  for (const b of blocks) walk(b, undefined);
   return problems;
 }

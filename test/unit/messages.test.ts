@@ -1,5 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { renderEmail, renderSlackBlocks, renderSms, slackFallbackText } from '../../lambda/shared/messages';
+import { renderEmail, renderSlackBlocks, slackFallbackText } from '../../lambda/shared/messages';
+import { renderSms } from '../../lambda/shared/sms-text';
 import { fixture, notice } from './fixture';
 
 /** The stored reminder message the user clicked (fixture), as Slack returns it. */

@@ -25,7 +25,9 @@ function storeAt(db: DynamoDBDocumentClient, start: number, waitMs = 1_000) {
   let clock = start;
   return new SmsAnswerStore(db, table, {
     now: () => new Date(clock),
-    sleep: async (ms) => void (clock += ms),
+    sleep: async (ms) => {
+      clock += ms;
+    },
     waitMs,
     pollMs: 250,
   });

@@ -51,12 +51,9 @@ export async function findSms(
 > {
   const body = renderSms(notice, reply ? { reply } : {});
   const earliest = since.getTime() - 60_000;
-  let listed;
-  try {
-    listed = await messages.list({ to, from, limit: 20, pageSize: 20 });
-  } catch (error) {
+  const listed = await messages.list({ to, from, limit: 20, pageSize: 20 }).catch((error: unknown) => {
     throw classifyTwilioError(error);
-  }
+  });
   // endsWith: a trial account's messages carry Twilio's prefix ("Sent from your Twilio trial account - ").
   const match = listed.find(
     (m) => (m.body === body || m.body?.endsWith(body)) && (m.dateCreated?.getTime() ?? 0) >= earliest,

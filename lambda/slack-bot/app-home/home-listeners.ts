@@ -5,7 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { MetricNames, countMetric } from '../../shared/metrics';
-import { guarded } from '../bolt-app';
+import { guarded } from '../listener-scope';
 import { BotDeps, ViewOpener } from '../deps';
 import { ClickOutcome, PrepClick, remindLater, startPrep } from '../prep-actions';
 import {

@@ -8,7 +8,7 @@ type Node = { readonly [key: string]: unknown };
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const textOf = (v: unknown): string => (isNode(v) && typeof v.text === 'string' ? v.text : '');
 /** mrkdwn entities back to characters, for reading. */
-const unescape = (t: string): string => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeMrkdwn = (t: string): string => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 function element(e: unknown): string {
   if (!isNode(e)) return '';
@@ -48,12 +48,12 @@ export function blocksAsText(blocks: readonly AnyBlock[]): string {
         break;
       case 'section': {
         const fields = Array.isArray(block.fields) ? block.fields.map(textOf) : [];
-        lines.push(unescape([textOf(block.text), ...fields].filter(Boolean).join('\n')));
+        lines.push(unescapeMrkdwn([textOf(block.text), ...fields].filter(Boolean).join('\n')));
         if (block.accessory) lines.push(`  ${element(block.accessory)}`);
         break;
       }
       case 'context':
-        lines.push(unescape((Array.isArray(block.elements) ? block.elements.map(textOf) : []).join(' ')));
+        lines.push(unescapeMrkdwn((Array.isArray(block.elements) ? block.elements.map(textOf) : []).join(' ')));
         break;
       case 'actions':
         lines.push(`  ${(Array.isArray(block.elements) ? block.elements.map(element) : []).join(' ')}`);
