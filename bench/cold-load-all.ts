@@ -15,7 +15,7 @@ import { BenchError, fmtMs, loadAverage, median, verdict } from './support';
 /** The bare SDK task every bundle is compared with. */
 const BARE_ENTRY = 'bench/bare-task.ts';
 /** The function whose load the target is about, and the target. */
-const TARGET_ENTRY = 'lambda/workflow/notify-sms.ts';
+const TARGET_ENTRY = 'lambda/channels/sms/notify.ts';
 const TARGET_RATIO = 1.3;
 
 /** Each function's entry and what its construct gives esbuild besides (aliases, copied files). */

@@ -4,7 +4,7 @@
  * links point at the local API. An email's one-click unsubscribe (RFC 8058) is shown as the button a mail client
  * would draw: it POSTs `List-Unsubscribe=One-Click` to the header's URL.
  */
-import { escapeHtml } from '../lambda/shared/messages';
+import { escapeHtml } from '../lambda/shared/text';
 import type { LocalResponse } from './local-api';
 import type { StoredEmail } from './local-ses';
 

@@ -27,7 +27,7 @@ export const EMAIL_LINK_ROUTES: readonly string[] = Object.values(EMAIL_LINK_PAT
  * the environment is set, as a cold start would).
  */
 const PROXY_ROUTES: Readonly<Record<string, string>> = {
-  [`POST ${TWILIO_STATUS_PATH}`]: 'lambda/workflow/twilio-status.ts',
+  [`POST ${TWILIO_STATUS_PATH}`]: 'lambda/channels/sms/status.ts',
   [`POST ${TWILIO_SMS_PATH}`]: 'lambda/actions/sms-reply.ts',
   ...Object.fromEntries(EMAIL_LINK_ROUTES.map((route) => [route, 'lambda/actions/email-link.ts'])),
 };
@@ -101,7 +101,7 @@ export async function servedRoute(request: LocalRequest): Promise<LocalResponse>
 
 /** The SES events rule's target: the real handler, as EventBridge invokes it. */
 export async function deliverSesEvent(event: unknown): Promise<void> {
-  sesEvents ??= loadHandler<EventHandler>('lambda/workflow/ses-events.ts');
+  sesEvents ??= loadHandler<EventHandler>('lambda/channels/email/events.ts');
   await sesEvents(event);
 }
 

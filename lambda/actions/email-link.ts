@@ -14,7 +14,7 @@ import { linkSigningKeysJson } from '../shared/secrets';
 import { now } from '../shared/time';
 import { runPrepAction } from './core';
 import { prepActionDepsFromEnv } from './deps';
-import { LinkKeys, LinkKeysUnavailableError } from './link-keys';
+import { LinkKeys, LinkKeysUnavailableError } from '../channels/email/link-keys';
 import { LinkFlowDeps, LinkRoute, followLink, showLink } from './link-flow';
 import { PAGE_HEADERS, Page, renderMessagePage } from './link-pages';
 import { LinkUses } from './link-uses';

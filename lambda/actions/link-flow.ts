@@ -9,7 +9,7 @@ import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType } from '../shared/
 import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from '../shared/preferences';
 import type { UsersRepository } from '../shared/users-repository';
 import { formatLocalDateTime } from '../shared/time';
-import type { LinkClaims, TokenProblem } from './action-token';
+import type { LinkClaims, TokenProblem } from '../channels/email/action-token';
 import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
 import { type LinkUse, isUsedIn } from './link-uses';

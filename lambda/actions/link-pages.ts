@@ -4,7 +4,7 @@
  * HTML-escaped here; the only style is one inline stylesheet, allowed by its hash in the Content-Security-Policy.
  */
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../shared/messages';
+import { escapeHtml } from '../shared/text';
 
 /** A page and its HTTP status. */
 export interface Page {

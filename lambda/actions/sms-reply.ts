@@ -15,7 +15,7 @@ import { readPreferences, toStoredPreferences } from '../shared/preferences';
 import { MeetingsRepository } from '../shared/repositories';
 import { UsersRepository } from '../shared/users-repository';
 import { twilioCredentials } from '../shared/secrets';
-import { verifyTwilioWebhook } from '../shared/channels/twilio-webhook';
+import { verifyTwilioWebhook } from '../channels/sms/twilio-webhook';
 import { SmsReplyBook } from '../shared/sms-reply-book';
 import { now } from '../shared/time';
 import { runPrepAction } from './core';

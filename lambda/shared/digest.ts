@@ -8,7 +8,8 @@ import type { CreateScheduleCommandInput, DeleteScheduleCommandInput } from '@aw
 import type { KnownBlock } from '@slack/types';
 import { canStartPrep } from './bot-meetings';
 import { isValidTimeZone, Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from './domain';
-import { escapeMrkdwn, PrepButtonValue } from './messages';
+import type { PrepButtonValue } from '../channels/slack/messages';
+import { escapeMrkdwn } from '../channels/slack/mrkdwn';
 import type { Preferences } from './preferences';
 import { formatLocalTime } from './time';
 import { addDays, formatLocalDate, hhMmToMinutes, localDateTime } from './zoned-time';

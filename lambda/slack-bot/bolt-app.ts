@@ -13,7 +13,7 @@ import AwsLambdaReceiver, { type AwsResponse } from '@slack/bolt/dist/receivers/
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DIGEST_START_PREP_ACTION } from '../shared/digest';
-import { ActionIds } from '../shared/messages';
+import { ActionIds } from '../channels/slack/messages';
 import { registerHomeListeners } from './app-home/home-listeners';
 import { ScopedAwsEvent, guarded } from './listener-scope';
 import { MetricNames, countMetric } from '../shared/metrics';

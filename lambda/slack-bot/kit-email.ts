@@ -5,7 +5,7 @@
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
-import { escapeHtml } from '../shared/messages';
+import { escapeHtml } from '../shared/text';
 import { PrepKit } from '../shared/prep-kits';
 import { formatLocalDateTime } from '../shared/time';
 

@@ -4,7 +4,7 @@
  * This module reads the button and queues what the clicker then sees (the replaced message, a private line).
  */
 import { PrepActionName, PrepActionOutcome, PrepActionRequest, runPrepAction } from '../actions/core';
-import { PrepButtonValue } from '../shared/messages';
+import { PrepButtonValue } from '../channels/slack/messages';
 import { BotDeps } from './deps';
 import { BotMessage, reminderReplacement } from './views';
 import { ClickTarget, WorkJob } from './work-jobs';

@@ -2,7 +2,7 @@
  * The worker's Slack port over one WebClient (no retries of its own: the queue retries) and plain `fetch` for
  * `response_url`s, each call bounded by a timeout.
  */
-import { createSlackWebClient } from '../shared/slack-web-client';
+import { createSlackWebClient } from '../channels/slack/web-client';
 import { ResponseUrlBody, SlackPort } from './deps';
 import { ResponseUrlError } from './slack-failures';
 import { BotMessage } from './views';

@@ -5,8 +5,8 @@
 import type { KnownBlock } from '@slack/types';
 import { ChatSession, PrepStep } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
-import { ActionIds, PrepButtonValue } from '../shared/messages';
-import { escapeMrkdwn, escapeMrkdwnCode } from '../shared/mrkdwn';
+import { ActionIds, PrepButtonValue } from '../channels/slack/messages';
+import { escapeMrkdwn, escapeMrkdwnCode } from '../channels/slack/mrkdwn';
 import { PrepKit } from '../shared/prep-kits';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
 import { canStartPrep } from '../shared/bot-meetings';

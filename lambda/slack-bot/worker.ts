@@ -15,7 +15,7 @@ import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { loadPrepKits } from '../shared/prep-kits';
 import { UsersRepository } from '../shared/users-repository';
-import { ses } from '../shared/channels/email-sender';
+import { ses } from '../channels/email/sender';
 import { emailSender, slackCredentials } from '../shared/secrets';
 import { runDigest, runHomeRefresh } from './app-home/home-work';
 import { SdkReminderSchedules } from './app-home/schedules';

@@ -2,10 +2,12 @@
  * The inputs and outputs of the prep workflow's tasks, as the ASL file's `Parameters` and `ResultPath` shape
  * them. Kept in one module so the handlers and the state machine agree.
  */
-import { Channel, MeetingSummary, RecipientSummary } from '../shared/domain';
+import { MeetingSummary, RecipientSummary } from '../shared/domain';
 import { Claim, Delivery } from '../shared/repositories';
 import { SkipReason } from '../shared/skip-rules';
 import type { RoutingPreferences, WorkflowRoute } from './routing';
+
+export type { NotifyInput, NotifyResult } from '../channels/notify-io';
 
 /** LoadMeeting's result, stored at `$.prep`. */
 export interface LoadedPrep {
@@ -41,16 +43,6 @@ export interface MarkInput {
   readonly execution: string;
 }
 
-/** Every NotifyVia* state's input. */
-export interface NotifyInput {
-  readonly meeting: MeetingSummary;
-  readonly user: RecipientSummary;
-  readonly reminder: boolean;
-  readonly execution: string;
-  /** The task token (`$$.Task.Token`) of a task that waits for the provider's receipt (SMS, email). */
-  readonly token?: string;
-}
-
 /** RecordDelivery / RecordUnconfirmed / RecordAllChannelsFailed input. */
 export type RecordInput =
   | {
@@ -66,6 +58,3 @@ export type RecordInput =
       readonly error?: { readonly Error?: string; readonly Cause?: string };
     }
   | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };
-
-/** What a NotifyVia* state returns on delivery (stored at `$.delivery`). */
-export type NotifyResult = Delivery & { readonly channel: Channel };

@@ -73,14 +73,14 @@ export class DeliveryReceipts extends Construct {
       }).useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
     this.twilioStatusFunction = fn(
       'TwilioStatus',
-      'lambda/workflow/twilio-status.ts',
+      'lambda/channels/sms/status.ts',
       "Checks Twilio's status callbacks and completes the waiting SMS task",
     )
       .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       .addEnvironment('TWILIO_STATUS_CALLBACK_URL', this.statusCallbackUrl);
     this.sesEventsFunction = fn(
       'SesEvents',
-      'lambda/workflow/ses-events.ts',
+      'lambda/channels/email/events.ts',
       'Completes the waiting email task from SES delivery, bounce and reject events',
     );
     for (const receiver of [this.twilioStatusFunction, this.sesEventsFunction]) {

@@ -130,7 +130,7 @@ export class PrepWorkflow extends Construct {
     const notifySlack = channels.has('slack')
       ? fn(
           'NotifySlack',
-          'lambda/workflow/notify-slack.ts',
+          'lambda/channels/slack/notify.ts',
           'Posts the interactive prep message on Slack',
           notifyTimeout,
         )
@@ -138,14 +138,14 @@ export class PrepWorkflow extends Construct {
           .useSecret('SLACK_SECRET_ARN', props.slackSecret)
       : undefined;
     const notifySms = channels.has('sms')
-      ? fn('NotifySms', 'lambda/workflow/notify-sms.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
+      ? fn('NotifySms', 'lambda/channels/sms/notify.ts', 'Sends the prep SMS through Twilio', notifyTimeout)
           .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           // UpdateItem on users: the number a reply names the meeting by (lambda/shared/sms-reply-book.ts).
           .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
           .useSecret('TWILIO_SECRET_ARN', props.twilioSecret)
       : undefined;
     const notifyEmail = channels.has('email')
-      ? fn('NotifyEmail', 'lambda/workflow/notify-email.ts', 'Sends the prep email through SES', notifyTimeout)
+      ? fn('NotifyEmail', 'lambda/channels/email/notify.ts', 'Sends the prep email through SES', notifyTimeout)
           .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
           .useTable('USERS_TABLE_NAME', users, ['GetItem'])
       : undefined;

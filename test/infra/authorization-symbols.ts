@@ -87,7 +87,7 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
   set('index:users-phone', index(values.get('table:users'), 'phone_number-index'));
   set('table:sms-replies', tableArn(env('fn:actions/sms-reply', 'SMS_REPLIES_TABLE_NAME')));
   set('secret:slack', env(bot, 'SLACK_SECRET_ARN'));
-  set('secret:twilio', env('fn:workflow/notify-sms', 'TWILIO_SECRET_ARN'));
+  set('secret:twilio', env('fn:channels/sms/notify', 'TWILIO_SECRET_ARN'));
   set('secret:link-keys', env('fn:actions/email-link', 'ACTION_LINK_SECRET_ARN'));
   set('state-machine', env('fn:workflow/start-execution', 'STATE_MACHINE_ARN'));
   const machine = values.get('state-machine');

@@ -394,7 +394,7 @@ describe('state machine role with notification_channels [email, slack]', () => {
 
     // Assert
     expect(functions.notifySms).toBeUndefined();
-    expect(entries).not.toContain('lambda/workflow/notify-sms.ts');
+    expect(entries).not.toContain('lambda/channels/sms/notify.ts');
     const used = [
       functions.loadMeeting,
       functions.markPrepScheduled,

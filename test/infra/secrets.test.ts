@@ -108,8 +108,8 @@ describe('secrets, by default', () => {
     const byEntry = environments(created);
 
     // Act
-    const slack = render(byEntry['lambda/workflow/notify-slack.ts']?.['SLACK_SECRET_ARN']);
-    const twilio = render(byEntry['lambda/workflow/notify-sms.ts']?.['TWILIO_SECRET_ARN']);
+    const slack = render(byEntry['lambda/channels/slack/notify.ts']?.['SLACK_SECRET_ARN']);
+    const twilio = render(byEntry['lambda/channels/sms/notify.ts']?.['TWILIO_SECRET_ARN']);
 
     // Assert
     expect(slack).toBe(renderToken(created.stack, created.stack.slackSecret.secretArn));
@@ -159,8 +159,8 @@ describe('secrets imported by context slackSecretArn and twilioSecretArn', () =>
     const byEntry = environments(imported);
 
     // Act
-    const slack = byEntry['lambda/workflow/notify-slack.ts']?.['SLACK_SECRET_ARN'];
-    const twilio = byEntry['lambda/workflow/notify-sms.ts']?.['TWILIO_SECRET_ARN'];
+    const slack = byEntry['lambda/channels/slack/notify.ts']?.['SLACK_SECRET_ARN'];
+    const twilio = byEntry['lambda/channels/sms/notify.ts']?.['TWILIO_SECRET_ARN'];
 
     // Assert
     expect([slack, twilio]).toEqual([SLACK_ARN, TWILIO_ARN]);
@@ -173,17 +173,17 @@ describe('secrets imported by context slackSecretArn and twilioSecretArn', () =>
     // Assert
     expect(readers).toEqual([
       'lambda/actions/sms-reply.ts',
-      'lambda/workflow/notify-sms.ts',
-      'lambda/workflow/twilio-status.ts',
+      'lambda/channels/sms/notify.ts',
+      'lambda/channels/sms/status.ts',
     ]);
   });
 
   it('let no workflow task but NotifySlack read the Slack secret', () => {
     // Arrange / Act
-    const readers = readersOf(imported, SLACK_ARN).filter((name) => name.startsWith('lambda/workflow/'));
+    const readers = readersOf(imported, SLACK_ARN).filter((name) => /^lambda\/(workflow|channels)\//.test(name));
 
     // Assert
-    expect(readers).toEqual(['lambda/workflow/notify-slack.ts']);
+    expect(readers).toEqual(['lambda/channels/slack/notify.ts']);
   });
 
   it('are granted read-only: GetSecretValue and DescribeSecret, nothing else', () => {

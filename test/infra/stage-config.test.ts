@@ -68,7 +68,7 @@ describe('the committed stage files reach the template', () => {
     fs.rmSync(dir, { recursive: true, force: true });
 
     // Assert
-    const email = lambdaFunctions(json).get('lambda/workflow/notify-email.ts');
+    const email = lambdaFunctions(json).get('lambda/channels/email/notify.ts');
     expect(email && environmentOf(email.resource)['EMAIL_FROM_ADDRESS']).toBe('prep@exec.example.com');
     expect(resourcesOfType(json, 'AWS::SNS::Subscription').map(([, s]) => s.Properties['Endpoint'])).toEqual([
       'oncall@exec.example.com',

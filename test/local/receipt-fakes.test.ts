@@ -8,7 +8,7 @@ import path from 'node:path';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import { twilioMessages } from '../../lambda/shared/channels/twilio-messages';
+import { twilioMessages } from '../../lambda/channels/sms/twilio-messages';
 import { FakeHttpServer, readBody, startHttpServer } from '../../local/fake-http';
 import { startFakeSfn } from '../../local/fake-sfn';
 import { startFakeTwilio } from '../../local/fake-twilio';

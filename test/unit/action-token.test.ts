@@ -1,5 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { SigningKeys, parseSigningKeys, signLinkToken, verifyLinkToken } from '../../lambda/actions/action-token';
+import {
+  SigningKeys,
+  parseSigningKeys,
+  signLinkToken,
+  verifyLinkToken,
+} from '../../lambda/channels/email/action-token';
 
 const K1 = { id: 'k1', key: 'a'.repeat(40) };
 const K2 = { id: 'k2', key: 'b'.repeat(40) };

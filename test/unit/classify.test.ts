@@ -1,9 +1,11 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import twilio from 'twilio';
-import { classifySesError, classifySlackError, classifyTwilioError } from '../../lambda/shared/channels/classify';
-import { fetchKeepingCause } from '../../lambda/shared/channels/slack-sender';
-import { twilioMessages, type TwilioMessages } from '../../lambda/shared/channels/twilio-messages';
+import { classifySesError } from '../../lambda/channels/email/classify';
+import { classifySlackError } from '../../lambda/channels/slack/classify';
+import { classifyTwilioError } from '../../lambda/channels/sms/classify';
+import { fetchKeepingCause } from '../../lambda/channels/slack/sender';
+import { twilioMessages, type TwilioMessages } from '../../lambda/channels/sms/twilio-messages';
 import {
   ChannelOutcomeUnknownError,
   ChannelPermanentFailureError,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Meeting, MeetingSummary, RecipientSummary, User } from '../../lambda/shared/domain';
-import type { PrepNotice } from '../../lambda/shared/messages';
+import type { PrepNotice } from '../../lambda/channels/notice';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 

@@ -1,5 +1,5 @@
-import { signLinkToken } from '../../lambda/actions/action-token';
-import { KEY_REFRESH_INTERVAL_MS, LinkKeys, LinkKeysUnavailableError } from '../../lambda/actions/link-keys';
+import { signLinkToken } from '../../lambda/channels/email/action-token';
+import { KEY_REFRESH_INTERVAL_MS, LinkKeys, LinkKeysUnavailableError } from '../../lambda/channels/email/link-keys';
 
 const K1 = { id: 'k1', key: 'a'.repeat(40) };
 const K2 = { id: 'k2', key: 'b'.repeat(40) };

@@ -1,6 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { renderEmail, renderSlackBlocks, slackFallbackText } from '../../lambda/shared/messages';
-import { renderSms } from '../../lambda/shared/sms-text';
+import { renderEmail } from '../../lambda/channels/email/messages';
+import { renderSlackBlocks, slackFallbackText } from '../../lambda/channels/slack/messages';
+import { renderSms } from '../../lambda/channels/sms/text';
 import { fixture, notice } from './fixture';
 
 /** The stored reminder message the user clicked (fixture), as Slack returns it. */

@@ -3,8 +3,8 @@
  * mention or a disguised link in anything the bot sends: blocks, fallback text, DMs, the notes template.
  */
 import type { Meeting } from '../../lambda/shared/domain';
-import { renderSlackBlocks, slackFallbackText } from '../../lambda/shared/messages';
-import { escapeMrkdwn, escapeMrkdwnCode } from '../../lambda/shared/mrkdwn';
+import { renderSlackBlocks, slackFallbackText } from '../../lambda/channels/slack/messages';
+import { escapeMrkdwn, escapeMrkdwnCode } from '../../lambda/channels/slack/mrkdwn';
 import { loadPrepKits, prepKitFor } from '../../lambda/shared/prep-kits';
 import { ChatSessionsRepository } from '../../lambda/shared/chat-sessions';
 import {

@@ -10,7 +10,7 @@ import {
   ChannelTransientFailureError,
   TransientDataError,
 } from '../../lambda/shared/errors';
-import { ChannelSender, NotifyDeps, notifyViaChannel } from '../../lambda/workflow/notify';
+import { ChannelSender, NotifyDeps, notifyViaChannel } from '../../lambda/channels/notify';
 import { NotifyInput } from '../../lambda/workflow/task-io';
 import { jordan, leadershipSync, rejectionOf } from './fixture';
 

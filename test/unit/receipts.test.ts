@@ -4,8 +4,8 @@
  * it stands for.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { receiptOfSesEvent, SesEvent } from '../../lambda/workflow/ses-receipt';
-import { receiptOf } from '../../lambda/workflow/twilio-receipt';
+import { receiptOfSesEvent, SesEvent } from '../../lambda/channels/email/receipt';
+import { receiptOf } from '../../lambda/channels/sms/receipt';
 import { fixture } from './fixture';
 
 interface SignedRequest {
@@ -30,7 +30,7 @@ function loadStatusHandler(publicUrl: string): { handler: Handler } {
   let loaded: ReturnType<typeof loadStatusHandler> | undefined;
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set
-    loaded = require('../../lambda/workflow/twilio-status') as ReturnType<typeof loadStatusHandler>;
+    loaded = require('../../lambda/channels/sms/status') as ReturnType<typeof loadStatusHandler>;
   });
   return loaded as ReturnType<typeof loadStatusHandler>;
 }

@@ -1,4 +1,4 @@
-import { isE164, renderSms, smsSegments, toGsmPunctuation } from '../../lambda/shared/sms-text';
+import { isE164, renderSms, smsSegments, toGsmPunctuation } from '../../lambda/channels/sms/text';
 import { notice } from './fixture';
 
 describe('smsSegments', () => {

@@ -5,7 +5,7 @@
  * Chromium (Debian's package, installed by the test helper when missing).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LinkAction, SigningKey, signLinkToken } from '../../lambda/actions/action-token';
+import { LinkAction, SigningKey, signLinkToken } from '../../lambda/channels/email/action-token';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { LOCAL_CREDENTIALS } from '../../local/local-credentials';
 import { USER_ID, aMeeting, aUser, prepEventFor, readMeeting, seed, snapshotTables, startEnvironment } from './helpers';

@@ -5,7 +5,8 @@
 import type { ActionsBlock, Button, Checkboxes, HomeView, KnownBlock, Option } from '@slack/types';
 import { canStartPrep, selectUpcoming } from '../../shared/bot-meetings';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../../shared/domain';
-import { escapeMrkdwn, PrepButtonValue } from '../../shared/messages';
+import type { PrepButtonValue } from '../../channels/slack/messages';
+import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
 import type { PreferenceProblem, Preferences } from '../../shared/preferences';
 import { formatLocalDateTime, formatLocalTime } from '../../shared/time';
 import { reminderTime } from '../reminders';

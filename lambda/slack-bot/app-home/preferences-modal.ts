@@ -5,7 +5,7 @@
  */
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption, Timepicker } from '@slack/types';
 import { CHANNELS, Channel } from '../../shared/domain';
-import { escapeMrkdwn } from '../../shared/messages';
+import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
 import {
   DEFAULT_DIGEST_TIME,
   Preferences,

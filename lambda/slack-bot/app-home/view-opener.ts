@@ -1,5 +1,5 @@
 /** `views.open` from the webhook, before it answers: one short attempt, since the trigger id expires 3 s after the click. */
-import { createSlackWebClient } from '../../shared/slack-web-client';
+import { createSlackWebClient } from '../../channels/slack/web-client';
 import type { ViewOpener } from '../deps';
 
 /** Time allowed for `views.open` (the webhook's whole answer has 2 s). */

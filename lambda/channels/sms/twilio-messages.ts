@@ -11,8 +11,8 @@ import Domain from 'twilio/lib/base/Domain';
 import Version from 'twilio/lib/base/Version';
 import type V2010 from 'twilio/lib/rest/api/V2010';
 import { MessageListInstance } from 'twilio/lib/rest/api/v2010/account/message';
-import { optionalEnv } from '../env';
-import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
+import { optionalEnv } from '../../shared/env';
+import { PROVIDER_TIMEOUT_MS } from '../provider-timeout';
 
 /** Twilio's REST origin; `TWILIO_API_URL` replaces it locally. */
 const TWILIO_API_BASE = 'https://api.twilio.com';

@@ -5,7 +5,7 @@
  * when a receipt is already known at send time, and should not pay for it at every cold start.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { NotifyResult } from '../../workflow/task-io';
+import type { NotifyResult } from './notify-io';
 
 let client: Promise<{ sfn: SFNClient; sdk: typeof import('@aws-sdk/client-sfn') }> | undefined;
 

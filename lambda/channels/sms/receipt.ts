@@ -1,5 +1,5 @@
 /** Twilio status callbacks read as delivery receipts, and the URL their signature covers. Pure. */
-import type { DeliveryReceipt } from './receipts';
+import type { DeliveryReceipt } from '../receipts';
 
 /** The URL Twilio called: the public base with the request's query string, in the order it came. */
 export function requestUrl(base: string, query: Readonly<Record<string, string | undefined>> | null): string {

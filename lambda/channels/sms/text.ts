@@ -4,8 +4,8 @@
  * message into UCS-2 (70, or 67 per part, counted in UTF-16 units). Typographic quotes and dashes are replaced
  * with their GSM equivalents so a title pasted from a calendar does not triple the cost. Pure.
  */
-import { formatLocalDateTime } from './time';
-import type { FallbackOptions, PrepNotice } from './messages';
+import { formatLocalDateTime } from '../../shared/time';
+import type { FallbackOptions, PrepNotice } from '../notice';
 
 const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';

@@ -4,7 +4,7 @@
  * `SendTaskFailure` with ChannelPermanentFailure so the next channel is tried. A receipt for a send that is not
  * the meeting's current one (another execution, another message) changes nothing.
  */
-import { failTask, succeedTask, type Completion } from '../shared/channels/task-tokens';
+import { failTask, succeedTask, type Completion } from './task-tokens';
 import { Channel } from '../shared/domain';
 import { ErrorNames } from '../shared/errors';
 import { createLogger } from '../shared/logger';

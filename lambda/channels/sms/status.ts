@@ -4,17 +4,17 @@
  * NotifyViaSms task, `undelivered` and `failed` fail it (the next channel is tried), other statuses are ignored.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { failTask, succeedTask } from '../shared/channels/task-tokens';
-import { dynamoDocumentClient } from '../shared/clients';
-import { requiredEnv } from '../shared/env';
-import { createLogger } from '../shared/logger';
-import { MeetingsRepository } from '../shared/repositories';
-import { twilioCredentials } from '../shared/secrets';
-import { verifyTwilioWebhook } from '../shared/channels/twilio-webhook';
-import { applyReceipt } from './receipts';
-import { receiptOf } from './twilio-receipt';
+import { failTask, succeedTask } from '../task-tokens';
+import { dynamoDocumentClient } from '../../shared/clients';
+import { requiredEnv } from '../../shared/env';
+import { createLogger } from '../../shared/logger';
+import { MeetingsRepository } from '../../shared/repositories';
+import { twilioCredentials } from '../../shared/secrets';
+import { verifyTwilioWebhook } from './twilio-webhook';
+import { applyReceipt } from '../receipts';
+import { receiptOf } from './receipt';
 
-export { receiptOf, requestUrl } from './twilio-receipt';
+export { receiptOf, requestUrl } from './receipt';
 
 const logger = createLogger('twilio-status');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));

@@ -1,6 +1,6 @@
 /** SES configuration-set events (as EventBridge delivers them) read as delivery receipts. Pure. */
-import { tagValueToId } from '../shared/channels/ses-tags';
-import type { DeliveryReceipt } from './receipts';
+import { tagValueToId } from './ses-tags';
+import type { DeliveryReceipt } from '../receipts';
 
 /** The part of an SES event-publishing record this handler reads. */
 export interface SesEventDetail {

@@ -1,12 +1,12 @@
 /** NotifyViaSlack: the interactive prep message in the user's DM with the app. Slack's `ok` is its receipt. */
-import { findSlackPost, sendSlack, slackClient } from '../shared/channels/slack-sender';
-import { dynamoDocumentClient } from '../shared/clients';
-import { requiredEnv } from '../shared/env';
-import { ChannelUnavailableError } from '../shared/errors';
-import { MeetingsRepository } from '../shared/repositories';
-import { slackCredentials } from '../shared/secrets';
-import { notifyViaChannel, realTime } from './notify';
-import { NotifyInput, NotifyResult } from './task-io';
+import { findSlackPost, sendSlack, slackClient } from './sender';
+import { dynamoDocumentClient } from '../../shared/clients';
+import { requiredEnv } from '../../shared/env';
+import { ChannelUnavailableError } from '../../shared/errors';
+import { MeetingsRepository } from '../../shared/repositories';
+import { slackCredentials } from '../../shared/secrets';
+import { notifyViaChannel, realTime } from '../notify';
+import { NotifyInput, NotifyResult } from '../notify-io';
 
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 

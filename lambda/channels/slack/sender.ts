@@ -1,11 +1,12 @@
 /** The Slack sender: the interactive prep message through `@slack/web-api`, findable again by its metadata. */
 import type { WebClient } from '@slack/web-api';
-import { ChannelPermanentFailureError } from '../errors';
-import { PrepNotice, renderSlackBlocks, slackFallbackText } from '../messages';
-import { SlackCredentials } from '../secrets';
-import { createSlackWebClient } from '../slack-web-client';
+import { ChannelPermanentFailureError } from '../../shared/errors';
+import type { PrepNotice } from '../notice';
+import { renderSlackBlocks, slackFallbackText } from './messages';
+import { SlackCredentials } from '../../shared/secrets';
+import { createSlackWebClient } from './web-client';
 import { classifySlackError } from './classify';
-import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
+import { PROVIDER_TIMEOUT_MS } from '../provider-timeout';
 
 /** The `event_type` of the metadata every prep message carries (DESIGN.md). */
 export const PREP_METADATA_EVENT_TYPE = 'meeting_prep_notification';

@@ -1,5 +1,5 @@
 /** The links a prep email carries: Start Prep and Remind Me (until the meeting starts) and unsubscribe (30 days). Pure. */
-import type { EmailLinks } from '../shared/messages';
+import type { EmailLinks } from './messages';
 import { SigningKeys, UNSUBSCRIBE_TOKEN_LIFE_MS, signLinkToken } from './action-token';
 
 /** The path of the action links and of the unsubscribe link on the project's API. */

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import { requestUrl } from '../../workflow/twilio-receipt';
+import { requestUrl } from './receipt';
 
 /** The posted parameters of a signed request, or the URL the signature was checked against when it failed. */
 export type TwilioWebhook =

@@ -3,15 +3,15 @@
  * the waiting NotifyViaEmail task, `Email Bounced` and `Email Rejected` fail it (every channel then has failed,
  * or the next one is tried). The email's tags name the meeting and the execution.
  */
-import { failTask, succeedTask } from '../shared/channels/task-tokens';
-import { dynamoDocumentClient } from '../shared/clients';
-import { requiredEnv } from '../shared/env';
-import { createLogger } from '../shared/logger';
-import { MeetingsRepository } from '../shared/repositories';
-import { applyReceipt, ReceiptOutcome } from './receipts';
-import { receiptOfSesEvent, SesEvent } from './ses-receipt';
+import { failTask, succeedTask } from '../task-tokens';
+import { dynamoDocumentClient } from '../../shared/clients';
+import { requiredEnv } from '../../shared/env';
+import { createLogger } from '../../shared/logger';
+import { MeetingsRepository } from '../../shared/repositories';
+import { applyReceipt, ReceiptOutcome } from '../receipts';
+import { receiptOfSesEvent, SesEvent } from './receipt';
 
-export type { SesEvent } from './ses-receipt';
+export type { SesEvent } from './receipt';
 
 const logger = createLogger('ses-events');
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));

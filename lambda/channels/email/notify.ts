@@ -4,21 +4,21 @@
  * lookup of sent mail: an unknown outcome is recorded unconfirmed and never resent. The email carries signed
  * one-click links (Start Prep, Remind Me, and RFC 8058 unsubscribe) to the project's API (lambda/actions/).
  */
-import { emailLinksFor } from '../actions/email-links';
-import { LinkKeys, LinkKeysUnavailableError } from '../actions/link-keys';
-import { createLogger } from '../shared/logger';
-import type { EmailLinks } from '../shared/messages';
-import { sendEmail, ses } from '../shared/channels/email-sender';
-import { stepFunctionsTasks } from '../shared/channels/task-tokens';
-import { dynamoDocumentClient } from '../shared/clients';
-import { requiredEnv } from '../shared/env';
-import { ChannelUnavailableError } from '../shared/errors';
-import { MeetingsRepository } from '../shared/repositories';
-import { UsersRepository } from '../shared/users-repository';
-import { emailSender, linkSigningKeysJson } from '../shared/secrets';
-import { now } from '../shared/time';
-import { notifyViaChannel, realTime } from './notify';
-import { NotifyInput, NotifyResult } from './task-io';
+import { emailLinksFor } from './links';
+import { LinkKeys, LinkKeysUnavailableError } from './link-keys';
+import { createLogger } from '../../shared/logger';
+import type { EmailLinks } from './messages';
+import { sendEmail, ses } from './sender';
+import { stepFunctionsTasks } from '../task-tokens';
+import { dynamoDocumentClient } from '../../shared/clients';
+import { requiredEnv } from '../../shared/env';
+import { ChannelUnavailableError } from '../../shared/errors';
+import { MeetingsRepository } from '../../shared/repositories';
+import { UsersRepository } from '../../shared/users-repository';
+import { emailSender, linkSigningKeysJson } from '../../shared/secrets';
+import { now } from '../../shared/time';
+import { notifyViaChannel, realTime } from '../notify';
+import { NotifyInput, NotifyResult } from '../notify-io';
 
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 const users = new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME'));

@@ -3,19 +3,19 @@
  * callback (`POST /twilio/status`, handled by twilio-status.ts), which completes it: delivered, or undelivered
  * (the next channel is tried).
  */
-import { findSms, sendSms, twilioMessages } from '../shared/channels/sms-sender';
-import { stepFunctionsTasks } from '../shared/channels/task-tokens';
-import { dynamoDocumentClient } from '../shared/clients';
-import { requiredEnv } from '../shared/env';
-import { ChannelUnavailableError } from '../shared/errors';
-import { MeetingsRepository } from '../shared/repositories';
-import { UsersRepository } from '../shared/users-repository';
-import { twilioCredentials } from '../shared/secrets';
-import { SmsReplyBook } from '../shared/sms-reply-book';
-import { isE164 } from '../shared/sms-text';
-import { notifyViaChannel, realTime } from './notify';
-import { now } from '../shared/time';
-import { NotifyInput, NotifyResult } from './task-io';
+import { findSms, sendSms, twilioMessages } from './sender';
+import { stepFunctionsTasks } from '../task-tokens';
+import { dynamoDocumentClient } from '../../shared/clients';
+import { requiredEnv } from '../../shared/env';
+import { ChannelUnavailableError } from '../../shared/errors';
+import { MeetingsRepository } from '../../shared/repositories';
+import { UsersRepository } from '../../shared/users-repository';
+import { twilioCredentials } from '../../shared/secrets';
+import { SmsReplyBook } from '../../shared/sms-reply-book';
+import { isE164 } from './text';
+import { notifyViaChannel, realTime } from '../notify';
+import { now } from '../../shared/time';
+import { NotifyInput, NotifyResult } from '../notify-io';
 
 const meetings = new MeetingsRepository(dynamoDocumentClient(), requiredEnv('MEETINGS_TABLE_NAME'));
 const users = new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TABLE_NAME'));

@@ -3,11 +3,12 @@
  * one-click unsubscribe of RFC 8058 needs), in a configuration set that reports events.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { ChannelPermanentFailureError } from '../errors';
-import { EmailLinks, PrepNotice, renderEmail } from '../messages';
-import { awsClientConfig } from '../aws-clients';
+import { ChannelPermanentFailureError } from '../../shared/errors';
+import type { PrepNotice } from '../notice';
+import { EmailLinks, renderEmail } from './messages';
+import { awsClientConfig } from '../../shared/aws-clients';
 import { classifySesError } from './classify';
-import { PROVIDER_TIMEOUT_MS } from './provider-timeout';
+import { PROVIDER_TIMEOUT_MS } from '../provider-timeout';
 import { idToTagValue } from './ses-tags';
 
 export { idToTagValue, tagValueToId } from './ses-tags';

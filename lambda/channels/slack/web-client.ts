@@ -3,7 +3,7 @@
  * locally), no retries of its own and rate-limited calls rejected at once (the caller decides what to retry).
  */
 import { WebClient } from '@slack/web-api';
-import { optionalEnv } from './env';
+import { optionalEnv } from '../../shared/env';
 
 /** `SLACK_API_URL` with the trailing slash WebClient expects, or undefined for Slack itself. */
 export function slackApiUrl(): string | undefined {

@@ -20,7 +20,7 @@ import {
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { MeetingsRepository, intentAttribute } from '../shared/repositories';
-import { NotifyInput, NotifyResult } from './task-io';
+import { NotifyInput, NotifyResult } from './notify-io';
 import { now } from '../shared/time';
 
 /** The longest a task waits on a provider's Retry-After before handing the retry to the state machine. */

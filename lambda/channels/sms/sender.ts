@@ -1,6 +1,6 @@
 /** The SMS sender: Twilio's Messages API, with a status callback, and a lookup of earlier sends. */
-import { PrepNotice } from '../messages';
-import { SmsReplyHint, renderSms } from '../sms-text';
+import type { PrepNotice } from '../notice';
+import { SmsReplyHint, renderSms } from './text';
 import { classifyTwilioError } from './classify';
 import { TwilioMessages } from './twilio-messages';
 

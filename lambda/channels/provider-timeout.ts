@@ -1,4 +1,4 @@
-import { optionalEnv } from '../env';
+import { optionalEnv } from '../shared/env';
 
 /**
  * Time allowed for one provider call, well inside the task's timeout. `PROVIDER_TIMEOUT_MS` shortens it for local
