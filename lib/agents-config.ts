@@ -4,9 +4,10 @@
  */
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { CHANNELS } from '../lambda/channels/registry';
 
-/** Notification channels, as `config/agents.yaml` names them. */
-export const CHANNEL_NAMES = ['slack', 'sms', 'email'] as const;
+/** Notification channels, as `config/agents.yaml` names them (the registry's). */
+export const CHANNEL_NAMES = CHANNELS;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** The default location of the agents configuration. */

@@ -4,17 +4,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { byChannel } from '../lambda/channels/registry';
 import { ChannelName } from './config';
 
 /** The ASL file: the single picture of the workflow. */
 export const PREP_DEFINITION_PATH = path.join(__dirname, '..', 'state-machines', 'prep-notification.asl.json');
 
 /** The state that tries each channel. */
-export const CHANNEL_STATES: Readonly<Record<ChannelName, string>> = {
-  slack: 'NotifyViaSlack',
-  sms: 'NotifyViaSms',
-  email: 'NotifyViaEmail',
-};
+export const CHANNEL_STATES: Readonly<Record<ChannelName, string>> = byChannel((spec) => spec.state);
 
 /** The Choice state that picks the next channel from `$.prep.route`. */
 export const PICK_CHANNEL_STATE = 'PickChannel';

@@ -2,6 +2,7 @@
  * Renders a local execution like the Step Functions console's event history, and the messages it sent as a
  * person would see them. Pure: strings in, strings out.
  */
+import { CHANNELS, channelSpec } from '../lambda/channels/registry';
 import { DEMO_USER } from './demo';
 import type { HistoryEvent, LocalExecution } from './workflow-runner';
 
@@ -167,11 +168,9 @@ export function formatHistory(execution: LocalExecution): string[] {
   return lines;
 }
 
-const CHANNEL_OF_STATE: Readonly<Record<string, string>> = {
-  NotifyViaSlack: 'slack',
-  NotifyViaSms: 'sms',
-  NotifyViaEmail: 'email',
-};
+const CHANNEL_OF_STATE: Readonly<Record<string, string>> = Object.fromEntries(
+  CHANNELS.map((c) => [channelSpec(c).state, c]),
+);
 
 /** What the runtime found about one finished execution, for {@link describeExecution}. */
 export interface ExecutionFacts {

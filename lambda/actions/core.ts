@@ -10,6 +10,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
 import { ChatSessionState, ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
+import type { Channel } from '../channels/registry';
 import { Meeting, MeetingStatus, User } from '../shared/domain';
 import { UsersRepository } from '../shared/users-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
@@ -22,7 +23,7 @@ import { WorkQueue } from '../slack-bot/work-queue';
 /** The two actions. */
 export type PrepActionName = 'start_prep' | 'remind_later';
 /** Where the executive acted from. */
-export type ActionChannel = 'slack' | 'sms' | 'email';
+export type ActionChannel = Channel;
 /** Where the prep kit goes once a session starts. */
 export type KitChannel = 'slack' | 'email';
 

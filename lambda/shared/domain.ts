@@ -78,8 +78,11 @@ export interface DeliveryIntent {
   readonly error_code?: string;
 }
 
+/** Each channel's latest intent, `notification_intent_<channel>`. */
+type ChannelIntents = Partial<Readonly<Record<`notification_intent_${Channel}`, DeliveryIntent>>>;
+
 /** A meeting item (only the fields this service reads or writes are typed). */
-export interface Meeting {
+export interface Meeting extends ChannelIntents {
   readonly meeting_id: string;
   readonly user_id: string;
   readonly title?: string;
@@ -100,9 +103,6 @@ export interface Meeting {
   readonly notification_sent_at?: string;
   readonly notification_status?: NotificationStatus;
   readonly notification_attempts?: readonly NotificationAttempt[];
-  readonly notification_intent_slack?: DeliveryIntent;
-  readonly notification_intent_sms?: DeliveryIntent;
-  readonly notification_intent_email?: DeliveryIntent;
   readonly created_at?: string;
   readonly updated_at?: string;
 }

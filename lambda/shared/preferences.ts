@@ -5,7 +5,7 @@
  */
 // zod/mini: the same checks and messages; this module bundles to ~22 KB with it, ~460 KB with the classic `z`.
 import * as z from 'zod/mini';
-import { CHANNELS, Channel } from '../channels/registry';
+import { CHANNELS, Channel, channelSpec } from '../channels/registry';
 import { hhMmToMinutes, isHhMm } from './zoned-time';
 
 /** Quiet hours in the user's time zone, "HH:MM" 24-hour. `end` earlier than `start` means the window runs overnight. */
@@ -49,7 +49,7 @@ export interface PreferenceProblem {
 }
 
 /** Quiet hours held back by default: SMS and email (Slack follows the user's own Slack notification schedule). */
-export const DEFAULT_QUIET_CHANNELS: readonly Channel[] = ['sms', 'email'];
+export const DEFAULT_QUIET_CHANNELS: readonly Channel[] = CHANNELS.filter((c) => channelSpec(c).quietByDefault);
 /** The digest time when none is set. */
 export const DEFAULT_DIGEST_TIME = '07:30';
 /** Longer quiet hours are almost surely times entered the wrong way round (09:00 → 08:00 is 23 hours). */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import * as z from 'zod/mini';
+import { CHANNELS } from '../channels/registry';
 import { DIGEST_EVENT } from '../shared/digest';
 
 const text = z.string().check(z.maxLength(40_000));
@@ -36,7 +37,7 @@ export const startPrepJobSchema = z.object({
   meeting_id: id,
   session_id: id,
   /** Where the user acted from (absent in jobs queued before issue 12: Slack). */
-  via: z.optional(z.enum(['slack', 'sms', 'email'])),
+  via: z.optional(z.enum(CHANNELS)),
   /** Where the kit goes (absent: Slack). */
   kit_via: z.optional(z.enum(['slack', 'email'])),
   /** The Slack click, when the action came from Slack. */

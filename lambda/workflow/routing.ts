@@ -5,6 +5,7 @@
  * PickChannel Choice state reads it at `$.prep.route`. Pure apart from reading the environment in
  * {@link routingSettingsFromEnv}.
  */
+import { unreachableChannels } from '../channels/registry';
 import { CHANNELS, Channel } from '../shared/domain';
 import { readPreferences, type PreferenceProblem, type QuietHours } from '../shared/preferences';
 import { DEFAULT_MINIMUM_LEAD_MS, routeNext, type Route } from '../shared/route';
@@ -99,10 +100,7 @@ export function routeFor(
   now: Date,
   settings: RoutingSettings,
 ): WorkflowRoute {
-  const unreachable = new Set<Channel>([
-    ...(prep.user.has_phone === false ? ['sms' as const] : []),
-    ...(prep.user.has_email === false ? ['email' as const] : []),
-  ]);
+  const unreachable = new Set<Channel>(unreachableChannels(prep.user));
   return routeNext({
     order,
     now,

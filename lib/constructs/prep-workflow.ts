@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
 import { acknowledgeWildcard } from '../nag';
+import { CHANNEL_SPECS, callbackSeconds } from '../../lambda/channels/registry';
 import { keepDeployedChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
 import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
@@ -45,7 +46,10 @@ export interface PrepWorkflowProps {
 }
 
 /** The receipt waits when none are given. */
-export const DEFAULT_RECEIPT_TIMEOUTS: ReceiptTimeouts = { sms: 600, email: 900 };
+export const DEFAULT_RECEIPT_TIMEOUTS: ReceiptTimeouts = {
+  sms: callbackSeconds(CHANNEL_SPECS.sms.receipt),
+  email: callbackSeconds(CHANNEL_SPECS.email.receipt),
+};
 
 /** Where the waiting tasks' receipts come from (see `DeliveryReceipts`). */
 export interface ReceiptSources {

@@ -2,7 +2,7 @@
  * Block Kit's limits (docs.slack.dev/reference/block-kit) and the wording shared by the Home tab and the
  * preferences modal. Pure.
  */
-import type { Channel } from '../../shared/domain';
+import { byChannel, type Channel } from '../../channels/registry';
 import type { QuietHours } from '../../shared/preferences';
 import { hhMmToMinutes } from '../../shared/zoned-time';
 
@@ -24,13 +24,7 @@ export const BlockKitLimits = {
   privateMetadata: 3000,
 } as const;
 
-/** Cuts to at most `max` code points (no emoji split), ending with "…" when cut. */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-const CHANNEL_WORDS: Readonly<Record<Channel, string>> = { slack: 'Slack', sms: 'SMS', email: 'email' };
+const CHANNEL_WORDS: Readonly<Record<Channel, string>> = byChannel((spec) => spec.inText);
 
 /** "Slack, then SMS, then email"; "Email only". */
 export function channelOrderInWords(channels: readonly Channel[]): string {

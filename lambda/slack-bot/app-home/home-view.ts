@@ -16,8 +16,8 @@ import {
   channelOrderInWords,
   clockTimeInWords,
   quietHoursInWords,
-  truncate,
 } from './block-kit';
+import { truncate } from '../../shared/text';
 
 /** Action ids of the Home tab's interactive elements. */
 export const HomeActionIds = {

@@ -4,6 +4,7 @@
  * Block and action ids are the ones of the real payload (test/fixtures/slack/view-submission-preferences.json). Pure.
  */
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption, Timepicker } from '@slack/types';
+import { byChannel } from '../../channels/registry';
 import { CHANNELS, Channel } from '../../shared/domain';
 import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
 import {
@@ -32,7 +33,7 @@ type BlockId = (typeof PreferenceBlocks)[keyof typeof PreferenceBlocks];
 
 const PREP_ON = 'on';
 const DIGEST_ON = 'enabled';
-const CHANNEL_LABEL: Readonly<Record<Channel, string>> = { slack: 'Slack', sms: 'SMS', email: 'Email' };
+const CHANNEL_LABEL: Readonly<Record<Channel, string>> = byChannel((spec) => spec.label);
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
