@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from '../shared/preferences';
 import type { UsersRepository } from '../shared/users-repository';
+import { ReminderLabels } from '../shared/reminder-policy';
 import { formatLocalDateTime } from '../shared/time';
 import type { LinkClaims, TokenProblem } from '../channels/email/action-token';
 import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
@@ -162,10 +163,10 @@ export async function showLink(deps: LinkFlowDeps, token: string | undefined, ro
         token: t,
       })
     : renderConfirmPage({
-        title: 'Remind you in 2 hours?',
-        explanation: `I will remind you about “${title}” again in 2 hours, or shortly before it starts if that comes sooner.`,
+        title: `Remind you ${ReminderLabels.inText}?`,
+        explanation: `I will remind you about “${title}” again ${ReminderLabels.inText}, or shortly before it starts if that comes sooner.`,
         facts,
-        button: 'Remind Me in 2 Hours',
+        button: ReminderLabels.button,
         action: 'act',
         token: t,
       });

@@ -4,6 +4,7 @@
  * (Twilio answers them), but opting out or in changes the user's preferences. I/O through `deps` only.
  */
 import type { Meeting } from '../shared/domain';
+import { ReminderLabels } from '../shared/reminder-policy';
 import { Preferences } from '../shared/preferences';
 import type { PrepActionRequest, PrepActionResult } from './core';
 import { parseSmsCommand } from './sms-keywords';
@@ -16,7 +17,7 @@ export const SmsTexts = {
     "Sorry, this number isn't linked to an Exec Assistant account, so I can't act on your message. Please use Slack or the email instead.",
   sharedNumber:
     "This number is linked to more than one Exec Assistant account, so I can't tell whose meeting you mean. Please use Slack or the email instead.",
-  help: 'To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder in 2 hours. When I numbered the meeting, add its number: PREP 2.',
+  help: `To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder ${ReminderLabels.inText}. When I numbered the meeting, add its number: PREP 2.`,
   noMeeting:
     'There is no meeting from my texts awaiting prep right now, so there is nothing to start. Your next prep reminder will say how to reply.',
   failed: "Sorry, I couldn't do that just now. Please try again in a minute.",

@@ -13,17 +13,16 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { executionNameFor } from '../shared/execution-name';
 import { REMINDER_EVENT } from '../shared/prep-event';
+import { REMINDER_POLICY } from '../shared/reminder-policy';
 
-/** How long after the click the reminder comes, at most. */
-export const REMINDER_DELAY_MS = 2 * 3_600_000;
-/** How long before the meeting the reminder comes, at the latest. */
-export const REMINDER_LEAD_MS = 15 * 60_000;
-/** The earliest a reminder is worth scheduling. */
-export const REMINDER_MIN_DELAY_MS = 60_000;
+/** The policy's numbers, under the names callers use (see lambda/shared/reminder-policy.ts). */
+export const REMINDER_DELAY_MS = REMINDER_POLICY.delayMs;
+export const REMINDER_LEAD_MS = REMINDER_POLICY.leadMs;
+export const REMINDER_MIN_DELAY_MS = REMINDER_POLICY.minDelayMs;
 
 /**
- * When the reminder fires: two hours from now, but no later than 15 minutes before the meeting; undefined when
- * that is less than a minute away (too late to remind). Whole seconds.
+ * When the reminder fires: the policy's delay from now, but no later than its lead before the meeting; undefined
+ * when that is less than its minimum delay away (too late to remind). Whole seconds.
  */
 export function reminderTime(now: Date, meetingStartIso: string): Date | undefined {
   const start = Date.parse(meetingStartIso);

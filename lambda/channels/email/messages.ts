@@ -1,5 +1,6 @@
 /** The prep notification as an email: subject, HTML and plain text, with its one-click links when given. Pure. */
 import { meetingTypeInWords } from '../../shared/domain';
+import { ReminderLabels } from '../../shared/reminder-policy';
 import { escapeHtml, truncate } from '../../shared/text';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../../shared/time';
 import { type FallbackOptions, PREPARE_LIST, type PrepNotice, noticeIntro } from '../notice';
@@ -43,7 +44,7 @@ export function renderEmail(
   const greeting = user.name ? `Hi ${user.name},` : 'Hi,';
   const links = options.links;
   const closing = links
-    ? 'Start your prep session now, or get this reminder again in 2 hours:'
+    ? `Start your prep session now, or get this reminder again ${ReminderLabels.inText}:`
     : options.slackDelivered
       ? 'To start your prep session, open Slack and click Start Prep Session on the reminder, or send the assistant a direct message.'
       : 'To start your prep session, send the assistant a direct message.';
@@ -62,7 +63,7 @@ export function renderEmail(
     ...(links
       ? [
           `Start Prep Session: ${links.startPrep}`,
-          `Remind Me in 2 Hours: ${links.remindLater}`,
+          `${ReminderLabels.button}: ${links.remindLater}`,
           '',
           '--',
           `${unsubscribeLine}: ${links.unsubscribe}`,
@@ -82,7 +83,7 @@ export function renderEmail(
     `<p>${escapeHtml(closing)}</p>`,
     ...(links
       ? [
-          `<p>${emailButton(links.startPrep, 'Start Prep Session', true)}${emailButton(links.remindLater, 'Remind Me in 2 Hours', false)}</p>`,
+          `<p>${emailButton(links.startPrep, 'Start Prep Session', true)}${emailButton(links.remindLater, ReminderLabels.button, false)}</p>`,
           `<p style="font-size:12px;color:#616061"><a href="${escapeHtml(links.unsubscribe)}" style="color:#616061">${escapeHtml(unsubscribeLine)}</a></p>`,
         ]
       : []),

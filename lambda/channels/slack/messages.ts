@@ -1,6 +1,7 @@
 /** The prep notification as Slack shows it: the Block Kit message with its two buttons, and its fallback text. Pure. */
 import type { KnownBlock } from '@slack/types';
 import { meetingTypeInWords } from '../../shared/domain';
+import { ReminderLabels } from '../../shared/reminder-policy';
 import { truncate } from '../../shared/text';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../../shared/time';
 import { PREPARE_LIST, type PrepNotice, noticeIntro } from '../notice';
@@ -62,7 +63,7 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
         {
           type: 'button',
           action_id: ActionIds.RemindLater,
-          text: { type: 'plain_text', text: 'Remind Me in 2 Hours', emoji: true },
+          text: { type: 'plain_text', text: ReminderLabels.button, emoji: true },
           value,
         },
       ],

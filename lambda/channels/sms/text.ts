@@ -4,6 +4,7 @@
  * message into UCS-2 (70, or 67 per part, counted in UTF-16 units). Typographic quotes and dashes are replaced
  * with their GSM equivalents so a title pasted from a calendar does not triple the cost. Pure.
  */
+import { ReminderLabels } from '../../shared/reminder-policy';
 import { formatLocalDateTime } from '../../shared/time';
 import type { FallbackOptions, PrepNotice } from '../notice';
 
@@ -101,7 +102,7 @@ export interface SmsOptions extends FallbackOptions {
 /** The closing line of an SMS that can be answered: "Reply PREP to start, LATER for a reminder in 2 hours." */
 export function replyInstruction(hint: SmsReplyHint): string {
   const n = hint.number === undefined ? '' : ` ${hint.number}`;
-  return `Reply PREP${n} to start, LATER${n} for a reminder in 2 hours.`;
+  return `Reply PREP${n} to start, LATER${n} for a reminder ${ReminderLabels.inText}.`;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   clockTimeInWords,
   quietHoursInWords,
 } from './block-kit';
+import { ReminderLabels } from '../../shared/reminder-policy';
 import { truncate } from '../../shared/text';
 
 /** Action ids of the Home tab's interactive elements. */
@@ -112,7 +113,7 @@ function meetingBlocks(
   const buttons: Button[] = [];
   if (startable) buttons.push(button(HomeActionIds.StartPrep, 'Start Prep', value, 'primary'));
   if (startable && !pending && reminderTime(input.now, m.start_time))
-    buttons.push(button(HomeActionIds.RemindLater, 'Remind Me in 2 Hours', value));
+    buttons.push(button(HomeActionIds.RemindLater, ReminderLabels.button, value));
   if (pending) buttons.push(button(HomeActionIds.CancelReminder, 'Cancel reminder', value, 'danger'));
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: blockId('meeting_actions'), elements: buttons });
   return blocks;
