@@ -3,52 +3,22 @@
  * system: they print what the executive would see (the bot's answer with meeting ids and buttons, the message it
  * replaced, the DM it sent, its refusal), and a signature the system refuses says which secret to set.
  * Most commands run in-process (what bin/local.ts runs for them, with its report of a failure); the ones that need
- * a shell environment of their own run bin/local.ts in a child process, as `npm start -- …` would.
+ * a shell environment of their own run bin/local.ts in a child process, as `npm start -- …` would. The runtime's
+ * credentials are this process's environment, which is what a shell without integration credentials signs with.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { format } from 'node:util';
-import { runClientCommand } from '../../local/cli/client';
-import { failureOf } from '../../local/cli/failure';
-import { parseCommandLine } from '../../local/cli/options';
 import { Runtime, startRuntime } from '../../local/runtime';
+import { Ran, clientInProcess } from './cli-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 let runtime: Runtime;
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs a client command in this process as bin/local.ts runs it (parse, run, report a failure), and returns what
- * it printed and the exit code it would end with. The runtime's credentials are this process's environment, which
- * is what a shell without integration credentials signs with too.
- */
-async function client(args: readonly string[]): Promise<Ran> {
-  let stdout = '';
-  let stderr = '';
-  const log = jest.spyOn(console, 'log').mockImplementation((...values: unknown[]) => {
-    stdout += `${format(...values)}\n`;
-  });
-  const error = jest.spyOn(console, 'error').mockImplementation((...values: unknown[]) => {
-    stderr += `${format(...values)}\n`;
-  });
-  try {
-    await runClientCommand(parseCommandLine([...args, '--url', runtime.url]));
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const { printed, code } = failureOf(thrown);
-    stderr += `${format(printed)}\n`;
-    return { code, stdout, stderr };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+/** Runs a client command in this process, as bin/local.ts runs it, against the runtime. */
+function client(args: readonly string[]): Promise<Ran> {
+  return clientInProcess([...args, '--url', runtime.url]);
 }
 
 /** Runs a client command of bin/local.ts in a child process, as `npm start -- …` would, and waits for its exit. */
