@@ -22,6 +22,10 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // One worker per core (jest's default is cores - 1, a single worker on a 2-core machine): the workflow and local
+  // tests wait on loopback servers as much as they compute, so every core is kept busy. Transforms are cached by
+  // jest (@swc/jest gives a cache key), so only changed files are compiled again.
+  maxWorkers: '100%',
   projects: [
     project('unit'),
     project('infra', { snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'] }),

@@ -4,11 +4,10 @@
  * Mistakes (a bad option, a busy port, a data folder in use, an unreachable system) are one line on stderr and a
  * non-zero exit code, never a stack trace.
  */
-import { StartupError } from '../local/data-folder';
 import { FAIL_DRILLS } from '../local/fail-drills';
-import { SeedError } from '../local/seed';
 import type * as ClientModule from '../local/cli/client';
-import { UsageError, optionsHelp, parseCommandLine, serveOptions } from '../local/cli/options';
+import { failureOf } from '../local/cli/failure';
+import { optionsHelp, parseCommandLine, serveOptions } from '../local/cli/options';
 import type * as ServeModule from '../local/cli/serve';
 
 const HELP = `Meeting-prep notifications, running locally.
@@ -60,18 +59,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message} (npm start -- --help lists the commands and options)`);
-    process.exit(2);
-  }
-  if (error instanceof SeedError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  if (error instanceof StartupError || (error instanceof Error && error.name === 'ClientError')) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  console.error(error);
-  process.exit(1);
+  const { printed, code } = failureOf(error);
+  console.error(printed);
+  process.exit(code);
 });

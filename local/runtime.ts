@@ -59,6 +59,11 @@ export interface RuntimeOptions {
   readonly log?: (line: string) => void;
   /** Milliseconds between retries instead of the ASL's backoff. @default the ASL's */
   readonly retryIntervalMs?: number;
+  /**
+   * Time the functions allow one provider call (`PROVIDER_TIMEOUT_MS`): shorter for tests of a provider that never
+   * answers. @default the functions' own (8 s)
+   */
+  readonly providerTimeoutMs?: number;
 }
 
 /** What the system holds. */
@@ -158,6 +163,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...(folder ? { dynamoPath: folder.dynamoPath, schedulesFile: folder.schedulesFile } : {}),
       ...(options.dynamodbPort !== undefined ? { dynamodbPort: options.dynamodbPort } : {}),
       ...(options.real ? { real: options.real } : {}),
+      ...(options.providerTimeoutMs !== undefined ? { providerTimeoutMs: options.providerTimeoutMs } : {}),
     }).catch((error: unknown) => {
       throw startupError(error, 'DynamoDB', '--dynamodb-port');
     });

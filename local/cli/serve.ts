@@ -91,6 +91,7 @@ function aligned(lines: readonly [string, string][]): string[] {
 }
 
 function banner(
+  pid: number,
   runtime: Runtime,
   contents: RuntimeContents,
   failing: readonly string[],
@@ -102,7 +103,7 @@ function banner(
   const width = Math.max(...runtime.endpoints.map((e) => e.name.length)) + 2;
   return [
     '',
-    `Running on ${runtime.url}  (PID ${process.pid}; Ctrl-C or kill ${process.pid} stops it)`,
+    `Running on ${runtime.url}  (PID ${pid}; Ctrl-C or kill ${pid} stops it)`,
     `  Slack webhook:  ${runtime.webhookUrl}`,
     `  Events:         ${runtime.eventsUrl}`,
     `  Data:           ${describeData(runtime, contents)}`,
@@ -116,41 +117,66 @@ function banner(
   ].join('\n');
 }
 
+/**
+ * What serve needs of the process it runs in: its PIDs, its stop signals, and exiting. `process` itself, but for
+ * tests that run serve in-process and stop it as a signal or the parent's end would.
+ */
+export interface ServeProcess {
+  readonly pid: number;
+  /** Read on each check: it changes when the parent ends and the process is re-parented. */
+  readonly ppid: number;
+  on(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
+  exit(code: number): void;
+}
+
 /** Runs `npm start` (the serve command) until it is stopped. */
-export async function serve(options: ServeOptions): Promise<void> {
+export async function serve(options: ServeOptions, host: ServeProcess = process): Promise<void> {
   const failing = options.fail;
   // Listening for stop requests comes first: a signal that arrives while starting (or the instant the banner is
   // out) must stop what has started, not kill the process with the data folder still locked.
   let runtime: Runtime | undefined;
   let stopping = false;
+  let deadline: NodeJS.Timeout | undefined;
+  let parentCheck: NodeJS.Timeout | undefined;
   const finish = (started: Runtime) =>
     started.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         console.error(`Stopping failed: ${(error as Error).message}`);
-        process.exit(1);
+        exit(1);
       },
     );
+  // Timers are cleared first so that an in-process serve leaves none behind; a real process exits anyway.
+  const exit = (code: number) => {
+    clearTimeout(deadline);
+    clearInterval(parentCheck);
+    host.exit(code);
+  };
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\nStopping (${why})…`);
-    setTimeout(() => {
+    deadline = setTimeout(() => {
       console.error(`Still not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting anyway.`);
-      process.exit(1);
+      exit(1);
     }, STOP_DEADLINE_MS).unref();
     if (runtime) void finish(runtime);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) stop(`its parent process ${parent} ended`);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) host.on(signal, () => stop(signal));
+  const parent = host.ppid;
+  parentCheck = setInterval(() => {
+    if (host.ppid !== parent) stop(`its parent process ${parent} ended`);
   }, PARENT_CHECK_MS).unref();
 
   // Read before starting: the runtime puts the stand-ins' credentials in the environment.
   const real = realIntegrationsFromEnv();
-  runtime = await startRuntime({ ...options, real });
+  try {
+    runtime = await startRuntime({ ...options, real });
+  } catch (error) {
+    clearInterval(parentCheck);
+    throw error;
+  }
   if (stopping) return void finish(runtime);
   const contents = await runtime.contents();
-  if (!stopping) console.log(banner(runtime, contents, failing, real));
+  if (!stopping) console.log(banner(host.pid, runtime, contents, failing, real));
 }

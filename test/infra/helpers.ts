@@ -82,10 +82,28 @@ export interface BuildOptions {
 }
 
 /**
+ * The stacks this test file built without `asDeployed`, by their options: the tests only read a built stack, so
+ * describe blocks of one file that ask for the same stack share one synthesis. (Jest gives each file its own
+ * module registry, so this never crosses files.)
+ */
+const builtByOptions = new Map<string, BuiltStack>();
+
+/**
  * Builds the stack as `bin/app.ts` does: context → `loadConfig` → `new MeetingPrepStack`, environment-agnostic;
- * for speed, without bundling or template validation unless `asDeployed`.
+ * for speed, without bundling or template validation unless `asDeployed`. Without `asDeployed`, the same options
+ * give the same (read-only) stack again.
  */
 export function buildStack(options: BuildOptions = {}): BuiltStack {
+  if (options.asDeployed) return synthesizeStack(options);
+  const key = JSON.stringify([options.context ?? {}, options.agentsYaml ?? null, options.stagesDir ?? null]);
+  const known = builtByOptions.get(key);
+  if (known) return known;
+  const built = synthesizeStack(options);
+  builtByOptions.set(key, built);
+  return built;
+}
+
+function synthesizeStack(options: BuildOptions): BuiltStack {
   const context = { ...cdkJsonContext(), ...(options.asDeployed ? {} : SKIP_BUNDLING), ...options.context };
   const app = new App({ context, builtinCloudFormationValidation: options.asDeployed === true });
   const config = loadConfig((key) => app.node.tryGetContext(key), options.agentsYaml, options.stagesDir);

@@ -2,21 +2,27 @@
  * The client commands (`npm start -- meetings | click | dm | seed`), run as a user runs them against a running
  * system: they print what the executive would see (the bot's answer with meeting ids and buttons, the message it
  * replaced, the DM it sent, its refusal), and a signature the system refuses says which secret to set.
+ * Most commands run in-process (what bin/local.ts runs for them, with its report of a failure); the ones that need
+ * a shell environment of their own run bin/local.ts in a child process, as `npm start -- …` would. The runtime's
+ * credentials are this process's environment, which is what a shell without integration credentials signs with.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Runtime, startRuntime } from '../../local/runtime';
+import { Ran, clientInProcess } from './cli-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 let runtime: Runtime;
 
+/** Runs a client command in this process, as bin/local.ts runs it, against the runtime. */
+function client(args: readonly string[]): Promise<Ran> {
+  return clientInProcess([...args, '--url', runtime.url]);
+}
+
 /** Runs a client command of bin/local.ts in a child process, as `npm start -- …` would, and waits for its exit. */
-function client(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function childClient(args: readonly string[], env: Record<string, string> = {}): Promise<Ran> {
   const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|TWILIO_|SES_)/.test(k)));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args, '--url', runtime.url], {
@@ -149,7 +155,7 @@ describe('client commands', () => {
   }, 60_000);
 
   it('sms: a token the system does not check with is refused with 403, and says which variable', async () => {
-    const { code, stderr } = await client(['sms', 'PREP'], { TWILIO_AUTH_TOKEN: 'not-the-one' });
+    const { code, stderr } = await childClient(['sms', 'PREP'], { TWILIO_AUTH_TOKEN: 'not-the-one' });
 
     expect(code).toBe(1);
     expect(stderr).toContain('The system refused the signature (403)');
@@ -184,7 +190,7 @@ describe('client commands', () => {
   }, 60_000);
 
   it('a signature the system refuses: says which secret to set in this shell', async () => {
-    const { code, stderr } = await client(['meetings'], { SLACK_SIGNING_SECRET: 'not-the-one-the-system-uses' });
+    const { code, stderr } = await childClient(['meetings'], { SLACK_SIGNING_SECRET: 'not-the-one-the-system-uses' });
 
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -197,7 +203,7 @@ describe('client commands', () => {
     const local = process.env['SLACK_SIGNING_SECRET'];
     process.env['SLACK_SIGNING_SECRET'] = 'the-real-apps-signing-secret';
     try {
-      const { code, stderr } = await client(['click', 'start_prep', 'm-7f3a']);
+      const { code, stderr } = await childClient(['click', 'start_prep', 'm-7f3a']);
 
       expect(code).toBe(1);
       expect(stderr).toBe(

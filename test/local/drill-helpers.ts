@@ -33,8 +33,9 @@ export interface Drills {
 /**
  * Starts a runtime before the file's tests (stopped after them) and returns the drill that runs on it.
  * @param timeScale - how much faster than real time the local clock runs (receipt waits, Scheduler). @default 1
+ * @param providerTimeoutMs - time the functions allow one provider call. @default the functions' own (8 s)
  */
-export function useDrillRuntime(timeScale?: number): Drills {
+export function useDrillRuntime(timeScale?: number, providerTimeoutMs?: number): Drills {
   let runtime: Runtime | undefined;
   const lines: string[] = [];
 
@@ -45,6 +46,7 @@ export function useDrillRuntime(timeScale?: number): Drills {
       log: (line) => lines.push(line),
       retryIntervalMs: 0,
       ...(timeScale ? { timeScale } : {}),
+      ...(providerTimeoutMs !== undefined ? { providerTimeoutMs } : {}),
     });
   }, 60_000);
 
