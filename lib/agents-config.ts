@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { CHANNELS } from '../lambda/channels/registry';
+import { CHANNELS } from '../lambda/shared/channel-registry';
 
 /** Notification channels, as `config/agents.yaml` names them (the registry's). */
 export const CHANNEL_NAMES = CHANNELS;

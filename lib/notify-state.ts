@@ -4,7 +4,7 @@
  * test/unit/notify-states.test.ts proves each channel's state is this template, so a new channel is one registry
  * entry plus the same block in the file. Pure.
  */
-import { type Channel, channelSpec } from '../lambda/channels/registry';
+import { type Channel, channelSpec } from '../lambda/shared/channel-registry';
 
 /** A Slack-like task (the answer is the receipt) is bounded by its function's timeout plus a little. */
 export const ANSWER_TASK_TIMEOUT_SECONDS = 40;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { byChannel } from '../lambda/channels/registry';
+import { byChannel } from '../lambda/shared/channel-registry';
 import { ChannelName } from './config';
 
 /** The ASL file: the single picture of the workflow. */

@@ -6,7 +6,7 @@
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { toUtcSeconds } from '../lambda/shared/zoned-time';
-import { parseStartExecutionInput } from '../lambda/slack-bot/reminders';
+import { parseStartExecutionInput } from '../lambda/actions/reminders';
 import type { StoredSchedule } from './fake-scheduler';
 
 /** The schedule's input with `<aws.scheduler.*>` context attributes replaced, as Scheduler sends it. */

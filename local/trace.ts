@@ -2,7 +2,7 @@
  * Renders a local execution like the Step Functions console's event history, and the messages it sent as a
  * person would see them. Pure: strings in, strings out.
  */
-import { CHANNELS, channelSpec } from '../lambda/channels/registry';
+import { CHANNELS, channelSpec } from '../lambda/shared/channel-registry';
 import { DEMO_USER } from './demo';
 import type { HistoryEvent, LocalExecution } from './workflow-runner';
 

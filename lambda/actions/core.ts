@@ -10,15 +10,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
 import { ChatSessionState, ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
-import type { Channel } from '../channels/registry';
-import { Meeting, MeetingStatus, User } from '../shared/domain';
+import type { Channel } from '../shared/channel-registry';
+import { Meeting, MeetingStatus, User, timeZoneOf } from '../shared/domain';
 import { UsersRepository } from '../shared/users-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
-import { timeZoneOf } from '../slack-bot/deps';
-import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from '../slack-bot/reminders';
-import { ClickTarget, StartPrepJob } from '../slack-bot/work-jobs';
-import { WorkQueue } from '../slack-bot/work-queue';
+import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from './reminders';
+import { ClickTarget, StartPrepJob } from './work-jobs';
+import { WorkQueue } from './work-queue';
 
 /** The two actions. */
 export type PrepActionName = 'start_prep' | 'remind_later';

@@ -14,8 +14,8 @@ import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { UsersRepository } from '../shared/users-repository';
 import { now } from '../shared/time';
-import { ReminderTargetConfig, SdkReminderScheduler } from '../slack-bot/reminders';
-import { SqsWorkQueue } from '../slack-bot/work-queue';
+import { ReminderTargetConfig, SdkReminderScheduler } from './reminders';
+import { SqsWorkQueue } from './work-queue';
 import { PrepActionDeps } from './core';
 
 /** Where reminder schedules go, from the environment. */

@@ -5,7 +5,7 @@
  * the user's preferences. Every refusal is a page that says why, and changes nothing.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
+import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType, timeZoneOf } from '../shared/domain';
 import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from '../shared/preferences';
 import type { UsersRepository } from '../shared/users-repository';
 import { ReminderLabels } from '../shared/reminder-policy';
@@ -14,7 +14,6 @@ import type { LinkClaims, TokenProblem } from '../channels/email/action-token';
 import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
 import { type LinkUse, isUsedIn } from './link-uses';
-import { timeZoneOf } from '../slack-bot/deps';
 
 /** The two routes, as the pages name them (relative form actions keep the API's stage in the path). */
 export type LinkRoute = 'act' | 'unsubscribe';

@@ -36,9 +36,9 @@ export const MEETING_TYPES = [
 ] as const;
 export type MeetingType = (typeof MEETING_TYPES)[number];
 
-import type { Channel } from '../channels/registry';
+import type { Channel } from './channel-registry';
 
-export { CHANNELS, type Channel } from '../channels/registry';
+export { CHANNELS, type Channel } from './channel-registry';
 
 /** The default time zone of a user who has none (DESIGN.md). */
 export const DEFAULT_TIMEZONE = 'America/New_York';
@@ -183,9 +183,14 @@ export function isValidTimeZone(tz: string): boolean {
   return valid;
 }
 
+/** The user's time zone, or the default when it is missing or unknown. */
+export function timeZoneOf(user: Pick<User, 'timezone'> | undefined): string {
+  return user?.timezone && isValidTimeZone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
+}
+
 /** Builds the summaries the workflow carries from the stored items. */
 export function summarize(meeting: Meeting, user: User): { meeting: MeetingSummary; user: RecipientSummary } {
-  const tz = user.timezone && isValidTimeZone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
+  const tz = timeZoneOf(user);
   return {
     meeting: {
       meeting_id: meeting.meeting_id,

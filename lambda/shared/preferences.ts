@@ -5,7 +5,7 @@
  */
 // zod/mini: the same checks and messages; this module bundles to ~22 KB with it, ~460 KB with the classic `z`.
 import * as z from 'zod/mini';
-import { CHANNELS, Channel, channelSpec } from '../channels/registry';
+import { CHANNELS, Channel, channelSpec } from './channel-registry';
 import { hhMmToMinutes, isHhMm } from './zoned-time';
 
 /** Quiet hours in the user's time zone, "HH:MM" 24-hour. `end` earlier than `start` means the window runs overnight. */

@@ -1,8 +1,10 @@
 import { InvalidEventError } from './errors';
 
-/** The sources and detail types the workflow accepts (DESIGN.md: MeetingPrepRequired and the reminder input). */
+/** The sources and detail types the workflow accepts: upstream's MeetingPrepRequired and the Remind Later input. */
 export const PREP_EVENT = { source: 'exec-assistant.calendar-monitor', detailType: 'MeetingPrepRequired' } as const;
 export const REMINDER_EVENT = { source: 'exec-assistant.slack-bot', detailType: 'MeetingPrepReminder' } as const;
+/** The envelope the morning digest's schedule delivers to the bot's work queue (same shape as the events above). */
+export const DIGEST_EVENT = { source: 'exec-assistant.slack-bot', detailType: 'MeetingPrepDigest' } as const;
 
 /** The workflow's input, validated. */
 export interface PrepRequest {

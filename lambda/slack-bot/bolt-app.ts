@@ -12,7 +12,7 @@ import App from '@slack/bolt/dist/App';
 import AwsLambdaReceiver, { type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DIGEST_START_PREP_ACTION } from '../shared/digest';
+import { DIGEST_START_PREP_ACTION } from './digest';
 import { ActionIds } from '../channels/slack/messages';
 import { registerHomeListeners } from './app-home/home-listeners';
 import { ScopedAwsEvent, guarded } from './listener-scope';
@@ -22,7 +22,7 @@ import { meetingsCommand } from './meetings-command';
 import { ClickOutcome, PrepClick, remindLater, startPrep } from './prep-actions';
 import { MEETINGS_COMMAND } from './payload-schemas';
 import { BotMessage } from './views';
-import { ClickTarget } from './work-jobs';
+import { ClickTarget } from '../actions/work-jobs';
 
 export { MEETINGS_COMMAND };
 

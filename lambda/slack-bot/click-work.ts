@@ -4,13 +4,13 @@
  * clicks. A clicked ephemeral message (the `/meetings` list) is only reachable through its `response_url`.
  */
 import { ChatSession, ChatSessionState, ChatSessionsRepository } from '../shared/chat-sessions';
-import { Meeting, MeetingStatus, User, toMeetingType } from '../shared/domain';
-import { prepKitFor } from '../shared/prep-kits';
-import { WorkerDeps, timeZoneOf } from './deps';
+import { Meeting, MeetingStatus, User, toMeetingType, timeZoneOf } from '../shared/domain';
+import { prepKitFor } from './prep-kits';
+import { WorkerDeps } from './deps';
 import { renderKitEmail } from './kit-email';
 import { SlackFailure, classifySlackFailure } from './slack-failures';
 import { BotMessage, prepStartedReplacement, renderSessionOpening } from './views';
-import { ClickReplyJob, ClickTarget, StartPrepJob } from './work-jobs';
+import { ClickReplyJob, ClickTarget, StartPrepJob } from '../actions/work-jobs';
 
 /** What a Start Prep job did, for logs and tests. */
 export type StartPrepWorkOutcome = 'dm_sent' | 'already_sent' | 'session_gone' | 'undone';

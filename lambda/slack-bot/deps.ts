@@ -6,14 +6,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HomeView, ModalView } from '@slack/types';
 import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
-import { DEFAULT_TIMEZONE, User, isValidTimeZone } from '../shared/domain';
-import { PrepKits } from '../shared/prep-kits';
+import { PrepKits } from './prep-kits';
 import { UsersRepository } from '../shared/users-repository';
 import type { DigestSchedules, ReminderSchedules } from './app-home/schedules';
-import { ReminderScheduler, ReminderTargetConfig } from './reminders';
+import { ReminderScheduler, ReminderTargetConfig } from '../actions/reminders';
 import type { KitMailer } from './kit-email';
 import { BotMessage } from './views';
-import { WorkQueue } from './work-queue';
+import { WorkQueue } from '../actions/work-queue';
 
 /** A body posted to an interaction's `response_url`. */
 export type ResponseUrlBody = BotMessage & {
@@ -76,9 +75,4 @@ export interface WorkerDeps {
   readonly mailer?: KitMailer;
   readonly now: () => Date;
   readonly logger: Logger;
-}
-
-/** The user's time zone, or the default. */
-export function timeZoneOf(user: User | undefined): string {
-  return user?.timezone && isValidTimeZone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
 }

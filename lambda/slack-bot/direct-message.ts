@@ -5,12 +5,12 @@
  * session: help and the next meetings.
  */
 import { ChatMessage, ChatSession, ChatSessionState } from '../shared/chat-sessions';
-import { toMeetingType } from '../shared/domain';
-import { prepKitFor } from '../shared/prep-kits';
-import { WorkerDeps, timeZoneOf } from './deps';
+import { toMeetingType, timeZoneOf } from '../shared/domain';
+import { prepKitFor } from './prep-kits';
+import { WorkerDeps } from './deps';
 import { upcomingMeetingsMessage } from './meetings-command';
 import { renderHelp, renderStepReply } from './views';
-import { DmReplyJob } from './work-jobs';
+import { DmReplyJob } from '../actions/work-jobs';
 
 /** What happened to a DM, for logs and tests. */
 export type DirectMessageOutcome = 'help' | 'advanced' | 'completed' | 'replayed';

@@ -21,9 +21,9 @@ import { viewOpener } from './app-home/view-opener';
 import { BoltHandler, createBoltHandler } from './bolt-app';
 import { BotDeps } from './deps';
 import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
-import { SdkReminderScheduler } from './reminders';
+import { SdkReminderScheduler } from '../actions/reminders';
 import { handleWebhook } from './webhook';
-import { SqsWorkQueue } from './work-queue';
+import { SqsWorkQueue } from '../actions/work-queue';
 import { now } from '../shared/time';
 
 const logger = createLogger('slack-bot');

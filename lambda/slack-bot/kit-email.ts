@@ -6,7 +6,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { escapeHtml } from '../shared/text';
-import { PrepKit } from '../shared/prep-kits';
+import { PrepKit } from './prep-kits';
 import { formatLocalDateTime } from '../shared/time';
 
 /** An email, rendered. */

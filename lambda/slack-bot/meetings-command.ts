@@ -1,7 +1,7 @@
 /** `/meetings`: the caller's meetings in the next seven days. */
 import { ChatSessionState } from '../shared/chat-sessions';
-import { Meeting, MeetingStatus } from '../shared/domain';
-import { BotDeps, WorkerDeps, timeZoneOf } from './deps';
+import { Meeting, MeetingStatus, timeZoneOf } from '../shared/domain';
+import { BotDeps, WorkerDeps } from './deps';
 import { BotMessage, UNKNOWN_USER_TEXT, renderMeetingList } from './views';
 
 /** How far ahead `/meetings` looks. */

@@ -6,7 +6,7 @@
  */
 // zod/mini: the same checks with a tree-shakable API; the full `zod` adds ~450 KB to the webhook's bundle.
 import * as z from 'zod/mini';
-import { DIGEST_START_PREP_ACTION } from '../shared/digest';
+import { DIGEST_START_PREP_ACTION } from './digest';
 import { ActionIds } from '../channels/slack/messages';
 import { HomeActionIds } from './app-home/home-view';
 import { PREFERENCES_CALLBACK_ID } from './app-home/preferences-modal';

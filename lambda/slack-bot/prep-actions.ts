@@ -7,7 +7,7 @@ import { PrepActionName, PrepActionOutcome, PrepActionRequest, runPrepAction } f
 import { PrepButtonValue } from '../channels/slack/messages';
 import { BotDeps } from './deps';
 import { BotMessage, reminderReplacement } from './views';
-import { ClickTarget, WorkJob } from './work-jobs';
+import { ClickTarget, WorkJob } from '../actions/work-jobs';
 
 /** A click on one of the buttons. */
 export interface PrepClick {

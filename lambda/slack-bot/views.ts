@@ -7,7 +7,7 @@ import { ChatSession, PrepStep } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { ActionIds, PrepButtonValue } from '../channels/slack/messages';
 import { escapeMrkdwn, escapeMrkdwnCode } from '../channels/slack/mrkdwn';
-import { PrepKit } from '../shared/prep-kits';
+import { PrepKit } from './prep-kits';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
 import { canStartPrep } from '../shared/bot-meetings';
 

@@ -6,7 +6,7 @@
  */
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { RetryableWorkError } from './click-work';
-import { WorkJob, readWorkJob } from './work-jobs';
+import { WorkJob, readWorkJob } from '../actions/work-jobs';
 
 /** The record fields the batch reads. */
 export type WorkRecord = Pick<SQSRecord, 'messageId' | 'receiptHandle' | 'body'> & {

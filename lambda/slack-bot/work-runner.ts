@@ -9,7 +9,7 @@ import { WorkerDeps } from './deps';
 import { handleDirectMessage } from './direct-message';
 import { runDigest, runHomeRefresh } from './app-home/home-work';
 import { processBatch } from './work-batch';
-import { WorkJob, enqueuedAt } from './work-jobs';
+import { WorkJob, enqueuedAt } from '../actions/work-jobs';
 
 /** What {@link runWorkBatch} needs. */
 export interface WorkBatchDeps {

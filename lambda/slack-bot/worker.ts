@@ -13,7 +13,7 @@ import { dynamoDocumentClient } from '../shared/clients';
 import { optionalEnv, requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { loadPrepKits } from '../shared/prep-kits';
+import { loadPrepKits } from './prep-kits';
 import { UsersRepository } from '../shared/users-repository';
 import { ses } from '../channels/email/sender';
 import { emailSender, slackCredentials } from '../shared/secrets';

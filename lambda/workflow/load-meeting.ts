@@ -11,7 +11,7 @@ import { MetricNames, countMetric } from '../shared/metrics';
 import { parsePrepEvent } from '../shared/prep-event';
 import { MeetingsRepository } from '../shared/repositories';
 import { UsersRepository } from '../shared/users-repository';
-import { skipReason } from '../shared/skip-rules';
+import { skipReason } from './skip-rules';
 import { routeFor, routingPreferences, routingSettingsFromEnv, type RoutingSettings } from './routing';
 import { LoadedPrep } from './task-io';
 import { now } from '../shared/time';

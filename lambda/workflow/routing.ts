@@ -5,10 +5,10 @@
  * PickChannel Choice state reads it at `$.prep.route`. Pure apart from reading the environment in
  * {@link routingSettingsFromEnv}.
  */
-import { unreachableChannels } from '../channels/registry';
+import { unreachableChannels } from '../shared/channel-registry';
 import { CHANNELS, Channel } from '../shared/domain';
 import { readPreferences, type PreferenceProblem, type QuietHours } from '../shared/preferences';
-import { DEFAULT_MINIMUM_LEAD_MS, routeNext, type Route } from '../shared/route';
+import { DEFAULT_MINIMUM_LEAD_MS, routeNext, type Route } from './route';
 
 /** The stack's side of routing. */
 export interface RoutingSettings {

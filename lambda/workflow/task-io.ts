@@ -4,7 +4,7 @@
  */
 import { MeetingSummary, RecipientSummary } from '../shared/domain';
 import { Claim, Delivery } from '../shared/repositories';
-import { SkipReason } from '../shared/skip-rules';
+import { SkipReason } from './skip-rules';
 import type { RoutingPreferences, WorkflowRoute } from './routing';
 
 export type { NotifyInput, NotifyResult } from '../channels/notify-io';

@@ -10,7 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CHANNELS } from '../../lambda/channels/registry';
+import { CHANNELS } from '../../lambda/shared/channel-registry';
 import { METRICS_NAMESPACE, METRICS_SERVICE, MetricNames } from '../../lambda/shared/metrics';
 import { StageSettings } from '../config';
 import { HouseFunction } from './house-function';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHANNELS, type Channel, channelSpec } from '../../lambda/channels/registry';
+import { CHANNELS, type Channel, channelSpec } from '../../lambda/shared/channel-registry';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SOURCE_ROOTS = ['lambda', 'lib', 'local', 'bin', 'scripts', 'state-machines'];
@@ -27,7 +27,7 @@ function filesNaming(channel: Channel): string[] {
   const spec = channelSpec(channel);
   const names = [`'${channel}'`, `"${channel}"`, `\`${channel}\``, spec.state, `${spec.functionId}FunctionArn`];
   return SOURCE_ROOTS.flatMap(sourceFiles)
-    .filter((file) => !file.startsWith(`lambda/channels/${channel}/`) && file !== 'lambda/channels/registry.ts')
+    .filter((file) => !file.startsWith(`lambda/channels/${channel}/`) && file !== 'lambda/shared/channel-registry.ts')
     .filter((file) => {
       const text = withoutComments(fs.readFileSync(path.join(ROOT, file), 'utf8'));
       return names.some((name) => text.includes(name));

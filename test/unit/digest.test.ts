@@ -8,7 +8,7 @@ import {
   digestScheduleName,
   digestScheduleRequest,
   planDigestSchedule,
-} from '../../lambda/shared/digest';
+} from '../../lambda/slack-bot/digest';
 import type { Meeting } from '../../lambda/shared/domain';
 import { blockKitViolations } from './block-kit-limits';
 import { fixture, storedMeeting } from './fixture';

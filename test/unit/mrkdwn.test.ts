@@ -5,7 +5,7 @@
 import type { Meeting } from '../../lambda/shared/domain';
 import { renderSlackBlocks, slackFallbackText } from '../../lambda/channels/slack/messages';
 import { escapeMrkdwn, escapeMrkdwnCode } from '../../lambda/channels/slack/mrkdwn';
-import { loadPrepKits, prepKitFor } from '../../lambda/shared/prep-kits';
+import { loadPrepKits, prepKitFor } from '../../lambda/slack-bot/prep-kits';
 import { ChatSessionsRepository } from '../../lambda/shared/chat-sessions';
 import {
   notesTemplate,

@@ -1,4 +1,4 @@
-import { nextChannel } from '../../lambda/shared/next-channel';
+import { nextChannel } from '../../lambda/workflow/route';
 import type { Channel } from '../../lambda/shared/domain';
 
 /** Walks the order as the workflow would, every attempt failing: the channels tried, in order. */

@@ -1,4 +1,4 @@
-import { CHANNELS, CHANNEL_SPECS } from '../../lambda/channels/registry';
+import { CHANNELS, CHANNEL_SPECS } from '../../lambda/shared/channel-registry';
 import { notifyStateTemplate } from '../../lib/notify-state';
 import { CHANNEL_STATES, PICK_CHANNEL_STATE, readPrepDefinition } from '../../lib/prep-definition';
 

@@ -1,4 +1,4 @@
-import { decideHold, HoldInput, isInQuietHours, quietHoursEnd } from '../../lambda/shared/quiet-hours';
+import { decideHold, HoldInput, isInQuietHours, quietHoursEnd } from '../../lambda/workflow/quiet-hours';
 import { localDateTime } from '../../lambda/shared/zoned-time';
 
 const TWO_HOURS = 2 * 3_600_000;

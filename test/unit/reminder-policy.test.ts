@@ -2,7 +2,7 @@ import { renderEmail } from '../../lambda/channels/email/messages';
 import { renderSlackBlocks } from '../../lambda/channels/slack/messages';
 import { replyInstruction } from '../../lambda/channels/sms/text';
 import { REMINDER_POLICY, ReminderLabels, delayInWords } from '../../lambda/shared/reminder-policy';
-import { reminderTime } from '../../lambda/slack-bot/reminders';
+import { reminderTime } from '../../lambda/actions/reminders';
 import { notice } from './fixture';
 
 describe('the reminder policy', () => {

@@ -2,7 +2,7 @@ import {
   parseStartExecutionInput,
   reminderScheduleRequest,
   startExecutionTargetArn,
-} from '../../lambda/slack-bot/reminders';
+} from '../../lambda/actions/reminders';
 
 const config = {
   groupName: 'meeting-prep-reminders',

@@ -1,5 +1,5 @@
 import { readPreferences } from '../../lambda/shared/preferences';
-import { DEFAULT_MINIMUM_LEAD_MS, routeNext, RouteInput } from '../../lambda/shared/route';
+import { DEFAULT_MINIMUM_LEAD_MS, routeNext, RouteInput } from '../../lambda/workflow/route';
 
 /** Jordan's stored preferences: SMS first, quiet 21:00-07:00 holding SMS and email. */
 const { preferences } = readPreferences({ channels: ['sms', 'slack'], quiet_hours: { start: '21:00', end: '07:00' } }, [

@@ -1,5 +1,5 @@
 import type { Meeting, User } from '../../lambda/shared/domain';
-import { skipReason } from '../../lambda/shared/skip-rules';
+import { skipReason } from '../../lambda/workflow/skip-rules';
 import { storedMeeting, storedUser } from './fixture';
 
 /** When the EventBridge event arrives: a day before the meeting (fixtures README). */

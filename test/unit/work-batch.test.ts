@@ -4,7 +4,7 @@
  */
 import { RetryableWorkError } from '../../lambda/slack-bot/click-work';
 import { WorkRecord, backoffSeconds, processBatch } from '../../lambda/slack-bot/work-batch';
-import { WorkJob } from '../../lambda/slack-bot/work-jobs';
+import { WorkJob } from '../../lambda/actions/work-jobs';
 import { fixture } from './fixture';
 
 const sqsEvent = fixture<{ Records: WorkRecord[] }>('sqs/fifo-event-slack-work.json');

@@ -1,6 +1,6 @@
 /** The worker reads the digest schedule's envelope (as Scheduler fills it in) as a digest job, and nothing else like it. */
-import { digestScheduleRequest } from '../../lambda/shared/digest';
-import { readWorkJob } from '../../lambda/slack-bot/work-jobs';
+import { digestScheduleRequest } from '../../lambda/slack-bot/digest';
+import { readWorkJob } from '../../lambda/actions/work-jobs';
 
 const request = digestScheduleRequest(
   {

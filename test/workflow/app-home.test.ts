@@ -9,7 +9,7 @@ import type { AnyBlock } from '@slack/types';
 import { User } from '../../lambda/shared/domain';
 import { HomeActionIds } from '../../lambda/slack-bot/app-home/home-view';
 import { submissionStateFor } from '../../lambda/slack-bot/app-home/preferences-modal';
-import { reminderScheduleName } from '../../lambda/slack-bot/reminders';
+import { reminderScheduleName } from '../../lambda/actions/reminders';
 import { defaultPreferences } from '../../lambda/shared/preferences';
 import { DEFAULT_CHANNELS } from '../../lambda/slack-bot/app-home/home-tab';
 import { blocksAsText } from '../../lambda/slack-bot/app-home/view-text';

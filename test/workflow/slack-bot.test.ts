@@ -6,7 +6,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_REMINDERS } from '../../local/local-environment';
 import { statesEntered, type LocalExecution } from '../../local/workflow-runner';
-import { parseStartExecutionInput } from '../../lambda/slack-bot/reminders';
+import { parseStartExecutionInput } from '../../lambda/actions/reminders';
 import { aMeeting, aUser, readMeeting, seed, snapshotTables } from './helpers';
 import {
   FORM,

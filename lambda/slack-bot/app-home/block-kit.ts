@@ -2,7 +2,7 @@
  * Block Kit's limits (docs.slack.dev/reference/block-kit) and the wording shared by the Home tab and the
  * preferences modal. Pure.
  */
-import { byChannel, type Channel } from '../../channels/registry';
+import { byChannel, type Channel } from '../../shared/channel-registry';
 import type { QuietHours } from '../../shared/preferences';
 import { hhMmToMinutes } from '../../shared/zoned-time';
 

@@ -4,10 +4,10 @@
  * the switches) with the digest schedule created, moved or deleted to match. What the user sees next, the
  * refreshed Home tab, is queued for the worker.
  */
-import { planDigestSchedule } from '../../shared/digest';
-import { User } from '../../shared/domain';
+import { planDigestSchedule } from '../digest';
+import { User, timeZoneOf } from '../../shared/domain';
 import { Preferences, readPreferences, toStoredPreferences } from '../../shared/preferences';
-import { BotDeps, ViewOpener, timeZoneOf } from '../deps';
+import { BotDeps, ViewOpener } from '../deps';
 import { parseButtonValue } from '../prep-actions';
 import { DEFAULT_CHANNELS } from './home-tab';
 import { applyPreferenceSwitches } from './home-view';

@@ -5,10 +5,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HomeView } from '@slack/types';
 import { BotMeetingsRepository, canStartPrep } from '../../shared/bot-meetings';
-import { CHANNELS, Channel } from '../../shared/domain';
+import { CHANNELS, Channel, timeZoneOf } from '../../shared/domain';
 import { readPreferences } from '../../shared/preferences';
 import { UsersRepository } from '../../shared/users-repository';
-import { timeZoneOf } from '../deps';
 import { buildHomeView } from './home-view';
 import { ReminderSchedules } from './schedules';
 

@@ -9,7 +9,7 @@ import type { PrepButtonValue } from '../../channels/slack/messages';
 import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
 import type { PreferenceProblem, Preferences } from '../../shared/preferences';
 import { formatLocalDateTime, formatLocalTime } from '../../shared/time';
-import { reminderTime } from '../reminders';
+import { reminderTime } from '../../actions/reminders';
 import {
   BlockKitLimits,
   channelListInWords,

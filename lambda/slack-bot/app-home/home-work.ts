@@ -3,12 +3,13 @@
  * uninstalled) is dropped; a transient failure is retried by the queue. The digest is sent once per user and
  * scheduled time: claimed on the users item first, the claim given back if the DM fails so a retry can send it.
  */
-import { buildDigestMessage } from '../../shared/digest';
+import { timeZoneOf } from '../../shared/domain';
+import { buildDigestMessage } from '../digest';
 import { readPreferences } from '../../shared/preferences';
 import { RetryableWorkError } from '../click-work';
-import { WorkerDeps, timeZoneOf } from '../deps';
+import { WorkerDeps } from '../deps';
 import { classifySlackFailure } from '../slack-failures';
-import { DigestJob, HomeRefreshJob } from '../work-jobs';
+import { DigestJob, HomeRefreshJob } from '../../actions/work-jobs';
 import { DEFAULT_CHANNELS, HomeTabDeps, refreshHomeTab } from './home-tab';
 
 /** The Home tab dependencies out of the worker's. */

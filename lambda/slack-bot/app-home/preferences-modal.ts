@@ -4,7 +4,7 @@
  * Block and action ids are the ones of the real payload (test/fixtures/slack/view-submission-preferences.json). Pure.
  */
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption, Timepicker } from '@slack/types';
-import { byChannel } from '../../channels/registry';
+import { byChannel } from '../../shared/channel-registry';
 import { CHANNELS, Channel } from '../../shared/domain';
 import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
 import {

@@ -12,13 +12,8 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import {
-  DigestScheduleChange,
-  DigestTargetConfig,
-  digestDeleteRequest,
-  digestScheduleRequest,
-} from '../../shared/digest';
-import { parseAtExpression, reminderScheduleName } from '../reminders';
+import { DigestScheduleChange, DigestTargetConfig, digestDeleteRequest, digestScheduleRequest } from '../digest';
+import { parseAtExpression, reminderScheduleName } from '../../actions/reminders';
 import type { PendingReminder } from './home-view';
 
 /** Reminder schedules as the Home tab sees them. */

@@ -1,4 +1,4 @@
-import { CLAIMABLE_STATUSES, Meeting, MeetingStatus, REMINDABLE_STATUSES, User } from './domain';
+import { CLAIMABLE_STATUSES, Meeting, MeetingStatus, REMINDABLE_STATUSES, User } from '../shared/domain';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import * as z from 'zod/mini';
-import { CHANNELS } from '../channels/registry';
-import { DIGEST_EVENT } from '../shared/digest';
+import { CHANNELS } from '../shared/channel-registry';
+import { DIGEST_EVENT } from '../shared/prep-event';
 
 const text = z.string().check(z.maxLength(40_000));
 const id = z.string().check(z.minLength(1));

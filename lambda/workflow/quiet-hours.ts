@@ -12,8 +12,8 @@
  *   - quiet hours, once entered, last until then: a fall-back that turns the clock back to before `start` for a
  *     while (Chile changes at midnight) does not end them early.
  */
-import type { Channel } from './domain';
-import type { QuietHours } from './preferences';
+import type { Channel } from '../shared/domain';
+import type { QuietHours } from '../shared/preferences';
 import {
   addDays,
   hhMmToMinutes,
@@ -21,7 +21,7 @@ import {
   firstInstantAtOrAfterWallTime,
   localDateTime,
   toUtcSeconds,
-} from './zoned-time';
+} from '../shared/zoned-time';
 
 /** What the hold decision needs. */
 export interface HoldInput {

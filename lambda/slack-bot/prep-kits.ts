@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { MEETING_TYPES, MeetingType } from './domain';
+import { MEETING_TYPES, MeetingType } from '../shared/domain';
 
 /** The file's name, in `config/` and in the bundle. */
 export const PREP_KITS_FILE = 'meeting_types.yaml';

@@ -6,16 +6,14 @@
 import { createHash } from 'node:crypto';
 import type { CreateScheduleCommandInput, DeleteScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import type { KnownBlock } from '@slack/types';
-import { canStartPrep } from './bot-meetings';
-import { isValidTimeZone, Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from './domain';
+import { canStartPrep } from '../shared/bot-meetings';
+import { isValidTimeZone, Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import type { PrepButtonValue } from '../channels/slack/messages';
 import { escapeMrkdwn } from '../channels/slack/mrkdwn';
-import type { Preferences } from './preferences';
-import { formatLocalTime } from './time';
-import { addDays, formatLocalDate, hhMmToMinutes, localDateTime } from './zoned-time';
-
-/** The envelope the digest schedule delivers (same shape as the workflow's events). */
-export const DIGEST_EVENT = { source: 'exec-assistant.slack-bot', detailType: 'MeetingPrepDigest' } as const;
+import type { Preferences } from '../shared/preferences';
+import { DIGEST_EVENT } from '../shared/prep-event';
+import { formatLocalTime } from '../shared/time';
+import { addDays, formatLocalDate, hhMmToMinutes, localDateTime } from '../shared/zoned-time';
 
 /** Action id of the digest's Start Prep buttons (one per meeting, so the message is not replaced on a click). */
 export const DIGEST_START_PREP_ACTION = 'digest_start_prep';
