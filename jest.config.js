@@ -1,5 +1,5 @@
 /**
- * Four test projects, each in its own folder (see STYLE.md): unit (pure logic), infra (CDK assertions),
+ * Four test projects, each in its own folder: unit (pure logic), infra (CDK assertions),
  * workflow (the synthesized state machine run locally against real handlers and loopback emulators),
  * local (the local runtime of npm start and its stand-ins).
  * swc transpiles only; `npm test` runs `tsc --noEmit` first for the type check.

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (second part): every function of the stack bundled as deployed, each loaded cold side by side
  * with a bare SDK task (a handler that only reads DynamoDB) bundled in the same run, and the ratio of their median
- * require times. Target (issue 10): NotifyViaSms ≤ 1.3× the bare task. Runs alternate (bare, function, bare, …) so
+ * require times. Target: NotifyViaSms ≤ 1.3× the bare task. Runs alternate (bare, function, bare, …) so
  * a busy machine slows both alike.
  */
 import * as fs from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Remind Me in 2 Hours: a one-shot EventBridge Scheduler schedule that starts the prep state machine with the
- * reminder envelope (DESIGN.md) and deletes itself after it runs. The timing, naming and request are pure; the
+ * reminder envelope and deletes itself after it runs. The timing, naming and request are pure; the
  * adapter creates the schedule, or reports the one that already exists (a second click never makes two).
  */
 import { createHash } from 'node:crypto';
@@ -67,7 +67,7 @@ export interface ReminderTargetConfig {
   readonly deadLetterArn: string;
 }
 
-/** The reminder envelope the state machine receives (DESIGN.md); `id` is stable per schedule and time. */
+/** The reminder envelope the state machine receives; `id` is stable per schedule and time. */
 export function reminderEnvelope(
   name: string,
   at: Date,

@@ -29,14 +29,14 @@ export type ClickTarget = z.infer<typeof clickTargetSchema>;
 
 /**
  * Start Prep won: send the prep kit (what matters) — the DM's opening, or by email when Slack does not reach the
- * user (issue 12) — then replace the clicked Slack message, if any (best effort).
+ * user — then replace the clicked Slack message, if any (best effort).
  */
 export const startPrepJobSchema = z.object({
   kind: z.literal('start_prep'),
   user_id: id,
   meeting_id: id,
   session_id: id,
-  /** Where the user acted from (absent in jobs queued before issue 12: Slack). */
+  /** Where the user acted from (absent in jobs queued before SMS and email could act: Slack). */
   via: z.optional(z.enum(CHANNELS)),
   /** Where the kit goes (absent: Slack). */
   kit_via: z.optional(z.enum(['slack', 'email'])),

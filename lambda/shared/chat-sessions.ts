@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { MeetingType } from './domain';
 import { SESSIONS_BY_USER_INDEX } from './table-indexes';
 
-/** Session states (DESIGN.md). */
+/** A chat session's states. */
 export const ChatSessionState = {
   Created: 'CREATED',
   Active: 'ACTIVE',

@@ -1,6 +1,6 @@
 /**
- * The domain of meeting-prep notifications: meetings, users, statuses, and the workflow's own data.
- * Contracts as in DESIGN.md. Pure types and constants; no I/O.
+ * The domain of meeting-prep notifications: meetings, users, statuses, and the workflow's own data. Pure types and
+ * constants; no I/O.
  */
 import type { StoredPreferences } from './preferences';
 
@@ -22,7 +22,7 @@ export const CLAIMABLE_STATUSES: readonly MeetingStatus[] = [MeetingStatus.Disco
 /** Statuses in which a reminder still notifies: prep has not started yet. */
 export const REMINDABLE_STATUSES: readonly MeetingStatus[] = [...CLAIMABLE_STATUSES, MeetingStatus.PrepScheduled];
 
-/** The meeting types of DESIGN.md. */
+/** The meeting types upstream sends. */
 export const MEETING_TYPES = [
   'leadership_team',
   'one_on_one',
@@ -40,7 +40,7 @@ import type { Channel } from './channel-registry';
 
 export { CHANNELS, type Channel } from './channel-registry';
 
-/** The default time zone of a user who has none (DESIGN.md). */
+/** The default time zone of a user who has none. */
 export const DEFAULT_TIMEZONE = 'America/New_York';
 
 /** One attempt at one channel, as recorded on the meeting. */

@@ -1,5 +1,5 @@
 /**
- * The executive's notification preferences (`users.notification_preferences`, DESIGN.md "Preferences"): one schema,
+ * The executive's notification preferences (`users.notification_preferences`): one schema,
  * read two ways. The workflow reads leniently (a bad field falls back to its default and is reported, nothing
  * throws); the preferences modal validates strictly (every mistake reported, nothing saved). Pure.
  */

@@ -49,7 +49,7 @@ export const DM_FAILED_TEXT =
 
 /**
  * Sends the kit where the job says: the DM's opening (its ts recorded on the session), or the kit by email when
- * Slack does not reach the user (issue 12) and a sender is configured. Throws what the provider threw.
+ * Slack does not reach the user and a sender is configured. Throws what the provider threw.
  */
 async function sendKit(
   deps: WorkerDeps,

@@ -71,7 +71,7 @@ export interface WorkerDeps {
   /** Pending reminders shown on the Home tab. */
   readonly reminders: Pick<ReminderSchedules, 'pending'>;
   readonly kits: PrepKits;
-  /** Sends the prep kit by email when Slack does not reach the user (issue 12); absent when no sender is set up. */
+  /** Sends the prep kit by email when Slack does not reach the user; absent when no sender is set up. */
   readonly mailer?: KitMailer;
   readonly now: () => Date;
   readonly logger: Logger;

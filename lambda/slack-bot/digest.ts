@@ -78,7 +78,7 @@ export function planDigestSchedule(
   return moved ? { action: 'update', name, expression, timeZone: after.timeZone } : { action: 'none', name };
 }
 
-/** Where digest schedules go: the reminders' group, role and dead-letter queue (issue 14). */
+/** Where digest schedules go: the reminders' group, role and dead-letter queue. */
 export interface DigestTargetConfig {
   readonly groupName: string;
   /** What the schedule invokes (the bot's worker queue or function). An SQS FIFO queue gets the user as message group. */

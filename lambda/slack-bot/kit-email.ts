@@ -1,5 +1,5 @@
 /**
- * The prep kit by email (issue 12): when a person starts prep from an SMS or an email link and Slack does not reach
+ * The prep kit by email: when a person starts prep from an SMS or an email link and Slack does not reach
  * them, the worker mails them the kit the Slack DM would have opened with — the meeting, the agenda outline, the
  * question bank and the note-taking template — in HTML and plain text. Rendering is pure; the sender is SES.
  */

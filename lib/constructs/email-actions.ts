@@ -53,7 +53,7 @@ export function createLinkSigningKeys(
 }
 
 /**
- * The email's one-click links (issue 12 §3): the function behind `GET|POST /act` (Start Prep, Remind Me) and
+ * The email's one-click links: the function behind `GET|POST /act` (Start Prep, Remind Me) and
  * `GET|POST /unsubscribe` (RFC 8058) on the project's API. GET only shows; POST acts.
  */
 export class EmailActions extends Construct {

@@ -57,7 +57,7 @@ export class SlackBotApi extends Construct {
   /** Where Scheduler puts a reminder it could not deliver (encrypted; the reminder role may send to it). */
   public readonly reminderDeadLetterQueue: sqs.Queue;
   public readonly function: HouseFunction;
-  /** The work after the answer: queue, dead-letter queue, worker function, alarms (issue 9). */
+  /** The work after the answer: queue, dead-letter queue, worker function, alarms. */
   public readonly worker: SlackWorker;
   private readonly tables: Tables;
   private readonly stateMachineArn: string;
@@ -125,14 +125,14 @@ export class SlackBotApi extends Construct {
       },
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
-      // UpdateItem: the preferences saved from the Home tab (issue 14).
+      // UpdateItem: the preferences saved from the Home tab.
       .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
       // GetItem only: whether a claimed meeting's session still holds it (the worker creates and ends sessions).
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     const fn = this.function.function;
 
-    // --- Work after the answer (issue 9): the webhook queues, the worker calls Slack. ---
+    // --- Work after the answer: the webhook queues, the worker calls Slack. ---
     this.worker = new SlackWorker(this, 'Worker', {
       tables: props.tables,
       slackSecret: props.slackSecret,
@@ -142,7 +142,7 @@ export class SlackBotApi extends Construct {
     this.worker.grantEnqueue(this.function);
     // --- end of work after the answer ---
 
-    // --- App Home and the morning digest (issue 14) ---
+    // --- App Home and the morning digest ---
     // Digest schedules deliver to the work queue (message group = the user) with the reminders' role and DLQ.
     // The queue is encrypted with an SQS-managed key: no KMS permission is needed to send.
     this.function.addEnvironment('DIGEST_TARGET_ARN', this.worker.queue.queueArn);
@@ -241,7 +241,7 @@ export class SlackBotApi extends Construct {
   }
 
   /**
-   * Lets another entry point (SMS replies, email links: issue 12) run the action core (`lambda/actions/core.ts`):
+   * Lets another entry point (SMS replies, email links) run the action core (`lambda/actions/core.ts`):
    * exactly the variables `prepActionDepsFromEnv` reads, and the webhook's permissions for those actions — the
    * meeting's reads and conditional writes, the user's and the session's reads, a reminder schedule in the
    * stack's group (created with the reminder role, read back on a second request), and the worker's queue.

@@ -83,7 +83,7 @@ export class SlackWorker extends Construct {
       environment: { WORK_QUEUE_URL: this.queue.queueUrl, WORK_MAX_RECEIVE_COUNT: String(maxReceiveCount) },
     })
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem', 'Query'])
-      // UpdateItem: the digest's once-per-scheduled-time claim (issue 14).
+      // UpdateItem: the digest's once-per-scheduled-time claim.
       .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])
       // PutItem: Start Prep's session, created with the kit (conditional on its id being new).
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem', 'PutItem', 'UpdateItem', 'Query'])
@@ -116,7 +116,7 @@ export class SlackWorker extends Construct {
   }
 
   /**
-   * Lets the worker send the prep kit by email when Slack does not reach the user (issue 12): the sender's address
+   * Lets the worker send the prep kit by email when Slack does not reach the user: the sender's address
    * and the same `ses:SendEmail` statement the prep email's function has (this identity, this From address).
    */
   useEmailSender(from: string, sendEmail: iam.PolicyStatement): void {

@@ -38,7 +38,7 @@ export const PROJECT_ROOT = path.join(__dirname, '..', '..');
 /** The agents configuration the stack reads by default. */
 export const AGENTS_PATH = path.join(PROJECT_ROOT, 'config', 'agents.yaml');
 
-/** Context that makes synthesis skip esbuild bundling (see TOOLCHAIN.md). */
+/** Context that makes synthesis skip esbuild bundling: bundling is slow and asset hashes are masked anyway. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 /** The id of every stack the tests build. */

@@ -155,7 +155,7 @@ describe('reminder schedules', () => {
     expect(render(statements[0]?.['Resource'])).toBe(
       renderToken(built.stack, workflowOf(built.stack).stateMachine.stateMachineArn),
     );
-    // Dead-lettering, and the digest schedules' target: the bot's work queue (issue 14).
+    // Dead-lettering, and the digest schedules' target: the bot's work queue.
     const bot = slackBotOf(built.stack);
     expect(statements[1]?.['Resource']).toEqual([
       { 'Fn::GetAtt': [logicalIdOf(bot.reminderDeadLetterQueue), 'Arn'] },

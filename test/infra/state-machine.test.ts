@@ -28,7 +28,7 @@ import {
   transitionsOf,
 } from './helpers';
 
-/** Channel → state, as the ASL names them (STYLE.md: state names read as a sentence). */
+/** Channel → state, as the ASL names them (state names read as a sentence). */
 const CHANNEL_STATE: Readonly<Record<string, string>> = {
   slack: 'NotifyViaSlack',
   sms: 'NotifyViaSms',

@@ -33,7 +33,7 @@ describe('readPreferences (the workflow: lenient)', () => {
     }
   });
 
-  test('the DESIGN.md example reads as written', () => {
+  test('the documented example reads as written', () => {
     expect(readPreferences(DESIGN_EXAMPLE, STACK_ORDER)).toEqual({ preferences: DESIGN_EXAMPLE, problems: [] });
   });
 

@@ -6,7 +6,7 @@ type Envelope = Record<string, unknown> & { detail: Record<string, unknown> };
 
 /** MeetingPrepRequired as the Step Functions target receives it. */
 const prepRequired = fixture<Envelope>('eventbridge/meeting-prep-required.json');
-/** The reminder envelope the Remind Later schedule sends (DESIGN.md), from the CreateSchedule request's Input. */
+/** The reminder envelope the Remind Later schedule sends, from the CreateSchedule request's Input. */
 const reminderEnvelope = JSON.parse(
   fixture<{ Target: { Input: string } }>('scheduler/create-schedule-request.json').Target.Input,
 ) as Envelope;

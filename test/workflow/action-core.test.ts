@@ -1,5 +1,5 @@
 /**
- * One action core for every entry point (issue 12 §1): Start Prep and Remind Me in 2 Hours from SMS and email give
+ * One action core for every entry point: Start Prep and Remind Me in 2 Hours from SMS and email give
  * the same guards and outcomes as the Slack buttons, and the prep kit goes where the executive can use it — the
  * Slack DM when Slack reached them, otherwise their email (sent by the real worker through the SES stand-in).
  */

@@ -36,7 +36,7 @@ export function prepEventFor(meeting: Meeting, id = `evt-${Math.random().toStrin
   };
 }
 
-/** The reminder envelope the Scheduler target sends (DESIGN.md). */
+/** The reminder envelope the Scheduler target sends. */
 export function reminderEventFor(meeting: Meeting, scheduleName: string): Record<string, unknown> {
   return {
     version: '0',

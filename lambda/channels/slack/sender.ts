@@ -8,7 +8,7 @@ import { createSlackWebClient } from './web-client';
 import { classifySlackError } from './classify';
 import { PROVIDER_TIMEOUT_MS } from '../provider-timeout';
 
-/** The `event_type` of the metadata every prep message carries (DESIGN.md). */
+/** The `event_type` of the metadata every prep message carries. */
 export const PREP_METADATA_EVENT_TYPE = 'meeting_prep_notification';
 
 /** A prep notice sent by one execution. */

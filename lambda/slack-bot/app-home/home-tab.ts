@@ -1,6 +1,6 @@
 /**
  * Publishes a user's Home tab from what is stored: the next 7 days of meetings, their pending reminders and the
- * user's preferences. The one function any channel calls after an action (Slack now; SMS and email, issue 12, later).
+ * user's preferences. The one function any channel calls after an action (Slack, SMS and email).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HomeView } from '@slack/types';
