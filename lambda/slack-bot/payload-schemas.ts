@@ -1,8 +1,9 @@
 /**
  * The shapes of the Slack payloads the bot serves, checked with zod before anything acts on them: a slash command,
  * `block_actions` on one of the bot's buttons, and an Events API `message` in the bot's DM. A payload that is not
- * one of those, or lacks what the bot needs to act on it, is classified as ignored with a reason (the webhook answers
- * 200 and does nothing). Only the parsed fields, unknown ones dropped, go on to Bolt. Pure.
+ * one of those, or lacks what the bot needs to act on it, is classified as ignored with a reason by
+ * `classify-payload.ts` (the webhook answers 200 and does nothing). Only the parsed fields, unknown ones dropped, go
+ * on to Bolt. Pure.
  */
 // zod/mini: the same checks with a tree-shakable API; the full `zod` adds ~450 KB to the webhook's bundle.
 import * as z from 'zod/mini';
@@ -32,9 +33,12 @@ export const slashCommandSchema = z.object({
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
 
+/** The buttons of the bot's prep messages and digest: the one list the schema and the classifier read. */
+export const PREP_BUTTON_IDS = [ActionIds.StartPrep, ActionIds.RemindLater, DIGEST_START_PREP_ACTION] as const;
+
 const buttonActionSchema = z.object({
   type: z.literal('button'),
-  action_id: z.enum([ActionIds.StartPrep, ActionIds.RemindLater, DIGEST_START_PREP_ACTION]),
+  action_id: z.enum(PREP_BUTTON_IDS),
   block_id: z.optional(text(255)),
   value: z.optional(text(2000)),
   action_ts: z.optional(slackTs),
@@ -96,7 +100,8 @@ export const messageEnvelopeSchema = z.object({
 });
 export type MessageEnvelope = z.infer<typeof messageEnvelopeSchema>;
 
-const HOME_BUTTONS = [
+/** The Home tab's buttons. */
+export const HOME_BUTTON_IDS = [
   HomeActionIds.StartPrep,
   HomeActionIds.RemindLater,
   HomeActionIds.CancelReminder,
@@ -116,7 +121,7 @@ export const homeActionsSchema = z.object({
     z.union([
       z.object({
         type: z.literal('button'),
-        action_id: z.enum(HOME_BUTTONS),
+        action_id: z.enum(HOME_BUTTON_IDS),
         block_id: z.optional(text(255)),
         value: z.optional(text(2000)),
         action_ts: z.optional(slackTs),
@@ -174,132 +179,3 @@ export const homeOpenedEnvelopeSchema = z.object({
   }),
 });
 export type HomeOpenedEnvelope = z.infer<typeof homeOpenedEnvelopeSchema>;
-
-/** Why a signed request is answered 200 with nothing done (the `Reason` of the metric). */
-export type IgnoreReason =
-  | 'app_rate_limited'
-  | 'unknown_command'
-  | 'invalid_command'
-  | 'unknown_action'
-  | 'invalid_action'
-  | 'unsupported_interaction'
-  | 'unsupported_event'
-  | 'not_a_user_dm'
-  | 'invalid_event'
-  | 'unknown_payload';
-
-/** What a signed, parsed body is. */
-export type ClassifiedPayload =
-  | { readonly kind: 'command'; readonly payload: SlashCommand }
-  | { readonly kind: 'action'; readonly payload: BlockActions }
-  | { readonly kind: 'message'; readonly payload: MessageEnvelope }
-  | { readonly kind: 'home_opened'; readonly payload: HomeOpenedEnvelope }
-  | { readonly kind: 'home_action'; readonly payload: HomeActions }
-  | { readonly kind: 'view_submission'; readonly payload: PreferencesSubmission }
-  | { readonly kind: 'ignore'; readonly reason: IgnoreReason; readonly detail?: string };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const problem = (error: {
-  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
-}): string =>
-  error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
-    .join('; ');
-
-function classifyEvent(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
-  const event = body['event'];
-  if (isRecord(event) && event['type'] === 'app_home_opened') {
-    if (event['tab'] !== 'home')
-      return {
-        kind: 'ignore',
-        reason: 'unsupported_event',
-        detail: `app_home_opened:${String(event['tab']).slice(0, 32)}`,
-      };
-    const parsed = homeOpenedEnvelopeSchema.safeParse(body);
-    return parsed.success
-      ? { kind: 'home_opened', payload: parsed.data }
-      : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
-  }
-  if (!isRecord(event) || event['type'] !== 'message')
-    return { kind: 'ignore', reason: 'unsupported_event', detail: isRecord(event) ? String(event['type']) : undefined };
-  if (event['channel_type'] !== 'im' || event['subtype'] != null || event['bot_id'] != null)
-    return { kind: 'ignore', reason: 'not_a_user_dm' };
-  const parsed = messageEnvelopeSchema.safeParse(body);
-  return parsed.success
-    ? { kind: 'message', payload: parsed.data }
-    : { kind: 'ignore', reason: 'invalid_event', detail: problem(parsed.error) };
-}
-
-const HOME_ACTIONS: readonly string[] = [...HOME_BUTTONS, HomeActionIds.PreferenceSwitches];
-
-function classifySubmission(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
-  const view = body['view'];
-  const callbackId = isRecord(view) ? view['callback_id'] : undefined;
-  if (callbackId !== PREFERENCES_CALLBACK_ID)
-    return {
-      kind: 'ignore',
-      reason: 'unsupported_interaction',
-      detail: `view_submission:${String(callbackId).slice(0, 64)}`,
-    };
-  const parsed = preferencesSubmissionSchema.safeParse(body);
-  return parsed.success
-    ? { kind: 'view_submission', payload: parsed.data }
-    : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
-}
-
-function classifyAction(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
-  const actions = body['actions'];
-  const first: unknown = Array.isArray(actions) ? actions[0] : undefined;
-  const actionId = isRecord(first) ? first['action_id'] : undefined;
-  if ((HOME_ACTIONS as readonly unknown[]).includes(actionId)) {
-    const parsed = homeActionsSchema.safeParse(body);
-    return parsed.success
-      ? { kind: 'home_action', payload: parsed.data }
-      : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
-  }
-  if (actionId !== ActionIds.StartPrep && actionId !== ActionIds.RemindLater && actionId !== DIGEST_START_PREP_ACTION) {
-    return {
-      kind: 'ignore',
-      reason: 'unknown_action',
-      detail: typeof actionId === 'string' ? actionId.slice(0, 64) : undefined,
-    };
-  }
-  const parsed = blockActionsSchema.safeParse(body);
-  return parsed.success
-    ? { kind: 'action', payload: parsed.data }
-    : { kind: 'ignore', reason: 'invalid_action', detail: problem(parsed.error) };
-}
-
-/** Classifies a signed body (url_verification and ssl_check are answered before this). */
-export function classifyPayload(body: Readonly<Record<string, unknown>>): ClassifiedPayload {
-  if (body['command'] !== undefined) {
-    if (body['command'] !== MEETINGS_COMMAND)
-      return { kind: 'ignore', reason: 'unknown_command', detail: String(body['command']).slice(0, 64) };
-    const parsed = slashCommandSchema.safeParse(body);
-    return parsed.success
-      ? { kind: 'command', payload: parsed.data }
-      : { kind: 'ignore', reason: 'invalid_command', detail: problem(parsed.error) };
-  }
-  switch (body['type']) {
-    case 'app_rate_limited':
-      return { kind: 'ignore', reason: 'app_rate_limited' };
-    case 'event_callback':
-      return classifyEvent(body);
-    case 'block_actions':
-      return classifyAction(body);
-    case 'view_submission':
-      return classifySubmission(body);
-    case 'view_closed':
-    case 'shortcut':
-    case 'message_action':
-    case 'block_suggestion':
-      return { kind: 'ignore', reason: 'unsupported_interaction', detail: String(body['type']) };
-    default:
-      return {
-        kind: 'ignore',
-        reason: 'unknown_payload',
-        detail: typeof body['type'] === 'string' ? body['type'].slice(0, 64) : undefined,
-      };
-  }
-}

@@ -15,7 +15,7 @@ import { SlackCredentials } from '../shared/secrets';
 import type { BoltHandler } from './bolt-app';
 import type { RequestScope, ScopedAwsEvent } from './listener-scope';
 import { ApiGatewayEvent, ApiGatewayResult, jsonResult, normalizeRequest, parseSlackBody } from './http-event';
-import { classifyPayload } from './payload-schemas';
+import { classifyPayload } from './classify-payload';
 import { verifySlackSignature } from './verify-signature';
 
 /** The time allowed for everything before the answer; Slack gives up at 3 s, and the network needs its share. */

@@ -1,5 +1,5 @@
 /** Which signed payloads the bot serves, and why the others are ignored. */
-import { classifyPayload } from '../../lambda/slack-bot/payload-schemas';
+import { classifyPayload } from '../../lambda/slack-bot/classify-payload';
 import { fixture } from './fixture';
 
 type Obj = Record<string, unknown>;

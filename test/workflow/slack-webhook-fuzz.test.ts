@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { LocalEnvironment } from '../../local/local-environment';
 import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy';
-import { classifyPayload } from '../../lambda/slack-bot/payload-schemas';
+import { classifyPayload } from '../../lambda/slack-bot/classify-payload';
 import { parseSlackBody } from '../../lambda/slack-bot/http-event';
 import appHomeOpened from '../fixtures/slack/event-app-home-opened.json';
 import appRateLimited from '../fixtures/slack/event-callback-app-rate-limited.json';
