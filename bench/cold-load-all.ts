@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ENTRY_METADATA_KEY } from '../lib/constructs/house-function';
+import { ENTRY_METADATA_KEY } from '../lib/entry-metadata';
 import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
 import { synthesizeTemplate } from '../local/synth';
 import { COLD_RUNS, Bundle, ColdLoad, bundleFunction, coldLoads } from './bundles';

@@ -3,13 +3,12 @@
  * would send, read for the state machine definition, the tables' key schemas, and which source file each
  * function runs. Synthesized in-process, without bundling.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { AppConfig, loadConfig } from '../lib/config';
-import { ENTRY_METADATA_KEY } from '../lib/constructs/house-function';
-import { MeetingPrepStack } from '../lib/meeting-prep-stack';
+import type { AppConfig } from '../lib/config';
+import { ENTRY_METADATA_KEY } from '../lib/entry-metadata';
 
 /** A CloudFormation resource, loosely typed. */
 export interface CfnResourceJson {
@@ -33,13 +32,38 @@ function cdkJsonContext(): Record<string, unknown> {
 }
 
 /**
+ * The folder where one test run keeps the templates it synthesized, by context (set by the test run's global setup,
+ * which removes it afterwards). Unset outside tests: every call synthesizes.
+ */
+export const SYNTH_CACHE_ENV = 'MEETING_PREP_SYNTH_CACHE';
+
+/**
  * Synthesizes the stack as `cdk synth` would with cdk.json's context (its feature flags included) and `context` on
- * top (default: the dev stage, agents.yaml as committed).
+ * top (default: the dev stage, agents.yaml as committed). Within a test run the same context is synthesized once
+ * and read back by every other test file: a synthesis costs seconds, most of it loading aws-cdk-lib's modules.
  */
 export function synthesizeTemplate(context: Record<string, unknown> = {}): {
   template: CfnTemplate;
   config: AppConfig;
 } {
+  const cacheDir = process.env[SYNTH_CACHE_ENV];
+  if (!cacheDir) return synthesizeNow(context);
+  const key = createHash('sha256').update(JSON.stringify(context)).digest('hex').slice(0, 16);
+  const file = path.join(cacheDir, `${key}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as ReturnType<typeof synthesizeNow>;
+  const synthesized = synthesizeNow(context);
+  // Written whole, then renamed: a test file in another worker never reads half a template.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(synthesized));
+  fs.renameSync(partial, file);
+  return synthesized;
+}
+
+function synthesizeNow(context: Record<string, unknown>): { template: CfnTemplate; config: AppConfig } {
+  // Loaded here, not at the top: a test file that reads a synthesized template never loads aws-cdk-lib.
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { loadConfig } = require('../lib/config') as typeof import('../lib/config');
+  const { MeetingPrepStack } = require('../lib/meeting-prep-stack') as typeof import('../lib/meeting-prep-stack');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-prep-synth-'));
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   const config = loadConfig((key) => app.node.tryGetContext(key));

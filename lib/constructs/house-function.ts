@@ -7,13 +7,11 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENTRY_METADATA_KEY } from '../entry-metadata';
 import { acknowledgeWildcard } from '../nag';
 
 /** The project root, for entry paths and the lock file. */
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
-
-/** Metadata key on each function's CloudFormation resource naming its source entry (the local runtime reads it). */
-export const ENTRY_METADATA_KEY = 'exec-assistant:entry';
 
 /** Props of {@link HouseFunction}. */
 export interface HouseFunctionProps {

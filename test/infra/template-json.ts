@@ -5,7 +5,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { ENTRY_METADATA_KEY } from '../../lib/constructs/house-function';
+import { ENTRY_METADATA_KEY } from '../../lib/entry-metadata';
 
 /** A plain JSON object. */
 export type JsonObject = Record<string, unknown>;
