@@ -23,7 +23,7 @@ export interface MeetingPrepStackProps extends StackProps {
 /**
  * The meeting-prep notification service: tables, the prep workflow, the Slack bot, and the integrations' secrets.
  * Secrets are created by the stack holding a random placeholder, which the functions read as "not configured"
- * (or imported by ARN); their JSON values are set out of band (README).
+ * (or imported by ARN); their JSON values are set out of band (docs/DEPLOY.md, "Secrets").
  */
 export class MeetingPrepStack extends Stack {
   public readonly tables: Tables;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './helpers';
 
-/** Where the table lives (shown in the README). */
+/** Where the table lives (docs/AUTHORIZATION.md). */
 export const AUTHORIZATION_TABLE_PATH = path.join(PROJECT_ROOT, 'docs', 'AUTHORIZATION.md');
 
 /** When a row applies. */

@@ -1,7 +1,7 @@
 /**
- * The README says what the code does: its sample trace has the shape the runtime prints (times, ids and dates
- * aside), its webhook bundle size is what bundling gives today (within 10 %), and every option and command of
- * `npm start` is documented.
+ * The documentation says what the code does: docs/LOCAL.md's sample trace has the shape the runtime prints (times,
+ * ids and dates aside) and it documents every option and command of `npm start`; docs/TESTING.md's webhook bundle
+ * size is what bundling gives today (within 10 %).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,8 @@ import { OPTIONS } from '../../local/cli/options';
 import { startRuntime } from '../../local/runtime';
 
 const ROOT = path.join(__dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const LOCAL_DOC = fs.readFileSync(path.join(ROOT, 'docs', 'LOCAL.md'), 'utf8');
+const TESTING_DOC = fs.readFileSync(path.join(ROOT, 'docs', 'TESTING.md'), 'utf8');
 
 /** What varies between runs: times (half of the day included), durations, ids, dates and weekdays. */
 function shape(text: string): string {
@@ -24,9 +25,9 @@ function shape(text: string): string {
     .trim();
 }
 
-describe('README.md', () => {
+describe('docs/LOCAL.md and docs/TESTING.md', () => {
   it('shows a trace of the demo execution as npm start prints it', async () => {
-    const sample = /<!-- readme-sample:trace[^>]*-->\n```\n([\s\S]*?)\n```/.exec(README)?.[1];
+    const sample = /<!-- readme-sample:trace[^>]*-->\n```\n([\s\S]*?)\n```/.exec(LOCAL_DOC)?.[1];
     const lines: string[] = [];
     const runtime = await startRuntime({ port: 0, log: (line) => lines.push(line) });
     await runtime.close();
@@ -38,7 +39,7 @@ describe('README.md', () => {
   }, 60_000);
 
   it('gives the webhook bundle size that bundling it as the stack does gives today (within 10 %)', async () => {
-    const figure = /<!-- readme-figure:webhook-bundle -->~(\d+) KB<!-- \/readme-figure -->/.exec(README)?.[1];
+    const figure = /<!-- readme-figure:webhook-bundle -->~(\d+) KB<!-- \/readme-figure -->/.exec(TESTING_DOC)?.[1];
     const bundle = await bundleFunction('lambda/slack-bot/handler.ts', { aliases: WEBHOOK_BUNDLE_ALIASES });
     const kb = fs.statSync(bundle.file).size / 1000;
     fs.rmSync(bundle.dir, { recursive: true, force: true });
@@ -48,7 +49,7 @@ describe('README.md', () => {
   }, 60_000);
 
   it('documents every option and command of npm start', () => {
-    for (const name of Object.keys(OPTIONS).filter((n) => n !== 'help')) expect(README).toContain(`--${name}`);
+    for (const name of Object.keys(OPTIONS).filter((n) => n !== 'help')) expect(LOCAL_DOC).toContain(`--${name}`);
     for (const command of [
       'meetings',
       'click start_prep',
@@ -61,7 +62,7 @@ describe('README.md', () => {
       'prefs',
       'sms',
     ]) {
-      expect(README).toContain(`npm start -- ${command} `);
+      expect(LOCAL_DOC).toContain(`npm start -- ${command} `);
     }
   });
 });
