@@ -3,16 +3,17 @@
  * The stack itself reads no environment and no context.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse } from 'yaml';
 import {
   AGENTS_CONFIG_PATH,
   type ChannelName,
   readMinimumLeadMinutes,
   readNotificationChannels,
 } from './agents-config';
+import { settingReader } from './config-settings';
+import { CONTEXT_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 export type { ChannelName } from './agents-config';
+export { CONTEXT_KEYS, REQUIRED_STAGE_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 /** Deployment stages. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -84,47 +85,6 @@ export interface AppConfig {
   readonly settings: StageSettings;
 }
 
-/** Keys of a stage file, each also a context key that overrides it for one run (`-c key=value`). */
-export const CONTEXT_KEYS = {
-  stage: 'stage',
-  meetingsTableName: 'meetingsTableName',
-  usersTableName: 'usersTableName',
-  chatSessionsTableName: 'chatSessionsTableName',
-  tableEncryptionKeyArn: 'tableEncryptionKeyArn',
-  slackSecretArn: 'slackSecretArn',
-  twilioSecretArn: 'twilioSecretArn',
-  secretsEncryptionKeyArn: 'secretsEncryptionKeyArn',
-  sesFromEmail: 'sesFromEmail',
-  enablePrepNotification: 'enablePrepNotification',
-  alarmEmail: 'alarmEmail',
-  logRetentionDays: 'logRetentionDays',
-  retainData: 'retainData',
-  apiThrottleRate: 'apiThrottleRate',
-  apiThrottleBurst: 'apiThrottleBurst',
-  smsReceiptWaitSeconds: 'smsReceiptWaitSeconds',
-  emailReceiptWaitSeconds: 'emailReceiptWaitSeconds',
-  alarmFailedExecutions: 'alarmFailedExecutions',
-  alarmLambdaErrors: 'alarmLambdaErrors',
-  alarmWebhook5xx: 'alarmWebhook5xx',
-} as const;
-
-/** The settings every stage file must give (the others may be left empty). */
-export const REQUIRED_STAGE_KEYS = [
-  'enablePrepNotification',
-  'logRetentionDays',
-  'retainData',
-  'apiThrottleRate',
-  'apiThrottleBurst',
-  'smsReceiptWaitSeconds',
-  'emailReceiptWaitSeconds',
-  'alarmFailedExecutions',
-  'alarmLambdaErrors',
-  'alarmWebhook5xx',
-] as const;
-
-/** The folder of the stage files, `<stage>.yaml` each. */
-export const STAGES_DIR = path.join(__dirname, '..', 'config', 'stages');
-
 /** CloudWatch Logs' retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -134,40 +94,6 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** Reads a stage file: its settings by key, or undefined (and a problem) when it is missing or malformed. */
-export function readStageFile(
-  stage: string,
-  problems: string[],
-  stagesDir = STAGES_DIR,
-): Record<string, unknown> | undefined {
-  const file = path.join(stagesDir, `${stage}.yaml`);
-  const label = `config/stages/${stage}.yaml`;
-  if (!fs.existsSync(file)) {
-    problems.push(`${label} is missing: every stage's settings are committed there`);
-    return undefined;
-  }
-  let doc: unknown;
-  try {
-    doc = parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    problems.push(`${label} is not valid YAML: ${(error as Error).message}`);
-    return undefined;
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    problems.push(`${label} must be a mapping of setting: value`);
-    return undefined;
-  }
-  const known = Object.keys(CONTEXT_KEYS).filter((k) => k !== 'stage');
-  for (const key of Object.keys(doc)) {
-    if (!known.includes(key)) problems.push(`${label}: unknown setting ${key} (known: ${known.join(', ')})`);
-  }
-  for (const key of REQUIRED_STAGE_KEYS) {
-    const value = (doc as Record<string, unknown>)[key];
-    if (value === undefined || value === null) problems.push(`${label}: ${key} must be set`);
-  }
-  return doc as Record<string, unknown>;
-}
 
 /**
  * Builds the config: the stage from context (default `dev`), its committed file `config/stages/<stage>.yaml`, any
@@ -187,47 +113,7 @@ export function loadConfig(
   const file = validStage ? (readStageFile(stage, problems, stagesDir) ?? {}) : {};
   const fileLabel = `config/stages/${String(stage)}.yaml:`;
 
-  /** A setting: the context's value if given, else the file's; with where it came from, for messages. */
-  const setting = (key: string): { value: unknown; source: string } | undefined => {
-    const fromContext = context(key);
-    if (fromContext !== undefined && fromContext !== null && fromContext !== '')
-      return { value: fromContext, source: `context ${key}` };
-    const fromFile = file[key];
-    if (fromFile !== undefined && fromFile !== null && fromFile !== '')
-      return { value: fromFile, source: `${fileLabel} ${key}` };
-    return undefined;
-  };
-  const str = (key: string, pattern?: RegExp, what?: string): string | undefined => {
-    const found = setting(key);
-    if (!found) return undefined;
-    if (typeof found.value !== 'string') {
-      problems.push(`${found.source} must be a string, got ${JSON.stringify(found.value)}`);
-      return undefined;
-    }
-    if (pattern && !pattern.test(found.value)) {
-      problems.push(`${found.source} is not ${what}: ${found.value}`);
-      return undefined;
-    }
-    return found.value;
-  };
-  const bool = (key: string, fallback: boolean): boolean => {
-    const found = setting(key);
-    if (!found) return fallback;
-    if (found.value === true || found.value === 'true') return true;
-    if (found.value === false || found.value === 'false') return false;
-    problems.push(`${found.source} must be true or false, got ${JSON.stringify(found.value)}`);
-    return fallback;
-  };
-  const int = (key: string, check: (n: number) => boolean, expected: string): number => {
-    const found = setting(key);
-    if (!found) return 0;
-    const n = typeof found.value === 'string' && found.value.trim() !== '' ? Number(found.value) : found.value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || !check(n)) {
-      problems.push(`${found.source} must be ${expected}, got ${JSON.stringify(found.value)}`);
-      return 0;
-    }
-    return n;
-  };
+  const { setting, str, bool, int } = settingReader(context, file, fileLabel, problems);
 
   const names = {
     meetingsTableName: str(CONTEXT_KEYS.meetingsTableName, TABLE_NAME, 'a valid DynamoDB table name'),

@@ -25,14 +25,15 @@ import {
   tableSpecs,
 } from './synth';
 import { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
+import { functionEnvironment } from './function-environment';
+import type { RealIntegrations } from './real-integrations';
 import { LocalWorkflow } from './workflow-runner';
 import { SqsEventSource } from './sqs-event-source';
 import { LOCAL_WORK_QUEUE, attachWorker, createWorkQueues, workQueueSpec } from './work-queue';
 
 export { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
-
-/** The SES configuration set the prep emails are sent in locally. */
-export const LOCAL_CONFIGURATION_SET = 'exec-assistant-prep-emails-local';
+export { LOCAL_CONFIGURATION_SET } from './function-environment';
+export { type RealIntegrations, realIntegrationsFromEnv } from './real-integrations';
 
 /** Options of {@link startLocalEnvironment}. */
 export interface LocalEnvironmentOptions {
@@ -57,27 +58,6 @@ export interface LocalEnvironmentOptions {
    * @default false
    */
   readonly dynamoDirect?: boolean;
-}
-
-/** Which integrations talk to the real services. */
-export interface RealIntegrations {
-  readonly slack?: boolean;
-  readonly twilio?: boolean;
-  readonly ses?: boolean;
-}
-
-/**
- * The integrations whose credentials are in the environment: Slack with `SLACK_BOT_TOKEN` and
- * `SLACK_SIGNING_SECRET`; Twilio with `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM_NUMBER`; SES with
- * `SES_FROM_EMAIL` and AWS credentials (`AWS_ACCESS_KEY_ID` or `AWS_PROFILE`).
- */
-export function realIntegrationsFromEnv(env: NodeJS.ProcessEnv = process.env): RealIntegrations {
-  const has = (...names: string[]) => names.every((n) => Boolean(env[n]));
-  return {
-    slack: has('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'),
-    twilio: has('TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'),
-    ses: has('SES_FROM_EMAIL') && (has('AWS_ACCESS_KEY_ID') || has('AWS_PROFILE')),
-  };
 }
 
 /** The running environment. */
@@ -180,56 +160,24 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   ses.deliverEventsTo(deliverSesEvent);
   const names = await createTables(dynamo.client, tableSpecs(template));
   const tableEnv = tableEnvironment(template, names);
-  const real = options.real ?? {};
-  const env: Record<string, string> = {
-    AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-    ...(real.ses
-      ? {}
-      : {
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          AWS_ENDPOINT_URL_SES: ses.url,
-          AWS_ENDPOINT_URL_SESV2: ses.url,
-        }),
-    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDirect ? dynamo.endpoint : dynamoFaults.url,
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
-    AWS_ENDPOINT_URL_SFN: sfn.url,
-    TWILIO_STATUS_CALLBACK_URL: receiptsApi.statusCallbackUrl,
-    TWILIO_SMS_WEBHOOK_URL: receiptsApi.smsWebhookUrl,
-    // The email's links point at the API stand-in, which serves /act and /unsubscribe with the real handler.
-    PUBLIC_API_URL: receiptsApi.url,
-    ACTION_LINK_KEYS: LOCAL_CREDENTIALS.actionLinkKeys,
-    SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
-    ...(options.providerTimeoutMs !== undefined ? { PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) } : {}),
-    AWS_ENDPOINT_URL_SQS: sqs.url,
-    WORK_QUEUE_URL: workQueueUrl,
-    DIGEST_TARGET_ARN: workQueueArn,
-    WORK_MAX_RECEIVE_COUNT: String(queueSpec.maxReceiveCount),
-    SCHEDULE_GROUP_NAME: LOCAL_REMINDERS.scheduleGroupName,
-    STATE_MACHINE_ARN: LOCAL_REMINDERS.stateMachineArn,
-    SCHEDULER_ROLE_ARN: LOCAL_REMINDERS.schedulerRoleArn,
-    REMINDER_DEAD_LETTER_QUEUE_ARN: LOCAL_REMINDERS.deadLetterQueueArn,
-    ...(real.slack
-      ? {}
-      : {
-          SLACK_API_URL: slack.apiUrl,
-          SLACK_BOT_TOKEN: LOCAL_CREDENTIALS.slackBotToken,
-          SLACK_SIGNING_SECRET: LOCAL_CREDENTIALS.slackSigningSecret,
-        }),
-    ...(real.twilio
-      ? {}
-      : {
-          TWILIO_API_URL: twilio.url,
-          TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.twilioAccountSid,
-          TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.twilioAuthToken,
-          TWILIO_FROM_NUMBER: LOCAL_CREDENTIALS.twilioFromNumber,
-        }),
-    ...(real.ses ? {} : { SES_FROM_EMAIL: LOCAL_CREDENTIALS.sesFromEmail }),
-    POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
-    ...tableEnv,
-    ...routingEnvironment(template),
-  };
+  const env = functionEnvironment({
+    urls: {
+      dynamodb: options.dynamoDirect ? dynamo.endpoint : dynamoFaults.url,
+      ses: ses.url,
+      scheduler: scheduler.url,
+      sfn: sfn.url,
+      sqs: sqs.url,
+      slackApi: slack.apiUrl,
+      twilio: twilio.url,
+      statusCallbackUrl: receiptsApi.statusCallbackUrl,
+      smsWebhookUrl: receiptsApi.smsWebhookUrl,
+      apiUrl: receiptsApi.url,
+    },
+    workQueue: { url: workQueueUrl, arn: workQueueArn, maxReceiveCount: queueSpec.maxReceiveCount },
+    ...(options.real ? { real: options.real } : {}),
+    ...(options.providerTimeoutMs !== undefined ? { providerTimeoutMs: options.providerTimeoutMs } : {}),
+    fromTemplate: { ...tableEnv, ...routingEnvironment(template) },
+  });
   Object.assign(process.env, env);
   const required = ['MEETINGS_TABLE_NAME', 'USERS_TABLE_NAME'];
   for (const name of required) if (!env[name]) throw new Error(`the template gives no function ${name}`);

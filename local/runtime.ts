@@ -4,14 +4,12 @@
  * the real bot handler, an EventBridge-like events endpoint, and reminders that fire on the local scheduler.
  * Each execution is printed as a console-style trace with the message as a person would see it.
  */
-import { randomUUID } from 'node:crypto';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Meeting, User } from '../lambda/shared/domain';
+import { Meeting } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { DataFolder, DataFolderState, StartupError, openDataFolder } from './data-folder';
 import { DEMO_USER, demoEntry, demoMeetings } from './demo';
-import { PutEventsEntry, PutEventsResult, eventEnvelope, parseEventsRequest, rulePattern } from './events';
+import { PutEventsEntry, PutEventsResult } from './events';
+import { eventPublisher } from './event-publishing';
 import { localNow, resetLocalClock, setLocalClock } from './clock';
 import { Executions, createExecutions } from './executions';
 import { FAIL_DRILLS, parseFailDrills } from './fail-drills';
@@ -21,9 +19,12 @@ import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
 import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
 import { localRoutes } from './local-routes';
-import { ScheduleTargets, invokeScheduleTarget } from './scheduler-targets';
+import { RuntimeContents, readContents, seedTables } from './runtime-tables';
+import { startScheduleFiring } from './runtime-scheduler';
 import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
+
+export type { RuntimeContents } from './runtime-tables';
 
 /** Options of {@link startRuntime}. */
 export interface RuntimeOptions {
@@ -64,14 +65,6 @@ export interface RuntimeOptions {
    * answers. @default the functions' own (8 s)
    */
   readonly providerTimeoutMs?: number;
-}
-
-/** What the system holds. */
-export interface RuntimeContents {
-  readonly users: readonly User[];
-  readonly meetings: readonly Meeting[];
-  readonly chatSessions: number;
-  readonly pendingReminders: number;
 }
 
 /** The running system. */
@@ -193,45 +186,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // The receipt waits run on the scheduler's clock too: --time-scale 60 makes a 10-minute wait 10 seconds.
     waitTimeScale: options.receiptTimeScale ?? options.timeScale ?? 1,
   });
-  const pattern = rulePattern(env.template);
-  let starter: ((event: unknown) => Promise<unknown>) | undefined;
-  const startExecution = (event: unknown) => {
-    starter ??= loadHandler<(e: unknown) => Promise<unknown>>('lambda/workflow/start-execution.ts');
-    return starter(event);
-  };
-
-  const publish = async (entries: readonly PutEventsEntry[]): Promise<PutEventsResult> => {
-    const valid = parseEventsRequest({ Entries: entries });
-    const started: Promise<unknown>[] = [];
-    const results = valid.map((entry) => {
-      const id = randomUUID();
-      const matched = pattern.source.includes(entry.Source) && pattern.detailType.includes(entry.DetailType);
-      if (!matched) log(`Event ${id} (${entry.Source}/${entry.DetailType}) matched no rule: nothing started.`);
-      else started.push(startExecution(eventEnvelope(entry, id)));
-      return { EventId: id };
-    });
-    await Promise.all(started);
-    return { FailedEntryCount: 0, Entries: results };
-  };
-
-  const seed = async (data: Seed): Promise<void> => {
-    for (const user of data.users) await env.db.send(new PutCommand({ TableName: env.tables.users, Item: user }));
-    for (const meeting of data.meetings)
-      await env.db.send(new PutCommand({ TableName: env.tables.meetings, Item: meeting }));
-  };
-
-  const scan = async <T>(table: string): Promise<T[]> => {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await env.db.send(
-        new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...((page.Items ?? []) as T[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const publish = eventPublisher(env.template, log);
+  const seed = (data: Seed): Promise<void> => seedTables(env, data);
 
   let bot: BotHandler | undefined;
   const runtime: Runtime = {
@@ -250,17 +206,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     executions: executions.all,
     publish,
     seed,
-    async contents() {
-      const [users, meetings, sessions] = await Promise.all([
-        scan<User>(env.tables.users),
-        scan<Meeting>(env.tables.meetings),
-        scan<{ user_id?: string }>(env.tables.chatSessions),
-      ]);
-      const pendingReminders = [...env.scheduler.schedules.values()].filter((s) => s.State === 'ENABLED').length;
-      meetings.sort((a, b) => a.start_time.localeCompare(b.start_time));
-      // The table also holds Slack event markers (no user_id): sessions are the items with an owner.
-      return { users, meetings, chatSessions: sessions.filter((s) => s.user_id).length, pendingReminders };
-    },
+    contents: () => readContents(env),
     track: (work) => executions.track(work),
     idle: () => executions.idle(),
     executionsFinished: (count) => executions.finished(count),
@@ -286,27 +232,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }),
   );
 
-  const targets: ScheduleTargets = {
-    startExecution: (input, name) => {
-      executions.start(input, name);
-    },
-    queues: { [env.workQueue.arn]: env.workQueue.url },
-    sqs: new SQSClient({}),
-  };
-  cleanup.push(async () => targets.sqs.destroy());
-  env.scheduler.startFiring({
-    timeScale: options.timeScale ?? 1,
-    now: localNow,
-    pollMs: options.schedulerPollMs ?? 1000,
-    onFire: async (schedule, scheduledTime) => {
-      // A reminder's target is StartExecution itself (a universal target); a digest's is the bot's work queue.
-      const kind = schedule.Target.Arn === env.workQueue.arn ? 'digest' : 'reminder';
-      const done = await invokeScheduleTarget(targets, schedule, scheduledTime);
-      log(`Scheduler: ${kind} ${schedule.Name} is due (${scheduledTime.toISOString()}); ${done}.`);
-      // The worker's digest DM counts as running work, like a click's.
-      if (kind === 'digest') executions.track(worker.idle());
-    },
-  });
+  cleanup.push(
+    startScheduleFiring({
+      env,
+      executions,
+      worker,
+      log,
+      timeScale: options.timeScale ?? 1,
+      pollMs: options.schedulerPollMs ?? 1000,
+    }),
+  );
 
   if (runtime.seededDemo) {
     try {

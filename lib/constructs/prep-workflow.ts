@@ -1,26 +1,21 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ChannelName } from '../config';
-import { acknowledgeWildcard } from '../nag';
-import { CHANNEL_SPECS, callbackSeconds } from '../../lambda/channels/registry';
+import { CHANNEL_SPECS, callbackSeconds } from '../../lambda/shared/channel-registry';
 import { keepDeployedChannels, readPrepDefinition, ReceiptTimeouts, setReceiptTimeouts } from '../prep-definition';
 import { grantTaskResponse } from './delivery-receipts';
 import { HouseFunction } from './house-function';
+import { addPrepStateMachine } from './prep-state-machine';
+import { addPrepTrigger } from './prep-trigger';
 import { Tables } from './tables';
 
-/** The EventBridge pattern that starts the workflow: exactly this, on the default bus. */
-export const MEETING_PREP_REQUIRED_PATTERN = {
-  source: ['exec-assistant.calendar-monitor'],
-  detailType: ['MeetingPrepRequired'],
-} as const;
+export { MEETING_PREP_REQUIRED_PATTERN } from './prep-trigger';
 
 /** Props of {@link PrepWorkflow}. */
 export interface PrepWorkflowProps {
@@ -187,16 +182,8 @@ export class PrepWorkflow extends Construct {
       ...DEFAULT_RECEIPT_TIMEOUTS,
       ...props.receiptTimeouts,
     });
-    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      // Under /aws/vendedlogs/ no CloudWatch Logs resource policy is needed; elsewhere each log group grows the
-      // account's one policy (5,120 characters at most) until a deploy fails.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-prep-notification`,
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(definition, null, 2)),
+    this.stateMachine = addPrepStateMachine(this, {
+      definition,
       definitionSubstitutions: {
         LoadMeetingFunctionArn: loadMeeting.function.functionArn,
         MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
@@ -207,31 +194,18 @@ export class PrepWorkflow extends Construct {
         ...(notifySms ? { NotifySmsFunctionArn: notifySms.function.functionArn } : {}),
         ...(notifyEmail ? { NotifyEmailFunctionArn: notifyEmail.function.functionArn } : {}),
       },
-      tracingEnabled: true,
-      // Execution data stays out of CloudWatch Logs (it is in the console's history); events are all logged.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    // Exactly the task functions, unqualified (grantInvoke would add every version and alias: `<arn>:*`).
-    const tasks = [
-      loadMeeting,
-      markPrepScheduled,
-      recordOutcome,
-      routeNextChannel,
-      checkStillDue,
-      notifySlack,
-      notifySms,
-      notifyEmail,
-    ].filter((t) => t !== undefined);
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: tasks.map((t) => t.function.functionArn),
-      }),
-    );
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray tracing and CloudWatch Logs delivery of a state machine (logs:CreateLogDelivery and the like) support no resource-level permissions.',
+      tasks: [
+        loadMeeting,
+        markPrepScheduled,
+        recordOutcome,
+        routeNextChannel,
+        checkStillDue,
+        notifySlack,
+        notifySms,
+        notifyEmail,
+      ].filter((t) => t !== undefined),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
     });
 
     // A task that found its receipt already known completes itself (SendTaskSuccess).
@@ -239,62 +213,14 @@ export class PrepWorkflow extends Construct {
       if (waiting) grantTaskResponse(waiting.function.role as iam.IRole);
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue (of the rule target and of the starter function); it has none of its own.',
-    });
-    // The rule starts executions through a small function so each is named after its meeting (searchable in the
-    // console) and a redelivered event starts nothing new (StartExecution is idempotent on name and input).
-    this.starter = new HouseFunction(this, 'StartExecution', {
-      entry: 'lambda/workflow/start-execution.ts',
-      description: 'Starts one prep execution per MeetingPrepRequired event, named after the meeting',
+    const trigger = addPrepTrigger(this, {
+      stateMachine: this.stateMachine,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
-      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
     });
-    this.stateMachine.grantStartExecution(this.starter.function);
-    // A redelivered event whose execution already finished: the starter compares it with the existing execution.
-    const executions = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.starter.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
-    );
-    acknowledgeWildcard(
-      this.starter.function.role as iam.IRole,
-      executions,
-      'states:DescribeExecution on the executions of this one state machine, whose names are made at run time.',
-    );
-    // EventBridge invokes asynchronously: failures inside the function are retried twice, then kept in the DLQ.
-    this.starter.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
-    });
-    this.rule = new events.Rule(this, 'MeetingPrepRequiredRule', {
-      description: 'Starts one prep notification execution per MeetingPrepRequired event',
-      eventPattern: {
-        source: [...MEETING_PREP_REQUIRED_PATTERN.source],
-        detailType: [...MEETING_PREP_REQUIRED_PATTERN.detailType],
-      },
-      targets: [
-        // Delivery failures (the function cannot be invoked) are retried, then kept in the same DLQ.
-        new targets.LambdaFunction(this.starter.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 20,
-          maxEventAge: Duration.hours(6),
-        }),
-      ],
-    });
+    this.deadLetterQueue = trigger.deadLetterQueue;
+    this.starter = trigger.starter;
+    this.rule = trigger.rule;
   }
 
   /**
