@@ -8,7 +8,7 @@
  * new session id); the worker creates that session when it sends the kit.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { BotMeetingsRepository, canStartPrep } from '../shared/bot-meetings';
+import { MeetingsRepository, canStartPrep } from '../shared/meetings-repository';
 import { ChatSessionState, ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
 import type { Channel } from '../shared/channel-registry';
 import { Meeting, MeetingStatus, User, timeZoneOf } from '../shared/domain';
@@ -69,7 +69,7 @@ export interface PrepActionResult {
 /** What the core needs, passed in (the Slack webhook's `BotDeps` is a superset). */
 export interface PrepActionDeps {
   readonly meetings: Pick<
-    BotMeetingsRepository,
+    MeetingsRepository,
     'get' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'
   >;
   readonly users: Pick<UsersRepository, 'get'>;

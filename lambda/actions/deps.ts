@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ANSWER_PATH_CLIENT, awsClientConfig } from '../shared/aws-clients';
-import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
+import { ANSWER_PATH_CLIENT, awsClientConfig } from '../shared/client-config';
 import { requiredEnv } from '../shared/env';
+import { upcomingMeetings } from '../shared/meetings/by-user';
+import { MeetingsRepository } from '../shared/meetings-repository';
 import { UsersRepository } from '../shared/users-repository';
 import { now } from '../shared/time';
 import { ReminderTargetConfig, SdkReminderScheduler } from './reminders';
@@ -28,18 +29,42 @@ export function reminderTargetFromEnv(): ReminderTargetConfig {
   };
 }
 
-/** The core's dependencies for a Lambda function; `requiredEnv` throws naming any variable that is missing. */
-export function prepActionDepsFromEnv(logger: Logger): PrepActionDeps {
-  // Calls before the answer share the caller's patience: short attempts, few of them.
-  const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
+/** The core's dependencies built from the environment, with the repositories whole (an entry point may use more). */
+export interface PrepActionDepsFromEnv extends PrepActionDeps {
+  readonly meetings: MeetingsRepository;
+  readonly users: UsersRepository;
+  readonly sessions: ChatSessionsRepository;
+}
+
+/** The clients the core sends with besides DynamoDB. */
+export interface PrepActionClients {
+  readonly scheduler: SchedulerClient;
+  readonly sqs: SQSClient;
+}
+
+/** The core's clients: calls before the answer share the caller's patience, so short attempts, few of them. */
+export function answerPathClients(): PrepActionClients {
   const fast = awsClientConfig(ANSWER_PATH_CLIENT);
+  return { scheduler: new SchedulerClient(fast), sqs: new SQSClient(fast) };
+}
+
+/**
+ * The core's dependencies for a Lambda function; `requiredEnv` throws naming any variable that is missing. The
+ * meetings repository lists meetings too (the by-user index): the Slack webhook builds its dependencies on these,
+ * with the clients it shares with its own schedules.
+ */
+export function prepActionDepsFromEnv(
+  logger: Logger,
+  clients: PrepActionClients = answerPathClients(),
+): PrepActionDepsFromEnv {
+  const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
   return {
-    meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
+    meetings: new MeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME'), { byUser: upcomingMeetings }),
     users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
     sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
-    reminders: new SdkReminderScheduler(new SchedulerClient(fast)),
+    reminders: new SdkReminderScheduler(clients.scheduler),
     reminderTarget: reminderTargetFromEnv(),
-    queue: new SqsWorkQueue(new SQSClient(fast), requiredEnv('WORK_QUEUE_URL')),
+    queue: new SqsWorkQueue(clients.sqs, requiredEnv('WORK_QUEUE_URL')),
     newId: randomUUID,
     now,
     logger,

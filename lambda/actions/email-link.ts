@@ -4,11 +4,10 @@
  * links and RFC 8058's one-click POST carry it) or in the form body (`t=`, as the confirmation page posts it).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ANSWER_PATH_CLIENT } from '../shared/aws-clients';
 import { dynamoDocumentClient } from '../shared/clients';
+import { ANSWER_PATH_CLIENT } from '../shared/client-config';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
-import { MeetingsRepository } from '../shared/repositories';
 import { UsersRepository } from '../shared/users-repository';
 import { linkSigningKeysJson } from '../shared/secrets';
 import { now } from '../shared/time';
@@ -17,10 +16,8 @@ import { prepActionDepsFromEnv } from './deps';
 import { LinkKeys, LinkKeysUnavailableError } from '../channels/email/link-keys';
 import { LinkFlowDeps, LinkRoute, followLink, showLink } from './link-flow';
 import { PAGE_HEADERS, Page, renderMessagePage } from './link-pages';
-import { LinkUses } from './link-uses';
 
 const logger = createLogger('email-link');
-const meetingsTable = requiredEnv('MEETINGS_TABLE_NAME');
 const keys = new LinkKeys(linkSigningKeysJson);
 const prepDeps = prepActionDepsFromEnv(logger);
 
@@ -29,9 +26,9 @@ const db = dynamoDocumentClient(ANSWER_PATH_CLIENT);
 
 const deps: LinkFlowDeps = {
   verify: (token, at) => keys.verify(token, at),
-  meetings: new MeetingsRepository(db, meetingsTable),
+  // The action core's meetings repository: the same client, and the link's single use recorded on the meeting.
+  meetings: prepDeps.meetings,
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
-  uses: new LinkUses(db, meetingsTable),
   act: (request) => runPrepAction(prepDeps, request),
   now,
   logger,

@@ -1,19 +1,19 @@
 /**
  * What the email's links do. `GET` only looks (mail scanners and link previews follow links): it checks the token
- * and shows what the button will do. `POST` acts: a meeting link is claimed once (link-uses.ts) and handed to the
+ * and shows what the button will do. `POST` acts: a meeting link is claimed once (the meetings repository's link uses) and handed to the
  * shared action core via 'email' with the token's id as the request id; an unsubscribe link turns email off in
  * the user's preferences. Every refusal is a page that says why, and changes nothing.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CHANNELS, Meeting, meetingTypeInWords, toMeetingType, timeZoneOf } from '../shared/domain';
+import { CHANNELS, meetingTypeInWords, toMeetingType, timeZoneOf } from '../shared/domain';
 import { readPreferences, receivesOn, toStoredPreferences, withoutChannel } from '../shared/preferences';
+import { type MeetingsRepository, isUsedIn } from '../shared/meetings-repository';
 import type { UsersRepository } from '../shared/users-repository';
 import { ReminderLabels } from '../shared/reminder-policy';
 import { formatLocalDateTime } from '../shared/time';
 import type { LinkClaims, TokenProblem } from '../channels/email/action-token';
 import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
-import { type LinkUse, isUsedIn } from './link-uses';
 
 /** The two routes, as the pages name them (relative form actions keep the API's stage in the path). */
 export type LinkRoute = 'act' | 'unsubscribe';
@@ -25,12 +25,9 @@ export interface LinkFlowDeps {
     token: string,
     now: Date,
   ) => Promise<{ ok: true; claims: LinkClaims } | { ok: false; problem: TokenProblem }>;
-  readonly meetings: { get(meetingId: string): Promise<Meeting | undefined> };
+  /** The meeting, and the single use of its links (recorded on the meeting item). */
+  readonly meetings: Pick<MeetingsRepository, 'get' | 'claimLinkUse' | 'releaseLinkUse'>;
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
-  readonly uses: {
-    claim(meetingId: string, tokenId: string): Promise<LinkUse>;
-    release(meetingId: string, tokenId: string): Promise<void>;
-  };
   /** The shared action core (`runPrepAction` with its dependencies). */
   readonly act: (request: PrepActionRequest) => Promise<PrepActionResult>;
   readonly now: () => Date;
@@ -178,7 +175,7 @@ export async function followLink(deps: LinkFlowDeps, token: string | undefined, 
   const { claims } = checked;
   if (claims.action === 'unsubscribe') return unsubscribe(deps, claims);
   const meetingId = claims.meetingId as string;
-  const use = await deps.uses.claim(meetingId, claims.tokenId);
+  const use = await deps.meetings.claimLinkUse(meetingId, claims.tokenId);
   if (use === 'already_used') {
     deps.logger.info('email link already used', { meeting_id: meetingId, token_id: claims.tokenId });
     return renderMessagePage(USED_PAGE.status, USED_PAGE.title, USED_PAGE.text);
@@ -196,8 +193,8 @@ export async function followLink(deps: LinkFlowDeps, token: string | undefined, 
     // The core's writes are conditional and its queue drops a repeat of this request id: giving the link back is
     // safe, and lets the person try again instead of finding a spent link.
     if (use === 'claimed')
-      await deps.uses
-        .release(meetingId, claims.tokenId)
+      await deps.meetings
+        .releaseLinkUse(meetingId, claims.tokenId)
         .catch((e: unknown) => deps.logger.error('could not give the link back', { error: String(e) }));
     throw error;
   }

@@ -13,8 +13,8 @@
  * DynamoDB carried out but whose answer was lost finds its own claim, not another request's.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '../shared/dynamo-guard';
 
 /** How long an answer is kept for retries. */
 export const ANSWER_TTL_SECONDS = 2 * 24 * 3600;
@@ -78,8 +78,8 @@ export class SmsAnswerStore {
   async claim(messageSid: string): Promise<ClaimResult> {
     const claimedAt = this.now().getTime();
     const claimId = randomUUID();
-    try {
-      await this.db.send(
+    const first = await conditionalWrite('PutItem sms_replies (claim)', () =>
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -91,11 +91,9 @@ export class SmsAnswerStore {
           ConditionExpression: 'attribute_not_exists(message_sid) OR claim_id = :mine',
           ExpressionAttributeValues: { ':mine': claimId },
         }),
-      );
-      return { kind: 'claimed', claimedAt };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (first.written) return { kind: 'claimed', claimedAt };
     for (;;) {
       const record = await this.read(messageSid);
       if (typeof record?.twiml === 'string') return { kind: 'answered', twiml: record.twiml };
@@ -116,8 +114,8 @@ export class SmsAnswerStore {
     now: number,
     claimId: string,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('UpdateItem sms_replies (take over)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { message_sid: messageSid },
@@ -133,18 +131,15 @@ export class SmsAnswerStore {
             ...(staleClaim === undefined ? {} : { ':stale': staleClaim }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result.written;
   }
 
   /** Records this request's answer on its claim; returns the answer that stands (another's, if it took over). */
   async answer(messageSid: string, claimedAt: number, twiml: string): Promise<string> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('UpdateItem sms_replies (answer)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { message_sid: messageSid },
@@ -152,18 +147,17 @@ export class SmsAnswerStore {
           ConditionExpression: 'claimed_at = :mine AND attribute_not_exists(twiml)',
           ExpressionAttributeValues: { ':twiml': twiml, ':at': this.now().toISOString(), ':mine': claimedAt },
         }),
-      );
-      return twiml;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.read(messageSid))?.twiml ?? twiml;
-    }
+      ),
+    );
+    if (result.written) return twiml;
+    return (await this.read(messageSid))?.twiml ?? twiml;
   }
 
   /** Gives an unanswered claim back (the request failed), so Twilio's retry acts at once. */
   async release(messageSid: string, claimedAt: number): Promise<void> {
-    try {
-      await this.db.send(
+    // A failed condition: it was answered or taken over meanwhile, and stays so.
+    await conditionalWrite('UpdateItem sms_replies (release)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { message_sid: messageSid },
@@ -171,9 +165,7 @@ export class SmsAnswerStore {
           ConditionExpression: 'claimed_at = :mine AND attribute_not_exists(twiml)',
           ExpressionAttributeValues: { ':released': 0, ':mine': claimedAt },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }

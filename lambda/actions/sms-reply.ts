@@ -12,7 +12,7 @@ import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { readPreferences, toStoredPreferences } from '../shared/preferences';
-import { MeetingsRepository } from '../shared/repositories';
+import { MeetingsRepository } from '../shared/meetings-repository';
 import { UsersRepository } from '../shared/users-repository';
 import { twilioCredentials } from '../shared/secrets';
 import { verifyTwilioWebhook } from '../channels/sms/twilio-webhook';

@@ -1,6 +1,6 @@
 /** What every NotifyVia* task takes and returns, as the ASL file's `Parameters` and `ResultPath` shape them. */
 import type { Channel, MeetingSummary, RecipientSummary } from '../shared/domain';
-import type { Delivery } from '../shared/repositories';
+import type { Delivery } from '../shared/meetings-repository';
 
 /** Every NotifyVia* state's input. */
 export interface NotifyInput {

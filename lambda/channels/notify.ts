@@ -19,7 +19,7 @@ import {
 } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { MeetingsRepository, intentAttribute } from '../shared/repositories';
+import { MeetingsRepository, intentAttribute } from '../shared/meetings-repository';
 import { NotifyInput, NotifyResult } from './notify-io';
 import { now } from '../shared/time';
 

@@ -9,7 +9,7 @@ import { Channel } from '../shared/domain';
 import { ErrorNames } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { MeetingsRepository, intentAttribute } from '../shared/repositories';
+import { MeetingsRepository, intentAttribute } from '../shared/meetings-repository';
 
 const logger = createLogger('receipts');
 

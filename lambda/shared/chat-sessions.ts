@@ -2,9 +2,9 @@
  * Chat sessions (the `chat_sessions` table): one per Start Prep, owned by a user, expiring through the table's TTL
  * (`expires_at`, epoch seconds). A session moves one step per DM, exactly once per Slack message (`ts`).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MeetingType } from './domain';
+import { conditionalWrite } from './dynamo-guard';
 import { SESSIONS_BY_USER_INDEX } from './table-indexes';
 
 /** A chat session's states. */
@@ -112,19 +112,16 @@ export class ChatSessionsRepository {
    * @returns false when it exists already (a redelivered job created it before)
    */
   async create(session: ChatSession): Promise<boolean> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('PutItem chat_sessions (create)', () =>
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: session,
           ConditionExpression: 'attribute_not_exists(session_id)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result.written;
   }
 
   /** The session, or undefined. */
@@ -166,8 +163,8 @@ export class ChatSessionsRepository {
    */
   async appendAndAdvance(session: ChatSession, message: ChatMessage, now: Date): Promise<ChatSession | undefined> {
     const to = nextStep(session.context.step);
-    try {
-      const out = await this.db.send(
+    const result = await conditionalWrite('UpdateItem chat_sessions (append and advance)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { session_id: session.session_id },
@@ -188,12 +185,9 @@ export class ChatSessionsRepository {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return out.Attributes as ChatSession;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+      ),
+    );
+    return result.written ? (result.output.Attributes as ChatSession) : undefined;
   }
 
   /**
@@ -236,8 +230,8 @@ export class ChatSessionsRepository {
     state: typeof ChatSessionState.Cancelled | typeof ChatSessionState.TimedOut,
     now: Date,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('UpdateItem chat_sessions (end)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { session_id: sessionId },
@@ -246,12 +240,9 @@ export class ChatSessionsRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':to': state, ':active': ChatSessionState.Active, ':now': now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result.written;
   }
 
   /**
@@ -259,8 +250,8 @@ export class ChatSessionsRepository {
    * @returns false when it was already recorded (a redelivered job must not DM twice)
    */
   async recordOpening(sessionId: string, ts: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('UpdateItem chat_sessions (opening)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { session_id: sessionId },
@@ -268,11 +259,8 @@ export class ChatSessionsRepository {
           ConditionExpression: 'attribute_exists(session_id) AND attribute_not_exists(opening_ts)',
           ExpressionAttributeValues: { ':ts': ts, ':now': now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result.written;
   }
 }

@@ -1,10 +1,11 @@
 /**
- * AWS SDK clients, created once per cold start. They take the standard `AWS_ENDPOINT_URL_<SERVICE>` variables by
- * themselves, so local runs point them at emulators with no code of ours.
+ * The DynamoDB document client, created once per cold start with the project's client settings
+ * (./client-config.ts). The standard `AWS_ENDPOINT_URL_<SERVICE>` variables still point it at a local emulator, with
+ * no code of ours.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AwsClientSettings, awsClientConfig } from './aws-clients';
+import { type AwsClientSettings, awsClientConfig } from './client-config';
 
 const documentClients = new Map<string, DynamoDBDocumentClient>();
 

@@ -5,7 +5,7 @@
  * skips the integration instead of crashing.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsClientConfig } from './aws-clients';
+import { awsClientConfig } from './client-config';
 import { optionalEnv } from './env';
 
 /** Slack app credentials. */

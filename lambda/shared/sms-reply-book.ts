@@ -4,12 +4,11 @@
  * moment for one user (several meetings entering their prep window together while Slack is down) never get the
  * same number. Single-item conditional updates only (no transactions).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Meeting } from './domain';
-import { guarded } from './dynamo-guard';
+import { conditionalWrite, guarded } from './dynamo-guard';
 import { TransientDataError } from './errors';
-import type { MeetingsRepository } from './repositories';
+import type { MeetingsRepository } from './meetings-repository';
 import {
   ReplyNumbers,
   assignReplyNumber,
@@ -68,28 +67,25 @@ export class SmsReplyBook {
       const pendingIds = new Set(items.filter((m) => awaitingPrep(m, now)).map((m) => (m as Meeting).meeting_id));
       const assignment = assignReplyNumber(current.numbers, meeting, execution, now, (id) => pendingIds.has(id));
       if (!assignment.next) return { number: assignment.number, shown: assignment.shown };
-      try {
-        await guarded('UpdateItem users (sms reply numbers)', () =>
-          this.db.send(
-            new UpdateCommand({
-              TableName: this.usersTable,
-              Key: { user_id: userId },
-              UpdateExpression: 'SET sms_reply_numbers = :numbers, sms_reply_version = :next',
-              ConditionExpression:
-                'attribute_exists(user_id) AND ' +
-                (current.version === 0 ? 'attribute_not_exists(sms_reply_version)' : 'sms_reply_version = :version'),
-              ExpressionAttributeValues: {
-                ':numbers': assignment.next,
-                ':next': current.version + 1,
-                ...(current.version === 0 ? {} : { ':version': current.version }),
-              },
-            }),
-          ),
-        );
-        return { number: assignment.number, shown: assignment.shown };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const result = await conditionalWrite('UpdateItem users (sms reply numbers)', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.usersTable,
+            Key: { user_id: userId },
+            UpdateExpression: 'SET sms_reply_numbers = :numbers, sms_reply_version = :next',
+            ConditionExpression:
+              'attribute_exists(user_id) AND ' +
+              (current.version === 0 ? 'attribute_not_exists(sms_reply_version)' : 'sms_reply_version = :version'),
+            ExpressionAttributeValues: {
+              ':numbers': assignment.next,
+              ':next': current.version + 1,
+              ...(current.version === 0 ? {} : { ':version': current.version }),
+            },
+          }),
+        ),
+      );
+      // A lost race (the numbers changed since they were read) reads them again.
+      if (result.written) return { number: assignment.number, shown: assignment.shown };
     }
     throw new TransientDataError(
       `the SMS reply numbers of ${userId} changed ${MAX_ATTEMPTS} times while numbering ${meeting.meeting_id}`,

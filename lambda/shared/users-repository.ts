@@ -2,10 +2,9 @@
  * DynamoDB access for users: read, preferences saved by the bot, and the morning digest claimed once per scheduled
  * time. Every write is a single-item conditional update.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { User } from './domain';
-import { guarded } from './dynamo-guard';
+import { conditionalWrite, guarded } from './dynamo-guard';
 import type { StoredPreferences } from './preferences';
 
 /** Reads user items. */
@@ -43,8 +42,8 @@ export class UsersRepository {
    * one); false for a repeat delivery or an unknown user.
    */
   async claimDigest(userId: string, scheduledAt: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    const result = await conditionalWrite('UpdateItem users (digest claim)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { user_id: userId },
@@ -53,18 +52,16 @@ export class UsersRepository {
             'attribute_exists(user_id) AND (attribute_not_exists(last_digest_at) OR last_digest_at < :t)',
           ExpressionAttributeValues: { ':t': scheduledAt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return result.written;
   }
 
   /** Gives back a claim whose digest could not be sent, so the retried delivery sends it. */
   async releaseDigest(userId: string, scheduledAt: string): Promise<void> {
-    try {
-      await this.db.send(
+    // A failed condition: another time's claim stands (or none), and there is nothing to give back.
+    await conditionalWrite('UpdateItem users (digest release)', () =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { user_id: userId },
@@ -72,9 +69,7 @@ export class UsersRepository {
           ConditionExpression: 'last_digest_at = :t',
           ExpressionAttributeValues: { ':t': scheduledAt },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }

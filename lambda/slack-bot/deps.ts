@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HomeView, ModalView } from '@slack/types';
-import { BotMeetingsRepository } from '../shared/bot-meetings';
+import { MeetingsRepository } from '../shared/meetings-repository';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { PrepKits } from './prep-kits';
 import { UsersRepository } from '../shared/users-repository';
@@ -40,7 +40,7 @@ export type ViewOpener = (triggerId: string, view: ModalView) => Promise<void>;
 /** Dependencies of the webhook's decisions: nothing here calls Slack but `views.open`, which cannot wait. */
 export interface BotDeps {
   readonly meetings: Pick<
-    BotMeetingsRepository,
+    MeetingsRepository,
     'get' | 'upcoming' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'
   >;
   readonly users: Pick<UsersRepository, 'get' | 'savePreferences'>;
@@ -61,7 +61,7 @@ export interface BotDeps {
 
 /** Dependencies of the worker. */
 export interface WorkerDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
+  readonly meetings: Pick<MeetingsRepository, 'get' | 'upcoming' | 'markPrepCompleted' | 'revertPrepStart'>;
   readonly users: Pick<UsersRepository, 'get' | 'claimDigest' | 'releaseDigest'>;
   readonly sessions: Pick<
     ChatSessionsRepository,

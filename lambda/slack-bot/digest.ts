@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { CreateScheduleCommandInput, DeleteScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import type { KnownBlock } from '@slack/types';
-import { canStartPrep } from '../shared/bot-meetings';
+import { canStartPrep } from '../shared/meetings-repository';
 import { isValidTimeZone, Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import type { PrepButtonValue } from '../channels/slack/messages';
 import { escapeMrkdwn } from '../channels/slack/mrkdwn';

@@ -9,7 +9,7 @@ import { ActionIds, PrepButtonValue } from '../channels/slack/messages';
 import { escapeMrkdwn, escapeMrkdwnCode } from '../channels/slack/mrkdwn';
 import { PrepKit } from './prep-kits';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
-import { canStartPrep } from '../shared/bot-meetings';
+import { canStartPrep } from '../shared/meetings-repository';
 
 /** A message: fallback text and blocks. */
 export interface BotMessage {

@@ -6,12 +6,13 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { awsClientConfig } from '../shared/aws-clients';
-import { BotMeetingsRepository } from '../shared/bot-meetings';
 import { ChatSessionsRepository } from '../shared/chat-sessions';
 import { dynamoDocumentClient } from '../shared/clients';
+import { awsClientConfig } from '../shared/client-config';
 import { optionalEnv, requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
+import { upcomingMeetings } from '../shared/meetings/by-user';
+import { MeetingsRepository } from '../shared/meetings-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { loadPrepKits } from './prep-kits';
 import { UsersRepository } from '../shared/users-repository';
@@ -32,7 +33,7 @@ const queueUrl = requiredEnv('WORK_QUEUE_URL');
 const maxReceiveCount = Number(optionalEnv('WORK_MAX_RECEIVE_COUNT') ?? '5');
 const sqs = new SQSClient(awsClientConfig());
 const base: Omit<WorkerDeps, 'slack'> = {
-  meetings: new BotMeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME')),
+  meetings: new MeetingsRepository(db, requiredEnv('MEETINGS_TABLE_NAME'), { byUser: upcomingMeetings }),
   users: new UsersRepository(db, requiredEnv('USERS_TABLE_NAME')),
   sessions: new ChatSessionsRepository(db, requiredEnv('CHAT_SESSIONS_TABLE_NAME')),
   kits: loadPrepKits(),

@@ -9,7 +9,7 @@ import { MeetingNotFoundError, UserNotFoundError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { parsePrepEvent } from '../shared/prep-event';
-import { MeetingsRepository } from '../shared/repositories';
+import { MeetingsRepository } from '../shared/meetings-repository';
 import { UsersRepository } from '../shared/users-repository';
 import { skipReason } from './skip-rules';
 import { routeFor, routingPreferences, routingSettingsFromEnv, type RoutingSettings } from './routing';

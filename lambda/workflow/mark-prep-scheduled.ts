@@ -7,7 +7,7 @@ import { requiredEnv } from '../shared/env';
 import { PrepAlreadyScheduledError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { Claim, MeetingsRepository } from '../shared/repositories';
+import { Claim, MeetingsRepository } from '../shared/meetings-repository';
 import { MarkInput } from './task-io';
 import { now } from '../shared/time';
 

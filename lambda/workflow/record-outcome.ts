@@ -9,7 +9,7 @@ import { CHANNELS, DeliveryIntent, Channel } from '../shared/domain';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { Delivery, MeetingsRepository, intentAttribute } from '../shared/repositories';
+import { Delivery, MeetingsRepository, intentAttribute } from '../shared/meetings-repository';
 import { RecordInput } from './task-io';
 import { now } from '../shared/time';
 

@@ -12,7 +12,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { awsClientConfig } from '../shared/aws-clients';
+import { awsClientConfig } from '../shared/client-config';
 import { requiredEnv } from '../shared/env';
 import { executionNameFor } from '../shared/execution-name';
 import { createLogger } from '../shared/logger';

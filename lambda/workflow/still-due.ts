@@ -6,7 +6,7 @@
  */
 import { Meeting, MeetingStatus } from '../shared/domain';
 import { createLogger } from '../shared/logger';
-import type { MeetingsRepository } from '../shared/repositories';
+import type { MeetingsRepository } from '../shared/meetings-repository';
 import { routeFor, type RoutingSettings, type StopReason, type WorkflowRoute } from './routing';
 import type { CheckStillDueInput } from './task-io';
 

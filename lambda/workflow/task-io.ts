@@ -3,7 +3,7 @@
  * them. Kept in one module so the handlers and the state machine agree.
  */
 import { MeetingSummary, RecipientSummary } from '../shared/domain';
-import { Claim, Delivery } from '../shared/repositories';
+import { Claim, Delivery } from '../shared/meetings-repository';
 import { SkipReason } from './skip-rules';
 import type { RoutingPreferences, WorkflowRoute } from './routing';
 

@@ -77,7 +77,8 @@ export class EmailActions extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     })
-      // GetItem: the page's meeting; UpdateItem: the link's single use, recorded on the meeting (link-uses.ts).
+      // GetItem: the page's meeting; UpdateItem: the link's single use, recorded on the meeting
+      // (lambda/shared/meetings/link-uses.ts).
       .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
       // UpdateItem: the unsubscribe, saved in the user's preferences.
       .useTable('USERS_TABLE_NAME', users, ['GetItem', 'UpdateItem'])

@@ -39,7 +39,7 @@ const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
 export interface SentCommand {
   /** The IAM action, e.g. `dynamodb:GetItem`. */
   readonly action: string;
-  /** Where: `lambda/shared/repositories.ts`. */
+  /** Where: `lambda/shared/meetings/table.ts`. */
   readonly file: string;
 }
 

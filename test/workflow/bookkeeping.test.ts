@@ -4,7 +4,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ChatSessionsRepository, MAX_STORED_MESSAGE_CHARS } from '../../lambda/shared/chat-sessions';
-import { MAX_ATTEMPTS_KEPT, MeetingsRepository } from '../../lambda/shared/repositories';
+import { MAX_ATTEMPTS_KEPT, MeetingsRepository } from '../../lambda/shared/meetings-repository';
 import { LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
 import { aMeeting, readMeeting } from './helpers';
 

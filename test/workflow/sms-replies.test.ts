@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Meeting, User } from '../../lambda/shared/domain';
-import { MeetingsRepository } from '../../lambda/shared/repositories';
+import { MeetingsRepository } from '../../lambda/shared/meetings-repository';
 import { SmsReplyBook } from '../../lambda/shared/sms-reply-book';
 import { inboundSmsParams, sendInboundSms, SmsAnswer } from '../../local/cli/sms-client';
 import { sampleMeeting } from '../../local/demo';

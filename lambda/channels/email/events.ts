@@ -7,7 +7,7 @@ import { failTask, succeedTask } from '../task-tokens';
 import { dynamoDocumentClient } from '../../shared/clients';
 import { requiredEnv } from '../../shared/env';
 import { createLogger } from '../../shared/logger';
-import { MeetingsRepository } from '../../shared/repositories';
+import { MeetingsRepository } from '../../shared/meetings-repository';
 import { applyReceipt, ReceiptOutcome } from '../receipts';
 import { receiptOfSesEvent, SesEvent } from './receipt';
 

@@ -13,7 +13,7 @@ import { stepFunctionsTasks } from '../task-tokens';
 import { dynamoDocumentClient } from '../../shared/clients';
 import { requiredEnv } from '../../shared/env';
 import { ChannelUnavailableError } from '../../shared/errors';
-import { MeetingsRepository } from '../../shared/repositories';
+import { MeetingsRepository } from '../../shared/meetings-repository';
 import { UsersRepository } from '../../shared/users-repository';
 import { emailSender, linkSigningKeysJson } from '../../shared/secrets';
 import { now } from '../../shared/time';

@@ -6,7 +6,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ChannelPermanentFailureError } from '../../shared/errors';
 import type { PrepNotice } from '../notice';
 import { EmailLinks, renderEmail } from './messages';
-import { awsClientConfig } from '../../shared/aws-clients';
+import { awsClientConfig } from '../../shared/client-config';
 import { classifySesError } from './classify';
 import { PROVIDER_TIMEOUT_MS } from '../provider-timeout';
 import { idToTagValue } from './ses-tags';

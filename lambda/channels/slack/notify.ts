@@ -3,7 +3,7 @@ import { findSlackPost, sendSlack, slackClient } from './sender';
 import { dynamoDocumentClient } from '../../shared/clients';
 import { requiredEnv } from '../../shared/env';
 import { ChannelUnavailableError } from '../../shared/errors';
-import { MeetingsRepository } from '../../shared/repositories';
+import { MeetingsRepository } from '../../shared/meetings-repository';
 import { slackCredentials } from '../../shared/secrets';
 import { notifyViaChannel, realTime } from '../notify';
 import { NotifyInput, NotifyResult } from '../notify-io';

@@ -8,7 +8,7 @@ import { failTask, succeedTask } from '../task-tokens';
 import { dynamoDocumentClient } from '../../shared/clients';
 import { requiredEnv } from '../../shared/env';
 import { createLogger } from '../../shared/logger';
-import { MeetingsRepository } from '../../shared/repositories';
+import { MeetingsRepository } from '../../shared/meetings-repository';
 import { twilioCredentials } from '../../shared/secrets';
 import { verifyTwilioWebhook } from './twilio-webhook';
 import { applyReceipt } from '../receipts';

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HomeView } from '@slack/types';
-import { BotMeetingsRepository, canStartPrep } from '../../shared/bot-meetings';
+import { MeetingsRepository, canStartPrep } from '../../shared/meetings-repository';
 import { CHANNELS, Channel, timeZoneOf } from '../../shared/domain';
 import { readPreferences } from '../../shared/preferences';
 import { UsersRepository } from '../../shared/users-repository';
@@ -20,7 +20,7 @@ const MAX_MEETINGS = 100;
 
 /** What {@link refreshHomeTab} needs. */
 export interface HomeTabDeps {
-  readonly meetings: Pick<BotMeetingsRepository, 'upcoming'>;
+  readonly meetings: Pick<MeetingsRepository, 'upcoming'>;
   readonly users: Pick<UsersRepository, 'get'>;
   readonly reminders: Pick<ReminderSchedules, 'pending'>;
   /** `views.publish`. */

@@ -3,7 +3,7 @@
  * then the user's preferences with switches and an Edit button. Pure; within Block Kit's limits whatever the data.
  */
 import type { ActionsBlock, Button, Checkboxes, HomeView, KnownBlock, Option } from '@slack/types';
-import { canStartPrep, selectUpcoming } from '../../shared/bot-meetings';
+import { canStartPrep, selectUpcoming } from '../../shared/meetings-repository';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../../shared/domain';
 import type { PrepButtonValue } from '../../channels/slack/messages';
 import { escapeMrkdwn } from '../../channels/slack/mrkdwn';

@@ -1,7 +1,7 @@
 /**
- * The one place AWS SDK clients get their network settings: every client in the project is built with
- * {@link awsClientConfig}, so no call can hang past its budget (the SDK's default has no request timeout at all).
- * The standard `AWS_ENDPOINT_URL_<SERVICE>` variables still point clients at local emulators.
+ * How every AWS SDK client of the project is configured: the one place they get their network settings, so no call
+ * can hang past its budget (the SDK's default has no request timeout at all). No client is built here, so a function
+ * that builds one client (Scheduler, SES, Step Functions) bundles only that client's SDK.
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 

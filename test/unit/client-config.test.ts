@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { ANSWER_PATH_CLIENT, awsClientConfig, worstCaseCallMs } from '../../lambda/shared/aws-clients';
+import { ANSWER_PATH_CLIENT, awsClientConfig, worstCaseCallMs } from '../../lambda/shared/client-config';
 import { ANSWER_DEADLINE_MS } from '../../lambda/slack-bot/webhook';
 
 describe('awsClientConfig', () => {
