@@ -7,80 +7,22 @@
  * email otherwise. Start Prep decides with one write, the claim (the meeting moves to PREP_IN_PROGRESS linked to a
  * new session id); the worker creates that session when it sends the kit.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MeetingsRepository, canStartPrep } from '../shared/meetings-repository';
-import { ChatSessionState, ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
-import type { Channel } from '../shared/channel-registry';
+import { canStartPrep } from '../shared/meetings-repository';
+import { ChatSessionState, SESSION_PENDING_SECONDS } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, User, timeZoneOf } from '../shared/domain';
-import { UsersRepository } from '../shared/users-repository';
 import { MetricNames, countMetric } from '../shared/metrics';
 import { formatLocalDateTime } from '../shared/time';
-import { ReminderScheduler, ReminderTargetConfig, reminderScheduleRequest, reminderTime } from './reminders';
-import { ClickTarget, StartPrepJob } from './work-jobs';
-import { WorkQueue } from './work-queue';
-
-/** The two actions. */
-export type PrepActionName = 'start_prep' | 'remind_later';
-/** Where the executive acted from. */
-export type ActionChannel = Channel;
-/** Where the prep kit goes once a session starts. */
-export type KitChannel = 'slack' | 'email';
-
-/** One action, as the entry point identified it. */
-export interface PrepActionRequest {
-  readonly action: PrepActionName;
-  readonly meetingId: string;
-  /** Who acts, as the channel identified them (the Slack user; the phone number's user; the link token's user). */
-  readonly userId: string;
-  readonly via: ActionChannel;
-  /** The request's own id (Slack trigger_id, Twilio MessageSid, the link token's id): the work queue drops a repeat. */
-  readonly requestId: string;
-  /** A Slack click: where it happened, so the worker can replace the clicked message. */
-  readonly slackTarget?: ClickTarget;
-}
-
-/** What an action did. */
-export type PrepActionOutcome =
-  | 'meeting_not_found'
-  | 'not_owner'
-  | 'not_startable'
-  | 'meeting_started'
-  | 'already_in_progress'
-  | 'session_started'
-  | 'too_late'
-  | 'reminder_scheduled'
-  | 'reminder_exists';
-
-/** The outcome, with what to tell the person. */
-export interface PrepActionResult {
-  readonly outcome: PrepActionOutcome;
-  /** One or two plain sentences, times in the user's own zone, no markup (an SMS body, a page, a Slack line). */
-  readonly text: string;
-  /** The meeting, when it exists and is the user's. */
-  readonly meeting?: Meeting;
-  /** The user's time zone (or the default). */
-  readonly timeZone: string;
-  /** `session_started`: where the prep kit goes (the worker sends it). */
-  readonly kitVia?: KitChannel;
-  /** `reminder_scheduled` / `reminder_exists`: when the reminder comes (unknown for an existing one that cannot be read). */
-  readonly reminderAt?: Date;
-}
-
-/** What the core needs, passed in (the Slack webhook's `BotDeps` is a superset). */
-export interface PrepActionDeps {
-  readonly meetings: Pick<
-    MeetingsRepository,
-    'get' | 'claimForPrep' | 'unclaim' | 'markPrepInProgress' | 'revertPrepStart'
-  >;
-  readonly users: Pick<UsersRepository, 'get'>;
-  readonly sessions: Pick<ChatSessionsRepository, 'get'>;
-  readonly reminders: ReminderScheduler;
-  readonly reminderTarget: ReminderTargetConfig;
-  readonly queue: WorkQueue;
-  readonly newId: () => string;
-  readonly now: () => Date;
-  readonly logger: Logger;
-}
+import { reminderScheduleRequest, reminderTime } from './reminders';
+import type { StartPrepJob } from './work-jobs';
+import type {
+  ActionChannel,
+  KitChannel,
+  PrepActionDeps,
+  PrepActionOutcome,
+  PrepActionRequest,
+  PrepActionResult,
+} from './action';
+import { STARTED_TEXT, inProgressText, kitSentence, named, prepNowHint } from './action-texts';
 
 type Checked =
   | { ok: true; meeting: Meeting; user: User | undefined; timeZone: string; staleSessionId?: string; ownClaim?: true }
@@ -98,33 +40,6 @@ async function sessionHoldsMeeting(deps: PrepActionDeps, meeting: Meeting, now: 
     return Number.isFinite(claimedAt) && now.getTime() - claimedAt < SESSION_PENDING_SECONDS * 1000;
   }
   return session.state === ChatSessionState.Active && session.expires_at > Math.floor(now.getTime() / 1000);
-}
-
-/** The meeting as a person names it in a plain sentence: its title, or "your meeting". */
-function named(meeting: Meeting): string {
-  const title = meeting.title?.trim();
-  return title ? `"${title.length > 60 ? `${title.slice(0, 59)}…` : title}"` : 'your meeting';
-}
-
-/** Where the person finds the session they already have. */
-function whereInProgress(via: ActionChannel): string {
-  return via === 'slack'
-    ? 'Check your direct messages with me.'
-    : 'Your prep kit is in your Slack direct messages with me, or in your email.';
-}
-
-/** The answer to a Start Prep on a meeting whose prep is under way. */
-function inProgressText(request: PrepActionRequest, meeting: Meeting): string {
-  return `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`;
-}
-
-const STARTED_TEXT = 'This meeting has already started.';
-
-/** How to start prep instead, in the channel's words. */
-function prepNowHint(via: ActionChannel): string {
-  if (via === 'sms') return 'Reply PREP to prep now.';
-  if (via === 'email') return 'Use Start Prep in the email to prep now.';
-  return 'Click Start Prep to prep now.';
 }
 
 /**
@@ -205,12 +120,6 @@ export function kitChannelFor(via: ActionChannel, meeting: Meeting, user: User |
   const lastSlack = [...(meeting.notification_attempts ?? [])].reverse().find((a) => a.channel === 'slack');
   if (lastSlack?.outcome === 'delivered') return 'slack';
   return user?.email ? 'email' : 'slack';
-}
-
-function kitSentence(kitVia: KitChannel): string {
-  return kitVia === 'slack'
-    ? 'Your prep kit is in your Slack direct messages with me.'
-    : 'Your prep kit is on its way to your email.';
 }
 
 /**

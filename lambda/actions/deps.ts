@@ -17,7 +17,7 @@ import { UsersRepository } from '../shared/users-repository';
 import { now } from '../shared/time';
 import { ReminderTargetConfig, SdkReminderScheduler } from './reminders';
 import { SqsWorkQueue } from './work-queue';
-import { PrepActionDeps } from './core';
+import type { PrepActionDeps } from './action';
 
 /** Where reminder schedules go, from the environment. */
 export function reminderTargetFromEnv(): ReminderTargetConfig {

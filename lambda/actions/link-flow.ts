@@ -12,7 +12,7 @@ import type { UsersRepository } from '../shared/users-repository';
 import { ReminderLabels } from '../shared/reminder-policy';
 import { formatLocalDateTime } from '../shared/time';
 import type { LinkClaims, TokenProblem } from '../channels/email/action-token';
-import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './core';
+import type { PrepActionOutcome, PrepActionRequest, PrepActionResult } from './action';
 import { Page, renderConfirmPage, renderMessagePage } from './link-pages';
 
 /** The two routes, as the pages name them (relative form actions keep the API's stage in the path). */

@@ -6,7 +6,7 @@
 import type { Meeting } from '../shared/domain';
 import { ReminderLabels } from '../shared/reminder-policy';
 import { Preferences } from '../shared/preferences';
-import type { PrepActionRequest, PrepActionResult } from './core';
+import type { PrepActionRequest, PrepActionResult } from './action';
 import { parseSmsCommand } from './sms-keywords';
 import { withSmsReminders } from './sms-preferences';
 import { EMPTY_TWIML, twimlMessage } from './twiml';

@@ -3,7 +3,7 @@
  * number: "prep 2", "Later #2.") act as the Slack buttons do; Twilio's own keywords (opt-out, opt-in, help) are
  * recognised so the service can respect them; anything else is unknown. Pure.
  */
-import type { PrepActionName } from './core';
+import type { PrepActionName } from './action';
 
 /** Twilio's default opt-out keywords: Twilio answers them and blocks further messages to the sender. */
 export const OPT_OUT_KEYWORDS = [

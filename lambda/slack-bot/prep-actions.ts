@@ -3,7 +3,8 @@
  * 2 Hours, decided before the webhook answers by the action core every channel shares (`lambda/actions/core.ts`).
  * This module reads the button and queues what the clicker then sees (the replaced message, a private line).
  */
-import { PrepActionName, PrepActionOutcome, PrepActionRequest, runPrepAction } from '../actions/core';
+import { runPrepAction } from '../actions/core';
+import type { PrepActionName, PrepActionOutcome, PrepActionRequest } from '../actions/action';
 import { PrepButtonValue } from '../channels/slack/messages';
 import { BotDeps } from './deps';
 import { BotMessage, reminderReplacement } from './views';

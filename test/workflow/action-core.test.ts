@@ -5,7 +5,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LocalEnvironment } from '../../local/local-environment';
-import { PrepActionDeps, PrepActionRequest, kitChannelFor, runPrepAction } from '../../lambda/actions/core';
+import { kitChannelFor, runPrepAction } from '../../lambda/actions/core';
+import type { PrepActionDeps, PrepActionRequest } from '../../lambda/actions/action';
 import { prepActionDepsFromEnv } from '../../lambda/actions/deps';
 import { ChatSessionsRepository, SESSION_PENDING_SECONDS } from '../../lambda/shared/chat-sessions';
 import type { Meeting, NotificationAttempt } from '../../lambda/shared/domain';
