@@ -5,6 +5,7 @@
  */
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
 import { flattenHeaders, readBody, startHttpServer } from './fake-http';
+import { type LoopbackGuardOptions, refuseNonLoopback } from './loopback-guard';
 
 /** A request as a route sees it: method, path, query, lower-case headers and the raw body. */
 export interface LocalRequest {
@@ -65,18 +66,29 @@ export function fromApiGatewayResult(result: ApiGatewayResult): LocalResponse {
 }
 
 /**
- * Serves `routes` on 127.0.0.1:`port` (0 picks a free port). A route that throws answers 500 and is reported
- * through `onError`; listening errors (a busy port) reject.
+ * Serves `routes` on 127.0.0.1:`port` (0 picks a free port). Every request passes the loopback guard first
+ * (local/loopback-guard.ts: a loopback Host and Origin, JSON for the local routes that change something), whose
+ * `tunnelRoutes` may take any Host; a refusal is reported through `onRefused`. A route that throws answers 500 and is reported through `onError`; listening
+ * errors (a busy port) reject.
  */
 export async function startLocalApi(
   port: number,
   routes: Readonly<Record<string, LocalRoute>>,
   onError: (error: Error) => void,
+  guard: LoopbackGuardOptions & { readonly onRefused?: (line: string) => void } = {},
 ): Promise<LocalApi> {
   const server = await startHttpServer(async (req, res) => {
     const send = (answer: LocalResponse): void =>
       void res.writeHead(answer.status, { ...answer.headers }).end(answer.body);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers = flattenHeaders(req.headers);
+    const refused = refuseNonLoopback({ method: req.method ?? 'GET', path: url.pathname, headers }, guard);
+    if (refused) {
+      guard.onRefused?.(`Refused ${req.method} ${url.pathname} (${refused.status}): ${refused.body.trim()}`);
+      // The body is drained, not read: the refusal is the whole answer.
+      req.resume();
+      return send(refused);
+    }
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
     if (!route)
       return send(
@@ -85,7 +97,7 @@ export async function startLocalApi(
     const request = {
       method: req.method ?? 'GET',
       url,
-      headers: flattenHeaders(req.headers),
+      headers,
       body: await readBody(req),
       sourceIp: req.socket.remoteAddress ?? '',
     };

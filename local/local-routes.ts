@@ -2,7 +2,9 @@
  * The routes of the local API: the project's public routes as API Gateway would serve them (`POST /slack/webhook`,
  * `POST /twilio/status`, `POST /twilio/sms`, and `POST /events` standing in for EventBridge), and local-only routes under `/local/` that the `npm start`
  * client commands use: what the bot showed on the Slack stand-in since a cursor, and seeding users and meetings.
- * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns.
+ * Add a route by adding a key (`'POST /twilio/status'`…) to the table {@link localRoutes} returns. The local API
+ * serves every route behind the loopback guard (local/loopback-guard.ts): loopback Host and Origin only, and a new
+ * `POST /local/…` route takes JSON only.
  */
 import type { User } from '../lambda/shared/domain';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';

@@ -11,6 +11,7 @@ import { EMAIL_LINK_PATHS } from '../lib/constructs/email-actions';
 import { TWILIO_SMS_PATH } from '../lib/constructs/sms-replies';
 import { FakeHttpServer, flattenHeaders, readBody, startHttpServer } from './fake-http';
 import type { LocalRequest, LocalResponse } from './local-api';
+import { refuseNonLoopback } from './loopback-guard';
 import { loadHandler } from './workflow-runner';
 
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -105,16 +106,27 @@ export async function deliverSesEvent(event: unknown): Promise<void> {
   await sesEvents(event);
 }
 
-/** A loopback server with Twilio's routes and the email links' (the workflow tests' stand-in of the API). */
+/**
+ * A loopback server with Twilio's routes and the email links' (the workflow tests' stand-in of the API), behind the
+ * loopback guard as `npm start`'s API is.
+ */
 export async function startReceiptsApi(): Promise<
   FakeHttpServer & { readonly statusCallbackUrl: string; readonly smsWebhookUrl: string }
 > {
   const server = await startHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const headers = flattenHeaders(req.headers);
+    // Like npm start's API: a loopback Host and Origin only (local/loopback-guard.ts).
+    const refused = refuseNonLoopback({ method: req.method ?? 'GET', path: url.pathname, headers });
+    if (refused) {
+      req.resume();
+      res.writeHead(refused.status, { ...refused.headers }).end(refused.body);
+      return;
+    }
     const answer = await proxyRoute({
       method: req.method ?? 'GET',
       url,
-      headers: flattenHeaders(req.headers),
+      headers,
       body: await readBody(req),
       sourceIp: '127.0.0.1',
     });

@@ -142,8 +142,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const routes: Record<string, LocalRoute> = {};
   let api: LocalApi;
   try {
-    api = await startLocalApi(options.port ?? 3000, routes, (error) =>
-      log(`Request failed: ${error.stack ?? String(error)}`),
+    api = await startLocalApi(
+      options.port ?? 3000,
+      routes,
+      (error) => log(`Request failed: ${error.stack ?? String(error)}`),
+      // Real Slack reaches the webhook through a tunnel (docs/LOCAL.md), whose name is not loopback; its requests are
+      // signed with the real signing secret. With the stand-in, the secret is public: loopback only, like the rest.
+      { tunnelRoutes: new Set(options.real?.slack ? ['POST /slack/webhook'] : []), onRefused: log },
     );
   } catch (error) {
     await undo();

@@ -89,7 +89,11 @@ describe('npm start', () => {
     const qbr = demoMeetings().find((m) => m.meeting_id === 'm-qbr4') as Meeting;
     const before = runtime.executions.length;
 
-    const res = await fetch(runtime.eventsUrl, { method: 'POST', body: JSON.stringify({ Entries: [demoEntry(qbr)] }) });
+    const res = await fetch(runtime.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Entries: [demoEntry(qbr)] }),
+    });
     await runtime.executionsFinished(before + 1);
 
     expect(res.status).toBe(200);
@@ -117,7 +121,11 @@ describe('npm start', () => {
     const before = (await runtime.env.db.send(new ScanCommand({ TableName: runtime.env.tables.meetings }))).Items;
     const executions = runtime.executions.length;
 
-    const res = await fetch(runtime.eventsUrl, { method: 'POST', body });
+    const res = await fetch(runtime.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     await runtime.idle();
 
     expect(res.status).toBe(400);
