@@ -10,9 +10,13 @@ import {
   readNotificationChannels,
 } from './agents-config';
 import { settingReader } from './config-settings';
+import { type WebAclSettings, readPublicBudget } from './public-budget-settings';
+import type { PublicRoute, RouteThrottle } from './public-routes';
 import { CONTEXT_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 export type { ChannelName } from './agents-config';
+export type { WebAclSettings } from './public-budget-settings';
+export type { PublicRoute, RouteThrottle } from './public-routes';
 export { CONTEXT_KEYS, REQUIRED_STAGE_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 /** Deployment stages. */
@@ -33,8 +37,15 @@ export interface StageSettings {
   readonly logRetentionDays: number;
   /** Whether data (tables, keys) outlives the stack. */
   readonly retainData: boolean;
-  /** Steady-state requests per second and burst of the webhook's API stage. */
+  /**
+   * The API stage's default throttle: it applies to a method without a throttle of its own, and every public method
+   * has one (`routeThrottles`), so it is the fallback, not a budget the routes share.
+   */
   readonly apiThrottle: { readonly rate: number; readonly burst: number };
+  /** Each public method's own throttle, sized to its caller (docs/DEPLOY.md, "The public API's budget"). */
+  readonly routeThrottles: Readonly<Record<PublicRoute, RouteThrottle>>;
+  /** The AWS WAF web ACL on the API stage; absent when the stage has none (`webAcl: false`). */
+  readonly webAcl?: WebAclSettings;
   /**
    * How long NotifyViaSms and NotifyViaEmail wait for the provider's receipt, in seconds; none in time → the send is
    * recorded UNCONFIRMED, never resent.
@@ -113,7 +124,8 @@ export function loadConfig(
   const file = validStage ? (readStageFile(stage, problems, stagesDir) ?? {}) : {};
   const fileLabel = `config/stages/${String(stage)}.yaml:`;
 
-  const { setting, str, bool, int } = settingReader(context, file, fileLabel, problems);
+  const reader = settingReader(context, file, fileLabel, problems);
+  const { setting, str, bool, int } = reader;
 
   const names = {
     meetingsTableName: str(CONTEXT_KEYS.meetingsTableName, TABLE_NAME, 'a valid DynamoDB table name'),
@@ -163,6 +175,7 @@ export function loadConfig(
       rate: int(CONTEXT_KEYS.apiThrottleRate, positive, 'a positive whole number of requests per second'),
       burst: int(CONTEXT_KEYS.apiThrottleBurst, positive, 'a positive whole number of requests'),
     },
+    ...readPublicBudget(reader, fileLabel, problems),
     receiptWaitSeconds: {
       sms: int(CONTEXT_KEYS.smsReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),
       email: int(CONTEXT_KEYS.emailReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),

@@ -4,11 +4,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AppConfig } from './config';
+import { ApiFirewall } from './constructs/api-firewall';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { EmailActions, createLinkSigningKeys } from './constructs/email-actions';
 import { HouseFunction } from './constructs/house-function';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
+import { acknowledgePublicApi } from './constructs/public-api-review';
 import { PrepWorkflow } from './constructs/prep-workflow';
 import { SlackBotApi } from './constructs/slack-bot-api';
 import { SmsReplies } from './constructs/sms-replies';
@@ -39,6 +41,8 @@ export class MeetingPrepStack extends Stack {
   public readonly emailActions?: EmailActions;
   /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
   public readonly monitoring?: Monitoring;
+  /** The WAF web ACL on the API's stage; absent when the stage has none (`webAcl: false`) or the flag is off. */
+  public readonly firewall?: ApiFirewall;
   public readonly slackSecret: secretsmanager.ISecret;
   public readonly twilioSecret: secretsmanager.ISecret;
   /** The HMAC keys of the prep emails' one-click links (generated; rotated by hand, docs/DEPLOY.md). */
@@ -119,6 +123,7 @@ export class MeetingPrepStack extends Stack {
       logRemovalPolicy: removal,
       throttlingRateLimit: settings.apiThrottle.rate,
       throttlingBurstLimit: settings.apiThrottle.burst,
+      routeThrottles: settings.routeThrottles,
       apiStageName: config.stage,
     });
     if (config.sesFromEmail && workflow.sendEmailStatement)
@@ -173,7 +178,13 @@ export class MeetingPrepStack extends Stack {
       reminders: { scheduleGroup: slackBot.scheduleGroup, deadLetterQueue: slackBot.reminderDeadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    for (const alarm of [...slackBot.worker.alarms, ...receipts.alarms]) {
+    // The web ACL covers the whole stage: every route, whichever construct added it.
+    const firewall = settings.webAcl
+      ? new ApiFirewall(this, 'PublicApiFirewall', { api: slackBot.api, settings: settings.webAcl })
+      : undefined;
+    if (firewall) this.monitoring.dashboard.addWidgets(firewall.dashboardWidget());
+    acknowledgePublicApi(slackBot.api, firewall !== undefined);
+    for (const alarm of [...slackBot.worker.alarms, ...receipts.alarms, ...(firewall?.alarms ?? [])]) {
       alarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
       alarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
     }
@@ -182,6 +193,7 @@ export class MeetingPrepStack extends Stack {
     this.receipts = receipts;
     this.smsReplies = smsReplies;
     this.emailActions = emailActions;
+    this.firewall = firewall;
 
     new CfnOutput(this, 'SlackWebhookUrl', {
       value: slackBot.webhookUrl,

@@ -24,11 +24,15 @@ export const CONTEXT_KEYS = {
   retainData: 'retainData',
   apiThrottleRate: 'apiThrottleRate',
   apiThrottleBurst: 'apiThrottleBurst',
+  routeThrottles: 'routeThrottles',
+  webAcl: 'webAcl',
+  webAclRateLimitPerIp: 'webAclRateLimitPerIp',
   smsReceiptWaitSeconds: 'smsReceiptWaitSeconds',
   emailReceiptWaitSeconds: 'emailReceiptWaitSeconds',
   alarmFailedExecutions: 'alarmFailedExecutions',
   alarmLambdaErrors: 'alarmLambdaErrors',
   alarmWebhook5xx: 'alarmWebhook5xx',
+  alarmWebAclBlockedRequests: 'alarmWebAclBlockedRequests',
 } as const;
 
 /** The settings every stage file must give (the others may be left empty). */
@@ -38,6 +42,8 @@ export const REQUIRED_STAGE_KEYS = [
   'retainData',
   'apiThrottleRate',
   'apiThrottleBurst',
+  'routeThrottles',
+  'webAcl',
   'smsReceiptWaitSeconds',
   'emailReceiptWaitSeconds',
   'alarmFailedExecutions',

@@ -8,8 +8,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard } from '../nag';
+import type { RouteThrottle } from '../public-routes';
 import * as lambdaIndexes from '../../lambda/shared/table-indexes';
 import { HouseFunction } from './house-function';
+import { type CommonMethodOptions, requireRouteThrottles, routeMethodOptions } from './route-throttles';
 import { SlackWorker } from './slack-worker';
 import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables';
 
@@ -38,6 +40,8 @@ export interface SlackBotApiProps {
   readonly throttlingRateLimit?: number;
   /** Burst the stage accepts. @default 100 */
   readonly throttlingBurstLimit?: number;
+  /** Each public method's own throttle, by route (`POST /slack/webhook`). @default none: each takes the stage's */
+  readonly routeThrottles?: Readonly<Record<string, RouteThrottle>>;
   /** The API stage's name: the project's stage (`dev`, `staging`, `prod`). @default 'prod' */
   readonly apiStageName?: string;
 }
@@ -131,6 +135,28 @@ export class SlackBotApi extends Construct {
       .useTable('CHAT_SESSIONS_TABLE_NAME', chatSessions, ['GetItem'])
       .useSecret('SLACK_SECRET_ARN', props.slackSecret);
     const fn = this.function.function;
+    // Replays: a state-changing interaction is claimed before the webhook acts (lambda/shared/request-claims.ts), in
+    // `slack#…` items of the SMS answers table (this service's own, with a TTL): put and give back, those keys only.
+    const claims = props.tables.smsReplies;
+    this.function.addEnvironment('INTERACTION_CLAIMS_TABLE_NAME', claims.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [claims.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
+    );
+    if (claims.encryptionKey) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [claims.encryptionKey.keyArn],
+        }),
+      );
+    }
 
     // --- Work after the answer: the webhook queues, the worker calls Slack. ---
     this.worker = new SlackWorker(this, 'Worker', {
@@ -189,6 +215,13 @@ export class SlackBotApi extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
+    // Execution logs for errors only: request bodies (Slack payloads) stay out of the logs. A method's own settings
+    // replace the stage's, so each route's throttle repeats these.
+    const common: CommonMethodOptions = {
+      metricsEnabled: true,
+      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+    };
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'Slack webhook of the meeting-prep bot',
       // Named after the stack: API Gateway's metrics are keyed by API name, and dev and prod may share an account.
@@ -204,33 +237,12 @@ export class SlackBotApi extends Construct {
         tracingEnabled: true,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-        metricsEnabled: true,
-        // Execution logs for errors only: request bodies (Slack payloads) stay out of the logs.
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
+        ...common,
+        methodOptions: routeMethodOptions(props.routeThrottles ?? {}, common),
       },
     });
-    Validations.of(this.api).acknowledge(
-      {
-        id: 'AwsSolutions-APIG2',
-        reason:
-          'Slack sends form and JSON bodies of many shapes; every request is checked by its HMAC signature in the function, which answers 401 or 400 itself.',
-      },
-      {
-        id: 'AwsSolutions-APIG4',
-        reason:
-          "Slack cannot present IAM, Cognito or a custom token: requests are authenticated by Slack's v0 HMAC signature (signing secret), verified before anything else.",
-      },
-      {
-        id: 'AwsSolutions-COG4',
-        reason: 'The caller is Slack, not a user of a Cognito pool; see the signature check (AwsSolutions-APIG4).',
-      },
-      {
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'A single signed endpoint with stage throttling; a WAF web ACL (about $5/month plus per-request fees) can be attached by teams that require one.',
-      },
-    );
+    if (props.routeThrottles) requireRouteThrottles(this.api, Object.keys(props.routeThrottles));
+    // The API's cdk-nag acknowledgements cover all its routes and callers: lib/constructs/public-api-review.ts.
     this.api.root
       .addResource('slack')
       .addResource('webhook')

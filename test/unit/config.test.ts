@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AGENTS_CONFIG_PATH, readMinimumLeadMinutes, readNotificationChannels } from '../../lib/agents-config';
 import { STAGES, loadConfig } from '../../lib/config';
+import { PUBLIC_ROUTES } from '../../lib/public-routes';
 
 /** The error a call throws, failing the test when it returns. */
 function thrownBy(fn: () => unknown): Error {
@@ -20,6 +21,9 @@ function read(yamlText: string): { channels: string[]; problems: string[] } {
   const channels = readNotificationChannels(yamlText, problems);
   return { channels, problems };
 }
+
+/** A stage file's `routeThrottles`, every public route at 5 req/s, burst 10, on one line. */
+const routeThrottlesLine = `routeThrottles: { ${PUBLIC_ROUTES.map((r) => `"${r}": { rate: 5, burst: 10 }`).join(', ')} }`;
 
 const agents = (channels: string): string =>
   `meeting_coordinator:\n  prep_timing:\n    default: 24\n  notification_channels: ${channels}\n`;
@@ -126,6 +130,15 @@ describe('loadConfig', () => {
         logRetentionDays: 7,
         retainData: false,
         apiThrottle: { rate: 10, burst: 20 },
+        routeThrottles: {
+          'POST /slack/webhook': { rate: 10, burst: 20 },
+          'POST /twilio/status': { rate: 5, burst: 10 },
+          'POST /twilio/sms': { rate: 1, burst: 5 },
+          'GET /act': { rate: 2, burst: 5 },
+          'POST /act': { rate: 1, burst: 5 },
+          'GET /unsubscribe': { rate: 2, burst: 5 },
+          'POST /unsubscribe': { rate: 1, burst: 5 },
+        },
         receiptWaitSeconds: { sms: 600, email: 900 },
         alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 },
       },
@@ -143,6 +156,8 @@ describe('stage files', () => {
     'retainData: true',
     'apiThrottleRate: 5',
     'apiThrottleBurst: 10',
+    routeThrottlesLine,
+    'webAcl: false',
     'smsReceiptWaitSeconds: 600',
     'emailReceiptWaitSeconds: 900',
     'alarmFailedExecutions: 1',
@@ -215,6 +230,8 @@ describe('stage files', () => {
         'retainData: true',
         'apiThrottleRate: -1',
         'apiThrottleBurst: 10',
+        routeThrottlesLine,
+        'webAcl: false',
         'smsReceiptWaitSeconds: 600',
         'emailReceiptWaitSeconds: 30',
         'alarmFailedExecutions: 1',
