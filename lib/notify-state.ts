@@ -56,11 +56,12 @@ export function notifyStateTemplate(channel: Channel): Record<string, unknown> {
       ...(spec.lookup ? [{ ErrorEquals: ['ChannelOutcomeUnknown'], ...patient }] : []),
     ],
     Catch: [
-      {
-        ErrorEquals: callback ? ['States.Timeout', 'ChannelOutcomeUnknown'] : ['ChannelOutcomeUnknown'],
-        ResultPath: '$.unconfirmed',
-        Next: 'RecordUnconfirmed',
-      },
+      // A callback that never came: the provider took the message; nothing else is tried.
+      ...(callback
+        ? [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.unconfirmed', Next: 'RecordUnconfirmed' }]
+        : []),
+      // An outcome nobody could check: recorded as unverified, and the next channel is tried.
+      { ErrorEquals: ['ChannelOutcomeUnknown'], ResultPath: '$.unconfirmed', Next: 'RecordUnverified' },
       { ErrorEquals: ['States.ALL'], ResultPath: `$.${channel}_error`, Next: 'RouteNextChannel' },
     ],
     Next: 'RecordDelivery',

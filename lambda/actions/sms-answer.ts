@@ -1,7 +1,8 @@
 /**
- * The answer to one inbound SMS, once its signature is checked: who sent it (by number), what it asks for, which
- * meeting it means, and the action core's result as the reply text. Twilio's own keywords get no text of ours
- * (Twilio answers them), but opting out or in changes the user's preferences. I/O through `deps` only.
+ * The answer to one inbound SMS, once its signature is checked and its sender looked up: what it asks for, which
+ * meeting it means, and the action core's result as the reply text. A number no user has gets no text, and neither
+ * do Twilio's own keywords (Twilio answers them), but opting out or in changes the user's preferences. I/O through
+ * `deps` only.
  */
 import type { Meeting } from '../shared/domain';
 import { ReminderLabels } from '../shared/reminder-policy';
@@ -13,8 +14,6 @@ import { EMPTY_TWIML, twimlMessage } from './twiml';
 
 /** The replies of ours that are not an action's result. */
 export const SmsTexts = {
-  unknownSender:
-    "Sorry, this number isn't linked to an Exec Assistant account, so I can't act on your message. Please use Slack or the email instead.",
   sharedNumber:
     "This number is linked to more than one Exec Assistant account, so I can't tell whose meeting you mean. Please use Slack or the email instead.",
   help: `To act on the meeting I last texted you about, reply PREP to start prep or LATER for a reminder ${ReminderLabels.inText}. When I numbered the meeting, add its number: PREP 2.`,
@@ -25,12 +24,14 @@ export const SmsTexts = {
     `None of the meetings I texted you about is numbered ${n}. Reply PREP or LATER for the latest one, or use the number in its text.`,
 } as const;
 
-/** An inbound SMS, as Twilio posted it (signature already checked). */
+/** An inbound SMS, as Twilio posted it (signature and parameters already checked). */
 export interface InboundSms {
   readonly messageSid: string;
   /** The sender's number, E.164. */
   readonly from: string;
   readonly body: string;
+  /** The ids of the users whose `phone_number` is `from` (the handler looks them up before anything is written). */
+  readonly senders: readonly string[];
 }
 
 /** What the answer did, for the log and the metrics. */
@@ -55,8 +56,6 @@ export interface SmsAnswer {
 
 /** What answering needs. */
 export interface SmsAnswerDeps {
-  /** The ids of the users whose `phone_number` is this number. */
-  usersByPhone(phone: string): Promise<readonly string[]>;
   /** The meeting a reply from this user means (the one numbered `number`, or the latest texted). */
   resolveMeeting(userId: string, now: Date, number?: number): Promise<Meeting | undefined>;
   /** The action core. */
@@ -88,7 +87,7 @@ export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<S
   const command = parseSmsCommand(sms.body);
   // HELP/INFO: Twilio answers it; nothing to look up.
   if (command.kind === 'twilio_help') return { twiml: EMPTY_TWIML, kind: 'twilio_help' };
-  const userIds = await deps.usersByPhone(sms.from);
+  const userIds = sms.senders;
   // Twilio has already answered its own keywords and, for STOP, stopped further messages to this number: we add
   // no text, and only carry the choice into the preferences of whoever the number belongs to.
   if (command.kind === 'opt_out' || command.kind === 'opt_in') {
@@ -100,7 +99,8 @@ export async function answerSms(deps: SmsAnswerDeps, sms: InboundSms): Promise<S
     };
   }
   const [userId, ...others] = userIds;
-  if (!userId) return message('unknown_sender', SmsTexts.unknownSender);
+  // A number no user has gets nothing back: a reply would be a billed SMS to whoever asks (SMS pumping).
+  if (!userId) return { twiml: EMPTY_TWIML, kind: 'unknown_sender' };
   if (others.length > 0) return message('shared_number', SmsTexts.sharedNumber);
   if (command.kind === 'unknown') return message('help', SmsTexts.help, { userId });
   const meeting = await deps.resolveMeeting(userId, deps.now(), command.number);

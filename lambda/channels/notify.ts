@@ -151,6 +151,9 @@ class Attempt {
           intent.at,
           [intent.state],
         );
+      case 'unverified':
+        // Given up on as unverifiable by this execution already: never sent again, whatever a redrive asks.
+        throw new ChannelOutcomeUnknownError(this.channel, 'earlier_send_unverified');
       case 'sending': {
         if (!sender.findEarlier) throw new ChannelOutcomeUnknownError(this.channel, 'earlier_send_unconfirmed');
         const found = await this.lookUp(sender, new Date(intent.at));

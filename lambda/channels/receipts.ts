@@ -2,10 +2,11 @@
  * What a provider's delivery receipt does, whichever the provider: it ends the execution's intent on the meeting
  * (delivered or undelivered) and completes the task that waits for it — `SendTaskSuccess` with the delivery, or
  * `SendTaskFailure` with ChannelPermanentFailure so the next channel is tried. A receipt for a send that is not
- * the meeting's current one (another execution, another message) changes nothing.
+ * the meeting's current one (another execution, another message) changes nothing, and neither does one for an
+ * intent already final: a receipt is applied once, by the one conditional write that ends the intent.
  */
 import { failTask, succeedTask, type Completion } from './task-tokens';
-import { Channel } from '../shared/domain';
+import { Channel, DeliveryIntent } from '../shared/domain';
 import { ErrorNames } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
@@ -27,8 +28,14 @@ export interface DeliveryReceipt {
   readonly at: Date;
 }
 
-/** What a receipt did. */
-export type ReceiptOutcome = Completion | 'not_current' | 'no_task';
+/**
+ * What a receipt did. `already_final`: the intent had already ended (a replayed or late receipt, or a concurrent
+ * one that won): nothing written, nothing counted.
+ */
+export type ReceiptOutcome = Completion | 'not_current' | 'no_task' | 'already_final';
+
+/** The intent states a receipt ends; from any other (delivered, undelivered, failed…) it moves nothing. */
+const OPEN_STATES: readonly DeliveryIntent['state'][] = ['sending', 'accepted'];
 
 /** Dependencies of {@link applyReceipt}. */
 export interface ReceiptDeps {
@@ -37,7 +44,11 @@ export interface ReceiptDeps {
   readonly fail: typeof failTask;
 }
 
-/** Applies one receipt. Idempotent: a repeated receipt completes nothing twice (Step Functions says the task is gone). */
+/**
+ * Applies one receipt. Idempotent: it acts only through the conditional write that ends the intent (from `sending`
+ * or `accepted`), so a repeated receipt writes nothing, counts nothing and completes nothing twice (Step Functions
+ * says the task is gone).
+ */
 export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps): Promise<ReceiptOutcome> {
   const meeting = await deps.meetings.get(receipt.meetingId);
   const intent = meeting?.[intentAttribute(receipt.channel)];
@@ -57,11 +68,21 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
     logger.warn('receipt for a send that is not the current one; ignored', context);
     return 'not_current';
   }
-  await deps.meetings.updateIntent(
+  if (!OPEN_STATES.includes(intent.state)) {
+    // Twilio's signatures carry no timestamp, so a captured callback can be replayed at will: once the intent has
+    // ended, a receipt writes and counts nothing. The same receipt again only repeats the completion (Step Functions
+    // answers that the task is gone once it was done), so a receipt whose completion failed is completed by its retry.
+    if (intent.state !== receipt.status || !intent.task_token) {
+      logger.info('receipt for a send already final; ignored', { ...context, state: intent.state });
+      return 'already_final';
+    }
+    return complete(receipt, intent, intent.task_token, deps, context);
+  }
+  const moved = await deps.meetings.updateIntent(
     receipt.meetingId,
     receipt.channel,
     receipt.execution,
-    ['sending', 'accepted'],
+    OPEN_STATES,
     {
       state: receipt.status,
       notification_id: receipt.notificationId,
@@ -69,6 +90,11 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
     },
     receipt.at,
   );
+  if (!moved) {
+    // Another receipt ended the intent (or a new send replaced it) since it was read: that one acts, not this.
+    logger.info('receipt lost the race to end the intent; ignored', context);
+    return 'already_final';
+  }
   if (receipt.status === 'undelivered') {
     // Per channel (what the alarms watch) and per provider error code (what says why).
     countMetric(MetricNames.UndeliveredReceipts, { Channel: receipt.channel });
@@ -98,6 +124,17 @@ export async function applyReceipt(receipt: DeliveryReceipt, deps: ReceiptDeps):
     logger.info('receipt recorded; no task waits for it', context);
     return 'no_task';
   }
+  return complete(receipt, intent, token, deps, context);
+}
+
+/** Completes the waiting task as the receipt says: SendTaskSuccess with the delivery, or SendTaskFailure. */
+async function complete(
+  receipt: DeliveryReceipt,
+  intent: DeliveryIntent,
+  token: string,
+  deps: ReceiptDeps,
+  context: Record<string, unknown>,
+): Promise<Completion> {
   const outcome =
     receipt.status === 'delivered'
       ? await deps.succeed(token, {

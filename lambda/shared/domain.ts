@@ -46,7 +46,15 @@ export const DEFAULT_TIMEZONE = 'America/New_York';
 /** One attempt at one channel, as recorded on the meeting. */
 export interface NotificationAttempt {
   readonly channel: Channel;
-  readonly outcome: 'delivered' | 'unconfirmed' | 'undelivered' | 'outcome_unknown' | 'failed' | 'skipped' | 'retrying';
+  readonly outcome:
+    | 'delivered'
+    | 'unconfirmed'
+    | 'undelivered'
+    | 'outcome_unknown'
+    | 'unverified'
+    | 'failed'
+    | 'skipped'
+    | 'retrying';
   readonly error_code?: string;
   readonly notification_id?: string;
   readonly at: string;
@@ -69,9 +77,11 @@ export interface DeliveryIntent {
   readonly at: string;
   /**
    * `sending`: recorded before the request, no outcome yet; `accepted`: the provider took it (its id is known);
-   * `delivered` / `undelivered`: a receipt came; `failed`: the send surely did not happen.
+   * `delivered` / `undelivered`: a receipt came; `failed`: the send surely did not happen; `unverified`: the outcome
+   * could not be checked within the task's attempts, so the workflow moved on to the next channel (it may have
+   * arrived).
    */
-  readonly state: 'sending' | 'accepted' | 'delivered' | 'undelivered' | 'failed';
+  readonly state: 'sending' | 'accepted' | 'delivered' | 'undelivered' | 'failed' | 'unverified';
   readonly notification_id?: string;
   /** The Step Functions task token of the waiting task (SMS, email). */
   readonly task_token?: string;
@@ -103,6 +113,8 @@ export interface Meeting extends ChannelIntents {
   readonly notification_sent_at?: string;
   readonly notification_status?: NotificationStatus;
   readonly notification_attempts?: readonly NotificationAttempt[];
+  /** Channels the last delivering execution gave up on as unverifiable: they may have delivered too. */
+  readonly notification_unverified_channels?: readonly Channel[];
   readonly created_at?: string;
   readonly updated_at?: string;
 }

@@ -129,13 +129,14 @@ export class MeetingsRepository {
     return deliveries.appendAttempt(this.table, meetingId, attempt);
   }
 
-  /** Records the delivery and its attempt; returns every attempt now on record. */
+  /** Records the delivery and (`full`) its attempt; returns every attempt now on record. */
   async recordDelivery(
     meetingId: string,
     delivery: deliveries.Delivery,
     execution: string,
+    record: deliveries.DeliveryRecord = 'full',
   ): Promise<readonly NotificationAttempt[]> {
-    return deliveries.recordDelivery(this.table, meetingId, delivery, execution);
+    return deliveries.recordDelivery(this.table, meetingId, delivery, execution, record);
   }
 
   // Start Prep (meetings/prep-sessions.ts).

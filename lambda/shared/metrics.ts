@@ -26,6 +26,13 @@ export const MetricNames = {
   UndeliveredReceipts: 'UndeliveredReceipts',
   /** A delivery recorded UNCONFIRMED (accepted or outcome unknown, no receipt in time); dimension Channel. */
   UnconfirmedDeliveries: 'UnconfirmedDeliveries',
+  /**
+   * A channel whose outcome could not be checked within its task's attempts (the provider and its lookup down): it
+   * may have arrived; the next channel is tried. Dimension Channel.
+   */
+  UnverifiedOutcomes: 'UnverifiedOutcomes',
+  /** An execution that hit the quiet-hours wait limit and sent rather than wait again (clocks disagree). */
+  QuietHoursWaitLimit: 'QuietHoursWaitLimit',
   /** A re-run asked the provider whether an earlier send went through; dimensions Channel, Found. */
   EarlierSendsChecked: 'EarlierSendsChecked',
   /** A bookkeeping write failed after the channel's outcome was known (logged, not thrown); dimension Write. */
@@ -38,12 +45,20 @@ export const MetricNames = {
   SlackRequestsIgnored: 'SlackRequestsIgnored',
   /** A Slack request our side failed to serve; dimension Kind (transient: 5xx, Slack retries; deterministic: 200 + X-Slack-No-Retry). */
   SlackRequestsFailed: 'SlackRequestsFailed',
+  /** A `response_url` that is not Slack's, not called; dimension Where (webhook, worker). */
+  SlackResponseUrlsRefused: 'SlackResponseUrlsRefused',
   /** A worker job finished; dimension Kind (start_prep, click_reply, dm_reply). */
   SlackWorkDone: 'SlackWorkDone',
   /** A worker job failed and will be retried (or dead-lettered); dimension Kind (the error's name). */
   SlackWorkFailed: 'SlackWorkFailed',
   /** A Start Prep undone because its DM could not be sent. */
   SlackPrepStartsUndone: 'SlackPrepStartsUndone',
+  /**
+   * A prep email sent without its action links (Start Prep, Remind Me, unsubscribe) because the links' signing keys
+   * could not be had: the secret missing, unreadable (access denied, timeout) or malformed. No dimension (the reason
+   * is in the log), so the alarm on it sees every case.
+   */
+  EmailLinksUnavailable: 'EmailLinksUnavailable',
   /** An inbound SMS answered; dimension Outcome (the action's outcome, or unknown_sender, help, opted_out…). */
   SmsReplies: 'SmsReplies',
 } as const;

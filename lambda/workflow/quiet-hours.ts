@@ -49,7 +49,15 @@ export type SendReason =
   | 'channel_not_held'
   | 'reminder'
   | 'outside_quiet_hours'
-  | 'lead_limit_reached';
+  | 'lead_limit_reached'
+  /** The execution has waited as often as it may ({@link MAX_QUIET_HOURS_WAITS}): a clock or zone fault must not loop. */
+  | 'wait_limit';
+/**
+ * The most quiet-hours waits one execution makes. One is the rule (the wait ends when quiet hours do); a second can
+ * follow a daylight-saving change. More means the clocks disagree, and the notification goes rather than loop.
+ */
+export const MAX_QUIET_HOURS_WAITS = 3;
+
 /** Why it waits: until quiet hours end, or (they end too late) until the latest useful moment. */
 export type WaitReason = 'quiet_hours' | 'lead_limit';
 

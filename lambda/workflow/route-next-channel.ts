@@ -5,14 +5,14 @@
 import { createLogger } from '../shared/logger';
 import { now } from '../shared/time';
 // Not task-io: this function touches no table, and its bundle should not even import the repositories.
-import { routeFor, routingSettingsFromEnv, type RouteNextInput, type WorkflowRoute } from './routing';
+import { carryForward, routeFor, routingSettingsFromEnv, type RouteNextInput, type WorkflowRoute } from './routing';
 
 const logger = createLogger('route-next-channel');
 const settings = routingSettingsFromEnv();
 
 /** Lambda entry point. */
 export async function handler(input: RouteNextInput): Promise<WorkflowRoute> {
-  const route = routeFor(input.prep, input.prep.route.remaining, now(), settings);
+  const route = carryForward(input.prep.route, routeFor(input.prep, input.prep.route.remaining, now(), settings));
   logger.info('next channel', {
     meeting_id: input.prep.meeting_id,
     failed: input.prep.route.next,

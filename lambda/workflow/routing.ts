@@ -33,8 +33,34 @@ export type StopReason =
   | 'prep_already_started'
   | 'meeting_not_found';
 
-/** A route as the state machine carries it: `stop` set when the meeting no longer needs prep after a wait. */
-export type WorkflowRoute = Route & { readonly stop?: StopReason };
+/** A route as the state machine carries it. */
+export type WorkflowRoute = Route & {
+  /** Set when the meeting no longer needs prep after a wait. */
+  readonly stop?: StopReason;
+  /**
+   * Channels of this execution whose outcome could not be verified (they may have delivered); absent when none, so
+   * PickChannel can ask `IsPresent` when no channel is left.
+   */
+  readonly unverified?: readonly Channel[];
+  /** Quiet-hours waits this execution has made; absent before the first. */
+  readonly quiet_waits?: number;
+};
+
+/** The next route, keeping what the execution learned on the way (unverified channels, waits made). */
+export function carryForward(
+  previous: WorkflowRoute,
+  next: WorkflowRoute,
+  learned: { readonly unverified?: Channel; readonly waited?: true } = {},
+): WorkflowRoute {
+  const unverified = [...(previous.unverified ?? [])];
+  if (learned.unverified && !unverified.includes(learned.unverified)) unverified.push(learned.unverified);
+  const waits = (previous.quiet_waits ?? 0) + (learned.waited ? 1 : 0);
+  return {
+    ...next,
+    ...(unverified.length > 0 ? { unverified } : {}),
+    ...(waits > 0 ? { quiet_waits: waits } : {}),
+  };
+}
 
 /** Reads NOTIFICATION_CHANNELS (comma-separated, the stack's order) and MINIMUM_LEAD_MINUTES. */
 export function routingSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RoutingSettings {

@@ -6,8 +6,10 @@
  */
 import { Meeting, MeetingStatus } from '../shared/domain';
 import { createLogger } from '../shared/logger';
+import { MetricNames, countMetric } from '../shared/metrics';
 import type { MeetingsRepository } from '../shared/meetings-repository';
-import { routeFor, type RoutingSettings, type StopReason, type WorkflowRoute } from './routing';
+import { MAX_QUIET_HOURS_WAITS } from './quiet-hours';
+import { carryForward, routeFor, type RoutingSettings, type StopReason, type WorkflowRoute } from './routing';
 import type { CheckStillDueInput } from './task-io';
 
 const logger = createLogger('check-still-due');
@@ -51,7 +53,16 @@ export async function checkStillDue(input: CheckStillDueInput, deps: CheckDeps):
     return { ...held, hold: { wait: false, reason: 'no_channel_left' }, stop };
   }
   const order = held.next === 'none' ? held.remaining : [held.next, ...held.remaining];
-  const route = routeFor(input.prep, order, at, deps.settings);
+  const route = carryForward(held, routeFor(input.prep, order, at, deps.settings), { waited: true });
+  if (route.hold.wait && (route.quiet_waits ?? 0) >= MAX_QUIET_HOURS_WAITS) {
+    countMetric(MetricNames.QuietHoursWaitLimit);
+    logger.warn('still in quiet hours after the most waits an execution makes; sending now', {
+      meeting_id: input.prep.meeting_id,
+      waits: route.quiet_waits,
+      hold: route.hold,
+    });
+    return { ...route, hold: { wait: false, reason: 'wait_limit' } };
+  }
   logger.info('still due after the wait', { meeting_id: input.prep.meeting_id, next: route.next, hold: route.hold });
   return route;
 }

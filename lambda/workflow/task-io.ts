@@ -5,7 +5,7 @@
 import { MeetingSummary, RecipientSummary } from '../shared/domain';
 import { Claim, Delivery } from '../shared/meetings-repository';
 import { SkipReason } from './skip-rules';
-import type { RoutingPreferences, WorkflowRoute } from './routing';
+import type { RouteNextInput, RoutingPreferences, WorkflowRoute } from './routing';
 
 export type { NotifyInput, NotifyResult } from '../channels/notify-io';
 
@@ -50,11 +50,22 @@ export type RecordInput =
       readonly meeting_id: string;
       readonly delivery: Delivery;
       readonly execution: string;
+      /** The route the execution ended on (its unverified channels). */
+      readonly route?: WorkflowRoute;
     }
   | {
       readonly outcome: 'unconfirmed';
       readonly meeting_id: string;
       readonly execution: string;
+      readonly error?: { readonly Error?: string; readonly Cause?: string };
+      readonly route?: WorkflowRoute;
+    }
+  | {
+      /** A channel whose outcome could not be verified (`prep.route.next`): recorded, then the next route. */
+      readonly outcome: 'unverified';
+      readonly meeting_id: string;
+      readonly execution: string;
+      readonly prep: RouteNextInput['prep'];
       readonly error?: { readonly Error?: string; readonly Cause?: string };
     }
   | { readonly outcome: 'all_failed'; readonly meeting_id: string; readonly claim: Claim; readonly execution: string };

@@ -135,6 +135,18 @@ export class Monitoring extends Construct {
       'Every channel failed for a meeting: the executive was not notified. The meeting lists each attempt (notification_attempts).',
     );
     alarm(
+      'UnverifiedOutcomes',
+      serviceMetric(MetricNames.UnverifiedOutcomes),
+      1,
+      'A channel could not be reached or checked within its attempts (a provider outage: its API and its lookup failed), so the next channel was tried; the first may also have delivered. The Channel dimension says which provider.',
+    );
+    alarm(
+      'EmailLinksUnavailable',
+      serviceMetric(MetricNames.EmailLinksUnavailable),
+      1,
+      'Prep emails went out without their Start Prep, Remind Me and unsubscribe links: the links’ signing-key secret is missing, unreadable or malformed (the email function’s log says which). Every email lacks them until the secret is fixed (docs/DEPLOY.md, "The email links’ signing keys").',
+    );
+    alarm(
       'DeadLetterQueueMessages',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       1,

@@ -165,8 +165,10 @@ export class PrepWorkflow extends Construct {
     const recordOutcome = fn(
       'RecordOutcome',
       'lambda/workflow/record-outcome.ts',
-      'Records the delivery (delivered or unconfirmed), or that every channel failed',
+      'Records the delivery (delivered or unconfirmed), an unverified channel, or that every channel failed',
     ).useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem']);
+    // RecordUnverified routes the next channel after an unverified one.
+    for (const [key, value] of Object.entries(routing)) recordOutcome.addEnvironment(key, value);
     this.functions = {
       loadMeeting,
       markPrepScheduled,

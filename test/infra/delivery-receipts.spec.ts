@@ -125,10 +125,7 @@ describe('waiting tasks', () => {
         Catch: { ErrorEquals: string[]; Next: string }[];
       };
       expect(state.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
-      expect(state.Catch[0]).toMatchObject({
-        ErrorEquals: ['States.Timeout', 'ChannelOutcomeUnknown'],
-        Next: 'RecordUnconfirmed',
-      });
+      expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'RecordUnconfirmed' });
     }
   });
 });

@@ -81,6 +81,7 @@ const TASK_FUNCTIONS: Readonly<Record<string, FunctionKey>> = {
   NotifyViaEmail: 'notifyEmail',
   RecordDelivery: 'recordOutcome',
   RecordUnconfirmed: 'recordOutcome',
+  RecordUnverified: 'recordOutcome',
   RecordAllChannelsFailed: 'recordOutcome',
 };
 
@@ -194,6 +195,32 @@ describe('prep state machine (committed agents.yaml)', () => {
     });
     expect(states['CheckStillDue']).toMatchObject({ ResultPath: '$.prep.route', Next: 'PickChannel' });
     expect(states['PickChannel']).toMatchObject({ Type: 'Choice', Default: 'RecordAllChannelsFailed' });
+  });
+
+  it('moves on from a channel whose outcome cannot be verified, and ends unconfirmed when none is left after one', () => {
+    const states = machine.definition.States as Record<string, Record<string, unknown>>;
+    for (const name of Object.keys(states).filter((s) => s.startsWith('NotifyVia'))) {
+      expect(states[name]?.['Catch']).toContainEqual({
+        ErrorEquals: ['ChannelOutcomeUnknown'],
+        ResultPath: '$.unconfirmed',
+        Next: 'RecordUnverified',
+      });
+    }
+    expect(states['RecordUnverified']).toMatchObject({
+      Type: 'Task',
+      Parameters: { outcome: 'unverified', 'prep.$': '$.prep' },
+      ResultPath: '$.prep.route',
+      Next: 'PickChannel',
+    });
+    const choices = (states['PickChannel']?.['Choices'] ?? []) as { Variable?: string; Next: string }[];
+    const unverifiedRule = choices.findIndex((c) => c.Variable === '$.prep.route.unverified');
+    expect(choices[unverifiedRule]).toEqual({
+      Variable: '$.prep.route.unverified',
+      IsPresent: true,
+      Next: 'RecordUnconfirmed',
+    });
+    // After every channel rule: a channel still left is tried first.
+    expect(choices.slice(unverifiedRule).some((c) => c.Next.startsWith('NotifyVia'))).toBe(false);
   });
 
   it('substitutes every ${…} placeholder with the ARN of a Lambda function of the stack', () => {

@@ -6,6 +6,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { receiptOfSesEvent, SesEvent } from '../../lambda/channels/email/receipt';
 import { receiptOf } from '../../lambda/channels/sms/receipt';
+import { DeliveryReceipt, applyReceipt } from '../../lambda/channels/receipts';
+import type { DeliveryIntent, Meeting } from '../../lambda/shared/domain';
+import { metricsOf, named } from '../support/emf';
 import { fixture } from './fixture';
 
 interface SignedRequest {
@@ -127,5 +130,112 @@ describe('SES events as receipts', () => {
     const untagged = { ...bounced, detail: { ...bounced.detail, mail: { ...bounced.detail.mail, tags: {} } } };
 
     expect(receiptOfSesEvent(untagged)).toBeUndefined();
+  });
+});
+
+describe('applyReceipt: a receipt acts once', () => {
+  const execution = 'm-7f3a-b3f1c0d2';
+  const sid = 'SM8b2e4f6a1c3d5e7f9a0b2c4d6e8f1a3b';
+  const at = new Date('2026-11-26T14:00:09Z');
+  const undeliveredReceipt: DeliveryReceipt = {
+    channel: 'sms',
+    meetingId: 'm-7f3a',
+    execution,
+    notificationId: sid,
+    status: 'undelivered',
+    errorCode: '30003',
+    at,
+  };
+  const deliveredReceipt: DeliveryReceipt = { ...undeliveredReceipt, status: 'delivered', errorCode: undefined };
+
+  /** Deps over one meeting whose SMS intent is `intent`; `moves` is what the conditional write answers. */
+  function depsWith(intent: Partial<DeliveryIntent>, moves = true) {
+    const meeting = {
+      meeting_id: 'm-7f3a',
+      user_id: 'U024BE7LH',
+      start_time: '2026-11-27T14:00:00Z',
+      notification_intent_sms: { execution, at: at.toISOString(), task_token: 'token-1', ...intent },
+    } as Meeting;
+    return {
+      meetings: {
+        get: jest.fn(async () => meeting),
+        updateIntent: jest.fn(async () => moves),
+        appendAttempt: jest.fn(async () => undefined),
+      },
+      succeed: jest.fn(async () => 'completed' as const),
+      fail: jest.fn(async () => 'completed' as const),
+    };
+  }
+
+  it('ends an accepted intent, records the attempt, counts it and fails the task', async () => {
+    const deps = depsWith({ state: 'accepted', notification_id: sid });
+
+    const lines = await metricsOf(() => applyReceipt(undeliveredReceipt, deps));
+
+    expect(deps.meetings.updateIntent).toHaveBeenCalledTimes(1);
+    expect(deps.meetings.appendAttempt).toHaveBeenCalledTimes(1);
+    expect(deps.fail).toHaveBeenCalledTimes(1);
+    expect(named(lines, 'UndeliveredReceipts')).toHaveLength(2);
+  });
+
+  it.each(['delivered', 'undelivered', 'failed'] as const)(
+    'writes, counts and completes nothing for an undelivered receipt when the intent is already %s, except to repeat its own completion',
+    async (state) => {
+      const deps = depsWith({ state, notification_id: sid });
+
+      let outcome: unknown;
+      const lines = await metricsOf(async () => {
+        outcome = await applyReceipt(undeliveredReceipt, deps);
+      });
+
+      expect(deps.meetings.updateIntent).not.toHaveBeenCalled();
+      expect(deps.meetings.appendAttempt).not.toHaveBeenCalled();
+      expect(lines).toEqual([]);
+      expect(deps.succeed).not.toHaveBeenCalled();
+      if (state === 'undelivered') {
+        // The same receipt again: the completion is repeated (Step Functions answers `gone` once it was done).
+        expect(deps.fail).toHaveBeenCalledTimes(1);
+      } else {
+        expect(deps.fail).not.toHaveBeenCalled();
+        expect(outcome).toBe('already_final');
+      }
+    },
+  );
+
+  it('ignores a delivered receipt for an intent that ended undelivered', async () => {
+    const deps = depsWith({ state: 'undelivered', notification_id: sid });
+
+    expect(await applyReceipt(deliveredReceipt, deps)).toBe('already_final');
+    expect(deps.meetings.updateIntent).not.toHaveBeenCalled();
+    expect(deps.succeed).not.toHaveBeenCalled();
+  });
+
+  it('does nothing more when a concurrent receipt ended the intent first (the conditional write fails)', async () => {
+    const deps = depsWith({ state: 'accepted', notification_id: sid }, false);
+
+    let outcome: unknown;
+    const lines = await metricsOf(async () => {
+      outcome = await applyReceipt(undeliveredReceipt, deps);
+    });
+
+    expect(outcome).toBe('already_final');
+    expect(deps.meetings.appendAttempt).not.toHaveBeenCalled();
+    expect(deps.fail).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+  });
+
+  it('still ends an intent still `sending` (the callback came before the send was recorded accepted)', async () => {
+    const deps = depsWith({ state: 'sending' });
+
+    expect(await applyReceipt(deliveredReceipt, deps)).toBe('completed');
+    expect(deps.meetings.updateIntent).toHaveBeenCalledWith(
+      'm-7f3a',
+      'sms',
+      execution,
+      ['sending', 'accepted'],
+      { state: 'delivered', notification_id: sid },
+      at,
+    );
+    expect(deps.succeed).toHaveBeenCalledTimes(1);
   });
 });

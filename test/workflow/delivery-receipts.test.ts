@@ -10,6 +10,7 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
 import { HistoryEvent, LocalExecution, RunOptions, statesEntered } from '../../local/workflow-runner';
 import { aMeeting, aUser, prepEventFor, readMeeting, seed } from './helpers';
+import { metricsOf, named } from '../support/emf';
 
 let env: LocalEnvironment;
 
@@ -245,6 +246,131 @@ describe('SMS waits for Twilio’s status callback', () => {
   });
 });
 
+/** Posts a status callback signed as Twilio signs it (the account's auth token, the exact URL). */
+async function postSigned(url: string, params: Readonly<Record<string, string>>): Promise<Response> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': getExpectedTwilioSignature(LOCAL_CREDENTIALS.twilioAuthToken, url, { ...params }),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+/** The callback URL and parameters of the SMS's `delivered` (or other) callback, as the Twilio stand-in posted it. */
+function postedCallback(status: string): { url: string; params: Record<string, string> } {
+  const posted = env.twilio.callbacks.find((c) => c.params['MessageStatus'] === status);
+  if (!posted) throw new Error(`no ${status} callback was posted`);
+  return { url: posted.url, params: { ...posted.params } };
+}
+
+describe('a replayed status callback (Twilio signatures carry no timestamp)', () => {
+  it('changes nothing and counts nothing when an undelivered callback is replayed after the SMS was delivered', async () => {
+    await seed(env, aMeeting());
+    slackRefuses();
+    await run(prepEventFor(aMeeting()));
+    const delivered = postedCallback('delivered');
+    const undelivered = {
+      ...delivered.params,
+      MessageStatus: 'undelivered',
+      SmsStatus: 'undelivered',
+      ErrorCode: '30003',
+    };
+    const before = await readMeeting(env, 'm-7f3a');
+    const completions = env.sfn.taskResponses.length;
+    const stop = env.dynamoFaults.record();
+
+    const statuses: number[] = [];
+    const lines = await metricsOf(async () => {
+      for (let i = 0; i < 5; i++) statuses.push((await postSigned(delivered.url, undelivered)).status);
+    });
+
+    const writes = stop().filter((r) => r.target !== 'GetItem');
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect(await readMeeting(env, 'm-7f3a')).toEqual(before);
+    expect(named(lines, 'UndeliveredReceipts')).toEqual([]);
+    expect(writes).toEqual([]);
+    expect(env.sfn.taskResponses).toHaveLength(completions);
+  });
+
+  it('keeps the attempt history when the genuine undelivered callback is replayed 20 times after the fallback', async () => {
+    await seed(env, aMeeting());
+    slackRefuses();
+    env.twilio.scriptStatus({ kind: 'undelivered', errorCode: 30034 });
+    await run(prepEventFor(aMeeting()));
+    const undelivered = postedCallback('undelivered');
+    const before = await readMeeting(env, 'm-7f3a');
+    expect(before?.notification_attempts).toHaveLength(3);
+
+    const statuses = new Set<number>();
+    const lines = await metricsOf(async () => {
+      for (let i = 0; i < 20; i++) statuses.add((await postSigned(undelivered.url, undelivered.params)).status);
+    });
+
+    expect([...statuses]).toEqual([200]);
+    expect(await readMeeting(env, 'm-7f3a')).toEqual(before);
+    expect(named(lines, 'UndeliveredReceipts')).toEqual([]);
+  });
+
+  it('still counts the first undelivered receipt, by channel and by error code', async () => {
+    await seed(env, aMeeting());
+    slackRefuses();
+    env.twilio.scriptStatus({ kind: 'undelivered', errorCode: 30034 });
+
+    const lines = await metricsOf(() => run(prepEventFor(aMeeting())));
+
+    expect(named(lines, 'UndeliveredReceipts').map((l) => [l['Channel'], l['ErrorCode']])).toEqual([
+      ['sms', undefined],
+      ['sms', '30034'],
+    ]);
+  });
+});
+
+describe('a signed status callback with a malformed id', () => {
+  const long = 'a'.repeat(3_000);
+  it.each([
+    ['a 3,000-character MessageSid', { MessageSid: `SM${long}`, SmsSid: `SM${long}` }, {}],
+    ['a MessageSid that is no SID', { MessageSid: 'SM-not-a-sid', SmsSid: 'SM-not-a-sid' }, {}],
+    ['a 3,000-character AccountSid', { AccountSid: `AC${long}` }, {}],
+    ['an unknown MessageStatus', { MessageStatus: long, SmsStatus: long }, {}],
+    ['a 3,000-character ErrorCode', { MessageStatus: 'undelivered', SmsStatus: 'undelivered', ErrorCode: long }, {}],
+    ['a 3,000-character To', { To: `+1${'5'.repeat(3_000)}` }, {}],
+    ['a 3,000-character meeting id in the callback URL', {}, { meeting_id: long }],
+    ['a 3,000-character execution in the callback URL', {}, { execution: long }],
+  ])('answers %s with 400 and a short reason, touching no table', async (_what, change, query) => {
+    await seed(env, aMeeting());
+    slackRefuses();
+    await run(prepEventFor(aMeeting()));
+    const delivered = postedCallback('delivered');
+    const url = new URL(delivered.url);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const before = await readMeeting(env, 'm-7f3a');
+    const stop = env.dynamoFaults.record();
+
+    const res = await fetch(url.toString(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': getExpectedTwilioSignature(LOCAL_CREDENTIALS.twilioAuthToken, url.toString(), {
+          ...delivered.params,
+          ...change,
+        }),
+      },
+      body: new URLSearchParams({ ...delivered.params, ...change }).toString(),
+    });
+    const body = await res.text();
+
+    expect(res.status).toBe(400);
+    expect(body.length).toBeLessThan(120);
+    expect(body).not.toContain(long);
+    expect(stop()).toEqual([]);
+    expect(await readMeeting(env, 'm-7f3a')).toEqual(before);
+  });
+});
+
 describe('email waits for the SES configuration set’s event', () => {
   it('fails with AllChannelsFailed and records the bounce when the email bounces', async () => {
     await seed(env, aMeeting(), aUser({ phone_number: undefined }));
@@ -280,7 +406,13 @@ describe('email waits for the SES configuration set’s event', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution).slice(-2)).toEqual(['NotifyViaEmail', 'RecordUnconfirmed']);
+    // The last channel: its unverifiable outcome leaves nothing to try, so the send is recorded unconfirmed.
+    expect(statesEntered(execution).slice(-4)).toEqual([
+      'NotifyViaEmail',
+      'RecordUnverified',
+      'PickChannel',
+      'RecordUnconfirmed',
+    ]);
     expect(execution.history.some((e) => e.type === 'StateRetried' && e.state === 'NotifyViaEmail')).toBe(false);
     expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
       notification_channel: 'email',

@@ -5,11 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Meeting, User } from '../../lambda/shared/domain';
 import { MeetingsRepository } from '../../lambda/shared/meetings-repository';
 import { SmsReplyBook } from '../../lambda/shared/sms-reply-book';
 import { inboundSmsParams, sendInboundSms, SmsAnswer } from '../../local/cli/sms-client';
+import { SMS_REPLY_LIMIT, SMS_REPLY_WINDOW_SECONDS } from '../../lambda/actions/sms-reply-limit';
+import { resetLocalClock, setLocalClock } from '../../local/clock';
 import { sampleMeeting } from '../../local/demo';
 import { LOCAL_CREDENTIALS, LocalEnvironment, startLocalEnvironment } from '../../local/local-environment';
 import { USER_ID, aUser, readMeeting, snapshotTables } from './helpers';
@@ -33,6 +35,14 @@ afterAll(async () => {
 beforeEach(async () => {
   await env.resetFakes();
   await clearTables(env);
+  // The answers and the reply counters: each test starts with every number's replies unused.
+  const answersTable = env.env['SMS_REPLIES_TABLE_NAME'];
+  const answers = await env.db.send(new ScanCommand({ TableName: answersTable, ConsistentRead: true }));
+  for (const item of answers.Items ?? [])
+    await env.db.send(new DeleteCommand({ TableName: answersTable, Key: { message_sid: item['message_sid'] } }));
+});
+afterEach(() => {
+  resetLocalClock();
 });
 
 /** A meeting of the executive, PREP_SCHEDULED (notified), starting `hoursAhead` hours from now. */
@@ -102,6 +112,13 @@ const sessionsOnceWorked = async () => {
   return readSessions(env);
 };
 const reminders = () => [...env.scheduler.schedules.keys()];
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+/** Every item of the SMS answers table (answers, and the reply counters). */
+const answerItems = async () =>
+  (
+    (await env.db.send(new ScanCommand({ TableName: env.env['SMS_REPLIES_TABLE_NAME'], ConsistentRead: true })))
+      .Items ?? []
+  ).sort((a, b) => String(a['message_sid']).localeCompare(String(b['message_sid'])));
 
 describe('PREP and LATER by SMS', () => {
   it('PREP starts prep for the texted meeting and queues the kit for the worker, answered in TwiML', async () => {
@@ -193,8 +210,8 @@ describe('PREP and LATER by SMS', () => {
   it('answers a retried request (same MessageSid) with the same TwiML and acts once', async () => {
     await texted([pending('m-7f3a')]);
 
-    const first = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
-    const retry = await text('PREP', { messageSid: 'SMretry0000000000000000000000000001' });
+    const first = await text('PREP', { messageSid: 'SMa0000000000000000000000000000001' });
+    const retry = await text('PREP', { messageSid: 'SMa0000000000000000000000000000001' });
 
     expect(retry.status).toBe(200);
     expect(retry.twiml).toBe(first.twiml);
@@ -207,8 +224,8 @@ describe('PREP and LATER by SMS', () => {
     await texted([pending('m-7f3a')]);
 
     const [one, two] = await Promise.all([
-      text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }),
-      text('PREP', { messageSid: 'SMsame000000000000000000000000000001' }),
+      text('PREP', { messageSid: 'SMb0000000000000000000000000000001' }),
+      text('PREP', { messageSid: 'SMb0000000000000000000000000000001' }),
     ]);
 
     expect(one.messages[0]).toMatch(/^Prep started for/);
@@ -221,9 +238,9 @@ describe('PREP and LATER by SMS', () => {
     await texted([pending('m-7f3a')]);
     env.dynamoFaults.fail('Query', { kind: 'internal_error', times: Infinity });
 
-    const failed = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+    const failed = await text('PREP', { messageSid: 'SMf0000000000000000000000000000001' });
     env.dynamoFaults.clearFailures();
-    const retried = await text('PREP', { messageSid: 'SMfail000000000000000000000000000001' });
+    const retried = await text('PREP', { messageSid: 'SMf0000000000000000000000000000001' });
 
     expect(failed.messages).toEqual(["Sorry, I couldn't do that just now. Please try again in a minute."]);
     expect(retried.messages[0]).toMatch(/^Prep started for "Meeting m-7f3a"/);
@@ -268,18 +285,24 @@ describe('PREP and LATER by SMS', () => {
 });
 
 describe('what is not PREP or LATER', () => {
-  it('answers a number no user has with a polite reply, and changes nothing', async () => {
-    await texted([pending('m-7f3a')]);
-    const before = await snapshotTables(env);
+  it.each(['PREP', 'what is this?', 'STOP', 'HELP'])(
+    'answers %s from a number no user has with an empty <Response/> (no billed SMS), writing nothing',
+    async (body) => {
+      await texted([pending('m-7f3a')]);
+      const before = await snapshotTables(env);
+      const answersBefore = await answerItems();
+      const stop = env.dynamoFaults.record();
 
-    const answer = await text('PREP', { from: '+14155550199' });
+      const answer = await text(body, { from: '+14155550199' });
 
-    expect(answer.status).toBe(200);
-    expect(answer.messages).toEqual([expect.stringMatching(/isn't linked to an Exec Assistant account/)]);
-    expect(await snapshotTables(env)).toEqual(before);
-    expect(queued()).toHaveLength(0);
-    expect(reminders()).toHaveLength(0);
-  });
+      expect(answer).toMatchObject({ status: 200, twiml: EMPTY_TWIML, messages: [] });
+      expect(stop().filter((r) => r.target !== 'Query' && r.target !== 'GetItem')).toEqual([]);
+      expect(await snapshotTables(env)).toEqual(before);
+      expect(await answerItems()).toEqual(answersBefore);
+      expect(queued()).toHaveLength(0);
+      expect(reminders()).toHaveLength(0);
+    },
+  );
 
   it('answers a number two users share with what is wrong, and acts for neither', async () => {
     await texted([pending('m-7f3a')]);
@@ -407,5 +430,106 @@ describe('the signature', () => {
 
     expect(answer.status).toBe(403);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+});
+
+describe('a signed incoming SMS with a malformed parameter', () => {
+  const long = 'a'.repeat(3_000);
+  it.each([
+    ['a 3,000-character MessageSid', { MessageSid: `SM${long}`, SmsSid: `SM${long}`, SmsMessageSid: `SM${long}` }],
+    ['a MessageSid that is no SID', { MessageSid: 'SM1', SmsSid: 'SM1', SmsMessageSid: 'SM1' }],
+    ['an AccountSid that is no SID', { AccountSid: `AC${long}` }],
+    ['a From that is not E.164', { From: `+1${'2'.repeat(3_000)}` }],
+    ['a To that is not E.164', { To: 'not-a-number' }],
+    ['a Body over 1,600 characters', { Body: 'P'.repeat(1_601) }],
+    ['an unknown SmsStatus', { SmsStatus: long }],
+  ])('answers %s with 400 and a short reason, before any table is read', async (_what, change) => {
+    await texted([pending('m-7f3a')]);
+    const before = await snapshotTables(env);
+    const stop = env.dynamoFaults.record();
+
+    const answer = await sendInboundSms({
+      postUrl: env.smsWebhookUrl,
+      signedUrl: env.smsWebhookUrl,
+      authToken: LOCAL_CREDENTIALS.twilioAuthToken,
+      params: {
+        ...inboundSmsParams(PHONE, LOCAL_CREDENTIALS.twilioFromNumber, 'PREP', LOCAL_CREDENTIALS.twilioAccountSid),
+        ...change,
+      },
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.twiml.length).toBeLessThan(120);
+    expect(answer.twiml).not.toContain(long);
+    expect(stop()).toEqual([]);
+    expect(await snapshotTables(env)).toEqual(before);
+    expect(await answerItems()).toEqual([]);
+  });
+});
+
+describe('replies per number', () => {
+  const windowMs = SMS_REPLY_WINDOW_SECONDS * 1_000;
+  /** Puts the clock one second into a reply window, so a test's texts all fall in it. */
+  const startOfAWindow = () => {
+    const at = Math.ceil((Date.now() + 1_000) / windowMs) * windowMs + 1_000;
+    setLocalClock(new Date(at));
+    return at;
+  };
+
+  it(`answers ${SMS_REPLY_LIMIT} texts of a number in a window; the next gets no reply, though its command acts`, async () => {
+    await texted([pending('m-7f3a')]);
+    startOfAWindow();
+
+    const answered: number[] = [];
+    for (let i = 0; i < SMS_REPLY_LIMIT; i++) answered.push((await text('what is this?')).messages.length);
+    const over = await text('PREP', { messageSid: 'SMc0000000000000000000000000000001' });
+    const retried = await text('PREP', { messageSid: 'SMc0000000000000000000000000000001' });
+
+    expect(answered).toEqual(Array.from({ length: SMS_REPLY_LIMIT }, () => 1));
+    expect(over).toMatchObject({ status: 200, twiml: EMPTY_TWIML, messages: [] });
+    expect(retried.twiml).toBe(EMPTY_TWIML);
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_IN_PROGRESS');
+    expect(queued()).toHaveLength(1);
+  });
+
+  it('answers again once the window has passed, and counts each number on its own', async () => {
+    await texted([pending('m-7f3a')]);
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.users,
+        Item: aUser({ user_id: 'U0SECOND1', name: 'Sam', phone_number: '+14155550100' }),
+      }),
+    );
+    const at = startOfAWindow();
+    for (let i = 0; i < SMS_REPLY_LIMIT; i++) await text('what is this?');
+    const limited = await text('LATER');
+    const otherNumber = await text('what is this?', { from: '+14155550100' });
+
+    setLocalClock(new Date(at + windowMs));
+    const next = await text('LATER');
+
+    expect(limited.messages).toEqual([]);
+    expect(reminders()).toHaveLength(1);
+    expect(otherNumber.messages).toEqual([expect.stringMatching(/^To act on the meeting I last texted you about/)]);
+    expect(next.messages).toEqual([expect.stringMatching(/^A reminder for this meeting is already set for /)]);
+  });
+
+  it('keeps one small counter per number and window, which expires', async () => {
+    await texted([pending('m-7f3a')]);
+    const at = startOfAWindow();
+
+    await text('what is this?');
+    await text('what is this?');
+
+    const counters = (await answerItems()).filter((item) => !/^(SM|MM)/.test(String(item['message_sid'])));
+    expect(counters).toEqual([
+      expect.objectContaining({
+        replies: 2,
+        expires_at: expect.any(Number),
+      }),
+    ]);
+    expect(Object.keys(counters[0] ?? {}).sort()).toEqual(['expires_at', 'message_sid', 'replies']);
+    expect(counters[0]?.['expires_at']).toBeGreaterThan(at / 1_000);
+    expect(counters[0]?.['expires_at']).toBeLessThanOrEqual((at + 2 * windowMs) / 1_000);
   });
 });

@@ -30,7 +30,7 @@ export function receiptOf(
       execution,
       notificationId: sid,
       status: 'undelivered',
-      errorCode: params['ErrorCode'] ?? status,
+      errorCode: params['ErrorCode'] || status,
       at: now,
     };
   }

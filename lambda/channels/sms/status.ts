@@ -1,7 +1,10 @@
 /**
  * `POST /twilio/status`: Twilio's message status callbacks. The request must carry a valid `X-Twilio-Signature`
- * for the exact public URL it was sent to (403 otherwise, and nothing changes). `delivered` completes the waiting
- * NotifyViaSms task, `undelivered` and `failed` fail it (the next channel is tried), other statuses are ignored.
+ * for the exact public URL it was sent to (403 otherwise, and nothing changes), and ids Twilio would send
+ * (twilio-params.ts: 400 with a short reason otherwise, before any table is read). `delivered` completes the waiting
+ * NotifyViaSms task, `undelivered` and `failed` fail it (the next channel is tried), other statuses are ignored. A
+ * callback for a send whose intent has already ended (a replay: Twilio's signatures carry no timestamp) changes
+ * nothing and is answered 200, so Twilio does not retry it.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { failTask, succeedTask } from '../task-tokens';
@@ -11,6 +14,7 @@ import { createLogger } from '../../shared/logger';
 import { MeetingsRepository } from '../../shared/meetings-repository';
 import { twilioCredentials } from '../../shared/secrets';
 import { verifyTwilioWebhook } from './twilio-webhook';
+import { callbackQueryProblem, twilioParamsProblem } from './twilio-params';
 import { applyReceipt } from '../receipts';
 import { receiptOf } from './receipt';
 
@@ -41,7 +45,13 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     return reply(403, 'invalid signature');
   }
   const { params } = checked;
-  const receipt = receiptOf(params, event.queryStringParameters ?? {}, new Date());
+  const query = event.queryStringParameters ?? {};
+  const problem = twilioParamsProblem(params, 'status_callback') ?? callbackQueryProblem(query);
+  if (problem) {
+    logger.warn('signed status callback with a malformed parameter; rejected', { problem });
+    return reply(400, problem);
+  }
+  const receipt = receiptOf(params, query, new Date());
   if (receipt === 'bad_request')
     return reply(400, 'MessageSid, MessageStatus and the callback query (meeting_id, execution) are required');
   if (!receipt) return reply(200);

@@ -13,7 +13,16 @@ export interface Delivery {
   readonly sent_at: string;
   /** @default DELIVERED */
   readonly status?: NotificationStatus;
+  /** Channels this execution gave up on as unverifiable before: they may have delivered too. */
+  readonly unverified_channels?: readonly Channel[];
 }
+
+/** How much {@link recordDelivery} writes. */
+export type DeliveryRecord =
+  /** The delivery and its attempt, appended to the history. */
+  | 'full'
+  /** Only the delivery's own fields (a few dozen bytes): for an item too near DynamoDB's 400 KB for the full one. */
+  | 'compact';
 
 /** The most attempts kept on a meeting: the oldest are dropped beyond it, so the item never nears 400 KB. */
 export const MAX_ATTEMPTS_KEPT = 20;
@@ -106,14 +115,19 @@ export async function updateIntent(
   return result.written;
 }
 
-/** Records the delivery: provider id, channel, time, status, and the delivered attempt. Returns every attempt now on record. */
+/**
+ * Records the delivery: provider id, channel, time, status, the channels that may also have delivered and (`full`)
+ * the delivered attempt. Returns every attempt now on record.
+ */
 export async function recordDelivery(
   table: MeetingsTable,
   meetingId: string,
   delivery: Delivery,
   execution: string,
+  record: DeliveryRecord = 'full',
 ): Promise<readonly NotificationAttempt[]> {
   const status = delivery.status ?? 'DELIVERED';
+  const unverified = delivery.unverified_channels ?? [];
   const attempt: NotificationAttempt = {
     channel: delivery.channel,
     outcome: status === 'DELIVERED' ? 'delivered' : 'unconfirmed',
@@ -121,22 +135,32 @@ export async function recordDelivery(
     at: delivery.sent_at,
     execution,
   };
-  const out = await updateMeeting(table, 'UpdateItem meetings (delivery)', meetingId, {
+  const full = record === 'full';
+  const set = [
+    ...(delivery.notification_id ? ['notification_id = :id'] : []),
+    'notification_channel = :channel, notification_sent_at = :at, notification_status = :status',
+    ...(unverified.length > 0 ? ['notification_unverified_channels = :unverified'] : []),
+    ...(full
+      ? [
+          'updated_at = :at, notification_attempts = list_append(if_not_exists(notification_attempts, :empty), :attempt)',
+        ]
+      : []),
+  ];
+  const out = await updateMeeting(table, `UpdateItem meetings (delivery, ${record})`, meetingId, {
     UpdateExpression:
-      (delivery.notification_id ? 'SET notification_id = :id, ' : 'SET ') +
-      'notification_channel = :channel, notification_sent_at = :at, notification_status = :status, updated_at = :at, ' +
-      'notification_attempts = list_append(if_not_exists(notification_attempts, :empty), :attempt)',
+      `SET ${set.join(', ')}` + (unverified.length > 0 ? '' : ' REMOVE notification_unverified_channels'),
     ConditionExpression: 'attribute_exists(meeting_id)',
     ExpressionAttributeValues: {
       ...(delivery.notification_id ? { ':id': delivery.notification_id } : {}),
       ':channel': delivery.channel,
       ':at': delivery.sent_at,
       ':status': status,
-      ':empty': [],
-      ':attempt': [attempt],
+      ...(unverified.length > 0 ? { ':unverified': unverified } : {}),
+      ...(full ? { ':empty': [], ':attempt': [attempt] } : {}),
     },
-    ReturnValues: 'ALL_NEW',
+    ReturnValues: full ? 'ALL_NEW' : 'NONE',
   });
+  if (!full) return [];
   const attempts = ((out.Attributes as Meeting | undefined)?.notification_attempts ??
     []) as readonly NotificationAttempt[];
   await trimAttempts(table, meetingId, attempts.length);
