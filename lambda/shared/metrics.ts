@@ -59,7 +59,10 @@ export const MetricNames = {
    * is in the log), so the alarm on it sees every case.
    */
   EmailLinksUnavailable: 'EmailLinksUnavailable',
-  /** An inbound SMS answered; dimension Outcome (the action's outcome, or unknown_sender, help, opted_out…). */
+  /**
+   * An inbound SMS answered; dimension Outcome (the action's outcome, or unknown_sender and reply_limited — both
+   * answered with no SMS —, help, opted_out…).
+   */
   SmsReplies: 'SmsReplies',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];

@@ -137,7 +137,10 @@ export class Client {
     if (answer.status !== 200)
       throw new ClientError(`The SMS webhook answered ${answer.status}: ${answer.twiml || '(no body)'}`);
     console.log(`TwiML answer:\n${indent(answer.twiml)}`);
-    if (answer.messages.length === 0) console.log('No SMS back from us (Twilio answers STOP, START and HELP itself).');
+    if (answer.messages.length === 0)
+      console.log(
+        'No SMS back from us: Twilio answers STOP, START and HELP itself; an unknown number, or one over its reply limit, gets none.',
+      );
     for (const text of answer.messages) console.log(`SMS back to ${from}:\n${indent(text)}`);
     const after = await this.json<{ items: SlackFeedItem[] }>(
       'GET',

@@ -143,7 +143,7 @@ describe('client commands', () => {
     const { stdout } = await client(['sms', 'HELP']);
 
     expect(stdout).toContain('<Response/>');
-    expect(stdout).toContain('No SMS back from us (Twilio answers STOP, START and HELP itself).');
+    expect(stdout).toContain('No SMS back from us: Twilio answers STOP, START and HELP itself');
   }, 60_000);
 
   it('sms: a --from that is not E.164 is a usage error', async () => {
