@@ -1,13 +1,22 @@
 /**
  * The sentences the action core answers with, in the words of the channel the person acted from. Pure.
  */
+import { escapeMrkdwn } from '../channels/slack/mrkdwn';
 import type { Meeting } from '../shared/domain';
+import { defuseUrls } from '../shared/text';
 import type { ActionChannel, KitChannel, PrepActionRequest } from './action';
 
-/** The meeting as a person names it in a plain sentence: its title, or "your meeting". */
-export function named(meeting: Meeting): string {
+/**
+ * The meeting as a person names it in a plain sentence: its title, or "your meeting"; in the channel's safe form
+ * (anyone who invites the executive sets the title): escaped for Slack's mrkdwn, defused for an SMS (a phone
+ * would make a link of an address in it), as written for a page (escaped as HTML there; browsers link nothing).
+ */
+export function named(meeting: Meeting, via: ActionChannel): string {
   const title = meeting.title?.trim();
-  return title ? `"${title.length > 60 ? `${title.slice(0, 59)}…` : title}"` : 'your meeting';
+  if (!title) return 'your meeting';
+  const quoted = `"${title.length > 60 ? `${title.slice(0, 59)}…` : title}"`;
+  if (via === 'sms') return defuseUrls(quoted);
+  return via === 'slack' ? escapeMrkdwn(quoted) : quoted;
 }
 
 /** Where the person finds the session they already have. */
@@ -19,7 +28,7 @@ export function whereInProgress(via: ActionChannel): string {
 
 /** The answer to a Start Prep on a meeting whose prep is under way. */
 export function inProgressText(request: PrepActionRequest, meeting: Meeting): string {
-  return `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting)}. ${whereInProgress(request.via)}`;
+  return `Prep is already in progress for ${request.via === 'slack' ? 'this meeting' : named(meeting, request.via)}. ${whereInProgress(request.via)}`;
 }
 
 /** The answer when the meeting has begun. */

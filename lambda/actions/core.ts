@@ -213,7 +213,7 @@ async function queueKit(
     outcome: 'session_started',
     // Built only when read: a Slack click never shows it (the worker replaces the clicked message).
     get text() {
-      return `Prep started for ${named(meeting)} (${formatLocalDateTime(meeting.start_time, timeZone)}). ${kitSentence(kitVia)}`;
+      return `Prep started for ${named(meeting, request.via)} (${formatLocalDateTime(meeting.start_time, timeZone)}). ${kitSentence(kitVia)}`;
     },
     meeting,
     timeZone,
@@ -249,7 +249,7 @@ async function remindLater(deps: PrepActionDeps, request: PrepActionRequest): Pr
     at: outcome.at.toISOString(),
     via: request.via,
   });
-  const text = `I'll remind you about ${named(meeting)} at ${formatLocalDateTime(outcome.at.toISOString(), timeZone)}.`;
+  const text = `I'll remind you about ${named(meeting, request.via)} at ${formatLocalDateTime(outcome.at.toISOString(), timeZone)}.`;
   return { outcome: 'reminder_scheduled', text, meeting, timeZone, reminderAt: outcome.at };
 }
 

@@ -9,7 +9,7 @@ import type { KnownBlock } from '@slack/types';
 import { canStartPrep } from '../shared/meetings-repository';
 import { isValidTimeZone, Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import type { PrepButtonValue } from '../channels/slack/messages';
-import { escapeMrkdwn } from '../channels/slack/mrkdwn';
+import { escapeMrkdwn, mrkdwnText } from '../channels/slack/mrkdwn';
 import type { Preferences } from '../shared/preferences';
 import { DIGEST_EVENT } from '../shared/prep-event';
 import { formatLocalTime } from '../shared/time';
@@ -170,7 +170,7 @@ export function buildDigestMessage(input: {
   shown.forEach(({ m, day: d }, i) => {
     if (d !== day) {
       day = d;
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: d === today ? '*Today*' : '*Tomorrow*' }] });
+      blocks.push({ type: 'context', elements: [mrkdwnText(d === today ? '*Today*' : '*Tomorrow*')] });
     }
     const title = Array.from((typeof m.title === 'string' && m.title.trim()) || 'Untitled meeting');
     const shortTitle = title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1).join('')}…` : title.join('');
@@ -178,10 +178,9 @@ export function buildDigestMessage(input: {
     blocks.push({
       type: 'section',
       block_id: `digest_${i}_${m.meeting_id}`.slice(0, 255),
-      text: {
-        type: 'mrkdwn',
-        text: `*${escapeMrkdwn(shortTitle)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalTime(m.start_time, input.timeZone)}`,
-      },
+      text: mrkdwnText(
+        `*${escapeMrkdwn(shortTitle)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ${formatLocalTime(m.start_time, input.timeZone)}`,
+      ),
       ...(value.length <= 2000
         ? {
             accessory: {
@@ -198,9 +197,7 @@ export function buildDigestMessage(input: {
   if (due.length > shown.length) {
     blocks.push({
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: `…and ${due.length - shown.length} more. Open the app's Home tab for all of them.` },
-      ],
+      elements: [mrkdwnText(`…and ${due.length - shown.length} more. Open the app's Home tab for all of them.`)],
     });
   }
   const count = `${due.length} meeting${due.length === 1 ? '' : 's'}`;

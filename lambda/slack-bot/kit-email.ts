@@ -5,7 +5,7 @@
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { Meeting, meetingTypeInWords, toMeetingType } from '../shared/domain';
-import { escapeHtml } from '../shared/text';
+import { defuseUrls, escapeHtml } from '../shared/text';
 import { PrepKit } from './prep-kits';
 import { formatLocalDateTime } from '../shared/time';
 
@@ -22,20 +22,26 @@ export interface KitMailer {
 }
 
 function plainNotes(kit: PrepKit, meeting: Meeting, timeZone: string): string {
-  const name = meeting.title?.trim() || 'Untitled meeting';
+  const name = defuseUrls(meeting.title?.trim() || 'Untitled meeting');
   // Replacer functions: a title holding `$&` or `$1` must be inserted as written.
   return kit.notes_template
     .replace(/\{title\}/g, () => name)
     .replace(/\{when\}/g, () => formatLocalDateTime(meeting.start_time, timeZone));
 }
 
-/** The kit email for a meeting, in the user's time zone. Pure; every user-written string is escaped in the HTML. */
+/**
+ * The kit email for a meeting, in the user's time zone. Pure. What came from data (title, location, name) is
+ * defused in both bodies (mail clients make links of addresses, and this one comes under the assistant's name) and
+ * escaped in the HTML; the subject keeps the title as written (no client makes links there).
+ */
 export function renderKitEmail(meeting: Meeting, kit: PrepKit, timeZone: string, name?: string): KitEmail {
-  const title = meeting.title?.trim() || 'Untitled meeting';
+  const rawTitle = meeting.title?.trim() || 'Untitled meeting';
+  const title = defuseUrls(rawTitle);
+  const location = meeting.location ? defuseUrls(meeting.location) : undefined;
   const when = formatLocalDateTime(meeting.start_time, timeZone);
   const type = meetingTypeInWords(toMeetingType(meeting.meeting_type));
   const notes = plainNotes(kit, meeting, timeZone);
-  const greeting = name ? `Hi ${name},` : 'Hi,';
+  const greeting = name ? `Hi ${defuseUrls(name)},` : 'Hi,';
   const intro = `Your prep session for ${title} (${when}) has started. Here is your prep kit.`;
   const closing = 'When Slack reaches you again, send me a direct message there to go through it step by step.';
   const text = [
@@ -46,7 +52,7 @@ export function renderKitEmail(meeting: Meeting, kit: PrepKit, timeZone: string,
     `Type: ${type}`,
     `When: ${when}`,
     `Attendees: ${meeting.attendees?.length ?? 0}`,
-    ...(meeting.location ? [`Location: ${meeting.location}`] : []),
+    ...(location ? [`Location: ${location}`] : []),
     '',
     'Agenda outline',
     ...kit.agenda.map((item, i) => `${i + 1}. ${item}`),
@@ -67,7 +73,7 @@ export function renderKitEmail(meeting: Meeting, kit: PrepKit, timeZone: string,
     `<tr><th align="left">Type</th><td>${escapeHtml(type)}</td></tr>`,
     `<tr><th align="left">When</th><td>${escapeHtml(when)}</td></tr>`,
     `<tr><th align="left">Attendees</th><td>${meeting.attendees?.length ?? 0}</td></tr>`,
-    ...(meeting.location ? [`<tr><th align="left">Location</th><td>${escapeHtml(meeting.location)}</td></tr>`] : []),
+    ...(location ? [`<tr><th align="left">Location</th><td>${escapeHtml(location)}</td></tr>`] : []),
     '</table>',
     '<h2>Agenda outline</h2><ol>',
     ...kit.agenda.map((item) => `<li>${escapeHtml(item)}</li>`),
@@ -78,7 +84,7 @@ export function renderKitEmail(meeting: Meeting, kit: PrepKit, timeZone: string,
     `<p>${escapeHtml(closing)}</p>`,
     '</body></html>',
   ].join('\n');
-  const subject = `Prep kit: ${title.length > 120 ? `${title.slice(0, 119)}…` : title} (${when})`;
+  const subject = `Prep kit: ${rawTitle.length > 120 ? `${rawTitle.slice(0, 119)}…` : rawTitle} (${when})`;
   return { subject, html, text };
 }
 

@@ -8,8 +8,9 @@ import { fixture, notice } from './fixture';
 const clicked = fixture<{ message: { blocks: Record<string, unknown>[] } }>('slack/block-actions-start-prep.json');
 
 /**
- * The blocks as the app sent them: Slack adds a `block_id` to blocks that have none (the header and sections here)
- * and `verbatim: false` to mrkdwn text objects.
+ * The blocks as the app sent them, `verbatim` aside: Slack adds a `block_id` to blocks that have none (the header
+ * and sections here) and echoes each mrkdwn text object's `verbatim` (`false` when absent, as in this fixture, stored
+ * before the app sent its text verbatim; the app's `verbatim: true` is checked on its own below).
  */
 function withoutSlackAdditions(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSlackAdditions);
@@ -18,7 +19,8 @@ function withoutSlackAdditions(value: unknown): unknown {
   const addedBlockId = record.type === 'header' || record.type === 'section';
   return Object.fromEntries(
     Object.entries(record)
-      .filter(([key, v]) => !(key === 'verbatim' && v === false) && !(key === 'block_id' && addedBlockId))
+      .filter(([key]) => key !== 'verbatim')
+      .filter(([key]) => !(key === 'block_id' && addedBlockId))
       .map(([key, v]) => [key, withoutSlackAdditions(v)]),
   );
 }
@@ -47,7 +49,17 @@ describe('renderSlackBlocks', () => {
 
     const blocks = renderSlackBlocks(notice());
 
-    expect(blocks).toEqual(expected);
+    expect(withoutSlackAdditions(blocks)).toEqual(expected);
+  });
+
+  it('sends every mrkdwn text object verbatim: Slack links no URL, channel or name in the title', () => {
+    const blocks = renderSlackBlocks(notice({ meeting: { title: 'Board sync https://evil.example/login #general' } }));
+    const section = blocks[1] as SectionBlock;
+
+    expect(section.text).toMatchObject({ type: 'mrkdwn', verbatim: true });
+    expect(section.text?.text).toContain('https://evil.example/login');
+    expect(section.fields?.every((f) => f.type === 'mrkdwn' && f.verbatim === true)).toBe(true);
+    expect((blocks[2] as SectionBlock).text).toMatchObject({ verbatim: true });
   });
 
   it('shows type, local time, duration and attendee count for a New York user', () => {

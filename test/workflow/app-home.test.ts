@@ -42,6 +42,16 @@ const readUser = async (userId = USER_ID) =>
     )
   ).Item as User | undefined;
 const digestSchedule = () => [...bot.env.scheduler.schedules.values()].find((s) => s.Name.startsWith('prep-digest-'));
+/** A title anyone who invites the executive can set: Slack must show it as typed, never as a link. */
+const PHISHING = 'Board sync https://evil.example/login';
+/** Every mrkdwn text object in a surface. */
+const mrkdwnIn = (node: unknown): { text: string; verbatim?: boolean }[] => {
+  if (Array.isArray(node)) return node.flatMap(mrkdwnIn);
+  if (typeof node !== 'object' || node === null) return [];
+  const record = node as Record<string, unknown>;
+  const own = record['type'] === 'mrkdwn' && typeof record['text'] === 'string' ? [record as { text: string }] : [];
+  return [...own, ...Object.values(record).flatMap(mrkdwnIn)];
+};
 
 describe('the Home tab', () => {
   it('is published by the worker when the user opens it, listing the week with the actions that apply, within Block Kit limits', async () => {
@@ -58,6 +68,17 @@ describe('the Home tab', () => {
     expect(homeText()).toContain('Board prep');
     expect(homeText()).toMatch(/\[Start Prep\].*\[Remind Me in 2 Hours\]/s);
     expect(homeText()).toContain('Morning digest: off');
+  });
+
+  it('shows a title holding an address only in verbatim text, so Slack makes no link of it', async () => {
+    await seed(bot.env, aMeeting({ title: PHISHING }));
+
+    await answer(homeOpenedBody(), JSON_TYPE);
+    await drain();
+
+    const objects = mrkdwnIn(homeTab()?.blocks);
+    expect(objects.filter((o) => o.text.includes(PHISHING)).length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
   });
 
   it('tells a user with no meetings so, with the preferences still there', async () => {
@@ -167,6 +188,9 @@ describe('Home tab actions', () => {
         view: expect.objectContaining({ type: 'modal', callback_id: 'preferences' }),
       },
     ]);
+    const objects = mrkdwnIn(bot.env.slack.openedViews[0]?.view);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
   });
 });
 
@@ -307,6 +331,19 @@ describe('the morning digest', () => {
     );
     await drain();
     expect(dms()).toHaveLength(1);
+  });
+
+  it('shows a title holding an address only in verbatim text, in a DM with no link or media previews', async () => {
+    await seed(bot.env, aMeeting({ title: PHISHING }, 3));
+
+    await optInAndFire();
+    await drain();
+
+    expect(dms()).toHaveLength(1);
+    expect(dms()[0]?.args).toMatchObject({ unfurl_links: false, unfurl_media: false });
+    const objects = mrkdwnIn(dms()[0]?.blocks);
+    expect(objects.filter((o) => o.text.includes(PHISHING)).length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
   });
 
   it('sends nothing when nothing needs prep', async () => {

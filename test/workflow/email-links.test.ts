@@ -12,6 +12,8 @@ import { USER_ID, aMeeting, aUser, prepEventFor, readMeeting, seed, snapshotTabl
 import { browse } from '../support/browser';
 import { ensureChromium } from '../support/chromium';
 import { clearTables, startingIn } from './bot-helpers';
+import { statesEntered } from '../../local/workflow-runner';
+import { type SecretAnswer, type SecretsManagerStandIn, startSecretsManager } from './secrets-manager-stand-in';
 
 const LOCAL_KEY = (JSON.parse(LOCAL_CREDENTIALS.actionLinkKeys) as { current: SigningKey }).current;
 const OTHER_KEY: SigningKey = { id: 'k-new', key: 'another-link-signing-key-abcdefghijklmnopqrstuvwxyz' };
@@ -118,6 +120,87 @@ describe('the prep email', () => {
   });
 });
 
+describe('the prep email when the links’ signing-key secret cannot be read', () => {
+  let secrets: SecretsManagerStandIn;
+  beforeAll(async () => {
+    secrets = await startSecretsManager();
+  });
+  afterAll(async () => {
+    await secrets?.close();
+  });
+  afterEach(() => {
+    for (const name of ['ACTION_LINK_SECRET_ARN', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'POWERTOOLS_METRICS_DISABLED'])
+      delete process.env[name];
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  });
+
+  /** Runs an email-only execution with the keys in Secrets Manager; returns it and the metric lines printed. */
+  async function emailWithSecret(name: string, answer: SecretAnswer | undefined) {
+    const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
+    if (answer) secrets.secrets.set(arn, answer);
+    // As on AWS: no keys in the environment, the secret's ARN (the stack's), Secrets Manager at its endpoint.
+    delete process.env['ACTION_LINK_KEYS'];
+    process.env['ACTION_LINK_SECRET_ARN'] = arn;
+    process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = secrets.url;
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
+    const meeting = aMeeting();
+    await seed(env, meeting, aUser({ notification_preferences: { channels: ['email'] } }));
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const execution = await env.workflow.run(prepEventFor(meeting), { retryIntervalMs: 0 });
+      const counted = lines
+        .flatMap((l) => l.split('\n'))
+        .filter((l) => l.includes('"CloudWatchMetrics"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => 'EmailLinksUnavailable' in l);
+      return { arn, execution, counted };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  it.each<[string, SecretAnswer | undefined]>([
+    ['missing (deleted, or never created)', undefined],
+    ['not readable by the function', { error: 'AccessDeniedException' }],
+    ['not JSON', { secretString: 'k1:not-json' }],
+    ['holding a key too short to sign with', { secretString: JSON.stringify({ id: 'k1', key: 'short' }) }],
+  ])('goes out once, without links, when the secret is %s, and counts it', async (name, answer) => {
+    const { arn, execution, counted } = await emailWithSecret(name.replace(/\W+/g, '-'), answer);
+
+    expect(secrets.asked).toContain(arn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toEqual([
+      'LoadMeeting',
+      'IsNotificationDue',
+      'MarkPrepScheduled',
+      'PickChannel',
+      'NotifyViaEmail',
+      'RecordDelivery',
+    ]);
+    const emails = await env.ses.emails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.body.text).toContain('send the assistant a direct message');
+    expect(emails[0]?.body.text).not.toContain('/act');
+    expect(emails[0]?.body.html).not.toContain('/act');
+    expect(emails[0]?.headers ?? []).toEqual([]);
+    expect(counted).toEqual([expect.objectContaining({ service: 'meeting-prep', EmailLinksUnavailable: 1 })]);
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({ notification_channel: 'email' });
+  });
+
+  it('carries its links when the secret holds valid keys (the same path, working)', async () => {
+    const { execution, counted } = await emailWithSecret('valid', { secretString: LOCAL_CREDENTIALS.actionLinkKeys });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    const [email] = await env.ses.emails();
+    expect(email?.body.text).toContain(`Start Prep Session: ${env.apiUrl}/act?t=`);
+    expect(counted).toEqual([]);
+  });
+});
+
 describe('GET /act: shows, never acts', () => {
   it('shows what Start Prep will do for which meeting in the user’s time, with one button that posts', async () => {
     const meeting = aMeeting({ title: 'Q4 <Leadership> Sync', start_time: '2030-03-01T15:00:00Z' });
@@ -135,6 +218,19 @@ describe('GET /act: shows, never acts', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('shows a title holding an address and markup as text: escaped, inside no link', async () => {
+    const title = 'Board sync https://evil.example/login <a href="https://evil.example">Agenda</a>';
+    const meeting = aMeeting({ title });
+    await seed(env, meeting);
+
+    const page = await expectNothingChangedBy(() => get('/act', tokenFor('start_prep', { meeting })));
+
+    expect(page.html).toContain(
+      'Board sync https://evil.example/login &lt;a href=&quot;https://evil.example&quot;&gt;Agenda&lt;/a&gt;',
+    );
+    expect(page.html).not.toContain('<a ');
   });
 
   it('shows the reminder page for a Remind Me link, and still changes nothing', async () => {

@@ -84,6 +84,53 @@ describe('a classified meeting whose user can receive Slack', () => {
   });
 });
 
+describe("a title holding an address (phishing under the assistant's name)", () => {
+  const PHISHING = 'Board sync https://evil.example/login';
+  const phishing = () => aMeeting({ title: PHISHING });
+
+  it('reaches Slack only in verbatim text objects, in a message with no link or media previews', async () => {
+    await seed(env, phishing());
+
+    const execution = await run(prepEventFor(phishing()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    const [post] = env.slack.calls('chat.postMessage') as {
+      blocks: { text?: { type: string; text: string; verbatim?: boolean } }[];
+      unfurl_links?: boolean;
+      unfurl_media?: boolean;
+    }[];
+    expect(post).toMatchObject({ unfurl_links: false, unfurl_media: false });
+    const carrying = (post?.blocks ?? []).map((b) => b.text).filter((t) => t?.text.includes(PHISHING));
+    expect(carrying).toEqual([expect.objectContaining({ type: 'mrkdwn', verbatim: true })]);
+  });
+
+  it('reaches the SMS defused: no address a phone would make a link of', async () => {
+    await seed(env, phishing());
+    env.slack.fail('chat.postMessage', { kind: 'slack_error', error: 'channel_not_found' });
+
+    const execution = await run(prepEventFor(phishing()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(env.twilio.messages).toHaveLength(1);
+    expect(env.twilio.messages[0]?.body).not.toContain('https://evil.example');
+    expect(env.twilio.messages[0]?.body).toContain('Board sync hxxps://evil[.]example/login');
+  });
+
+  it('reaches the email defused in its text part, escaped and outside any link in its HTML', async () => {
+    await seed(env, phishing(), aUser({ notification_preferences: { channels: ['email'] } }));
+
+    const execution = await run(prepEventFor(phishing()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    const [email] = await env.ses.emails();
+    expect(email?.body.text).not.toContain('https://evil.example');
+    expect(email?.body.text).toContain('Board sync hxxps://evil[.]example/login');
+    expect(email?.body.html).not.toContain('https://evil.example');
+    expect(email?.body.html).toContain('<strong>Board sync hxxps://evil[.]example/login</strong>');
+    expect(email?.body.html).not.toMatch(/<a [^>]*evil/);
+  });
+});
+
 describe('fallback', () => {
   it('falls back to SMS when Slack answers 500 on every try, after retrying Slack', async () => {
     await seed(env, aMeeting());

@@ -31,7 +31,7 @@ export class LinkKeys {
     const json = await this.source(maxAgeMs);
     if (json === undefined)
       throw new LinkKeysUnavailableError(
-        'no link signing keys are configured (ACTION_LINK_SECRET_ARN or ACTION_LINK_KEYS)',
+        'no link signing keys: none configured (ACTION_LINK_SECRET_ARN or ACTION_LINK_KEYS), or the secret is not a JSON object',
       );
     try {
       return parseSigningKeys(json);

@@ -1,7 +1,7 @@
 /** The prep notification as an email: subject, HTML and plain text, with its one-click links when given. Pure. */
 import { meetingTypeInWords } from '../../shared/domain';
 import { ReminderLabels } from '../../shared/reminder-policy';
-import { escapeHtml, truncate } from '../../shared/text';
+import { defuseUrls, escapeHtml, truncate } from '../../shared/text';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../../shared/time';
 import { type FallbackOptions, PREPARE_LIST, type PrepNotice, noticeIntro } from '../notice';
 
@@ -32,6 +32,11 @@ export function renderEmail(
   options: EmailOptions = {},
 ): { subject: string; html: string; text: string } {
   const { meeting, user } = notice;
+  // What came from data (the title anyone can set by sending an invitation, the location, the name) is defused in
+  // both bodies: mail clients make links of addresses in plain text and in HTML text alike, and this one would come
+  // under the assistant's name. The HTML escapes it as well, and never puts it in an <a>. The subject is left as
+  // written: no client makes links there.
+  const title = defuseUrls(meeting.title);
   const when = formatLocalDateTime(meeting.start_time, user.timezone);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
   const facts: [string, string][] = [
@@ -39,9 +44,9 @@ export function renderEmail(
     ['When', when],
     ...(minutes ? [['Duration', formatDuration(minutes)] as [string, string]] : []),
     ['Attendees', String(meeting.attendee_count)],
-    ...(meeting.location ? [['Location', meeting.location] as [string, string]] : []),
+    ...(meeting.location ? [['Location', defuseUrls(meeting.location)] as [string, string]] : []),
   ];
-  const greeting = user.name ? `Hi ${user.name},` : 'Hi,';
+  const greeting = user.name ? `Hi ${defuseUrls(user.name)},` : 'Hi,';
   const links = options.links;
   const closing = links
     ? `Start your prep session now, or get this reminder again ${ReminderLabels.inText}:`
@@ -52,7 +57,7 @@ export function renderEmail(
   const text = [
     greeting,
     '',
-    `${noticeIntro(notice)} ${meeting.title}`,
+    `${noticeIntro(notice)} ${title}`,
     '',
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
@@ -73,7 +78,7 @@ export function renderEmail(
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',
     `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(noticeIntro(notice))} <strong>${escapeHtml(meeting.title)}</strong></p>`,
+    `<p>${escapeHtml(noticeIntro(notice))} <strong>${escapeHtml(title)}</strong></p>`,
     '<table>',
     ...facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',

@@ -5,8 +5,10 @@
  * one-click links (Start Prep, Remind Me, and RFC 8058 unsubscribe) to the project's API (lambda/actions/).
  */
 import { emailLinksFor } from './links';
-import { LinkKeys, LinkKeysUnavailableError } from './link-keys';
+import { LinkKeys } from './link-keys';
+import type { SigningKeys } from './action-token';
 import { createLogger } from '../../shared/logger';
+import { MetricNames, countMetric } from '../../shared/metrics';
 import type { EmailLinks } from './messages';
 import { sendEmail, ses } from './sender';
 import { stepFunctionsTasks } from '../task-tokens';
@@ -28,22 +30,44 @@ const publicApiUrl = requiredEnv('PUBLIC_API_URL');
 const linkKeys = new LinkKeys(linkSigningKeysJson);
 const logger = createLogger('notify-email');
 
-/** The email's links; none (the email says to message the assistant) when the signing keys are not usable. */
-async function linksFor(input: NotifyInput): Promise<EmailLinks | undefined> {
+/** Why the signing keys could not be had, for the log: never the secret's content (a JSON parse error may quote it). */
+function keysProblem(error: unknown): { readonly error_name: string; readonly error: string } {
+  const name = error instanceof Error ? error.name : typeof error;
+  if (error instanceof SyntaxError) return { error_name: name, error: 'the link signing keys are not valid JSON' };
+  return { error_name: name, error: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The links' signing keys; undefined when they cannot be had for any reason: none configured, the secret missing
+ * (`ResourceNotFoundException`), not readable (`AccessDeniedException`, KMS, a timeout, Secrets Manager down),
+ * malformed JSON or invalid keys. The reminder matters more than its buttons: the email then goes out without them
+ * (saying to message the assistant instead) rather than failing over to the next channel, and the problem is
+ * logged and counted (`EmailLinksUnavailable`, which alarms: it lasts until someone fixes the secret).
+ */
+async function signingKeys(input: NotifyInput): Promise<SigningKeys | undefined> {
   try {
-    const target = {
-      userId: input.user.user_id,
-      meetingId: input.meeting.meeting_id,
-      meetingStart: input.meeting.start_time,
-    };
-    return emailLinksFor(await linkKeys.keys(), publicApiUrl, target, now());
+    return await linkKeys.keys();
   } catch (error) {
-    // The reminder matters more than its buttons: it goes out without them (saying to message the assistant), and the
-    // configuration error is logged.
-    if (!(error instanceof LinkKeysUnavailableError)) throw error;
-    logger.error('prep email sent without action links: the link signing keys are unusable', { error: error.message });
+    logger.warn('the prep email goes without its action links: the link signing keys are unusable', {
+      meeting_id: input.meeting.meeting_id,
+      execution: input.execution,
+      ...keysProblem(error),
+    });
+    countMetric(MetricNames.EmailLinksUnavailable);
     return undefined;
   }
+}
+
+/** The email's links; none (the email says to message the assistant) when the signing keys are not usable. */
+async function linksFor(input: NotifyInput): Promise<EmailLinks | undefined> {
+  const keys = await signingKeys(input);
+  if (!keys) return undefined;
+  const target = {
+    userId: input.user.user_id,
+    meetingId: input.meeting.meeting_id,
+    meetingStart: input.meeting.start_time,
+  };
+  return emailLinksFor(keys, publicApiUrl, target, now());
 }
 
 /** Lambda entry point. */

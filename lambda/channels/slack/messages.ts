@@ -5,7 +5,7 @@ import { ReminderLabels } from '../../shared/reminder-policy';
 import { truncate } from '../../shared/text';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../../shared/time';
 import { PREPARE_LIST, type PrepNotice, noticeIntro } from '../notice';
-import { escapeMrkdwn } from './mrkdwn';
+import { escapeMrkdwn, mrkdwnText } from './mrkdwn';
 
 /** Action ids of the two buttons; the Slack bot routes on them. */
 export const ActionIds = { StartPrep: 'start_prep', RemindLater: 'remind_later' } as const;
@@ -30,24 +30,21 @@ export function renderSlackBlocks(notice: PrepNotice): KnownBlock[] {
   const value = JSON.stringify({ meeting_id: meeting.meeting_id, user_id: meeting.user_id } satisfies PrepButtonValue);
   const minutes = durationMinutes(meeting.start_time, meeting.end_time);
   const fields = [
-    { type: 'mrkdwn' as const, text: `*Type*\n${meetingTypeInWords(meeting.meeting_type)}` },
-    { type: 'mrkdwn' as const, text: `*When*\n${formatLocalDateTime(meeting.start_time, user.timezone)}` },
-    ...(minutes ? [{ type: 'mrkdwn' as const, text: `*Duration*\n${formatDuration(minutes)}` }] : []),
-    { type: 'mrkdwn' as const, text: `*Attendees*\n${meeting.attendee_count}` },
+    mrkdwnText(`*Type*\n${meetingTypeInWords(meeting.meeting_type)}`),
+    mrkdwnText(`*When*\n${formatLocalDateTime(meeting.start_time, user.timezone)}`),
+    ...(minutes ? [mrkdwnText(`*Duration*\n${formatDuration(minutes)}`)] : []),
+    mrkdwnText(`*Attendees*\n${meeting.attendee_count}`),
   ];
   return [
     { type: 'header', text: { type: 'plain_text', text: 'Meeting Prep Reminder', emoji: true } },
     {
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `*${escapeMrkdwn(truncate(meeting.title, SLACK_HEADER_LIMIT))}*\n${noticeIntro(notice)}`,
-      },
+      text: mrkdwnText(`*${escapeMrkdwn(truncate(meeting.title, SLACK_HEADER_LIMIT))}*\n${noticeIntro(notice)}`),
       fields,
     },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `I can prepare:\n${PREPARE_LIST.map((item) => `• ${item}`).join('\n')}` },
+      text: mrkdwnText(`I can prepare:\n${PREPARE_LIST.map((item) => `• ${item}`).join('\n')}`),
     },
     {
       type: 'actions',

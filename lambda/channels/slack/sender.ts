@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { ChannelPermanentFailureError } from '../../shared/errors';
 import type { PrepNotice } from '../notice';
 import { renderSlackBlocks, slackFallbackText } from './messages';
+import { NO_UNFURLS } from './mrkdwn';
 import { SlackCredentials } from '../../shared/secrets';
 import { createSlackWebClient } from './web-client';
 import { classifySlackError } from './classify';
@@ -52,7 +53,7 @@ export async function sendSlack(client: WebClient, notice: SlackNotice): Promise
       channel: notice.meeting.user_id,
       text: slackFallbackText(notice),
       blocks: renderSlackBlocks(notice),
-      unfurl_links: false,
+      ...NO_UNFURLS,
       metadata: {
         event_type: PREP_METADATA_EVENT_TYPE,
         event_payload: { meeting_id: notice.meeting.meeting_id, execution: notice.execution },

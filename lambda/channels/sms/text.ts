@@ -5,6 +5,7 @@
  * with their GSM equivalents so a title pasted from a calendar does not triple the cost. Pure.
  */
 import { ReminderLabels } from '../../shared/reminder-policy';
+import { defuseUrls } from '../../shared/text';
 import { formatLocalDateTime } from '../../shared/time';
 import type { FallbackOptions, PrepNotice } from '../notice';
 
@@ -107,7 +108,8 @@ export function replyInstruction(hint: SmsReplyHint): string {
 
 /**
  * The prep SMS: title, local time, and how to act on it: by replying (PREP / LATER, when `reply` is given), or in
- * Slack when the Slack message arrived. One segment when the title allows it, never more than
+ * Slack when the Slack message arrived. An address in the title is defused (`hxxps://evil[.]example`): phones make
+ * links of them, and this one would come under the assistant's name. One segment when the title allows it, never more than
  * {@link MAX_SMS_SEGMENTS}: the title is cut (with "...", which GSM-7 has, unlike "…"), never the instruction.
  */
 export function renderSms(notice: PrepNotice, options: SmsOptions = {}): string {
@@ -118,7 +120,8 @@ export function renderSms(notice: PrepNotice, options: SmsOptions = {}): string 
     : options.slackDelivered
       ? `, ${when}. To prep, open Slack > Start Prep Session.`
       : `, ${when}.`;
-  const compose = (title: string) => toGsmPunctuation(`${lead}: ${title}${tail}`);
+  // The title is defused last, on whatever is shown of it (whole or cut), so no cut can leave a tappable address.
+  const compose = (title: string) => toGsmPunctuation(`${lead}: ${defuseUrls(title)}${tail}`);
   const title = toGsmPunctuation(notice.meeting.title);
   const gsm = isGsm7(title) ? title : gsmTitle(title);
   if (gsm !== undefined) {

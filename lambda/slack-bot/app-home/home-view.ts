@@ -6,7 +6,7 @@ import type { ActionsBlock, Button, Checkboxes, HomeView, KnownBlock, Option } f
 import { canStartPrep, selectUpcoming } from '../../shared/meetings-repository';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../../shared/domain';
 import type { PrepButtonValue } from '../../channels/slack/messages';
-import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
+import { escapeMrkdwn, mrkdwnText } from '../../channels/slack/mrkdwn';
 import type { PreferenceProblem, Preferences } from '../../shared/preferences';
 import { formatLocalDateTime, formatLocalTime } from '../../shared/time';
 import { reminderTime } from '../../actions/reminders';
@@ -102,9 +102,7 @@ function meetingBlocks(
     lines.push(at ? `:alarm_clock: Reminder at ${formatLocalTime(at, input.timeZone)}` : ':alarm_clock: Reminder set');
   }
   const blockId = (kind: string): string => `${kind}_${index}_${m.meeting_id}`.slice(0, BlockKitLimits.blockId);
-  const blocks: KnownBlock[] = [
-    { type: 'section', block_id: blockId('meeting'), text: { type: 'mrkdwn', text: lines.join('\n') } },
-  ];
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: blockId('meeting'), text: mrkdwnText(lines.join('\n')) }];
 
   const value = JSON.stringify({ meeting_id: m.meeting_id, user_id: m.user_id } satisfies PrepButtonValue);
   // An id too long for a button value cannot be acted on from here; the meeting is still listed.
@@ -149,7 +147,7 @@ function preferenceBlocks(input: HomeViewInput): KnownBlock[] {
     {
       type: 'section',
       block_id: 'preferences',
-      text: { type: 'mrkdwn', text },
+      text: mrkdwnText(text),
       accessory: button(HomeActionIds.OpenPreferences, 'Edit preferences', input.userId),
     },
     { type: 'actions', block_id: 'preference_switches', elements: [switches] } satisfies ActionsBlock,
@@ -159,10 +157,9 @@ function preferenceBlocks(input: HomeViewInput): KnownBlock[] {
     blocks.push({
       type: 'context',
       elements: [
-        {
-          type: 'mrkdwn',
-          text: `:warning: Some saved settings could not be read (${escapeMrkdwn(fields)}); defaults are shown. Edit preferences to fix them.`,
-        },
+        mrkdwnText(
+          `:warning: Some saved settings could not be read (${escapeMrkdwn(fields)}); defaults are shown. Edit preferences to fix them.`,
+        ),
       ],
     });
   }
@@ -181,7 +178,7 @@ export function buildHomeView(input: HomeViewInput): HomePublish {
   const tail = preferenceBlocks(input);
   const head: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Your meeting prep', emoji: true } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Next 7 days · times in ${escapeMrkdwn(input.timeZone)}` }] },
+    { type: 'context', elements: [mrkdwnText(`Next 7 days · times in ${escapeMrkdwn(input.timeZone)}`)] },
   ];
   const body: KnownBlock[] = [];
   // One block is kept for the "more meetings" line.
@@ -197,15 +194,13 @@ export function buildHomeView(input: HomeViewInput): HomePublish {
     body.push({
       type: 'section',
       block_id: 'no_meetings',
-      text: { type: 'mrkdwn', text: 'You have no meetings in the next 7 days. :palm_tree:' },
+      text: mrkdwnText('You have no meetings in the next 7 days. :palm_tree:'),
     });
   } else if (shown < upcoming.length) {
     const more = upcoming.length - shown;
     body.push({
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: `…and ${more} more meeting${more === 1 ? '' : 's'} this week, not shown here.` },
-      ],
+      elements: [mrkdwnText(`…and ${more} more meeting${more === 1 ? '' : 's'} this week, not shown here.`)],
     });
   }
   return { user_id: input.userId, view: { type: 'home', callback_id: 'home', blocks: [...head, ...body, ...tail] } };

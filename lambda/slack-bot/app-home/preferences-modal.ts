@@ -6,7 +6,7 @@
 import type { InputBlock, InputBlockElement, ModalView, PlainTextOption, Timepicker } from '@slack/types';
 import { byChannel } from '../../shared/channel-registry';
 import { CHANNELS, Channel } from '../../shared/domain';
-import { escapeMrkdwn } from '../../channels/slack/mrkdwn';
+import { escapeMrkdwn, mrkdwnText } from '../../channels/slack/mrkdwn';
 import {
   DEFAULT_DIGEST_TIME,
   Preferences,
@@ -104,10 +104,9 @@ export function buildPreferencesModal(prefs: Preferences, timeZone: string, priv
       {
         type: 'section',
         block_id: 'quiet_hours_help',
-        text: {
-          type: 'mrkdwn',
-          text: `*Quiet hours* are in your time zone (${escapeMrkdwn(timeZone)}); an end before the start runs overnight. Leave both empty for none. Slack follows your own notification schedule; a reminder you ask for always comes.`,
-        },
+        text: mrkdwnText(
+          `*Quiet hours* are in your time zone (${escapeMrkdwn(timeZone)}); an end before the start runs overnight. Leave both empty for none. Slack follows your own notification schedule; a reminder you ask for always comes.`,
+        ),
       },
       input(PreferenceBlocks.QuietStart, 'Quiet from', timepicker(prefs.quiet_hours?.start), true),
       input(PreferenceBlocks.QuietEnd, 'Quiet until', timepicker(prefs.quiet_hours?.end), true),
