@@ -127,6 +127,7 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
     NOTIFICATION_CHANNELS: 'slack,sms,email',
     MINIMUM_LEAD_MINUTES: '120',
     SMS_REPLIES_TABLE_NAME: 'bench-sms-replies',
+    INTERACTION_CLAIMS_TABLE_NAME: 'bench-sms-replies',
     TWILIO_SMS_WEBHOOK_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/twilio/sms',
     EMAIL_FROM_ADDRESS: 'prep@bench.example',
   };

@@ -13,6 +13,7 @@ import AwsLambdaReceiver, { type AwsResponse } from '@slack/bolt/dist/receivers/
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DIGEST_START_PREP_ACTION } from './digest';
+import { NO_UNFURLS } from '../channels/slack/mrkdwn';
 import { ActionIds } from '../channels/slack/messages';
 import { registerHomeListeners } from './app-home/home-listeners';
 import { ScopedAwsEvent, guarded } from './listener-scope';
@@ -21,6 +22,7 @@ import { BotDeps } from './deps';
 import { meetingsCommand } from './meetings-command';
 import { ClickOutcome, PrepClick, remindLater, startPrep } from './prep-actions';
 import { MEETINGS_COMMAND } from './payload-schemas';
+import { pinnedResponseUrl } from './response-url';
 import { BotMessage } from './views';
 import { ClickTarget } from '../actions/work-jobs';
 
@@ -32,19 +34,21 @@ export type BoltHandler = (event: ScopedAwsEvent, context: unknown) => Promise<A
 const withBlocks = (message: BotMessage) => ({
   text: message.text,
   ...(message.blocks ? { blocks: message.blocks } : {}),
+  ...NO_UNFURLS,
 });
 
-/** Where a click happened, from a validated `block_actions` payload. */
-export function clickTarget(body: BlockAction): ClickTarget {
+/** Where a click happened, from a validated `block_actions` payload; a response URL that is not Slack's is left out. */
+export function clickTarget(body: BlockAction, logger: Pick<Logger, 'warn'>): ClickTarget {
   const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
   const channel = body.channel?.id ?? container.channel_id;
   const ts = body.message?.ts ?? container.message_ts;
+  const responseUrl = pinnedResponseUrl(body.response_url, logger, 'webhook');
   return {
     user_id: body.user.id,
     ephemeral: container.is_ephemeral === true,
     ...(channel ? { channel_id: channel } : {}),
     ...(ts ? { message_ts: ts } : {}),
-    ...(body.response_url ? { response_url: body.response_url } : {}),
+    ...(responseUrl ? { response_url: responseUrl } : {}),
   };
 }
 
@@ -104,7 +108,7 @@ export function createBoltHandler(options: {
           const click: PrepClick = {
             userId: body.user.id,
             value: action.value,
-            target: clickTarget(body),
+            target: clickTarget(body, deps.logger),
             interactionId: body.trigger_id,
           };
           const outcome = await decide(deps, click);

@@ -8,6 +8,7 @@ import { Meeting, MeetingStatus, User, toMeetingType, timeZoneOf } from '../shar
 import { prepKitFor } from './prep-kits';
 import { WorkerDeps } from './deps';
 import { renderKitEmail } from './kit-email';
+import { pinnedResponseUrl } from './response-url';
 import { SlackFailure, classifySlackFailure } from './slack-failures';
 import { BotMessage, prepStartedReplacement, renderSessionOpening } from './views';
 import { ClickReplyJob, ClickTarget, StartPrepJob } from '../actions/work-jobs';
@@ -26,20 +27,30 @@ export class RetryableWorkError extends Error {
   }
 }
 
-/** Replaces the clicked message: in place by channel and ts, or through the response URL for an ephemeral one. */
+/**
+ * Replaces the clicked message: in place by channel and ts, or through the response URL for an ephemeral one (only
+ * Slack's: a job queued with another is not posted there).
+ */
 export async function replaceClicked(deps: WorkerDeps, target: ClickTarget, message: BotMessage): Promise<void> {
-  if (!target.ephemeral && target.channel_id && target.message_ts)
+  if (!target.ephemeral && target.channel_id && target.message_ts) {
     await deps.slack.update(target.channel_id, target.message_ts, message);
-  else if (target.response_url) await deps.slack.respond(target.response_url, { replace_original: true, ...message });
+    return;
+  }
+  const responseUrl = pinnedResponseUrl(target.response_url, deps.logger, 'worker');
+  if (responseUrl) await deps.slack.respond(responseUrl, { replace_original: true, ...message });
 }
 
 /** Tells the clicker something only they see, where they clicked. */
 export async function tellClicker(deps: WorkerDeps, target: ClickTarget, message: BotMessage): Promise<void> {
-  if (!target.ephemeral && target.channel_id)
+  if (!target.ephemeral && target.channel_id) {
     await deps.slack.postEphemeral(target.channel_id, target.user_id, message);
-  else if (target.response_url)
-    await deps.slack.respond(target.response_url, { response_type: 'ephemeral', replace_original: false, ...message });
-  // A click in the Home tab has neither: the user's DM with the app is where they hear back.
+    return;
+  }
+  const responseUrl = pinnedResponseUrl(target.response_url, deps.logger, 'worker');
+  if (responseUrl)
+    await deps.slack.respond(responseUrl, { response_type: 'ephemeral', replace_original: false, ...message });
+  // A click in the Home tab has neither (nor has one whose response URL was not Slack's): the user's DM with the app
+  // is where they hear back.
   else await deps.slack.postMessage(target.user_id, message);
 }
 

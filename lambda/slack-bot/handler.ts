@@ -5,13 +5,17 @@
  * credentials are read (Secrets Manager, cached five minutes), and rebuilt if they rotate.
  */
 import { answerPathClients, prepActionDepsFromEnv } from '../actions/deps';
+import { ANSWER_PATH_CLIENT } from '../shared/client-config';
+import { dynamoDocumentClient } from '../shared/clients';
 import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
+import { DynamoRequestClaims } from '../shared/request-claims';
 import { slackCredentials } from '../shared/secrets';
 import { SdkDigestSchedules, SdkReminderSchedules } from './app-home/schedules';
 import { viewOpener } from './app-home/view-opener';
 import { BoltHandler, createBoltHandler } from './bolt-app';
 import { BotDeps } from './deps';
+import { INTERACTION_CLAIM_TTL_SECONDS } from './interaction-identity';
 import { ApiGatewayEvent, ApiGatewayResult } from './http-event';
 import { handleWebhook } from './webhook';
 import { now } from '../shared/time';
@@ -32,6 +36,20 @@ const deps: BotDeps = {
   views: viewOpener,
 };
 
+/**
+ * The claims of state-changing interactions: `slack#…` items of the SMS answers table, this service's own small
+ * table with a TTL (its key attribute is Twilio's `message_sid`; the webhook may write only `slack#` keys).
+ */
+const claims = new DynamoRequestClaims(
+  dynamoDocumentClient(ANSWER_PATH_CLIENT),
+  requiredEnv('INTERACTION_CLAIMS_TABLE_NAME'),
+  {
+    keyAttribute: 'message_sid',
+    ttlSeconds: INTERACTION_CLAIM_TTL_SECONDS,
+    now,
+  },
+);
+
 let bolt: { key: string; handle: BoltHandler } | undefined;
 
 function boltFor(credentials: { botToken: string; signingSecret: string }): BoltHandler {
@@ -47,5 +65,5 @@ function boltFor(credentials: { botToken: string; signingSecret: string }): Bolt
 
 /** Lambda entry point. */
 export async function handler(event: ApiGatewayEvent, context: unknown): Promise<ApiGatewayResult> {
-  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now, logger });
+  return handleWebhook(event, context, { credentials: slackCredentials, bolt: boltFor, now, logger, claims });
 }

@@ -15,8 +15,14 @@ import { PREFERENCES_CALLBACK_ID } from './app-home/preferences-modal';
 /** The slash command the bot serves. */
 export const MEETINGS_COMMAND = '/meetings';
 
+// Every id Slack sends is bounded and of Slack's alphabet before anything reads it: ids reach DynamoDB (keys, the
+// claim of an interaction), SQS (deduplication ids) and logs. A payload with one that is not is ignored (200).
 const slackId = z.string().check(z.regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/));
 const slackTs = z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/));
+/** `8094326180213.5819172483012.3f6b2a9c…`: digits, dots and hex, as Slack makes them. */
+const triggerId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/));
+/** A view's `hash` (`1586376223.p8ra0eQb`). */
+const viewHash = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/));
 const httpsUrl = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048));
 const text = (max: number) => z.string().check(z.maxLength(max));
 
@@ -28,7 +34,7 @@ export const slashCommandSchema = z.object({
   channel_id: z.optional(slackId),
   text: z.optional(text(4000)),
   response_url: z.optional(httpsUrl),
-  trigger_id: z.optional(text(256)),
+  trigger_id: z.optional(triggerId),
   api_app_id: z.optional(slackId),
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
@@ -51,7 +57,7 @@ export const blockActionsSchema = z
     user: z.object({ id: slackId, team_id: z.optional(slackId) }),
     team: z.nullish(z.object({ id: slackId })),
     api_app_id: z.optional(slackId),
-    trigger_id: z.string().check(z.minLength(1), z.maxLength(256)),
+    trigger_id: triggerId,
     response_url: z.optional(httpsUrl),
     container: z.object({
       type: text(64),
@@ -114,9 +120,9 @@ export const homeActionsSchema = z.object({
   user: z.object({ id: slackId, team_id: z.optional(slackId) }),
   team: z.nullish(z.object({ id: slackId })),
   api_app_id: z.optional(slackId),
-  trigger_id: z.string().check(z.minLength(1), z.maxLength(256)),
-  container: z.object({ type: z.literal('view'), view_id: z.optional(text(64)) }),
-  view: z.nullish(z.object({ id: text(64), type: z.literal('home') })),
+  trigger_id: triggerId,
+  container: z.object({ type: z.literal('view'), view_id: z.optional(slackId) }),
+  view: z.nullish(z.object({ id: slackId, type: z.literal('home') })),
   actions: z.tuple([
     z.union([
       z.object({
@@ -151,13 +157,13 @@ export const preferencesSubmissionSchema = z.object({
   user: z.object({ id: slackId, team_id: z.optional(slackId) }),
   team: z.nullish(z.object({ id: slackId })),
   api_app_id: z.optional(slackId),
-  trigger_id: z.optional(text(256)),
+  trigger_id: z.optional(triggerId),
   view: z.object({
-    id: text(64),
+    id: slackId,
     type: z.literal('modal'),
     callback_id: z.literal(PREFERENCES_CALLBACK_ID),
     private_metadata: z.optional(text(3000)),
-    hash: z.optional(text(128)),
+    hash: z.optional(viewHash),
     state: z.object({ values: z.record(text(255), z.record(text(255), submittedValueSchema)) }),
   }),
 });

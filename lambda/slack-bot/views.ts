@@ -6,7 +6,7 @@ import type { KnownBlock } from '@slack/types';
 import { ChatSession, PrepStep } from '../shared/chat-sessions';
 import { Meeting, MeetingStatus, meetingTypeInWords, toMeetingType } from '../shared/domain';
 import { ActionIds, PrepButtonValue } from '../channels/slack/messages';
-import { escapeMrkdwn, escapeMrkdwnCode } from '../channels/slack/mrkdwn';
+import { escapeMrkdwn, escapeMrkdwnCode, mrkdwnText } from '../channels/slack/mrkdwn';
 import { PrepKit } from './prep-kits';
 import { durationMinutes, formatDuration, formatLocalDateTime } from '../shared/time';
 import { canStartPrep } from '../shared/meetings-repository';
@@ -59,9 +59,7 @@ export function renderMeetingList(
   stalled: ReadonlySet<string> = new Set(),
 ): BotMessage {
   if (meetings.length === 0) return { text: NO_MEETINGS_TEXT };
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*Your upcoming meetings (next 7 days)*` } },
-  ];
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwnText('*Your upcoming meetings (next 7 days)*') }];
   for (const m of meetings) {
     const line =
       `*${title(m)}*\n${meetingTypeInWords(toMeetingType(m.meeting_type))} · ` +
@@ -69,7 +67,7 @@ export function renderMeetingList(
     blocks.push({
       type: 'section',
       block_id: `meeting_${m.meeting_id}`.slice(0, 255),
-      text: { type: 'mrkdwn', text: line },
+      text: mrkdwnText(line),
       ...(canStartPrep(m) || stalled.has(m.meeting_id)
         ? {
             accessory: {
@@ -95,10 +93,9 @@ export function prepStartedReplacement(meeting: Meeting, timeZone: string): BotM
     blocks: [
       {
         type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:white_check_mark: *${text}* for *${title(meeting)}* (${formatLocalDateTime(meeting.start_time, timeZone)}). I've sent you a direct message.`,
-        },
+        text: mrkdwnText(
+          `:white_check_mark: *${text}* for *${title(meeting)}* (${formatLocalDateTime(meeting.start_time, timeZone)}). I've sent you a direct message.`,
+        ),
       },
     ],
   };
@@ -112,7 +109,7 @@ export function reminderReplacement(meeting: Meeting, at: Date, timeZone: string
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `:alarm_clock: ${text} to prep for *${title(meeting)}*.` },
+        text: mrkdwnText(`:alarm_clock: ${text} to prep for *${title(meeting)}*.`),
       },
     ],
   };
@@ -146,24 +143,24 @@ export function renderSessionOpening(meeting: Meeting, kit: PrepKit, timeZone: s
     text: `Let's prep for ${title(meeting)} (${when})`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Prep Session', emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*${title(meeting)}*\n${facts}` } },
+      { type: 'section', text: mrkdwnText(`*${title(meeting)}*\n${facts}`) },
       ...(meeting.description
         ? [
             {
               type: 'context' as const,
-              elements: [{ type: 'mrkdwn' as const, text: escapeMrkdwn(meeting.description.slice(0, 500)) }],
+              elements: [mrkdwnText(escapeMrkdwn(meeting.description.slice(0, 500)))],
             },
           ]
         : []),
       { type: 'divider' },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Agenda outline*\n${numbered(kit.agenda)}` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Question bank*\n${bullets(kit.questions)}` } },
+      { type: 'section', text: mrkdwnText(`*Agenda outline*\n${numbered(kit.agenda)}`) },
+      { type: 'section', text: mrkdwnText(`*Question bank*\n${bullets(kit.questions)}`) },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*Note-taking template*\n\`\`\`${notesTemplate(kit, meeting, timeZone)}\`\`\`` },
+        text: mrkdwnText(`*Note-taking template*\n\`\`\`${notesTemplate(kit, meeting, timeZone)}\`\`\``),
       },
       { type: 'divider' },
-      { type: 'section', text: { type: 'mrkdwn', text: stepPrompt('agenda') } },
+      { type: 'section', text: mrkdwnText(stepPrompt('agenda')) },
     ],
   };
 }
@@ -182,6 +179,14 @@ export function stepPrompt(step: PrepStep): string {
   }
 }
 
+/**
+ * A reply of a few paragraphs, each a section whose mrkdwn is shown verbatim (a title in it is never turned into a
+ * link); the fallback text is the same paragraphs.
+ */
+function paragraphs(...parts: string[]): BotMessage {
+  return { text: parts.join('\n\n'), blocks: parts.map((part) => ({ type: 'section', text: mrkdwnText(part) })) };
+}
+
 /** The reply to a message in a session that has just moved to `session.context.step`. */
 export function renderStepReply(
   session: ChatSession,
@@ -193,21 +198,21 @@ export function renderStepReply(
   const name = meeting ? title(meeting) : 'your meeting';
   switch (step) {
     case 'agenda':
-      return { text: stepPrompt('agenda') };
+      return paragraphs(stepPrompt('agenda'));
     case 'questions':
-      return {
-        text: `Noted for the agenda of ${name}.\n\n*Question bank*\n${bullets(kit.questions)}\n\n${stepPrompt('questions')}`,
-      };
+      return paragraphs(
+        `Noted for the agenda of ${name}.`,
+        `*Question bank*\n${bullets(kit.questions)}`,
+        stepPrompt('questions'),
+      );
     case 'notes': {
       const template = meeting ? notesTemplate(kit, meeting, timeZone) : escapeMrkdwnCode(kit.notes_template);
-      return {
-        text: `Got your questions.\n\n*Note-taking template*\n\`\`\`${template}\`\`\`\n\n${stepPrompt('notes')}`,
-      };
+      return paragraphs('Got your questions.', `*Note-taking template*\n\`\`\`${template}\`\`\``, stepPrompt('notes'));
     }
     case 'done':
-      return {
-        text: `Notes saved. Your prep for ${name} is complete: ${session.messages.length} item${session.messages.length === 1 ? '' : 's'} recorded. Good luck in the meeting!`,
-      };
+      return paragraphs(
+        `Notes saved. Your prep for ${name} is complete: ${session.messages.length} item${session.messages.length === 1 ? '' : 's'} recorded. Good luck in the meeting!`,
+      );
   }
 }
 
@@ -220,8 +225,8 @@ export function renderHelp(upcoming: BotMessage | undefined): BotMessage {
   return {
     text: `${help}\n\n${upcoming.text}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: help } },
-      ...(upcoming.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: upcoming.text } }]),
+      { type: 'section', text: mrkdwnText(help) },
+      ...(upcoming.blocks ?? [{ type: 'section' as const, text: mrkdwnText(upcoming.text) }]),
     ],
   };
 }

@@ -1,21 +1,25 @@
 /**
  * The webhook's request flow, before Bolt: credentials, signature (every request, on the raw body, both API
  * Gateway shapes), body parsing, the two protocol checks Slack makes (`url_verification`, `ssl_check`), the
- * payload's shape (zod, `payload-schemas.ts`), then Bolt under one deadline. What Slack gets back:
+ * payload's shape (zod, `payload-schemas.ts`), the claim of a state-changing interaction's identity
+ * (`interaction-identity.ts`), then Bolt, all under one deadline. What Slack gets back:
  * - 401 for a bad signature, 400 + `X-Slack-No-Retry: 1` for a signed body that does not parse;
  * - 200 and nothing done (logged, counted by reason) for anything the bot does not serve or cannot act on,
- *   `app_rate_limited` included;
+ *   `app_rate_limited` included, and for a replay: an interaction whose identity another request has claimed;
  * - 503 for our own transient failure (a throttled table, the deadline passed), where Slack's retry helps;
  * - 200 + `X-Slack-No-Retry: 1` for a deterministic failure (a retry would fail the same way).
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isTransientAwsError } from '../shared/aws-errors';
 import { MetricNames, countMetric } from '../shared/metrics';
+import type { RequestClaims } from '../shared/request-claims';
 import { SlackCredentials } from '../shared/secrets';
 import type { BoltHandler } from './bolt-app';
 import type { RequestScope, ScopedAwsEvent } from './listener-scope';
 import { ApiGatewayEvent, ApiGatewayResult, jsonResult, normalizeRequest, parseSlackBody } from './http-event';
 import { classifyPayload } from './classify-payload';
+import { interactionIdentity } from './interaction-identity';
 import { verifySlackSignature } from './verify-signature';
 
 /** The time allowed for everything before the answer; Slack gives up at 3 s, and the network needs its share. */
@@ -31,6 +35,8 @@ export interface WebhookDeps {
   readonly bolt: (credentials: SlackCredentials & { signingSecret: string }) => BoltHandler;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** Where state-changing interactions are claimed before acting (a replay finds its identity taken). */
+  readonly claims: RequestClaims;
   /** @default {@link ANSWER_DEADLINE_MS} */
   readonly deadlineMs?: number;
 }
@@ -39,6 +45,9 @@ export interface WebhookDeps {
 export class AnswerDeadlineError extends Error {
   override readonly name = 'AnswerDeadlineError';
 }
+
+/** How long giving a claim back may delay a failure's answer. */
+const RELEASE_MS = 400;
 
 const SORRY = "Sorry, I couldn't do that. The team has been told; please try again later.";
 
@@ -104,6 +113,14 @@ export async function handleWebhook(
     return { statusCode: 200, body: '' };
   }
 
+  const deadlineMs = deps.deadlineMs ?? ANSWER_DEADLINE_MS;
+  const startedAt = Date.now();
+  const identity = interactionIdentity(classified);
+  const claimId = randomUUID();
+  const fail = async (error: unknown): Promise<ApiGatewayResult> => {
+    if (identity !== undefined) await giveBack(deps, identity, claimId);
+    return failed(error, classified.kind, deps.logger);
+  };
   const scope: RequestScope = {};
   const boltEvent = {
     ...event,
@@ -115,9 +132,19 @@ export async function handleWebhook(
     requestScope: scope,
   } as unknown as ScopedAwsEvent;
   try {
+    if (identity !== undefined && !(await withDeadline(deps.claims.claim(identity, claimId), deadlineMs))) {
+      deps.logger.warn('Ignored a replayed request: its interaction has been served', {
+        reason: 'replayed',
+        kind: classified.kind,
+        retry_num: request.headers['x-slack-retry-num'],
+      });
+      countMetric(MetricNames.SlackRequestsIgnored, { Reason: 'replayed' });
+      return { statusCode: 200, body: '' };
+    }
     const bolt = deps.bolt({ ...credentials, signingSecret: credentials.signingSecret });
-    const response = await withDeadline(bolt(boltEvent, context), deps.deadlineMs ?? ANSWER_DEADLINE_MS);
-    if (scope.failure !== undefined) return failed(scope.failure, classified.kind, deps.logger);
+    const left = Math.max(0, deadlineMs - (Date.now() - startedAt));
+    const response = await withDeadline(bolt(boltEvent, context), left);
+    if (scope.failure !== undefined) return await fail(scope.failure);
     if (response.statusCode !== 200) {
       // Every validated payload has a listener; a miss is a routing bug, and Slack retrying it would not help.
       deps.logger.error('Bolt did not serve a validated request', {
@@ -130,7 +157,19 @@ export async function handleWebhook(
     const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)]));
     return { statusCode: 200, headers, body: response.body };
   } catch (error) {
-    return failed(error, classified.kind, deps.logger);
+    return fail(error);
+  }
+}
+
+/**
+ * Gives a failed request's claim back, so Slack's retry (or the person's) acts; bounded, as the answer waits for it.
+ * A claim left behind only makes the retry of this one request a no-op.
+ */
+async function giveBack(deps: WebhookDeps, identity: string, claimId: string): Promise<void> {
+  try {
+    await withDeadline(deps.claims.release(identity, claimId), RELEASE_MS);
+  } catch (error) {
+    deps.logger.warn('Could not give back the claim of a failed request', { error });
   }
 }
 

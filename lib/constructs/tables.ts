@@ -29,7 +29,8 @@ export class Tables extends Construct {
   public readonly chatSessions: dynamodb.ITable;
   /**
    * The answers given to SMS replies, by Twilio `MessageSid` (TTL `expires_at`): this service's own small table,
-   * created even when the others are imported.
+   * created even when the others are imported. The Slack webhook's claims of interactions (`slack#…` keys, the only
+   * ones it may write) live here too.
    */
   public readonly smsReplies: dynamodb.Table;
   /** The tables' key, when known. */

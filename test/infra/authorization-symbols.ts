@@ -44,6 +44,9 @@ export function commonSymbols(): Map<string, string> {
     ['other-sender', 'someone@elsewhere.example'],
     ['other-ses-identity', arn('ses', 'identity/elsewhere.example')],
     ['api-log-group', arn('logs', 'log-group:API-Gateway-Execution-Logs_abcdef1234/prod:*')],
+    // Partition keys (dynamodb:LeadingKeys) of the SMS answers table: the Slack bot's interaction claims, a Twilio SID.
+    ['slack-claim-key', 'slack#action#T05QX8K2M7N#U024BE7LH#home_cancel_reminder#8094326180213.5819172483012.3f6b2a9c'],
+    ['twilio-message-sid', 'SM0123456789abcdef0123456789abcdef'],
   ]);
 }
 

@@ -6,9 +6,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import {
   buildStack,
   BuiltStack,
+  environmentOf,
   logicalIdOf,
   render,
   renderToken,
+  resource,
   resourcesOfType,
   slackBotOf,
   workflowOf,
@@ -116,15 +118,37 @@ describe('the bot function', () => {
     const dynamo = botPolicyStatements()
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
       .map((s) => actionsOf(s).sort().join(','));
-    expect(dynamo.sort()).toEqual([
-      // Sessions: read only (whether a claimed meeting's session still holds it); the worker creates, advances and
-      // ends them, and looks a user's sessions up.
-      'dynamodb:GetItem',
-      'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
-      // Users: read, and the preferences saved from the Home tab.
-      'dynamodb:GetItem,dynamodb:UpdateItem',
-      'dynamodb:Query',
-    ]);
+    expect(dynamo.sort()).toEqual(
+      [
+        // Sessions: read only (whether a claimed meeting's session still holds it); the worker creates, advances and
+        // ends them, and looks a user's sessions up.
+        'dynamodb:GetItem',
+        'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
+        // Users: read, and the preferences saved from the Home tab.
+        'dynamodb:GetItem,dynamodb:UpdateItem',
+        'dynamodb:Query',
+      ]
+        .concat(
+          // The claims of interactions (a replay acts once): put and given back, `slack#` keys of the SMS answers table.
+          'dynamodb:DeleteItem,dynamodb:PutItem',
+        )
+        .sort(),
+    );
+  });
+
+  it('claims interactions in the SMS answers table, on `slack#` keys only', () => {
+    const tables = built.stack.tables;
+    const [claims, ...others] = botPolicyStatements().filter((s) => actionsOf(s).includes('dynamodb:PutItem'));
+    expect(others).toEqual([]);
+    expect(render(claims?.['Resource'])).toBe(renderToken(built.stack, tables.smsReplies.tableArn));
+    expect(claims?.['Condition']).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
+    const fn = resource(built.json, botFunctionId());
+    expect(render(environmentOf(fn)['INTERACTION_CLAIMS_TABLE_NAME'])).toBe(
+      renderToken(built.stack, tables.smsReplies.tableName),
+    );
   });
 
   it('may only Query the indexes, and nothing else on them', () => {

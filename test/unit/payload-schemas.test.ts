@@ -157,6 +157,29 @@ describe('ignored, with a reason', () => {
       'invalid_event',
     ],
     ['an unknown body', { hello: 'world' }, 'unknown_payload'],
+    ['a click with a trigger_id Slack does not make', { ...startPrep, trigger_id: 'x#y z' }, 'invalid_action'],
+    ['a click with a 257-character trigger_id', { ...startPrep, trigger_id: '1'.repeat(257) }, 'invalid_action'],
+    [
+      'a Home click in a view id Slack does not make',
+      { ...homeClick({ type: 'button', action_id: 'home_start_prep' }), view: { id: 'v 1#', type: 'home' } },
+      'invalid_action',
+    ],
+    [
+      'a Home click in a container with a view id Slack does not make',
+      { ...homeClick({ type: 'button', action_id: 'home_start_prep' }), container: { type: 'view', view_id: 'v#1' } },
+      'invalid_action',
+    ],
+    [
+      'a preferences submission of a view id Slack does not make',
+      { ...submission, view: { ...submission.view, id: 'V'.repeat(65) } },
+      'invalid_action',
+    ],
+    [
+      'a preferences submission with a view hash Slack does not make',
+      { ...submission, view: { ...submission.view, hash: 'a b' } },
+      'invalid_action',
+    ],
+    ['/meetings with a trigger_id Slack does not make', { ...command, trigger_id: '#'.repeat(10) }, 'invalid_command'],
   ])('%s', (_name, body, reason) => {
     expect(classifyPayload(body as Obj)).toMatchObject({ kind: 'ignore', reason });
   });

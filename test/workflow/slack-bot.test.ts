@@ -262,7 +262,7 @@ describe('Start Prep', () => {
     expect(dm).toContain('Note-taking template');
   });
 
-  it("answers after one DynamoDB request, the conditional claim, and the queued kit: the session is the worker's to create", async () => {
+  it("answers after two DynamoDB requests, the click's claim and the meeting's conditional claim, and the queued kit: the session is the worker's to create", async () => {
     await seed(bot.env, aMeeting());
     const queuedBefore = bot.env.sqs.requests.filter((r) => r.operation === 'SendMessage').length;
     const stop = bot.env.dynamoFaults.record();
@@ -271,8 +271,14 @@ describe('Start Prep', () => {
     const requests = stop();
 
     expect(response.statusCode).toBe(200);
-    expect(requests.map((r) => r.target)).toEqual(['UpdateItem']);
+    expect(requests.map((r) => r.target)).toEqual(['PutItem', 'UpdateItem']);
+    // The click's identity, claimed before acting (a replay of this request finds it taken).
     expect(JSON.parse(requests[0]?.body ?? '{}')).toMatchObject({
+      TableName: bot.env.env['INTERACTION_CLAIMS_TABLE_NAME'],
+      Item: { message_sid: { S: expect.stringMatching(/^slack#action#T05QX8K2M7N#U024BE7LH#start_prep#/) } },
+      ConditionExpression: expect.stringContaining('attribute_not_exists'),
+    });
+    expect(JSON.parse(requests[1]?.body ?? '{}')).toMatchObject({
       TableName: bot.env.tables.meetings,
       ConditionExpression: expect.stringContaining('user_id = :actor'),
       ReturnValues: 'ALL_OLD',
@@ -550,5 +556,92 @@ describe('direct messages', () => {
     expect(response.statusCode).toBe(200);
     expect(bot.env.slack.requests).toHaveLength(0);
     expect(await snapshotTables(bot.env)).toEqual(before);
+  });
+});
+
+describe('a title holding an address (phishing under the bot’s name)', () => {
+  const PHISHING = 'Board sync https://evil.example/login';
+  const NO_PREVIEWS = { unfurl_links: false, unfurl_media: false };
+  interface Mrkdwn {
+    readonly type: string;
+    readonly text: string;
+    readonly verbatim?: boolean;
+  }
+  /** Every mrkdwn text object in a message's blocks. */
+  const mrkdwnIn = (node: unknown): Mrkdwn[] => {
+    if (Array.isArray(node)) return node.flatMap(mrkdwnIn);
+    if (typeof node !== 'object' || node === null) return [];
+    const record = node as Record<string, unknown>;
+    const own = record['type'] === 'mrkdwn' && typeof record['text'] === 'string' ? [record as unknown as Mrkdwn] : [];
+    return [...own, ...Object.values(record).flatMap(mrkdwnIn)];
+  };
+  /** The blocks show the title only in verbatim text objects, and every mrkdwn object is verbatim. */
+  const expectVerbatimTitle = (blocks: unknown) => {
+    const objects = mrkdwnIn(blocks);
+    expect(objects.filter((o) => o.text.includes(PHISHING)).length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
+  };
+
+  beforeEach(async () => {
+    await seed(bot.env, aMeeting({ title: PHISHING }));
+  });
+
+  it('/meetings answers with the title verbatim, and no previews', async () => {
+    const response = await call(httpEvent(slashCommandBody(), FORM));
+
+    const body = JSON.parse(response.body) as { blocks: unknown };
+    expect(body).toMatchObject(NO_PREVIEWS);
+    expectVerbatimTitle(body.blocks);
+  });
+
+  it('Start Prep replaces the clicked message and DMs the kit with the title verbatim, and no previews', async () => {
+    await startPrepClick();
+
+    const [update] = sent('chat.update');
+    expect(update?.args).toMatchObject(NO_PREVIEWS);
+    expectVerbatimTitle(update?.blocks);
+    const [opening] = sent('chat.postMessage');
+    expect(opening?.args).toMatchObject(NO_PREVIEWS);
+    expectVerbatimTitle(opening?.blocks);
+  });
+
+  it('a click on the ephemeral /meetings list answers through its response_url with no previews', async () => {
+    await startPrepClick({ ephemeral: true, responseUrl: bot.env.slack.responseUrl() });
+
+    const [post] = bot.env.slack.responseUrlPosts;
+    expect(post?.body).toMatchObject({ replace_original: true, ...NO_PREVIEWS });
+    expectVerbatimTitle((post?.body as { blocks?: unknown }).blocks);
+  });
+
+  it('a refusal told only to the clicker carries no previews', async () => {
+    await startPrepClick({ userId: 'U0OTHER01' });
+
+    expect(sent('chat.postEphemeral')[0]?.args).toMatchObject(NO_PREVIEWS);
+  });
+
+  it('Remind Me replaces the clicked message with the title verbatim, and no previews', async () => {
+    await remindClick();
+
+    const [update] = sent('chat.update');
+    expect(update?.args).toMatchObject(NO_PREVIEWS);
+    expectVerbatimTitle(update?.blocks);
+  });
+
+  it('the replies of a prep session name the meeting verbatim, with no previews', async () => {
+    await startPrepClick();
+    const dm = (text: string) => call(httpEvent(dmBody(text), JSON_TYPE, { base64: false }));
+
+    await dm('Add budget variance');
+    await dm('Why is the hiring plan late?');
+    await dm('Notes: decide on Q1 budget');
+
+    const replies = sent('chat.postMessage').filter((m) => m.args['channel'] === 'D07H3LQ8V2N');
+    expect(replies).toHaveLength(3);
+    for (const reply of replies) {
+      expect(reply.args).toMatchObject(NO_PREVIEWS);
+      expect(mrkdwnIn(reply.blocks).filter((o) => o.verbatim !== true)).toEqual([]);
+    }
+    expectVerbatimTitle(replies[0]?.blocks);
+    expectVerbatimTitle(replies[2]?.blocks);
   });
 });
