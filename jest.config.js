@@ -26,6 +26,7 @@ module.exports = {
   // tests wait on loopback servers as much as they compute, so every core is kept busy. Transforms are cached by
   // jest (@swc/jest gives a cache key), so only changed files are compiled again.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
