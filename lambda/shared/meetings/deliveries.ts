@@ -147,8 +147,7 @@ export async function recordDelivery(
       : []),
   ];
   const out = await updateMeeting(table, `UpdateItem meetings (delivery, ${record})`, meetingId, {
-    UpdateExpression:
-      `SET ${set.join(', ')}` + (unverified.length > 0 ? '' : ' REMOVE notification_unverified_channels'),
+    UpdateExpression: `SET ${set.join(', ')}${unverified.length > 0 ? '' : ' REMOVE notification_unverified_channels'}`,
     ConditionExpression: 'attribute_exists(meeting_id)',
     ExpressionAttributeValues: {
       ...(delivery.notification_id ? { ':id': delivery.notification_id } : {}),
