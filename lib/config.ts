@@ -51,6 +51,19 @@ export interface StageSettings {
    * recorded UNCONFIRMED, never resent.
    */
   readonly receiptWaitSeconds: { readonly sms: number; readonly email: number };
+  /**
+   * Whether the stack creates its CloudWatch alarms (and the alarm topic they notify, with its key). Off, the
+   * metrics are still emitted, but nothing reads them and nobody is paged.
+   */
+  readonly alarmsEnabled: boolean;
+  /** Whether the stack creates its CloudWatch dashboard. */
+  readonly dashboardEnabled: boolean;
+  /**
+   * Whether the tables the stack creates are encrypted with a customer-managed KMS key (else DynamoDB's AWS-managed
+   * key). The alarm topic keeps its own key whenever there are alarms: CloudWatch cannot publish to a topic
+   * encrypted with the AWS-managed `aws/sns` key.
+   */
+  readonly customerManagedKeys: boolean;
   /** Alarm thresholds: how many in one 5-minute period raise the alarm. */
   readonly alarms: {
     /** Failed or timed-out executions (AllChannelsFailed included). */
@@ -180,12 +193,20 @@ export function loadConfig(
       sms: int(CONTEXT_KEYS.smsReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),
       email: int(CONTEXT_KEYS.emailReceiptWaitSeconds, receiptWait, 'a whole number of seconds from 60 to 86400'),
     },
+    alarmsEnabled: bool(CONTEXT_KEYS.alarms, true),
+    dashboardEnabled: bool(CONTEXT_KEYS.dashboard, true),
+    customerManagedKeys: bool(CONTEXT_KEYS.customerManagedKeys, true),
     alarms: {
       failedExecutions: int(CONTEXT_KEYS.alarmFailedExecutions, positive, 'a positive whole number'),
       lambdaErrors: int(CONTEXT_KEYS.alarmLambdaErrors, positive, 'a positive whole number'),
       webhook5xx: int(CONTEXT_KEYS.alarmWebhook5xx, positive, 'a positive whole number'),
     },
   };
+  if (alarmEmail && !settings.alarmsEnabled) {
+    problems.push(
+      'alarmEmail is only used with alarms: true (with alarms off there is no alarm topic to subscribe to)',
+    );
+  }
   const notificationChannels = readNotificationChannels(agentsYaml, problems);
   const minimumLeadMinutes = readMinimumLeadMinutes(agentsYaml, problems);
 

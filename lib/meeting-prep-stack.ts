@@ -8,7 +8,6 @@ import { ApiFirewall } from './constructs/api-firewall';
 import { DeliveryReceipts } from './constructs/delivery-receipts';
 import { EmailActions, createLinkSigningKeys } from './constructs/email-actions';
 import { HouseFunction } from './constructs/house-function';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Monitoring } from './constructs/monitoring';
 import { acknowledgePublicApi } from './constructs/public-api-review';
 import { PrepWorkflow } from './constructs/prep-workflow';
@@ -39,7 +38,10 @@ export class MeetingPrepStack extends Stack {
   public readonly smsReplies?: SmsReplies;
   /** The email's one-click links; absent when `enablePrepNotification` is false. */
   public readonly emailActions?: EmailActions;
-  /** Alarms and dashboard; absent when `enablePrepNotification` is false. */
+  /**
+   * Alarms and dashboard (each only if the stage has them: `alarms`, `dashboard`); absent when
+   * `enablePrepNotification` is false.
+   */
   public readonly monitoring?: Monitoring;
   /** The WAF web ACL on the API's stage; absent when the stage has none (`webAcl: false`) or the flag is off. */
   public readonly firewall?: ApiFirewall;
@@ -56,6 +58,7 @@ export class MeetingPrepStack extends Stack {
 
     this.tables = new Tables(this, 'Tables', {
       retainData: settings.retainData,
+      customerManagedKey: settings.customerManagedKeys,
       ...(config.existingTables ? { existing: config.existingTables } : {}),
     });
     // Imported secrets may be encrypted with a customer-managed key: reading them then grants kms:Decrypt on it,
@@ -135,6 +138,7 @@ export class MeetingPrepStack extends Stack {
       deadLetterQueue: workflow.deadLetterQueue,
       logRetention: retention,
       logRemovalPolicy: removal,
+      alarms: settings.alarmsEnabled,
     });
     const smsReplies = new SmsReplies(this, 'SmsReplies', {
       tables: this.tables,
@@ -175,19 +179,23 @@ export class MeetingPrepStack extends Stack {
       functions,
       thresholds: settings.alarms,
       retainData: settings.retainData,
+      alarms: settings.alarmsEnabled,
+      dashboard: settings.dashboardEnabled,
       reminders: { scheduleGroup: slackBot.scheduleGroup, deadLetterQueue: slackBot.reminderDeadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
     // The web ACL covers the whole stage: every route, whichever construct added it.
     const firewall = settings.webAcl
-      ? new ApiFirewall(this, 'PublicApiFirewall', { api: slackBot.api, settings: settings.webAcl })
+      ? new ApiFirewall(this, 'PublicApiFirewall', {
+          api: slackBot.api,
+          settings: settings.webAcl,
+          alarms: settings.alarmsEnabled,
+        })
       : undefined;
-    if (firewall) this.monitoring.dashboard.addWidgets(firewall.dashboardWidget());
+    if (firewall) this.monitoring.dashboard?.addWidgets(firewall.dashboardWidget());
     acknowledgePublicApi(slackBot.api, firewall !== undefined);
-    for (const alarm of [...slackBot.worker.alarms, ...receipts.alarms, ...(firewall?.alarms ?? [])]) {
-      alarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
-      alarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
-    }
+    const workerAlarms = settings.alarmsEnabled ? slackBot.worker.createAlarms() : [];
+    this.monitoring.notifyOf([...workerAlarms, ...receipts.alarms, ...(firewall?.alarms ?? [])]);
     this.workflow = workflow;
     this.slackBot = slackBot;
     this.receipts = receipts;
@@ -210,6 +218,7 @@ export class MeetingPrepStack extends Stack {
     new CfnOutput(this, 'SesConfigurationSetName', { value: receipts.configurationSet.configurationSetName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: workflow.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+    if (this.monitoring.alarmTopic)
+      new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
   }
 }

@@ -33,6 +33,9 @@ export const CONTEXT_KEYS = {
   alarmLambdaErrors: 'alarmLambdaErrors',
   alarmWebhook5xx: 'alarmWebhook5xx',
   alarmWebAclBlockedRequests: 'alarmWebAclBlockedRequests',
+  alarms: 'alarms',
+  dashboard: 'dashboard',
+  customerManagedKeys: 'customerManagedKeys',
 } as const;
 
 /** The settings every stage file must give (the others may be left empty). */
@@ -49,6 +52,9 @@ export const REQUIRED_STAGE_KEYS = [
   'alarmFailedExecutions',
   'alarmLambdaErrors',
   'alarmWebhook5xx',
+  'alarms',
+  'dashboard',
+  'customerManagedKeys',
 ] as const;
 
 /** The folder of the stage files, `<stage>.yaml` each. */

@@ -42,6 +42,8 @@ export interface ApiFirewallProps {
   /** The REST API whose deployment stage the web ACL protects. */
   readonly api: apigateway.RestApi;
   readonly settings: WebAclSettings;
+  /** Whether to create CloudWatch alarms (the stage's `alarms` setting). @default true */
+  readonly alarms?: boolean;
 }
 
 /** A WAFv2 web ACL associated with the API's stage, and an alarm per rule on the requests it blocks. */
@@ -111,6 +113,10 @@ export class ApiFirewall extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
+    if (props.alarms === false) {
+      this.alarms = [];
+      return;
+    }
     const threshold = props.settings.blockedRequestsAlarm;
     const alarm = (alarmId: string, rule: string, description: string) =>
       new cloudwatch.Alarm(this, alarmId, {

@@ -23,6 +23,8 @@ export const SES_RECEIPT_DETAIL_TYPES = ['Email Delivered', 'Email Bounced', 'Em
 /** Props of {@link DeliveryReceipts}. */
 export interface DeliveryReceiptsProps {
   readonly tables: Tables;
+  /** Whether to create CloudWatch alarms (the stage's `alarms` setting). @default true */
+  readonly alarms?: boolean;
   readonly twilioSecret: secretsmanager.ISecret;
   /** The project's REST API (`SlackBotApi.api`): `POST /twilio/status` is added to it. */
   readonly api: apigateway.RestApi;
@@ -122,6 +124,10 @@ export class DeliveryReceipts extends Construct {
       ],
     });
 
+    if (props.alarms === false) {
+      this.alarms = [];
+      return;
+    }
     const undelivered = (channel: 'sms' | 'email') =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,

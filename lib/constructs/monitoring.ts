@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,10 +10,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CHANNELS } from '../../lambda/shared/channel-registry';
-import { METRICS_NAMESPACE, METRICS_SERVICE, MetricNames } from '../../lambda/shared/metrics';
+import { MetricNames } from '../../lambda/shared/metrics';
 import { StageSettings } from '../config';
 import { HouseFunction } from './house-function';
+import { createDashboard, PERIOD, serviceMetric } from './monitoring-dashboard';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -24,6 +24,13 @@ export interface MonitoringProps {
   readonly functions: Readonly<Record<string, HouseFunction>>;
   /** The stage's thresholds. */
   readonly thresholds: StageSettings['alarms'];
+  /**
+   * Whether to create the alarms and the alarm topic (with its key) they notify; the stage's `alarms` setting.
+   * Off, the metrics are still emitted (and free until read), but nothing watches them.
+   */
+  readonly alarms: boolean;
+  /** Whether to create the dashboard; the stage's `dashboard` setting. */
+  readonly dashboard: boolean;
   /** Email subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
   /** Keep the topic's key when the stack is deleted. */
@@ -32,33 +39,41 @@ export interface MonitoringProps {
   readonly reminders?: { readonly scheduleGroup: scheduler.IScheduleGroup; readonly deadLetterQueue: sqs.IQueue };
 }
 
-const PERIOD = Duration.minutes(5);
-
-/** A custom metric of this service (the `service` dimension as Powertools writes it). */
-function serviceMetric(name: string, dimensions: Record<string, string> = {}, label?: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName: name,
-    dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
-    statistic: 'Sum',
-    period: PERIOD,
-    ...(label ? { label } : {}),
-  });
-}
-
 /**
- * What tells a team when delivery fails: alarms on failed and timed-out executions, AllChannelsFailed, messages in
- * the dead-letter queue, webhook 5xx, Lambda errors and throttles, and reminders Scheduler could not deliver, all to
+ * What tells a team when delivery fails (each part per the stage's `alarms` and `dashboard` settings): alarms on
+ * failed and timed-out executions, AllChannelsFailed, messages in the dead-letter queue, webhook 5xx, Lambda errors and throttles, and reminders Scheduler could not deliver, all to
  * one encrypted SNS topic that only this account's alarms may publish to (with an email subscription from the stage
  * file); and a dashboard of the same figures plus the service's own metrics.
  */
 export class Monitoring extends Construct {
-  public readonly alarmTopic: sns.Topic;
+  /** The topic every alarm notifies; absent when the stage has no alarms. */
+  public readonly alarmTopic?: sns.Topic;
   public readonly alarms: readonly cloudwatch.Alarm[];
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard; absent when the stage has none. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.alarmTopic = props.alarms ? this.createAlarmTopic(props) : undefined;
+    this.alarms = this.alarmTopic ? this.createAlarms(this.alarmTopic, props) : [];
+    if (props.dashboard) this.dashboard = createDashboard(this, this.alarms, props);
+  }
+
+  /** Adds alarms made elsewhere (the worker's, the receipts', the web ACL's): they notify the same topic. */
+  notifyOf(alarms: readonly cloudwatch.Alarm[]): void {
+    if (alarms.length === 0) return;
+    if (!this.alarmTopic) throw new Error('alarms were created although the stage has none (alarms: false)');
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
+    }
+  }
+
+  /**
+   * The encrypted topic only this account's alarms may publish to. Its key is customer-managed whatever the stage's
+   * `customerManagedKeys`: CloudWatch cannot publish to a topic encrypted with the AWS-managed `aws/sns` key.
+   */
+  private createAlarmTopic(props: MonitoringProps): sns.Topic {
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the meeting-prep alarm topic',
       enableKeyRotation: true,
@@ -87,18 +102,22 @@ export class Monitoring extends Construct {
         conditions: fromOwnAlarms,
       }),
     );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     // A topic policy replaces SNS's default one: without this statement, only the SSL deny would be left.
-    this.alarmTopic.addToResourcePolicy(
+    topic.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudwatchService],
         actions: ['sns:Publish'],
-        resources: [this.alarmTopic.topicArn],
+        resources: [topic.topicArn],
         conditions: fromOwnAlarms,
       }),
     );
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    return topic;
+  }
 
+  /** The alarms on the workflow, the queues, the API, the reminders and every function, all notifying `topic`. */
+  private createAlarms(topic: sns.Topic, props: MonitoringProps): cloudwatch.Alarm[] {
     const alarms: cloudwatch.Alarm[] = [];
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
@@ -109,8 +128,8 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
-      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
-      created.addOkAction(new actions.SnsAction(this.alarmTopic));
+      created.addAlarmAction(new actions.SnsAction(topic));
+      created.addOkAction(new actions.SnsAction(topic));
       alarms.push(created);
       return created;
     };
@@ -198,83 +217,6 @@ export class Monitoring extends Construct {
       alarm(`${name}Errors`, fn.function.metricErrors({ period: PERIOD }), t.lambdaErrors, `${name} function errors.`);
       alarm(`${name}Throttles`, fn.function.metricThrottles({ period: PERIOD }), 1, `${name} function throttled.`);
     }
-    this.alarms = alarms;
-
-    const channels = [...CHANNELS];
-    const reasons = [
-      'meeting_cancelled',
-      'meeting_already_started',
-      'not_awaiting_prep',
-      'prep_already_started',
-      'user_opted_out',
-      'invalid_start_time',
-      'claim_lost',
-    ];
-    const kinds = ['meetings_command', 'start_prep', 'remind_later', 'direct_message'];
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
-    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 }));
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Executions',
-        left: [
-          props.stateMachine.metricStarted({ period: PERIOD }),
-          props.stateMachine.metricSucceeded({ period: PERIOD }),
-          props.stateMachine.metricFailed({ period: PERIOD }),
-          props.stateMachine.metricTimedOut({ period: PERIOD }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Notifications delivered, by channel',
-        left: channels.map((c) => serviceMetric(MetricNames.NotificationsDelivered, { Channel: c }, c)),
-        right: [
-          serviceMetric(MetricNames.FallbacksTaken, {}, 'fallbacks'),
-          serviceMetric(MetricNames.AllChannelsFailed, {}, 'all channels failed'),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Skipped, by reason',
-        left: reasons.map((r) => serviceMetric(MetricNames.NotificationsSkipped, { Reason: r }, r)),
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Slack interactions, by kind',
-        left: kinds.map((k) => serviceMetric(MetricNames.SlackInteractions, { Kind: k }, k)),
-        right: [serviceMetric(MetricNames.RemindersScheduled, {}, 'reminders scheduled')],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Webhook',
-        left: [
-          props.api.metricCount({ period: PERIOD }),
-          props.api.metricClientError({ period: PERIOD }),
-          props.api.metricServerError({ period: PERIOD }),
-        ],
-        right: [props.api.metricLatency({ period: PERIOD, statistic: 'p99' })],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queue',
-        left: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-        ],
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Lambda errors and throttles',
-        left: Object.entries(props.functions).map(([name, fn]) =>
-          fn.function.metricErrors({ period: PERIOD, label: `${name} errors` }),
-        ),
-        right: Object.entries(props.functions).map(([name, fn]) =>
-          fn.function.metricThrottles({ period: PERIOD, label: `${name} throttles` }),
-        ),
-        width: 24,
-      }),
-    );
+    return alarms;
   }
 }

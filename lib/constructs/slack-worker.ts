@@ -32,8 +32,8 @@ export class SlackWorker extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly function: HouseFunction;
-  /** The worker's alarms; the stack sends them to the alarm topic. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The worker's alarms (none until {@link createAlarms}); the stack sends them to the alarm topic. */
+  public alarms: readonly cloudwatch.Alarm[] = [];
   public readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: SlackWorkerProps) {
@@ -92,7 +92,10 @@ export class SlackWorker extends Construct {
     this.function.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
+  }
 
+  /** Creates the worker's alarms, where the stage has alarms (`alarms: true`); the stack makes them notify its topic. */
+  createAlarms(): readonly cloudwatch.Alarm[] {
     const period = Duration.minutes(5);
     const dlqAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
@@ -113,6 +116,7 @@ export class SlackWorker extends Construct {
         'Slack work has waited over two minutes: the worker is failing or throttled, and users wait for their answers.',
     });
     this.alarms = [dlqAlarm, ageAlarm];
+    return this.alarms;
   }
 
   /**

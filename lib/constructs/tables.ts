@@ -15,12 +15,18 @@ export const USERS_BY_PHONE_INDEX = 'phone_number-index';
 export interface TablesProps {
   /** Keep the tables and key when the stack is deleted (prod), or destroy them (dev). */
   readonly retainData: boolean;
+  /**
+   * Encrypt the tables it creates with a customer-managed KMS key (the stage's `customerManagedKeys`), or with
+   * DynamoDB's AWS-managed key. @default true
+   */
+  readonly customerManagedKey?: boolean;
   /** @default undefined: create the tables */
   readonly existing?: ExistingTables;
 }
 
 /**
- * The data: meetings, users and chat sessions, encrypted with a customer-managed KMS key, with point-in-time
+ * The data: meetings, users and chat sessions, encrypted with a customer-managed KMS key (or, where the stage says
+ * so, DynamoDB's AWS-managed key), with point-in-time
  * recovery. Or, for a team whose tables exist, those tables imported by name.
  */
 export class Tables extends Construct {
@@ -57,16 +63,21 @@ export class Tables extends Construct {
     }
 
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the meeting-prep tables',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    // A customer-managed key ($1 a month) where the stage asks for one; else DynamoDB's AWS-managed key.
+    const key =
+      props.customerManagedKey === false
+        ? undefined
+        : new kms.Key(this, 'Key', {
+            description: 'Encrypts the meeting-prep tables',
+            enableKeyRotation: true,
+            removalPolicy,
+          });
     this.encryptionKey = key;
     const common = {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: key,
+      ...(key
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.retainData,
       removalPolicy,

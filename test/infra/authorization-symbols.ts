@@ -160,7 +160,7 @@ export function stackSymbols(built: BuiltStack, policies: TemplatePolicies): Sym
   }
   const reminderRole = values.get('role:reminder');
   if (reminderRole) callers.set('role:reminder', policies.roleCaller(policies.roleIdOfArn(reminderRole)));
-  if (monitoring) {
+  if (monitoring?.alarmTopic) {
     set('topic:alarms', token(monitoring.alarmTopic.topicArn));
     const topicKey = monitoring.alarmTopic.masterKey;
     if (topicKey) set('key:alarm-topic', token(topicKey.keyArn));

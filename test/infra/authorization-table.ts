@@ -10,8 +10,8 @@ import { PROJECT_ROOT } from './helpers';
 export const AUTHORIZATION_TABLE_PATH = path.join(PROJECT_ROOT, 'docs', 'AUTHORIZATION.md');
 
 /** When a row applies. */
-export type RowCondition = '-' | 'sender' | 'secrets-key' | 'account';
-const CONDITIONS: readonly RowCondition[] = ['-', 'sender', 'secrets-key', 'account'];
+export type RowCondition = '-' | 'sender' | 'secrets-key' | 'tables-key' | 'alarms' | 'account';
+const CONDITIONS: readonly RowCondition[] = ['-', 'sender', 'secrets-key', 'tables-key', 'alarms', 'account'];
 
 /** One request of the table. */
 export interface AuthorizationRow {

@@ -34,6 +34,10 @@ interface Variant {
   readonly workflow: boolean;
   readonly sender: boolean;
   readonly secretsKey: boolean;
+  /** The tables have a customer-managed key (the stage's `customerManagedKeys`, or an imported key). */
+  readonly tablesKey: boolean;
+  /** The stage has alarms (and so the alarm topic and its key). */
+  readonly alarms: boolean;
 }
 
 const IMPORTED: JsonObject = {
@@ -48,15 +52,41 @@ const IMPORTED: JsonObject = {
 };
 
 const VARIANTS: readonly Variant[] = [
-  { name: 'dev', context: { stage: 'dev' }, workflow: true, sender: false, secretsKey: false },
-  { name: 'staging', context: { stage: 'staging' }, workflow: true, sender: false, secretsKey: false },
-  { name: 'prod', context: { stage: 'prod' }, workflow: true, sender: false, secretsKey: false },
+  {
+    name: 'dev',
+    context: { stage: 'dev' },
+    workflow: true,
+    sender: false,
+    secretsKey: false,
+    tablesKey: false,
+    alarms: false,
+  },
+  {
+    name: 'staging',
+    context: { stage: 'staging' },
+    workflow: true,
+    sender: false,
+    secretsKey: false,
+    tablesKey: true,
+    alarms: true,
+  },
+  {
+    name: 'prod',
+    context: { stage: 'prod' },
+    workflow: true,
+    sender: false,
+    secretsKey: false,
+    tablesKey: true,
+    alarms: true,
+  },
   {
     name: 'prod with imported tables, secrets, keys and a sender',
     context: { stage: 'prod', ...IMPORTED },
     workflow: true,
     sender: true,
     secretsKey: true,
+    tablesKey: true,
+    alarms: true,
   },
 ];
 
@@ -68,6 +98,10 @@ function applies(row: AuthorizationRow, variant: Variant): boolean {
       return variant.workflow && variant.sender;
     case 'secrets-key':
       return variant.workflow && variant.secretsKey;
+    case 'tables-key':
+      return variant.workflow && variant.tablesKey;
+    case 'alarms':
+      return variant.workflow && variant.alarms;
     case 'account':
       return false;
   }
@@ -168,7 +202,15 @@ describe('authorization with enablePrepNotification=false (the rollback)', () =>
     expect(acting).toEqual([]);
     expect(
       ROWS.filter((row) =>
-        applies(row, { name: 'off', context: {}, workflow: false, sender: false, secretsKey: false }),
+        applies(row, {
+          name: 'off',
+          context: {},
+          workflow: false,
+          sender: false,
+          secretsKey: false,
+          tablesKey: false,
+          alarms: false,
+        }),
       ),
     ).toEqual([]);
   });

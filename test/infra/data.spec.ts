@@ -22,9 +22,12 @@ import {
 } from './helpers';
 
 let dev: BuiltStack;
+/** A stage with `customerManagedKeys: true` (and alarms), as committed. */
+let staging: BuiltStack;
 
 beforeAll(() => {
   dev = buildStack();
+  staging = buildStack({ context: { stage: 'staging' } });
 });
 
 describe('tables', () => {
@@ -41,14 +44,14 @@ describe('tables', () => {
     }
   });
 
-  it("are encrypted with the stack's customer-managed KMS key", () => {
+  it("are encrypted with the stack's customer-managed KMS key where the stage says so (customerManagedKeys)", () => {
     // Arrange
-    const key = dev.stack.tables.encryptionKey;
-    if (!key) throw new Error('the dev stack should create a key');
+    const key = staging.stack.tables.encryptionKey;
+    if (!key) throw new Error('the staging stack should create a key');
     const keyId = logicalIdOf(key);
 
     // Act
-    const tables = resourcesOfType(dev.json, 'AWS::DynamoDB::Table');
+    const tables = resourcesOfType(staging.json, 'AWS::DynamoDB::Table');
 
     // Assert
     expect(tables.map(([, t]) => t.Properties['SSESpecification'])).toEqual([
@@ -59,9 +62,24 @@ describe('tables', () => {
     ]);
   });
 
-  it("use a key with automatic rotation (the stack has two keys: the tables' and the alarm topic's)", () => {
+  it("are encrypted with DynamoDB's AWS-managed key, and no key of the stack's, in dev (customerManagedKeys: false)", () => {
+    // Arrange / Act
+    const tables = resourcesOfType(dev.json, 'AWS::DynamoDB::Table');
+
+    // Assert
+    expect(dev.stack.tables.encryptionKey).toBeUndefined();
+    expect(tables.map(([, t]) => t.Properties['SSESpecification'])).toEqual([
+      { SSEEnabled: true },
+      { SSEEnabled: true },
+      { SSEEnabled: true },
+      { SSEEnabled: true },
+    ]);
+    expect(resourcesOfType(dev.json, 'AWS::KMS::Key')).toEqual([]);
+  });
+
+  it("use a key with automatic rotation (staging has two keys: the tables' and the alarm topic's)", () => {
     // Arrange
-    const { template } = dev;
+    const { template } = staging;
 
     // Act
     const keys = Object.values(template.findResources('AWS::KMS::Key'));
@@ -140,13 +158,13 @@ const policiesOf = (resources: [string, ResourceJson][]): (string | undefined)[]
   resources.map(([, r]) => r.DeletionPolicy);
 
 describe('stage dev', () => {
-  it('deletes the tables and key with the stack', () => {
+  it('deletes the tables with the stack (it has no key)', () => {
     // Arrange / Act
     const data = [...resourcesOfType(dev.json, 'AWS::DynamoDB::Table'), ...resourcesOfType(dev.json, 'AWS::KMS::Key')];
 
     // Assert
-    // Four tables, the tables' key and the alarm topic's key.
-    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete', 'Delete', 'Delete']);
+    // Four tables; no key (customerManagedKeys: false, and no alarm topic).
+    expect(policiesOf(data)).toEqual(['Delete', 'Delete', 'Delete', 'Delete']);
   });
 
   it('has no deletion protection on the tables', () => {
@@ -240,7 +258,7 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     });
   });
 
-  it('creates no table but its own SMS answers table (encrypted with the given key), and no key', () => {
+  it('creates no table but its own SMS answers table (encrypted with the given key), and no key of its own', () => {
     // Arrange
     const { template } = imported;
 
@@ -250,9 +268,8 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
       KeySchema: [{ AttributeName: 'message_sid', KeyType: 'HASH' }],
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY_ARN },
     });
-    // The only key left is the alarm topic's.
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the meeting-prep alarm topic' });
+    // No tables' key; and dev has no alarms, so no alarm topic key either.
+    template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
   it('grants on the given tables, by name', () => {

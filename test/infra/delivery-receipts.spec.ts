@@ -3,12 +3,13 @@
  * their function, the `POST /twilio/status` route, the waiting tasks of the state machine, and the alarms.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { BuiltStack, buildStack, render, resourcesOfType } from './helpers';
+import { BuiltStack, buildStack, render, resourcesOfType, WITH_ALARMS_AND_KEYS } from './helpers';
 
 let built: BuiltStack;
 
 beforeAll(() => {
-  built = buildStack();
+  // With dev's settings, plus the alarms and the tables' key that staging and prod have.
+  built = buildStack({ context: WITH_ALARMS_AND_KEYS });
 });
 
 const receipts = () => {

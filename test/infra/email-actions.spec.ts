@@ -16,12 +16,14 @@ import {
   resourcesOfType,
   sortedUnique,
   LAMBDA_TRACING_GRANTS,
+  WITH_ALARMS_AND_KEYS,
 } from './helpers';
 
 let built: BuiltStack;
 
 beforeAll(() => {
-  built = buildStack();
+  // With dev's settings, plus the alarms and the tables' key that staging and prod have.
+  built = buildStack({ context: WITH_ALARMS_AND_KEYS });
 });
 
 const emailActions = () => {

@@ -123,11 +123,12 @@ describe('reminders cannot fail in silence', () => {
     ['InvocationsFailedToBeSentToDeadLetterCount'],
   ])('alarms to the alarm topic on the schedule group’s AWS/Scheduler %s', (metricName) => {
     // Arrange
-    const groupName = renderToken(dev.stack, slackBotOf(dev.stack).scheduleGroup.scheduleGroupName);
-    const topic = renderToken(dev.stack, dev.stack.monitoring?.alarmTopic.topicArn ?? '');
+    // prod: dev has no alarms (alarms: false).
+    const groupName = renderToken(prod.stack, slackBotOf(prod.stack).scheduleGroup.scheduleGroupName);
+    const topic = renderToken(prod.stack, prod.stack.monitoring?.alarmTopic?.topicArn ?? '');
 
     // Act
-    const alarms = resourcesOfType(dev.json, 'AWS::CloudWatch::Alarm').filter(
+    const alarms = resourcesOfType(prod.json, 'AWS::CloudWatch::Alarm').filter(
       ([, a]) => a.Properties['MetricName'] === metricName,
     );
 

@@ -41,6 +41,13 @@ export const AGENTS_PATH = path.join(PROJECT_ROOT, 'config', 'agents.yaml');
 /** Context that makes synthesis skip esbuild bundling: bundling is slow and asset hashes are masked anyway. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
+/**
+ * Context that turns on, over any stage (dev by default), what staging and prod have and dev leaves off to save
+ * money: the alarms (and their topic and its key), the dashboard and the tables' customer-managed key. Specs of
+ * those resources, and of the grants on the key, build the dev stack with it.
+ */
+export const WITH_ALARMS_AND_KEYS = { alarms: 'true', dashboard: 'true', customerManagedKeys: 'true' } as const;
+
 /** The id of every stack the tests build. */
 export const TEST_STACK_ID = 'MeetingPrepTest';
 

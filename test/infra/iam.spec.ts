@@ -25,6 +25,7 @@ import {
   statementsOfRole,
   workflowOf,
   asObject,
+  WITH_ALARMS_AND_KEYS,
 } from './helpers';
 
 const SES_FROM = 'prep@example.com';
@@ -60,7 +61,8 @@ let built: BuiltStack;
 let arn: { meetings: string; users: string; key: string; slackSecret: string; twilioSecret: string; linkKeys: string };
 
 beforeAll(() => {
-  built = buildStack();
+  // The grants with the tables' customer-managed key (staging, prod); dev has none (test/infra/stage-cost.spec.ts).
+  built = buildStack({ context: WITH_ALARMS_AND_KEYS });
   const { stack } = built;
   const key = stack.tables.encryptionKey;
   if (!key) throw new Error('the stack should create a table key');
@@ -266,7 +268,7 @@ describe('NotifyEmail with context sesFromEmail', () => {
   let sesStatements: Statement[];
 
   beforeAll(() => {
-    withSes = buildStack({ context: { sesFromEmail: SES_FROM } });
+    withSes = buildStack({ context: { ...WITH_ALARMS_AND_KEYS, sesFromEmail: SES_FROM } });
     const roleId = roleOfFunction(withSes.json, functionLogicalId(withSes.stack, 'notifyEmail'));
     sesStatements = statementsOfRole(withSes.json, roleId).filter((s) => s.Action.some((a) => a.startsWith('ses:')));
   });
@@ -375,7 +377,10 @@ describe('state machine role with notification_channels [email, slack]', () => {
   let reordered: BuiltStack;
 
   beforeAll(() => {
-    reordered = buildStack({ agentsYaml: 'meeting_coordinator:\n  notification_channels: [email, slack]\n' });
+    reordered = buildStack({
+      context: WITH_ALARMS_AND_KEYS,
+      agentsYaml: 'meeting_coordinator:\n  notification_channels: [email, slack]\n',
+    });
   });
 
   it('has no SMS function at all, whose channel is not listed, and invokes only the functions it uses', () => {

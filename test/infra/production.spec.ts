@@ -16,6 +16,7 @@ import {
   render,
   resourcesOfType,
   thrownBy,
+  WITH_ALARMS_AND_KEYS,
 } from './helpers';
 
 let dev: BuiltStack;
@@ -23,9 +24,10 @@ let prod: BuiltStack;
 let off: BuiltStack;
 
 beforeAll(() => {
-  dev = buildStack();
+  // dev's settings (thresholds) with its alarms, dashboard and keys on, to compare with prod's.
+  dev = buildStack({ context: WITH_ALARMS_AND_KEYS });
   prod = buildStack({ context: { stage: 'prod', alarmEmail: 'oncall@acme-exec.example' } });
-  off = buildStack({ context: { enablePrepNotification: 'false' } });
+  off = buildStack({ context: { ...WITH_ALARMS_AND_KEYS, enablePrepNotification: 'false' } });
 });
 
 const alarmsOf = (built: BuiltStack) =>
@@ -61,7 +63,7 @@ describe('alarms', () => {
 
   it('notify the alarm topic when raised and when cleared', () => {
     const topicId = logicalIdOf(
-      dev.stack.monitoring?.alarmTopic as NonNullable<typeof dev.stack.monitoring>['alarmTopic'],
+      dev.stack.monitoring?.alarmTopic as NonNullable<NonNullable<typeof dev.stack.monitoring>['alarmTopic']>,
     );
 
     for (const alarm of alarmsOf(dev)) {

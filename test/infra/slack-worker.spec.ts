@@ -13,12 +13,14 @@ import {
   roleOfFunction,
   slackBotOf,
   statementsOfRole,
+  WITH_ALARMS_AND_KEYS,
 } from './helpers';
 
 let built: BuiltStack;
 
 beforeAll(() => {
-  built = buildStack();
+  // With dev's settings, plus the alarms and the tables' key that staging and prod have.
+  built = buildStack({ context: WITH_ALARMS_AND_KEYS });
 });
 
 const worker = () => slackBotOf(built.stack).worker;

@@ -3,12 +3,22 @@
  * its grants: the action core's plus the phone index, the answers table and the Twilio secret, nothing more), the
  * answers table, and the users table's phone index.
  */
-import { BuiltStack, buildStack, grantsOfFunction, logicalIdOf, render, resource, resourcesOfType } from './helpers';
+import {
+  BuiltStack,
+  buildStack,
+  grantsOfFunction,
+  logicalIdOf,
+  render,
+  resource,
+  resourcesOfType,
+  WITH_ALARMS_AND_KEYS,
+} from './helpers';
 
 let built: BuiltStack;
 
 beforeAll(() => {
-  built = buildStack();
+  // With dev's settings, plus the alarms and the tables' key that staging and prod have.
+  built = buildStack({ context: WITH_ALARMS_AND_KEYS });
 });
 
 const sms = () => {

@@ -140,6 +140,9 @@ describe('loadConfig', () => {
           'POST /unsubscribe': { rate: 1, burst: 5 },
         },
         receiptWaitSeconds: { sms: 600, email: 900 },
+        alarmsEnabled: false,
+        dashboardEnabled: false,
+        customerManagedKeys: false,
         alarms: { failedExecutions: 5, lambdaErrors: 5, webhook5xx: 5 },
       },
     });
@@ -163,6 +166,9 @@ describe('stage files', () => {
     'alarmFailedExecutions: 1',
     'alarmLambdaErrors: 2',
     'alarmWebhook5xx: 3',
+    'alarms: true',
+    'dashboard: true',
+    'customerManagedKeys: true',
   ].join('\n');
 
   beforeEach(() => {
@@ -200,6 +206,17 @@ describe('stage files', () => {
         alarms: { failedExecutions: 1, lambdaErrors: 2, webhook5xx: 3 },
       },
     });
+  });
+
+  it('reads the lean settings (alarms, dashboard, customerManagedKeys), and refuses an alarm email with no alarms', () => {
+    write('dev', `${valid.replace('alarms: true', 'alarms: false')}\nalarmEmail: oncall@exec.example.com\n`);
+
+    const error = thrownBy(() => loadConfig(context({ stage: 'dev' }), agents('[slack]'), dir));
+    write('dev', valid.replace('alarms: true', 'alarms: false'));
+    const lean = loadConfig(context({ stage: 'dev', dashboard: 'false' }), agents('[slack]'), dir);
+
+    expect(error.message).toContain('alarmEmail is only used with alarms: true');
+    expect(lean.settings).toMatchObject({ alarmsEnabled: false, dashboardEnabled: false, customerManagedKeys: true });
   });
 
   it('lets -c key=value override the file for one run', () => {
@@ -248,6 +265,9 @@ describe('stage files', () => {
       'Invalid configuration:',
       expect.stringContaining('config/stages/prod.yaml: unknown setting alarmEmial'),
       '  - config/stages/prod.yaml: alarmWebhook5xx must be set',
+      '  - config/stages/prod.yaml: alarms must be set',
+      '  - config/stages/prod.yaml: dashboard must be set',
+      '  - config/stages/prod.yaml: customerManagedKeys must be set',
       '  - config/stages/prod.yaml: slackSecretArn is not a Secrets Manager ARN: arn:aws:s3:::bucket',
       '  - config/stages/prod.yaml: sesFromEmail is not an email address: nobody',
       '  - config/stages/prod.yaml: enablePrepNotification must be true or false, got "maybe"',
