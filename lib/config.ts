@@ -15,9 +15,6 @@ import type { PublicRoute, RouteThrottle } from './public-routes';
 import { CONTEXT_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 export type { ChannelName } from './agents-config';
-export type { WebAclSettings } from './public-budget-settings';
-export type { PublicRoute, RouteThrottle } from './public-routes';
-export { CONTEXT_KEYS, REQUIRED_STAGE_KEYS, STAGES_DIR, readStageFile } from './stage-file';
 
 /** Deployment stages. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;

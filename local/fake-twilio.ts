@@ -20,9 +20,6 @@ import {
 } from './twilio-messages';
 import { type StatusCallbackPost, type StatusScript, postStatusCallback } from './twilio-status-callbacks';
 
-export type { TwilioMessageResource } from './twilio-messages';
-export type { StatusCallbackPost, StatusScript } from './twilio-status-callbacks';
-
 /** Options of {@link startFakeTwilio}. */
 export interface FakeTwilioOptions {
   /** The only account SID accepted, as Basic-auth user name and in the path. @default any */

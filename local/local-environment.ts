@@ -32,8 +32,6 @@ import { SqsEventSource } from './sqs-event-source';
 import { LOCAL_WORK_QUEUE, attachWorker, createWorkQueues, workQueueSpec } from './work-queue';
 
 export { LOCAL_CREDENTIALS, LOCAL_REMINDERS } from './local-credentials';
-export { LOCAL_CONFIGURATION_SET } from './function-environment';
-export { type RealIntegrations, realIntegrationsFromEnv } from './real-integrations';
 
 /** Options of {@link startLocalEnvironment}. */
 export interface LocalEnvironmentOptions {

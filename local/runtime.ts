@@ -17,14 +17,13 @@ import { TWILIO_STATUS_PATH } from '../lib/constructs/delivery-receipts';
 import { TWILIO_SMS_PATH } from '../lib/constructs/sms-replies';
 import { FakeSfn } from './fake-sfn';
 import { LocalApi, LocalRoute, startLocalApi } from './local-api';
-import { LocalEndpoint, LocalEnvironment, RealIntegrations, startLocalEnvironment } from './local-environment';
+import { LocalEndpoint, LocalEnvironment, startLocalEnvironment } from './local-environment';
+import type { RealIntegrations } from './real-integrations';
 import { localRoutes } from './local-routes';
 import { RuntimeContents, readContents, seedTables } from './runtime-tables';
 import { startScheduleFiring } from './runtime-scheduler';
 import { Seed } from './seed';
 import { LocalExecution, loadHandler } from './workflow-runner';
-
-export type { RuntimeContents } from './runtime-tables';
 
 /** Options of {@link startRuntime}. */
 export interface RuntimeOptions {

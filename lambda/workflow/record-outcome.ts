@@ -126,8 +126,11 @@ async function recordUnverified(input: Extract<RecordInput, { outcome: 'unverifi
   const channel = input.prep.route.next;
   if (channel === 'none') throw new Error(`RecordUnverified on meeting ${input.meeting_id} without a channel`);
   const at = now();
+  // False when the intent is already unverified: a re-run of this task (a Lambda retry, a redrive) records and counts
+  // nothing again. Unknown (the write failed) counts, as the channel is unverified either way.
+  let first = true;
   try {
-    await meetings.updateIntent(
+    first = await meetings.updateIntent(
       input.meeting_id,
       channel,
       input.execution,
@@ -135,13 +138,14 @@ async function recordUnverified(input: Extract<RecordInput, { outcome: 'unverifi
       { state: 'unverified' },
       at,
     );
-    await meetings.appendAttempt(input.meeting_id, {
-      channel,
-      outcome: 'unverified',
-      ...(input.error?.Error ? { error_code: input.error.Error.slice(0, 64) } : {}),
-      at: at.toISOString(),
-      execution: input.execution,
-    });
+    if (first)
+      await meetings.appendAttempt(input.meeting_id, {
+        channel,
+        outcome: 'unverified',
+        ...(input.error?.Error ? { error_code: input.error.Error.slice(0, 64) } : {}),
+        at: at.toISOString(),
+        execution: input.execution,
+      });
   } catch (error) {
     countMetric(MetricNames.BookkeepingFailures, { Write: 'unverified' });
     logger.error('could not mark the channel unverified; routing on', {
@@ -150,8 +154,10 @@ async function recordUnverified(input: Extract<RecordInput, { outcome: 'unverifi
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
   }
-  countMetric(MetricNames.UnverifiedOutcomes);
-  countMetric(MetricNames.UnverifiedOutcomes, { Channel: channel });
+  if (first) {
+    countMetric(MetricNames.UnverifiedOutcomes);
+    countMetric(MetricNames.UnverifiedOutcomes, { Channel: channel });
+  }
   const route = carryForward(input.prep.route, routeFor(input.prep, input.prep.route.remaining, at, settings), {
     unverified: channel,
   });

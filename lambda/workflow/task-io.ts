@@ -58,7 +58,6 @@ export type RecordInput =
       readonly meeting_id: string;
       readonly execution: string;
       readonly error?: { readonly Error?: string; readonly Cause?: string };
-      readonly route?: WorkflowRoute;
     }
   | {
       /** A channel whose outcome could not be verified (`prep.route.next`): recorded, then the next route. */

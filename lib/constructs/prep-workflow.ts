@@ -15,8 +15,6 @@ import { addPrepStateMachine } from './prep-state-machine';
 import { addPrepTrigger } from './prep-trigger';
 import { Tables } from './tables';
 
-export { MEETING_PREP_REQUIRED_PATTERN } from './prep-trigger';
-
 /** Props of {@link PrepWorkflow}. */
 export interface PrepWorkflowProps {
   readonly tables: Tables;

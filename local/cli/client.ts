@@ -16,8 +16,6 @@ import { CommandLine, UsageError, checkOptionsFor } from './options';
 import { modalInput } from './prefs-input';
 import { Client, ClientError } from './system-client';
 
-export { ClientError } from './system-client';
-
 function readFile(file: string): string {
   try {
     return fs.readFileSync(path.resolve(file), 'utf8');

@@ -4,8 +4,9 @@
  * itself going away (a `kill -9` of npm leaves this process re-parented: it notices and stops).
  */
 import { DEMO_USER } from '../demo';
-import { RealIntegrations, realIntegrationsFromEnv } from '../local-environment';
-import { Runtime, RuntimeContents, startRuntime } from '../runtime';
+import { RealIntegrations, realIntegrationsFromEnv } from '../real-integrations';
+import { Runtime, startRuntime } from '../runtime';
+import type { RuntimeContents } from '../runtime-tables';
 import type { ServeOptions } from './options';
 
 /** How often the runtime checks that its parent (npm) is still there. */

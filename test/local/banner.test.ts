@@ -5,7 +5,8 @@
 import type { Meeting, User } from '../../lambda/shared/domain';
 import { sampleMeeting } from '../../local/demo';
 import { describeData, suggestions } from '../../local/cli/serve';
-import type { Runtime, RuntimeContents } from '../../local/runtime';
+import type { Runtime } from '../../local/runtime';
+import type { RuntimeContents } from '../../local/runtime-tables';
 
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000);
 const contents = (users: User[], meetings: Meeting[]): RuntimeContents => ({

@@ -1,4 +1,4 @@
-import { realIntegrationsFromEnv } from '../../local/local-environment';
+import { realIntegrationsFromEnv } from '../../local/real-integrations';
 
 describe('npm start with real integrations', () => {
   it('uses local stand-ins when no credentials are in the environment', () => {

@@ -45,6 +45,16 @@ const run = async (input: unknown, options: RunOptions = {}): Promise<LocalExecu
  * was refused) and the history that would tell whether it went out.
  */
 const slackDown = () => env.slack.fail('*', { kind: 'status', status: 500, times: Infinity });
+/** The path up to the channel after Slack, when Slack's outcome could not be verified. */
+const SLACK_UNVERIFIED = [
+  'LoadMeeting',
+  'IsNotificationDue',
+  'MarkPrepScheduled',
+  'PickChannel',
+  'NotifyViaSlack',
+  'RecordUnverified',
+  'PickChannel',
+];
 /** Twilio never answers: neither the message create nor the message list. */
 const twilioDown = () => env.twilio.fail({ kind: 'timeout', times: Infinity });
 
@@ -59,18 +69,8 @@ describe('Slack down', () => {
     });
 
     expect(execution?.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution as LocalExecution)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordUnverified',
-      'PickChannel',
-      'NotifyViaSms',
-      'RecordDelivery',
-    ]);
-    // The post was tried once per attempt, never once it was given up on.
+    expect(statesEntered(execution as LocalExecution)).toEqual([...SLACK_UNVERIFIED, 'NotifyViaSms', 'RecordDelivery']);
+    // The retries asked Slack's history, which failed too; none of them posted again.
     expect(env.slack.calls('chat.postMessage').length).toBeGreaterThanOrEqual(1);
     expect(env.twilio.messages).toHaveLength(1);
     expect(await env.ses.emails()).toHaveLength(0);
@@ -88,6 +88,20 @@ describe('Slack down', () => {
     expect(named(metrics, 'UnverifiedOutcomes').map((m) => m['Channel'])).toContain('slack');
   });
 
+  it('records and counts Slack unverified once when RecordUnverified runs again (a Lambda retry after it ran)', async () => {
+    await seed(env, aMeeting());
+    slackDown();
+
+    const metrics = await metricsOf(() =>
+      run(prepEventFor(aMeeting()), { lambdaFaultsAfterRun: { RecordUnverified: 1 } }),
+    );
+
+    const attempts = (await readMeeting(env, 'm-7f3a'))?.notification_attempts ?? [];
+    expect(attempts.filter((a) => a.outcome === 'unverified')).toHaveLength(1);
+    expect(named(metrics, 'UnverifiedOutcomes').filter((m) => m['Channel'] === 'slack')).toHaveLength(1);
+    expect(env.twilio.messages).toHaveLength(1);
+  });
+
   it('sends one email when Slack and Twilio are both down and neither can be checked', async () => {
     await seed(env, aMeeting());
     slackDown();
@@ -97,13 +111,7 @@ describe('Slack down', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordUnverified',
-      'PickChannel',
+      ...SLACK_UNVERIFIED,
       'NotifyViaSms',
       'RecordUnverified',
       'PickChannel',
