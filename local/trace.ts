@@ -213,13 +213,15 @@ function undelivered(execution: LocalExecution, delivered: string | undefined): 
   );
 }
 
-/** Whether this execution wrote to the meeting: it claimed it, or recorded that every channel failed. */
+/** The states an execution that did not claim the meeting runs: the skip path. */
+const UNCLAIMED_PATH: ReadonlySet<string> = new Set(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
+
+/**
+ * Whether this execution wrote to the meeting: it claimed it (LoadMeeting's claim; an execution that did not claim
+ * goes from PickChannel straight to NotificationSkipped), or recorded that every channel failed.
+ */
 function changedMeeting(execution: LocalExecution): boolean {
-  return execution.history.some(
-    (e) =>
-      (e.type === 'StateExited' && e.state === 'MarkPrepScheduled') ||
-      (e.type === 'StateEntered' && e.state === 'RecordAllChannelsFailed'),
-  );
+  return execution.history.some((e) => e.type === 'StateEntered' && e.state && !UNCLAIMED_PATH.has(e.state));
 }
 
 /**

@@ -105,6 +105,10 @@ export interface Meeting extends ChannelIntents {
   readonly meeting_type?: string;
   readonly status?: string;
   readonly prep_hours_before?: number;
+  /** The prep workflow's execution that claimed the meeting (PREP_SCHEDULED), when, and the status it took it from. */
+  readonly prep_execution?: string;
+  readonly prep_scheduled_at?: string;
+  readonly prep_previous_status?: string;
   readonly chat_session_id?: string;
   /** When Start Prep claimed the meeting for `chat_session_id` (ISO; the worker creates that session with the kit). */
   readonly prep_started_at?: string;

@@ -17,7 +17,7 @@ import { MeetingsTable, readMeeting } from './meetings/table';
 
 export { type Delivery, MAX_ATTEMPTS_KEPT, intentAttribute } from './meetings/deliveries';
 export { type LinkUse, USED_LINK_TOKENS_ATTRIBUTE, isUsedIn } from './meetings/link-uses';
-export type { Claim } from './meetings/notification-claims';
+export { type Claim, heldClaim } from './meetings/notification-claims';
 export { PREP_STARTABLE_STATUSES, canStartPrep } from './meetings/prep-sessions';
 
 /** How many meetings `/meetings` lists at most. */

@@ -1,19 +1,23 @@
 /**
- * LoadMeeting: validates the event, loads the meeting and its owner, and decides whether to notify.
- * Throws InvalidEvent (before any read), MeetingNotFound, UserNotFound; TransientDataError is retried.
+ * LoadMeeting: validates the event, loads the meeting and its owner, decides whether to notify, and claims the
+ * meeting (PREP_SCHEDULED) with a conditional update, so that of N duplicate events exactly one notifies: the others
+ * end skipped (`claim_lost`). A reminder run claims by its schedule's name instead. One task, so the Slack-delivered
+ * path is four states (LoadMeeting, PickChannel, NotifyViaSlack, RecordDelivery).
+ * Throws InvalidEvent (before any read), MeetingNotFound, UserNotFound; TransientDataError is retried, and a retry
+ * (or the SDK's own, after a lost answer) finds the claim this execution already holds.
  */
 import { dynamoDocumentClient } from '../shared/clients';
-import { summarize } from '../shared/domain';
+import { Meeting, summarize } from '../shared/domain';
 import { requiredEnv } from '../shared/env';
-import { MeetingNotFoundError, UserNotFoundError } from '../shared/errors';
+import { MeetingNotFoundError, PrepAlreadyScheduledError, UserNotFoundError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { MetricNames, countMetric } from '../shared/metrics';
-import { parsePrepEvent } from '../shared/prep-event';
-import { MeetingsRepository } from '../shared/meetings-repository';
+import { parsePrepEvent, PrepRequest } from '../shared/prep-event';
+import { Claim, heldClaim, MeetingsRepository } from '../shared/meetings-repository';
 import { UsersRepository } from '../shared/users-repository';
 import { skipReason } from './skip-rules';
 import { routeFor, routingPreferences, routingSettingsFromEnv, type RoutingSettings } from './routing';
-import { LoadedPrep } from './task-io';
+import { LoadInput, LoadedPrep } from './task-io';
 import { now } from '../shared/time';
 
 const logger = createLogger('load-meeting');
@@ -22,15 +26,36 @@ const users = new UsersRepository(dynamoDocumentClient(), requiredEnv('USERS_TAB
 
 /** Dependencies of {@link loadMeeting}, passed in so tests can drive it. */
 export interface LoadDeps {
-  readonly meetings: Pick<MeetingsRepository, 'get'>;
+  readonly meetings: Pick<MeetingsRepository, 'get' | 'claimForNotification' | 'claimForReminder'>;
   readonly users: Pick<UsersRepository, 'get'>;
   readonly now: () => Date;
   readonly routing: RoutingSettings;
 }
 
-/** Loads and evaluates one prep request. The meeting item, not the event's hints, is the source of truth. */
-export async function loadMeeting(event: unknown, deps: LoadDeps): Promise<LoadedPrep> {
-  const request = parsePrepEvent(event);
+/**
+ * The meeting as the skip rules judge it. A meeting this execution has already claimed (its task ran before, and
+ * is retried) is judged with the status the claim took it from, so the retry goes on as the first run did.
+ */
+function asBeforeOwnClaim(meeting: Meeting, execution: string): Meeting {
+  const held = heldClaim(meeting, execution);
+  return held ? { ...meeting, status: held.previous_status } : meeting;
+}
+
+/** Claims the meeting for this execution: undefined when another execution holds it (a duplicate or stale event). */
+async function claim(request: PrepRequest, execution: string, deps: LoadDeps, at: Date): Promise<Claim | undefined> {
+  try {
+    return request.reminder
+      ? await deps.meetings.claimForReminder(request.meetingId, request.eventId, execution, at)
+      : await deps.meetings.claimForNotification(request.meetingId, execution, at);
+  } catch (error) {
+    if (error instanceof PrepAlreadyScheduledError) return undefined;
+    throw error;
+  }
+}
+
+/** Loads, evaluates and claims one prep request. The meeting item, not the event's hints, is the source of truth. */
+export async function loadMeeting(input: LoadInput, deps: LoadDeps): Promise<LoadedPrep> {
+  const request = parsePrepEvent(input.event);
   const meeting = await deps.meetings.get(request.meetingId);
   if (!meeting) throw new MeetingNotFoundError(request.meetingId);
   if (meeting.user_id !== request.userId) {
@@ -43,25 +68,29 @@ export async function loadMeeting(event: unknown, deps: LoadDeps): Promise<Loade
   const user = await deps.users.get(meeting.user_id);
   if (!user) throw new UserNotFoundError(meeting.user_id);
   const now = deps.now();
-  const reason = skipReason(meeting, user, request.reminder, now);
+  const reason = skipReason(asBeforeOwnClaim(meeting, input.execution), user, request.reminder, now);
   const summary = summarize(meeting, user);
   const base = { meeting_id: meeting.meeting_id, user_id: meeting.user_id, reminder: request.reminder, ...summary };
   if (reason) return { ...base, skip_reason: reason };
+  const claimed = await claim(request, input.execution, deps, now);
+  if (!claimed) return { ...base, skip_reason: 'claim_lost' };
   const { preferences, problems } = routingPreferences(user.notification_preferences, deps.routing);
   if (problems.length > 0)
     logger.warn('notification preferences have mistakes; their defaults are used', { user_id: user.user_id, problems });
-  const prep = { ...base, preferences };
+  const prep = { ...base, preferences, claim: claimed };
   return { ...prep, route: routeFor(prep, preferences.channels, now, deps.routing) };
 }
 
 /** Lambda entry point. */
-export async function handler(event: unknown): Promise<LoadedPrep> {
-  const result = await loadMeeting(event, { meetings, users, now, routing: routingSettingsFromEnv() });
+export async function handler(input: LoadInput): Promise<LoadedPrep> {
+  const result = await loadMeeting(input, { meetings, users, now, routing: routingSettingsFromEnv() });
   if (result.skip_reason) countMetric(MetricNames.NotificationsSkipped, { Reason: result.skip_reason });
-  logger.info(result.skip_reason ? 'notification skipped' : 'notification due', {
+  logger.info(result.skip_reason ? 'notification skipped' : 'meeting claimed; notification due', {
     meeting_id: result.meeting_id,
+    execution: input.execution,
     reminder: result.reminder,
     skip_reason: result.skip_reason,
+    claim: result.claim,
     next: result.route?.next,
     hold: result.route?.hold,
   });

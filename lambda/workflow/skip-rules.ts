@@ -9,7 +9,9 @@ export type SkipReason =
   | 'not_awaiting_prep'
   | 'prep_already_started'
   | 'user_opted_out'
-  | 'invalid_start_time';
+  | 'invalid_start_time'
+  /** Another execution holds the claim: a duplicate or stale event. */
+  | 'claim_lost';
 
 /**
  * Decides whether a meeting should be notified now. Pure: the meeting item is the source of truth, the event's

@@ -16,7 +16,7 @@ const logger = createLogger('check-still-due');
 
 /** Why the meeting no longer needs this execution's notification, or undefined when it still does. */
 export function stopReason(
-  meeting: (Meeting & { readonly prep_execution?: string }) | undefined,
+  meeting: Meeting | undefined,
   input: CheckStillDueInput,
   at: Date,
 ): StopReason | undefined {

@@ -9,6 +9,12 @@ import type { RouteNextInput, RoutingPreferences, WorkflowRoute } from './routin
 
 export type { NotifyInput, NotifyResult } from '../channels/notify-io';
 
+/** LoadMeeting's input: the execution's input (the EventBridge envelope) and the execution's name, which claims. */
+export interface LoadInput {
+  readonly event: unknown;
+  readonly execution: string;
+}
+
 /** LoadMeeting's result, stored at `$.prep`. */
 export interface LoadedPrep {
   readonly meeting_id: string;
@@ -16,8 +22,10 @@ export interface LoadedPrep {
   readonly reminder: boolean;
   readonly meeting: MeetingSummary;
   readonly user: RecipientSummary;
-  /** Present when nothing is to be sent; `IsNotificationDue` routes on it. */
+  /** Present when nothing is to be sent; `PickChannel` routes on it first. */
   readonly skip_reason?: SkipReason;
+  /** This execution's claim on the meeting (absent when skipped). */
+  readonly claim?: Claim;
   /** The user's channel order and quiet hours (absent when skipped). */
   readonly preferences?: RoutingPreferences;
   /** The first channel and its hold (absent when skipped); later routes replace it. PickChannel reads it. */
@@ -31,15 +39,6 @@ export type RoutedPrep = LoadedPrep & { readonly preferences: RoutingPreferences
 export interface CheckStillDueInput {
   readonly prep: RoutedPrep;
   readonly claim: Claim;
-  readonly execution: string;
-}
-
-/** MarkPrepScheduled's input. */
-export interface MarkInput {
-  readonly meeting_id: string;
-  readonly reminder: boolean;
-  /** The envelope's id: for a reminder, the schedule's name. */
-  readonly event_id: string;
   readonly execution: string;
 }
 

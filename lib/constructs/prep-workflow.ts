@@ -67,7 +67,7 @@ export class PrepWorkflow extends Construct {
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
     Record<
-      'loadMeeting' | 'markPrepScheduled' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue',
+      'loadMeeting' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue',
       HouseFunction
     > &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
@@ -91,9 +91,10 @@ export class PrepWorkflow extends Construct {
     const loadMeeting = fn(
       'LoadMeeting',
       'lambda/workflow/load-meeting.ts',
-      'Validates the event, loads the meeting and user, applies the skip rules',
+      'Validates the event, loads the meeting and user, applies the skip rules, claims the meeting (PREP_SCHEDULED) once',
     )
-      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem'])
+      // UpdateItem: the claim (a conditional update); GetItem also reads a claim back after a lost answer.
+      .useTable('MEETINGS_TABLE_NAME', meetings, ['GetItem', 'UpdateItem'])
       .useTable('USERS_TABLE_NAME', users, ['GetItem']);
     // The tasks that route get the stack's channel order (the default) and the minimum lead of quiet hours.
     const routing = {
@@ -115,11 +116,6 @@ export class PrepWorkflow extends Construct {
       routeNextChannel.addEnvironment(key, value);
       checkStillDue.addEnvironment(key, value);
     }
-    const markPrepScheduled = fn(
-      'MarkPrepScheduled',
-      'lambda/workflow/mark-prep-scheduled.ts',
-      'Claims the meeting (PREP_SCHEDULED) exactly once',
-    ).useTable('MEETINGS_TABLE_NAME', meetings, ['UpdateItem']);
     // Notify tasks may wait out a provider's Retry-After (at most 20 s) before handing the retry back.
     const notifyTimeout = Duration.seconds(35);
     const channels = new Set(props.notificationChannels);
@@ -169,7 +165,6 @@ export class PrepWorkflow extends Construct {
     for (const [key, value] of Object.entries(routing)) recordOutcome.addEnvironment(key, value);
     this.functions = {
       loadMeeting,
-      markPrepScheduled,
       recordOutcome,
       routeNextChannel,
       checkStillDue,
@@ -186,7 +181,6 @@ export class PrepWorkflow extends Construct {
       definition,
       definitionSubstitutions: {
         LoadMeetingFunctionArn: loadMeeting.function.functionArn,
-        MarkPrepScheduledFunctionArn: markPrepScheduled.function.functionArn,
         RecordOutcomeFunctionArn: recordOutcome.function.functionArn,
         RouteNextChannelFunctionArn: routeNextChannel.function.functionArn,
         CheckStillDueFunctionArn: checkStillDue.function.functionArn,
@@ -196,7 +190,6 @@ export class PrepWorkflow extends Construct {
       },
       tasks: [
         loadMeeting,
-        markPrepScheduled,
         recordOutcome,
         routeNextChannel,
         checkStillDue,

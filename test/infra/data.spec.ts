@@ -281,7 +281,11 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     const load = functionGrants(imported, 'loadMeeting').filter((g) => g.startsWith('dynamodb:'));
 
     // Assert
-    expect(load).toEqual([`dynamodb:GetItem ${tableArn('ea-meetings')}`, `dynamodb:GetItem ${tableArn('ea-users')}`]);
+    expect(load).toEqual([
+      `dynamodb:GetItem ${tableArn('ea-meetings')}`,
+      `dynamodb:GetItem ${tableArn('ea-users')}`,
+      `dynamodb:UpdateItem ${tableArn('ea-meetings')}`,
+    ]);
   });
 
   it('grants table access, in every policy, only on the given tables and their indexes, and the SMS answers table', () => {
@@ -325,7 +329,7 @@ describe('importing existing tables (context meetingsTableName, usersTableName, 
     const kms = functionGrants(imported, 'loadMeeting').filter((g) => g.startsWith('kms:'));
 
     // Assert
-    expect(kms).toEqual([`kms:Decrypt ${KEY_ARN}`]);
+    expect(kms).toEqual([`kms:Decrypt ${KEY_ARN}`, `kms:Encrypt ${KEY_ARN}`, `kms:GenerateDataKey ${KEY_ARN}`]);
   });
 });
 

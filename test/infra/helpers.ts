@@ -146,7 +146,6 @@ export type FunctionKey = keyof PrepWorkflow['functions'];
 /** Every task function key, in the order the workflow runs them. */
 export const FUNCTION_KEYS: readonly FunctionKey[] = [
   'loadMeeting',
-  'markPrepScheduled',
   'routeNextChannel',
   'checkStillDue',
   'notifySlack',

@@ -163,31 +163,18 @@ describe('task function roles', () => {
     expect(sharing).toEqual([key]);
   });
 
-  it('LoadMeeting may only read items of the meetings and users tables', () => {
+  it('LoadMeeting may only read items of the meetings and users tables, and update meetings (its claim)', () => {
     // Arrange
     const expected = sortedUnique([
       ...grantLines(['dynamodb:GetItem'], [arn.meetings, arn.users]),
-      ...grantLines(['kms:Decrypt'], [arn.key]),
-      ...LAMBDA_TRACING_GRANTS,
-    ]);
-
-    // Act
-    const actual = functionGrants(built, 'loadMeeting');
-
-    // Assert
-    expect(actual).toEqual(expected);
-  });
-
-  it('MarkPrepScheduled may only update items of the meetings table', () => {
-    // Arrange
-    const expected = sortedUnique([
       ...grantLines(['dynamodb:UpdateItem'], [arn.meetings]),
+      ...grantLines(['kms:Decrypt'], [arn.key]),
       ...grantLines(KMS_WRITE, [arn.key]),
       ...LAMBDA_TRACING_GRANTS,
     ]);
 
     // Act
-    const actual = functionGrants(built, 'markPrepScheduled');
+    const actual = functionGrants(built, 'loadMeeting');
 
     // Assert
     expect(actual).toEqual(expected);
@@ -357,7 +344,7 @@ describe('state machine role', () => {
     const actual = grants(roleStatements).filter((g) => g.startsWith('lambda:'));
 
     // Assert
-    expect(invoked).toHaveLength(8);
+    expect(invoked).toHaveLength(7);
     expect(invoked.some((id) => id.startsWith('PrepWorkflowNotifySms'))).toBe(true);
     expect(actual).toEqual(expected);
   });
@@ -402,7 +389,6 @@ describe('state machine role with notification_channels [email, slack]', () => {
     expect(entries).not.toContain('lambda/channels/sms/notify.ts');
     const used = [
       functions.loadMeeting,
-      functions.markPrepScheduled,
       functions.recordOutcome,
       functions.routeNextChannel,
       functions.checkStillDue,

@@ -73,7 +73,6 @@ function withoutChannelWiring(doc: AslDocument, keepStates: readonly string[]): 
 /** The task function each Task state must invoke. */
 const TASK_FUNCTIONS: Readonly<Record<string, FunctionKey>> = {
   LoadMeeting: 'loadMeeting',
-  MarkPrepScheduled: 'markPrepScheduled',
   RouteNextChannel: 'routeNextChannel',
   CheckStillDue: 'checkStillDue',
   NotifyViaSlack: 'notifySlack',
@@ -185,7 +184,7 @@ describe('prep state machine (committed agents.yaml)', () => {
     );
 
     // Assert
-    expect(states['MarkPrepScheduled']?.Next).toBe('PickChannel');
+    expect(states['LoadMeeting']?.Next).toBe('PickChannel');
     expect(catchAll).toEqual(CHANNEL_STATES.map(() => 'RouteNextChannel'));
     expect(states['RouteNextChannel']?.Next).toBe('PickChannel');
     expect(states['WaitForQuietHours']).toMatchObject({

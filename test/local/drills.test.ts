@@ -19,8 +19,6 @@ describe('npm start drills', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -52,8 +50,6 @@ describe('npm start drills', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',

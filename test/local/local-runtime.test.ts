@@ -64,8 +64,6 @@ describe('npm start', () => {
     expect([...runtime.sfn.started.keys()]).toEqual([runtime.executions[0]?.name]);
     expect(statesEntered(runtime.executions[0] as (typeof runtime.executions)[number])).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',
@@ -152,8 +150,6 @@ describe('npm start', () => {
     expect(reminder.name).toMatch(/^m-1on1-reminder-\d+$/);
     expect(statesEntered(reminder)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',

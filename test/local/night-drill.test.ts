@@ -40,8 +40,6 @@ describe('npm start --now 2026-11-27T03:00 --fail slack', () => {
     );
     expect(statesEntered(execution!)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',

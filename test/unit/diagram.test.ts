@@ -29,7 +29,7 @@ describe('the state machine diagram in the README', () => {
     const asl = readPrepDefinition();
     const rewired = {
       ...asl,
-      States: { ...asl.States, MarkPrepScheduled: { ...asl.States['MarkPrepScheduled'], Next: 'NotifyViaEmail' } },
+      States: { ...asl.States, LoadMeeting: { ...asl.States['LoadMeeting'], Next: 'NotifyViaEmail' } },
     };
 
     expect(withDiagram(readme, aslToMermaid(rewired))).not.toBe(readme);

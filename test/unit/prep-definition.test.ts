@@ -42,7 +42,7 @@ describe('keepDeployedChannels', () => {
 
     const definition = keepDeployedChannels(readPrepDefinition(), channels);
 
-    expect(definition.States.MarkPrepScheduled.Next).toBe('PickChannel');
+    expect(definition.States.LoadMeeting.Next).toBe('PickChannel');
     expect(
       pickTargets(definition)
         .filter((t) => t.startsWith('NotifyVia'))
@@ -65,12 +65,15 @@ describe('keepDeployedChannels', () => {
     },
   );
 
-  it('keeps the claim guard: a duplicate event still goes to NotificationSkipped', () => {
+  it('keeps the skip guard: a skipped or duplicate event (skip_reason) still goes to NotificationSkipped, first', () => {
     const definition = keepDeployedChannels(readPrepDefinition(), ['email', 'slack']);
 
-    expect(definition.States.MarkPrepScheduled.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['PrepAlreadyScheduled'], Next: 'NotificationSkipped' }),
-    ]);
+    expect(definition.States.PickChannel?.['Choices']).toEqual(
+      expect.arrayContaining([{ Variable: '$.prep.skip_reason', IsPresent: true, Next: 'NotificationSkipped' }]),
+    );
+    expect((definition.States.PickChannel?.['Choices'] as unknown as { Variable: string }[])[0]?.Variable).toBe(
+      '$.prep.skip_reason',
+    );
   });
 
   it('does not change the definition it is given', () => {

@@ -55,8 +55,6 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -87,8 +85,6 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -180,8 +176,6 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -211,8 +205,6 @@ describe('SMS waits for Twilio’s status callback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -431,8 +423,6 @@ describe('a Slack post whose outcome is unknown', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',

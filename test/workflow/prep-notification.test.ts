@@ -5,7 +5,7 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { LocalEnvironment } from '../../local/local-environment';
-import { statesEntered } from '../../local/workflow-runner';
+import { type RunOptions, statesEntered } from '../../local/workflow-runner';
 import {
   aMeeting,
   aUser,
@@ -39,7 +39,7 @@ beforeEach(async () => {
   }
 });
 
-const run = (input: unknown) => env.workflow.run(input, { retryIntervalMs: 0 });
+const run = (input: unknown, options: RunOptions = {}) => env.workflow.run(input, { retryIntervalMs: 0, ...options });
 
 describe('a classified meeting whose user can receive Slack', () => {
   it('posts one interactive Slack message, marks the meeting PREP_SCHEDULED and records the delivery', async () => {
@@ -49,14 +49,7 @@ describe('a classified meeting whose user can receive Slack', () => {
     const execution = await run(prepEventFor(meeting));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     const posts = env.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     const post = posts[0] as {
@@ -141,8 +134,6 @@ describe('fallback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -173,8 +164,6 @@ describe('fallback', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -197,8 +186,6 @@ describe('fallback', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -247,8 +234,6 @@ describe('fallback', () => {
     expect(execution.error).toBe('AllChannelsFailed');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -286,8 +271,6 @@ describe('fallback', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -317,14 +300,7 @@ describe('rate limiting', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'NotifyViaSlack')).toHaveLength(1);
     const calls = env.slack.requests.filter((r) => r.method === 'chat.postMessage');
     expect(calls).toHaveLength(2);
@@ -351,7 +327,10 @@ describe('duplicates and stale events', () => {
     const notified = executions.filter((e) => statesEntered(e).includes('NotifyViaSlack'));
     expect(notified).toHaveLength(1);
     for (const e of executions.filter((x) => !notified.includes(x))) {
-      expect(statesEntered(e).at(-1)).toBe('NotificationSkipped');
+      expect(statesEntered(e)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
+      expect(e.output).toMatchObject({
+        prep: { skip_reason: expect.stringMatching(/^(claim_lost|not_awaiting_prep)$/) },
+      });
     }
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect((await readMeeting(env, 'm-7f3a'))?.notification_attempts).toHaveLength(1);
@@ -366,7 +345,7 @@ describe('duplicates and stale events', () => {
     const again = await run(prepEventFor(meeting));
 
     expect(again.status).toBe('SUCCEEDED');
-    expect(statesEntered(again)).toEqual(['LoadMeeting', 'IsNotificationDue', 'NotificationSkipped']);
+    expect(statesEntered(again)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
     expect(again.output).toMatchObject({ prep: { skip_reason: 'not_awaiting_prep' } });
     expect(env.slack.requests).toHaveLength(0);
   });
@@ -377,7 +356,7 @@ describe('duplicates and stale events', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'IsNotificationDue', 'NotificationSkipped']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
     expect(execution.output).toMatchObject({ prep: { skip_reason: 'meeting_cancelled' } });
     expect(env.slack.requests).toHaveLength(0);
     expect(env.twilio.requests).toHaveLength(0);
@@ -442,20 +421,8 @@ describe('reminders (Remind Me in 2 Hours)', () => {
     const first = await run(reminder);
     const repeat = await run(reminder);
 
-    expect(statesEntered(first)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
-    expect(statesEntered(repeat)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'NotificationSkipped',
-    ]);
+    expect(statesEntered(first)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(repeat)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 
@@ -484,28 +451,64 @@ describe('DynamoDB failures', () => {
       execution.history.filter((e) => e.type === 'StateFailed' && e.state === 'LoadMeeting').map((e) => e.error),
     ).toEqual(['TransientDataError']);
     expect(execution.history.filter((e) => e.type === 'StateRetried' && e.state === 'LoadMeeting')).toHaveLength(1);
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 
-  it('retries MarkPrepScheduled on a DynamoDB 500 without notifying twice', async () => {
+  it("retries LoadMeeting's claim on a DynamoDB 500 without notifying twice", async () => {
     await seed(env, aMeeting());
     env.dynamoFaults.fail('UpdateItem', { kind: 'internal_error', times: 3 });
 
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual([
-      'MarkPrepScheduled',
-    ]);
+    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual(['LoadMeeting']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('PREP_SCHEDULED');
+  });
+
+  it("notifies once when the claim landed but DynamoDB's answer was lost (the SDK's retry finds its own claim)", async () => {
+    await seed(env, aMeeting());
+    env.dynamoFaults.fail('UpdateItem', { kind: 'accepted_then_timeout', times: 1 });
+
+    const execution = await run(prepEventFor(aMeeting()));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(execution.output).toMatchObject({ prep: { claim: { previous_status: 'CLASSIFIED' } } });
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      status: 'PREP_SCHEDULED',
+      prep_execution: execution.name,
+      prep_previous_status: 'CLASSIFIED',
+      notification_status: 'DELIVERED',
+    });
+  });
+
+  it('notifies once when LoadMeeting runs again after its claim (a Lambda failure after the handler ran)', async () => {
+    await seed(env, aMeeting());
+
+    const execution = await run(prepEventFor(aMeeting()), { lambdaFaultsAfterRun: { LoadMeeting: 1 } });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.history.filter((e) => e.type === 'StateRetried').map((e) => e.state)).toEqual(['LoadMeeting']);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(execution.output).toMatchObject({ prep: { claim: { previous_status: 'CLASSIFIED' } } });
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('a reminder whose LoadMeeting runs again after its claim still notifies once', async () => {
+    const meeting = aMeeting({ status: 'PREP_SCHEDULED' });
+    await seed(env, meeting);
+    const reminder = reminderEventFor(meeting, 'prep-reminder-m-7f3a-9');
+
+    const execution = await run(reminder, { lambdaFaultsAfterRun: { LoadMeeting: 1 } });
+    const repeat = await run(reminder);
+
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(statesEntered(repeat)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
+    expect(repeat.output).toMatchObject({ prep: { skip_reason: 'claim_lost' } });
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
   });
 });

@@ -48,8 +48,6 @@ const slackDown = () => env.slack.fail('*', { kind: 'status', status: 500, times
 /** The path up to the channel after Slack, when Slack's outcome could not be verified. */
 const SLACK_UNVERIFIED = [
   'LoadMeeting',
-  'IsNotificationDue',
-  'MarkPrepScheduled',
   'PickChannel',
   'NotifyViaSlack',
   'RecordUnverified',

@@ -63,8 +63,6 @@ const waits = (execution: LocalExecution) =>
 
 const HELD_PATH = [
   'LoadMeeting',
-  'IsNotificationDue',
-  'MarkPrepScheduled',
   'PickChannel',
   'WaitForQuietHours',
   'CheckStillDue',
@@ -82,8 +80,6 @@ describe("the executive's channel order", () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaEmail',
       'RecordDelivery',
@@ -105,8 +101,6 @@ describe("the executive's channel order", () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSms',
       'RouteNextChannel',
@@ -134,8 +128,6 @@ describe("the executive's channel order", () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSms',
       'RecordDelivery',
@@ -155,8 +147,6 @@ describe("the executive's channel order", () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -175,7 +165,7 @@ describe("the executive's channel order", () => {
     const execution = await runAt('2026-11-27T15:00:00Z', meetingAt('2026-11-28T15:00:00Z'), noEmail);
 
     expect(execution.error).toBe('AllChannelsFailed');
-    expect(statesEntered(execution).slice(3)).toEqual([
+    expect(statesEntered(execution).slice(1)).toEqual([
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -230,8 +220,6 @@ describe('quiet hours', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',
@@ -246,8 +234,6 @@ describe('quiet hours', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RouteNextChannel',
@@ -417,8 +403,6 @@ describe('quiet hours', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSms',
       'RecordDelivery',
@@ -436,8 +420,6 @@ describe('quiet hours', () => {
 
     expect(statesEntered(execution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSms',
       'RecordDelivery',

@@ -473,8 +473,6 @@ describe('Remind Me in 2 Hours', () => {
     expect(executions[0]?.status).toBe('SUCCEEDED');
     expect(statesEntered(executions[0] as LocalExecution)).toEqual([
       'LoadMeeting',
-      'IsNotificationDue',
-      'MarkPrepScheduled',
       'PickChannel',
       'NotifyViaSlack',
       'RecordDelivery',

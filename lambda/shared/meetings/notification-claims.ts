@@ -2,9 +2,9 @@
  * The prep workflow's claim on a meeting: the move to PREP_SCHEDULED that lets exactly one execution notify, and
  * the ways a claim is given back (the meeting moved during a quiet-hours wait; every channel failed).
  */
-import { CLAIMABLE_STATUSES, MeetingStatus, REMINDABLE_STATUSES } from '../domain';
+import { CLAIMABLE_STATUSES, Meeting, MeetingStatus, REMINDABLE_STATUSES } from '../domain';
 import { PrepAlreadyScheduledError } from '../errors';
-import { MeetingsTable, updateMeeting, updateMeetingIf } from './table';
+import { MeetingsTable, readMeeting, updateMeeting, updateMeetingIf } from './table';
 
 /** What a claim returns: the status the meeting had, so a failed delivery can give it back. */
 export interface Claim {
@@ -13,8 +13,19 @@ export interface Claim {
 }
 
 /**
+ * The claim `execution` already holds on this meeting, read back from the item, or undefined when it holds none. A
+ * claim whose answer was lost (the write landed, the answer never came back) is found again this way: by the SDK's
+ * own retry, whose condition then fails, and by a retry of the whole task, which reads the meeting claimed.
+ */
+export function heldClaim(meeting: Meeting | undefined, execution: string): Claim | undefined {
+  if (meeting?.status !== MeetingStatus.PrepScheduled || meeting.prep_execution !== execution) return undefined;
+  return { previous_status: meeting.prep_previous_status ?? '', claimed_at: meeting.prep_scheduled_at ?? '' };
+}
+
+/**
  * Moves the meeting to PREP_SCHEDULED, only from DISCOVERED or CLASSIFIED: of N concurrent duplicate events,
- * exactly one succeeds; the others get {@link PrepAlreadyScheduledError}.
+ * exactly one succeeds; the others get {@link PrepAlreadyScheduledError}. Claiming again for the execution that
+ * holds the claim returns its claim.
  */
 export async function claimForNotification(
   table: MeetingsTable,
@@ -34,7 +45,8 @@ export async function claimForNotification(
 
 /**
  * Claims the meeting for one reminder run. The reminder id (the schedule's name) is remembered, so a schedule
- * delivered twice notifies once; prep must not have started.
+ * delivered twice notifies once; prep must not have started. Claiming again for the execution that holds the claim
+ * returns its claim.
  */
 export async function claimForReminder(
   table: MeetingsTable,
@@ -70,7 +82,9 @@ async function claim(
 ): Promise<Claim> {
   const statusValues = Object.fromEntries(spec.statuses.map((s, i) => [`:s${i}`, s]));
   const result = await updateMeetingIf(table, 'UpdateItem meetings (claim)', meetingId, {
-    UpdateExpression: `SET #status = :scheduled, prep_execution = :exec, prep_scheduled_at = :now, updated_at = :now${spec.extraSet}`,
+    UpdateExpression:
+      'SET prep_previous_status = #status, #status = :scheduled, prep_execution = :exec, prep_scheduled_at = :now, ' +
+      `updated_at = :now${spec.extraSet}`,
     ConditionExpression: spec.condition,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -82,7 +96,11 @@ async function claim(
     },
     ReturnValues: 'UPDATED_OLD',
   });
-  if (!result.written) throw new PrepAlreadyScheduledError(meetingId, spec.detail);
+  if (!result.written) {
+    const held = heldClaim(await readMeeting(table, 'GetItem meetings (claim held?)', meetingId), spec.execution);
+    if (held) return held;
+    throw new PrepAlreadyScheduledError(meetingId, spec.detail);
+  }
   return { previous_status: String(result.output.Attributes?.['status'] ?? ''), claimed_at: now.toISOString() };
 }
 
