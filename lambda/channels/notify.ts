@@ -57,7 +57,10 @@ export interface TaskCompletion {
 
 /** Dependencies of {@link notifyViaChannel}. */
 export interface NotifyDeps {
-  readonly meetings: Pick<MeetingsRepository, 'get' | 'appendAttempt' | 'recordIntent' | 'updateIntent'>;
+  readonly meetings: Pick<
+    MeetingsRepository,
+    'get' | 'appendAttempt' | 'recordFirstIntent' | 'recordIntent' | 'updateIntent'
+  >;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
   /** Required for tasks that wait for a receipt (input with `token`). */
@@ -177,15 +180,26 @@ class Attempt {
     }
   }
 
-  async sendOnce(sender: ChannelSender): Promise<NotifyResult> {
-    const at = this.deps.now();
+  /** The intent of a send starting at `at`: recorded before the request leaves. */
+  intentAt(at: Date): DeliveryIntent {
     const token = this.input.token;
-    await this.deps.meetings.recordIntent(this.meetingId, this.channel, {
+    return {
       execution: this.input.execution,
       at: at.toISOString(),
       state: 'sending',
       ...(token ? { task_token: token } : {}),
-    });
+    };
+  }
+
+  /** Records the intent (replacing whatever this execution left before), then sends. */
+  async sendAgain(sender: ChannelSender): Promise<NotifyResult> {
+    const at = this.deps.now();
+    await this.deps.meetings.recordIntent(this.meetingId, this.channel, this.intentAt(at));
+    return this.send(sender, at);
+  }
+
+  /** Sends, its intent recorded at `at`. */
+  async send(sender: ChannelSender, at: Date): Promise<NotifyResult> {
     let id: string;
     try {
       id = await sender.send();
@@ -232,13 +246,21 @@ export async function notifyViaChannel(
   const attempt = new Attempt(channel, input, deps);
   try {
     const sender = await prepare();
+    // The common case in one write: the channel holds no intent of this execution, so the send is due.
+    const at = deps.now();
+    const intent = attempt.intentAt(at);
+    if (await deps.meetings.recordFirstIntent(input.meeting.meeting_id, channel, intent))
+      return await attempt.send(sender, at);
+    // It holds one: a re-run of this task (what did the earlier run leave?), or this very write, landed with its
+    // answer lost (the SDK retried it, and the retry's condition failed on it).
     const meeting = await deps.meetings.get(input.meeting.meeting_id);
     const earlier = meeting?.[intentAttribute(channel)];
     if (earlier && earlier.execution === input.execution) {
+      if (earlier.state === 'sending' && earlier.at === intent.at) return await attempt.send(sender, at);
       const resolved = await attempt.resolveEarlier(earlier, sender);
       if (resolved) return resolved;
     }
-    return await attempt.sendOnce(sender);
+    return await attempt.sendAgain(sender);
   } catch (thrown) {
     if (thrown instanceof TransientDataError) throw thrown;
     const error = isChannelError(thrown)

@@ -112,6 +112,11 @@ export class MeetingsRepository {
     return deliveries.recordIntent(this.table, meetingId, channel, intent);
   }
 
+  /** Records an execution's first intent on a channel; false when the channel already holds one of it. */
+  async recordFirstIntent(meetingId: string, channel: Channel, intent: DeliveryIntent): Promise<boolean> {
+    return deliveries.recordFirstIntent(this.table, meetingId, channel, intent);
+  }
+
   /** Moves an execution's intent on, only from one of `from`; false when not applied. */
   async updateIntent(
     meetingId: string,

@@ -33,6 +33,12 @@ function bookkeeping(options: { failWrites?: boolean; intent?: DeliveryIntent } 
     sleep: async () => undefined,
     meetings: {
       get: async () => meeting as unknown as Meeting,
+      recordFirstIntent: async (_id, channel, intent) => {
+        const held = meeting[`notification_intent_${channel}`] as DeliveryIntent | undefined;
+        if (held?.execution === intent.execution) return false;
+        meeting[`notification_intent_${channel}`] = intent;
+        return true;
+      },
       recordIntent: async (_id, channel, intent) => {
         meeting[`notification_intent_${channel}`] = intent;
       },
@@ -150,7 +156,7 @@ describe('notifyViaChannel', () => {
       ...deps,
       meetings: {
         ...deps.meetings,
-        recordIntent: async () => {
+        recordFirstIntent: async () => {
           throw new TransientDataError('throttled');
         },
       },

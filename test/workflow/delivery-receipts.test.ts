@@ -421,12 +421,7 @@ describe('a Slack post whose outcome is unknown', () => {
     const execution = await run(prepEventFor(aMeeting()));
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
     const history = env.slack.calls('conversations.history');
     expect(history).toHaveLength(1);
@@ -465,6 +460,40 @@ describe('a Slack post whose outcome is unknown', () => {
       ['slack', 'outcome_unknown'],
       ['slack', 'delivered'],
     ]);
+  });
+});
+
+describe("a channel's intent whose write landed but whose answer was lost", () => {
+  /** Arms DynamoDB to apply the next UpdateItem and lose its answer, just before `state`'s handler runs. */
+  const loseIntentAnswer = (state: string) => async (entered: string) => {
+    if (entered === state) env.dynamoFaults.fail('UpdateItem', { kind: 'accepted_then_timeout', times: 1 });
+  };
+
+  it('posts one Slack message, without a lookup: the SDK retry finds its own intent', async () => {
+    await seed(env, aMeeting());
+
+    const execution = await run(prepEventFor(aMeeting()), { beforeTask: loseIntentAnswer('NotifyViaSlack') });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
+    expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(env.slack.calls('conversations.history')).toHaveLength(0);
+    expect((await readMeeting(env, 'm-7f3a'))?.notification_status).toBe('DELIVERED');
+  });
+
+  it('sends the email once (SES has no lookup: an intent taken for an earlier run would stop it)', async () => {
+    await seed(env, aMeeting(), aUser({ phone_number: undefined }));
+    slackRefuses();
+
+    const execution = await run(prepEventFor(aMeeting()), { beforeTask: loseIntentAnswer('NotifyViaEmail') });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution).slice(-2)).toEqual(['NotifyViaEmail', 'RecordDelivery']);
+    expect(await env.ses.emails()).toHaveLength(1);
+    expect(await readMeeting(env, 'm-7f3a')).toMatchObject({
+      notification_channel: 'email',
+      notification_status: 'DELIVERED',
+    });
   });
 });
 

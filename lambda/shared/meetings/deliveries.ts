@@ -82,6 +82,29 @@ export async function recordIntent(
 }
 
 /**
+ * Records an execution's first intent on a channel, in one conditional write instead of a read and a write: written
+ * only when the channel holds no intent of this execution (none, or an earlier execution's, which it replaces).
+ * False when the condition failed: the channel already holds this execution's intent (a re-run of the task, or this
+ * very write landed and its answer was lost before the SDK retried), or the meeting is gone; the caller reads the
+ * meeting to tell which.
+ */
+export async function recordFirstIntent(
+  table: MeetingsTable,
+  meetingId: string,
+  channel: Channel,
+  intent: DeliveryIntent,
+): Promise<boolean> {
+  const result = await updateMeetingIf(table, 'UpdateItem meetings (first intent)', meetingId, {
+    UpdateExpression: 'SET #intent = :intent, updated_at = :now',
+    ConditionExpression:
+      'attribute_exists(meeting_id) AND (attribute_not_exists(#intent) OR #intent.#execution <> :execution)',
+    ExpressionAttributeNames: { '#intent': intentAttribute(channel), '#execution': 'execution' },
+    ExpressionAttributeValues: { ':intent': intent, ':now': intent.at, ':execution': intent.execution },
+  });
+  return result.written;
+}
+
+/**
  * Moves an execution's intent on (accepted, delivered, undelivered, failed). Only from one of `from`, and only
  * if the intent is still this execution's: a late receipt never overwrites a newer send. False when not applied.
  */
