@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENTRY_METADATA_KEY } from '../lib/entry-metadata';
-import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
+import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/webhook-bundle-aliases';
 import { synthesizeTemplate } from '../local/synth';
 import { COLD_RUNS, Bundle, ColdLoad, bundleFunction, coldLoads } from './bundles';
 import { BenchError, fmtMs, loadAverage, median, verdict } from './support';

@@ -13,19 +13,24 @@
  *    worker drains their jobs (as its own Lambda would, not between two answers in this process). Then a second
  *    pass drains each job right after its answer and records the time from enqueue to the worker's first Slack
  *    call: p50/p99 per interaction. Every response must be 200, and every job must do what it does.
+ * 4. Start Prep's answer (target p99 ≤ 15 ms: the replay claim, the meeting's claim, one enqueue), call by call:
+ *    each HTTP call timed at both ends, beside a bare conditional write to dynalite and a bare SendMessage to the
+ *    SQS fake with the same client settings, in the same process (bench/webhook-start-prep.ts).
  *
  * Run with Node 24 (`npm run bench` puts it first on the PATH): `node --version` is printed first.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/slack-bot-api';
+import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/webhook-bundle-aliases';
 import { type LocalEnvironment, startLocalEnvironment } from '../local/local-environment';
 import type { WebhookHandler } from '../local/slack-requests';
 import { COLD_RUNS, bundleFunction, coldLoads, reportBundle, summarizeLoads } from './bundles';
 import { BenchError, check, fmtMs, loadAverage, median, verdict, withTimeout } from './support';
 import { WEEK_MEETINGS, interactionKinds, seedMeetings } from './webhook-interactions';
 import { KindResult, MAX_CALLS_PER_KIND, measureKind, reportLatencies, reportWorker } from './webhook-latency';
+import { CallTimer } from './call-timer';
+import { BareCalls, measureBareCalls, reportStartPrep } from './webhook-start-prep';
 
 const ENTRY = 'lambda/slack-bot/handler.ts';
 const COPY_FILES = ['config/meeting_types.yaml'];
@@ -79,9 +84,19 @@ async function main(): Promise<number> {
     check(typeof handler === 'function', 'the bundle exports no handler');
 
     const results: KindResult[] = [];
-    for (const kind of interactionKinds(env, ids)) results.push(await measureKind(env, handler, kind));
+    let startPrep: { result: KindResult; timer: CallTimer; bare: BareCalls } | undefined;
+    for (const kind of interactionKinds(env, ids)) {
+      // Start Prep's calls are timed on the wire (a few microseconds a call), then bare calls beside them.
+      const timer = kind.name.startsWith('start_prep') ? new CallTimer().start() : undefined;
+      const result = await measureKind(env, handler, kind);
+      timer?.stop();
+      results.push(result);
+      if (timer) startPrep = { result, timer, bare: await measureBareCalls(env) };
+    }
     const latencyPass = reportLatencies(results);
     reportWorker(results);
+    check(startPrep, 'no start_prep interaction was timed');
+    reportStartPrep(startPrep.result, startPrep.timer, startPrep.bare);
     console.log(`(${loadAverage()})`);
 
     const loadPass = loadMedian < TARGET_LOAD_MS;

@@ -15,11 +15,7 @@ import type { CheckStillDueInput } from './task-io';
 const logger = createLogger('check-still-due');
 
 /** Why the meeting no longer needs this execution's notification, or undefined when it still does. */
-export function stopReason(
-  meeting: Meeting | undefined,
-  input: CheckStillDueInput,
-  at: Date,
-): StopReason | undefined {
+export function stopReason(meeting: Meeting | undefined, input: CheckStillDueInput, at: Date): StopReason | undefined {
   if (!meeting) return 'meeting_not_found';
   if (meeting.status === MeetingStatus.Cancelled) return 'meeting_cancelled';
   if (meeting.start_time !== input.prep.meeting.start_time) return 'meeting_moved';

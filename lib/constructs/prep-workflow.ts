@@ -66,10 +66,7 @@ export class PrepWorkflow extends Construct {
   public readonly starter: HouseFunction;
   /** The task functions by role, for tests and monitoring. */
   public readonly functions: Readonly<
-    Record<
-      'loadMeeting' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue',
-      HouseFunction
-    > &
+    Record<'loadMeeting' | 'recordOutcome' | 'routeNextChannel' | 'checkStillDue', HouseFunction> &
       Partial<Record<'notifySlack' | 'notifySms' | 'notifyEmail', HouseFunction>>
   >;
 
@@ -188,15 +185,9 @@ export class PrepWorkflow extends Construct {
         ...(notifySms ? { NotifySmsFunctionArn: notifySms.function.functionArn } : {}),
         ...(notifyEmail ? { NotifyEmailFunctionArn: notifyEmail.function.functionArn } : {}),
       },
-      tasks: [
-        loadMeeting,
-        recordOutcome,
-        routeNextChannel,
-        checkStillDue,
-        notifySlack,
-        notifySms,
-        notifyEmail,
-      ].filter((t) => t !== undefined),
+      tasks: [loadMeeting, recordOutcome, routeNextChannel, checkStillDue, notifySlack, notifySms, notifyEmail].filter(
+        (t) => t !== undefined,
+      ),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });

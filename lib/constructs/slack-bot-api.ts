@@ -13,19 +13,11 @@ import * as lambdaIndexes from '../../lambda/shared/table-indexes';
 import { HouseFunction } from './house-function';
 import { type CommonMethodOptions, requireRouteThrottles, routeMethodOptions } from './route-throttles';
 import { SlackWorker } from './slack-worker';
+import { WEBHOOK_BUNDLE_ALIASES } from './webhook-bundle-aliases';
 import { MEETINGS_BY_USER_INDEX, SESSIONS_BY_USER_INDEX, Tables } from './tables';
 
 /** The webhook's path (Slack's Request URLs end with it). */
 export const SLACK_WEBHOOK_PATH = '/slack/webhook';
-
-/**
- * Modules the webhook's bundle replaces with stubs that throw: Socket Mode (and its undici) and raw-body (and its
- * iconv-lite) serve Bolt's other receivers, never the Lambda one.
- */
-export const WEBHOOK_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@slack/socket-mode': 'lambda/slack-bot/socket-mode-stub.ts',
-  'raw-body': 'lambda/slack-bot/raw-body-stub.ts',
-};
 
 /** Props of {@link SlackBotApi}. */
 export interface SlackBotApiProps {

@@ -48,12 +48,7 @@ describe('npm start drills', () => {
   it('--fail slack-timeout: Slack takes the post but never answers; the post is found in the DM history, sent once', async () => {
     const { execution, meeting } = await drills.drill('m-drill-4', ['slack-timeout']);
 
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(drills.runtime.env.slack.calls('chat.postMessage')).toHaveLength(1);
     expect(meeting).toMatchObject({ notification_channel: 'slack', notification_status: 'DELIVERED' });
   }, 30_000); // the functions' provider timeout (2 s here) runs out first

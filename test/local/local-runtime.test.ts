@@ -148,12 +148,7 @@ describe('npm start', () => {
 
     const reminder = all[before] as (typeof all)[number];
     expect(reminder.name).toMatch(/^m-1on1-reminder-\d+$/);
-    expect(statesEntered(reminder)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(reminder)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(runtime.env.scheduler.schedules.size).toBe(0);
     expect(trace.join('\n')).toContain('Scheduler: reminder prep-reminder-m-1on1 is due');
   });

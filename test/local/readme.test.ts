@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WEBHOOK_BUNDLE_ALIASES } from '../../lib/constructs/slack-bot-api';
+import { WEBHOOK_BUNDLE_ALIASES } from '../../lib/constructs/webhook-bundle-aliases';
 import { bundleFunction } from '../../bench/bundles';
 import { OPTIONS } from '../../local/cli/options';
 import { startRuntime } from '../../local/runtime';

@@ -173,12 +173,7 @@ describe('the prep email when the links’ signing-key secret cannot be read', (
 
     expect(secrets.asked).toContain(arn);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaEmail',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery']);
     const emails = await env.ses.emails();
     expect(emails).toHaveLength(1);
     expect(emails[0]?.body.text).toContain('send the assistant a direct message');

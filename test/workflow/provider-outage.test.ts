@@ -46,13 +46,7 @@ const run = async (input: unknown, options: RunOptions = {}): Promise<LocalExecu
  */
 const slackDown = () => env.slack.fail('*', { kind: 'status', status: 500, times: Infinity });
 /** The path up to the channel after Slack, when Slack's outcome could not be verified. */
-const SLACK_UNVERIFIED = [
-  'LoadMeeting',
-  'PickChannel',
-  'NotifyViaSlack',
-  'RecordUnverified',
-  'PickChannel',
-];
+const SLACK_UNVERIFIED = ['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordUnverified', 'PickChannel'];
 /** Twilio never answers: neither the message create nor the message list. */
 const twilioDown = () => env.twilio.fail({ kind: 'timeout', times: Infinity });
 

@@ -61,13 +61,7 @@ const waits = (execution: LocalExecution) =>
     .filter((e) => e.type === 'WaitScheduled')
     .map((e) => ({ state: e.state, until: e.until, reason: e.reason }));
 
-const HELD_PATH = [
-  'LoadMeeting',
-  'PickChannel',
-  'WaitForQuietHours',
-  'CheckStillDue',
-  'PickChannel',
-];
+const HELD_PATH = ['LoadMeeting', 'PickChannel', 'WaitForQuietHours', 'CheckStillDue', 'PickChannel'];
 
 describe("the executive's channel order", () => {
   it('email only: sends one email and never touches Slack or Twilio', async () => {
@@ -78,12 +72,7 @@ describe("the executive's channel order", () => {
     );
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaEmail',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaEmail', 'RecordDelivery']);
     expect(await env.ses.emails()).toHaveLength(1);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(0);
     expect(env.twilio.messages).toHaveLength(0);
@@ -126,12 +115,7 @@ describe("the executive's channel order", () => {
       userWith({ channels: ['sms', 'slack'] }),
     );
 
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSms',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(env.twilio.messages).toHaveLength(1);
     expect(env.slack.calls('chat.postMessage')).toHaveLength(0);
   });
@@ -218,12 +202,7 @@ describe('quiet hours', () => {
   it('does not hold Slack by default (Slack follows the user’s own Slack schedule)', async () => {
     const execution = await runAt('2026-11-27T08:00:00Z', meetingAt('2026-11-27T19:00:00Z'), userWith(NIGHT_QUIET));
 
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSlack',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSlack', 'RecordDelivery']);
     expect(waits(execution)).toEqual([]);
   });
 
@@ -401,12 +380,7 @@ describe('quiet hours', () => {
       reminderEventFor(meeting, 'prep-reminder-m-7f3a-1'),
     );
 
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSms',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
     expect(waits(execution)).toEqual([]);
     expect(env.twilio.messages).toHaveLength(1);
   });
@@ -418,11 +392,6 @@ describe('quiet hours', () => {
 
     const execution = await runAt('2026-11-27T08:00:00Z', meetingAt('2026-11-27T19:00:00Z'), user);
 
-    expect(statesEntered(execution)).toEqual([
-      'LoadMeeting',
-      'PickChannel',
-      'NotifyViaSms',
-      'RecordDelivery',
-    ]);
+    expect(statesEntered(execution)).toEqual(['LoadMeeting', 'PickChannel', 'NotifyViaSms', 'RecordDelivery']);
   });
 });
