@@ -2,14 +2,13 @@
  * Functions as deployed, for the benches: bundled with the options NodejsFunction gives esbuild for HouseFunction,
  * and loaded cold in fresh `node` processes with the environment the stack gives them (dummy values).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import { build } from 'esbuild';
-import { BenchError, check, fmtBytes, fmtMs, median } from './support';
+import { BenchError, check, fmtBytes, fmtMs, median, runChild } from './support';
 
 const ROOT = path.join(__dirname, '..');
 /** Cold loads per measurement. */
@@ -133,30 +132,15 @@ export function lambdaEnvironment(nodeOptions: string | undefined): NodeJS.Proce
   };
 }
 
-function coldLoadOnce(bundleFile: string, nodeOptions: string | undefined): Promise<ColdLoad> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [path.join(__dirname, 'cold-load.js'), bundleFile], {
-      cwd: os.tmpdir(),
-      env: lambdaEnvironment(nodeOptions),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new BenchError(`cold load exited ${code}:\n${stderr || stdout}`));
-      try {
-        resolve({ ...(JSON.parse(line) as Omit<ColdLoad, 'wallMs'>), wallMs });
-      } catch {
-        reject(new BenchError(`cold load printed no result:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+async function coldLoadOnce(bundleFile: string, nodeOptions: string | undefined): Promise<ColdLoad> {
+  const run = await runChild('cold-load.js', [bundleFile], lambdaEnvironment(nodeOptions));
+  if (run.code !== 0) throw new BenchError(`cold load exited ${run.code}:\n${run.stderr || run.stdout}`);
+  try {
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    return { ...(JSON.parse(line) as Omit<ColdLoad, 'wallMs'>), wallMs: run.wallMs };
+  } catch {
+    throw new BenchError(`cold load printed no result:\n${run.stdout}\n${run.stderr}`);
+  }
 }
 
 /** `runs` cold loads of the bundle, each checked: a handler function exported, no connection made at load. */

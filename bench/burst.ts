@@ -30,7 +30,7 @@ import {
   seedBurst,
   slackPath,
 } from './burst-workload';
-import { BenchError, fmtMs, loadAverage, percentile, verdict, withTimeout } from './support';
+import { fmtMs, loadAverage, percentile, runBench, verdict, withTimeout } from './support';
 import { CallTimer } from './call-timer';
 
 /** Executions started at once. */
@@ -192,12 +192,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

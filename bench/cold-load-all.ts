@@ -10,7 +10,7 @@ import { ENTRY_METADATA_KEY } from '../lib/entry-metadata';
 import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/webhook-bundle-aliases';
 import { synthesizeTemplate } from '../local/synth';
 import { COLD_RUNS, Bundle, ColdLoad, bundleFunction, coldLoads } from './bundles';
-import { BenchError, fmtMs, loadAverage, median, verdict } from './support';
+import { BenchError, fmtMs, loadAverage, median, runBench, verdict } from './support';
 
 /** The bare SDK task every bundle is compared with. */
 const BARE_ENTRY = 'bench/bare-task.ts';
@@ -86,12 +86,4 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

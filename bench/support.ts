@@ -1,5 +1,8 @@
 /** Small helpers every bench script shares: formatting, percentiles, verdicts, errors that end a run. */
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
 export const fmtBytes = (bytes: number) =>
@@ -47,4 +50,47 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What a child `node` process printed, its exit code, and how long it ran (spawn → exit). */
+export interface ChildRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly wallMs: number;
+}
+
+/** Runs `node bench/<script> …args` in a fresh process with `env`, in a neutral folder; resolves when it exits. */
+export function runChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(__dirname, script), ...args], {
+      cwd: os.tmpdir(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, wallMs: performance.now() - started }));
+  });
+}
+
+/** Runs a bench script's `main`: exits with its code, or prints the error and exits 1 (a BenchError without stack). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(
+        `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exit(1);
+    },
+  );
 }

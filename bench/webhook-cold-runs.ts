@@ -3,12 +3,10 @@
  * (bench/webhook-cold-child.js), and the breakdown of the webhook's first answer after its load from the HTTP calls
  * the child saw.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/slack-bot/http-event';
-import { BenchError, median } from './support';
+import { BenchError, median, runChild } from './support';
 
 /** One HTTP call the answer made, times from the start of `require` (ms). */
 export interface ChildCall {
@@ -35,34 +33,23 @@ export interface ColdAnswer {
 const RESULT_PREFIX = 'webhook-cold-result ';
 
 /** Requires `bundleFile` in a fresh `node` with `env` and answers `event` at once; rejects when the child fails. */
-export function coldAnswer(bundleFile: string, event: ApiGatewayEvent, env: NodeJS.ProcessEnv): Promise<ColdAnswer> {
+export async function coldAnswer(
+  bundleFile: string,
+  event: ApiGatewayEvent,
+  env: NodeJS.ProcessEnv,
+): Promise<ColdAnswer> {
   const eventFile = path.join(path.dirname(bundleFile), 'event.json');
   fs.writeFileSync(eventFile, JSON.stringify(event));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'webhook-cold-child.js'), bundleFile, eventFile], {
-      cwd: os.tmpdir(),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout
-        .split('\n')
-        .reverse()
-        .find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) {
-        reject(new BenchError(`cold answer exited ${code}:\n${stderr || stdout}`.slice(0, 4000)));
-        return;
-      }
-      const result = JSON.parse(line.slice(RESULT_PREFIX.length)) as ColdAnswer | { error: string };
-      if ('error' in result) reject(new BenchError(`cold answer failed in the child: ${result.error}`));
-      else resolve(result);
-    });
-  });
+  const run = await runChild('webhook-cold-child.js', [bundleFile, eventFile], env);
+  const line = run.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_PREFIX));
+  if (run.code !== 0 || !line)
+    throw new BenchError(`cold answer exited ${run.code}:\n${run.stderr || run.stdout}`.slice(0, 4000));
+  const result = JSON.parse(line.slice(RESULT_PREFIX.length)) as ColdAnswer | { error: string };
+  if ('error' in result) throw new BenchError(`cold answer failed in the child: ${result.error}`);
+  return result;
 }
 
 const SERVICES: Readonly<Record<string, string>> = {

@@ -33,7 +33,7 @@ import { LOCAL_CREDENTIALS, type LocalEnvironment, startLocalEnvironment } from 
 import { FORM, clickBody, restEvent } from '../local/slack-requests';
 import { type SecretsManagerStandIn, startSecretsManager } from '../test/workflow/secrets-manager-stand-in';
 import { type Bundle, bundleFunction, lambdaEnvironment } from './bundles';
-import { BenchError, check, fmtMs, loadAverage, median, verdict, withTimeout } from './support';
+import { check, fmtMs, loadAverage, median, runBench, verdict, withTimeout } from './support';
 import { type ColdAnswer, answerSteps, coldAnswer } from './webhook-cold-runs';
 import { seedMeetings } from './webhook-interactions';
 
@@ -200,12 +200,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

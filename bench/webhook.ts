@@ -26,7 +26,7 @@ import { WEBHOOK_BUNDLE_ALIASES } from '../lib/constructs/webhook-bundle-aliases
 import { type LocalEnvironment, startLocalEnvironment } from '../local/local-environment';
 import type { WebhookHandler } from '../local/slack-requests';
 import { COLD_RUNS, bundleFunction, coldLoads, reportBundle, summarizeLoads } from './bundles';
-import { BenchError, check, fmtMs, loadAverage, median, verdict, withTimeout } from './support';
+import { check, fmtMs, loadAverage, median, runBench, verdict, withTimeout } from './support';
 import { WEEK_MEETINGS, interactionKinds, seedMeetings } from './webhook-interactions';
 import { KindResult, MAX_CALLS_PER_KIND, measureKind, reportLatencies, reportWorker } from './webhook-latency';
 import { CallTimer } from './call-timer';
@@ -113,12 +113,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `\nbench failed: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);
