@@ -53,8 +53,21 @@ async function claim(request: PrepRequest, execution: string, deps: LoadDeps, at
   }
 }
 
+/**
+ * The task's input. The state machine passes `{ event, execution }`; an execution started by the previous definition
+ * (which claimed in a task of its own, MarkPrepScheduled) passes the envelope itself, for as long as one runs across a
+ * deploy: its functions are updated a moment before its definition. That one is loaded and evaluated as before,
+ * without a claim, which its own next state makes.
+ */
+function loadInput(input: LoadInput | Record<string, unknown>): { event: unknown; execution?: string } {
+  return typeof input['execution'] === 'string' && 'event' in input
+    ? { event: input['event'], execution: input['execution'] }
+    : { event: input };
+}
+
 /** Loads, evaluates and claims one prep request. The meeting item, not the event's hints, is the source of truth. */
-export async function loadMeeting(input: LoadInput, deps: LoadDeps): Promise<LoadedPrep> {
+export async function loadMeeting(given: LoadInput | Record<string, unknown>, deps: LoadDeps): Promise<LoadedPrep> {
+  const input = loadInput(given);
   const request = parsePrepEvent(input.event);
   const meeting = await deps.meetings.get(request.meetingId);
   if (!meeting) throw new MeetingNotFoundError(request.meetingId);
@@ -68,26 +81,31 @@ export async function loadMeeting(input: LoadInput, deps: LoadDeps): Promise<Loa
   const user = await deps.users.get(meeting.user_id);
   if (!user) throw new UserNotFoundError(meeting.user_id);
   const now = deps.now();
-  const reason = skipReason(asBeforeOwnClaim(meeting, input.execution), user, request.reminder, now);
+  const reason = skipReason(
+    input.execution ? asBeforeOwnClaim(meeting, input.execution) : meeting,
+    user,
+    request.reminder,
+    now,
+  );
   const summary = summarize(meeting, user);
   const base = { meeting_id: meeting.meeting_id, user_id: meeting.user_id, reminder: request.reminder, ...summary };
   if (reason) return { ...base, skip_reason: reason };
-  const claimed = await claim(request, input.execution, deps, now);
-  if (!claimed) return { ...base, skip_reason: 'claim_lost' };
+  const claimed = input.execution ? await claim(request, input.execution, deps, now) : undefined;
+  if (input.execution && !claimed) return { ...base, skip_reason: 'claim_lost' };
   const { preferences, problems } = routingPreferences(user.notification_preferences, deps.routing);
   if (problems.length > 0)
     logger.warn('notification preferences have mistakes; their defaults are used', { user_id: user.user_id, problems });
-  const prep = { ...base, preferences, claim: claimed };
+  const prep = { ...base, preferences, ...(claimed ? { claim: claimed } : {}) };
   return { ...prep, route: routeFor(prep, preferences.channels, now, deps.routing) };
 }
 
 /** Lambda entry point. */
-export async function handler(input: LoadInput): Promise<LoadedPrep> {
+export async function handler(input: LoadInput | Record<string, unknown>): Promise<LoadedPrep> {
   const result = await loadMeeting(input, { meetings, users, now, routing: routingSettingsFromEnv() });
   if (result.skip_reason) countMetric(MetricNames.NotificationsSkipped, { Reason: result.skip_reason });
   logger.info(result.skip_reason ? 'notification skipped' : 'meeting claimed; notification due', {
     meeting_id: result.meeting_id,
-    execution: input.execution,
+    execution: input['execution'],
     reminder: result.reminder,
     skip_reason: result.skip_reason,
     claim: result.claim,

@@ -4,6 +4,10 @@
  * states ran (the event history), what the providers received, and what was written on the meeting.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { MeetingsRepository } from '../../lambda/shared/meetings-repository';
+import { UsersRepository } from '../../lambda/shared/users-repository';
+import type { loadMeeting as LoadMeetingFn } from '../../lambda/workflow/load-meeting';
+import { routingSettingsFromEnv } from '../../lambda/workflow/routing';
 import { LocalEnvironment } from '../../local/local-environment';
 import { type RunOptions, statesEntered } from '../../local/workflow-runner';
 import {
@@ -16,6 +20,8 @@ import {
   snapshotTables,
   startEnvironment,
 } from './helpers';
+
+type LoadMeeting = typeof LoadMeetingFn;
 
 let env: LocalEnvironment;
 
@@ -510,5 +516,26 @@ describe('DynamoDB failures', () => {
     expect(statesEntered(repeat)).toEqual(['LoadMeeting', 'PickChannel', 'NotificationSkipped']);
     expect(repeat.output).toMatchObject({ prep: { skip_reason: 'claim_lost' } });
     expect(env.slack.calls('chat.postMessage')).toHaveLength(1);
+  });
+});
+
+describe('an execution of the previous definition, running across a deploy', () => {
+  it('is loaded and routed as before, without a claim: its own MarkPrepScheduled state claims', async () => {
+    await seed(env, aMeeting());
+    // Imported once the environment is up: the module reads its table names at load, as on Lambda.
+    const { loadMeeting } = require('../../lambda/workflow/load-meeting') as { loadMeeting: LoadMeeting };
+    const deps = {
+      meetings: new MeetingsRepository(env.db, env.tables.meetings),
+      users: new UsersRepository(env.db, env.tables.users),
+      now: () => new Date(),
+      routing: routingSettingsFromEnv(),
+    };
+
+    const loaded = await loadMeeting(prepEventFor(aMeeting()), deps);
+
+    expect(loaded.route?.next).toBe('slack');
+    expect(loaded.claim).toBeUndefined();
+    expect(loaded.skip_reason).toBeUndefined();
+    expect((await readMeeting(env, 'm-7f3a'))?.status).toBe('CLASSIFIED');
   });
 });
