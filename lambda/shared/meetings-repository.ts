@@ -123,7 +123,7 @@ export class MeetingsRepository {
     channel: Channel,
     execution: string,
     from: readonly DeliveryIntent['state'][],
-    changes: Partial<Pick<DeliveryIntent, 'state' | 'notification_id' | 'task_token' | 'error_code'>>,
+    changes: deliveries.IntentChanges,
     now: Date,
   ): Promise<boolean> {
     return deliveries.updateIntent(this.table, meetingId, channel, execution, from, changes, now);

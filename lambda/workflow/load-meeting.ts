@@ -7,7 +7,7 @@
  * (or the SDK's own, after a lost answer) finds the claim this execution already holds.
  */
 import { dynamoDocumentClient } from '../shared/clients';
-import { Meeting, summarize } from '../shared/domain';
+import { summarize } from '../shared/domain';
 import { requiredEnv } from '../shared/env';
 import { MeetingNotFoundError, PrepAlreadyScheduledError, UserNotFoundError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
@@ -30,15 +30,6 @@ export interface LoadDeps {
   readonly users: Pick<UsersRepository, 'get'>;
   readonly now: () => Date;
   readonly routing: RoutingSettings;
-}
-
-/**
- * The meeting as the skip rules judge it. A meeting this execution has already claimed (its task ran before, and
- * is retried) is judged with the status the claim took it from, so the retry goes on as the first run did.
- */
-function asBeforeOwnClaim(meeting: Meeting, execution: string): Meeting {
-  const held = heldClaim(meeting, execution);
-  return held ? { ...meeting, status: held.previous_status } : meeting;
 }
 
 /** Claims the meeting for this execution: undefined when another execution holds it (a duplicate or stale event). */
@@ -81,16 +72,14 @@ export async function loadMeeting(given: LoadInput | Record<string, unknown>, de
   const user = await deps.users.get(meeting.user_id);
   if (!user) throw new UserNotFoundError(meeting.user_id);
   const now = deps.now();
-  const reason = skipReason(
-    input.execution ? asBeforeOwnClaim(meeting, input.execution) : meeting,
-    user,
-    request.reminder,
-    now,
-  );
+  // A retry of this task finds the claim its first run made: the meeting is judged by the status that claim took it
+  // from, so the retry goes on as the first run did, and the claim is kept (no second write).
+  const held = input.execution ? heldClaim(meeting, input.execution) : undefined;
+  const reason = skipReason(held ? { ...meeting, status: held.previous_status } : meeting, user, request.reminder, now);
   const summary = summarize(meeting, user);
   const base = { meeting_id: meeting.meeting_id, user_id: meeting.user_id, reminder: request.reminder, ...summary };
   if (reason) return { ...base, skip_reason: reason };
-  const claimed = input.execution ? await claim(request, input.execution, deps, now) : undefined;
+  const claimed = held ?? (input.execution ? await claim(request, input.execution, deps, now) : undefined);
   if (input.execution && !claimed) return { ...base, skip_reason: 'claim_lost' };
   const { preferences, problems } = routingPreferences(user.notification_preferences, deps.routing);
   if (problems.length > 0)

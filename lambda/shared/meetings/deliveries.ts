@@ -104,6 +104,9 @@ export async function recordFirstIntent(
   return result.written;
 }
 
+/** What moving an intent on may change. */
+export type IntentChanges = Partial<Pick<DeliveryIntent, 'state' | 'notification_id' | 'task_token' | 'error_code'>>;
+
 /**
  * Moves an execution's intent on (accepted, delivered, undelivered, failed). Only from one of `from`, and only
  * if the intent is still this execution's: a late receipt never overwrites a newer send. False when not applied.
@@ -114,7 +117,7 @@ export async function updateIntent(
   channel: Channel,
   execution: string,
   from: readonly DeliveryIntent['state'][],
-  changes: Partial<Pick<DeliveryIntent, 'state' | 'notification_id' | 'task_token' | 'error_code'>>,
+  changes: IntentChanges,
   now: Date,
 ): Promise<boolean> {
   const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
